@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from apps.accounts.models import User
+
+
+class HospitalAuthenticationForm(AuthenticationForm):
+    """Sign-in on a hospital's host: only that hospital's staff (and platform
+    superusers) may pass, even with a valid password."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "not_member": "This account cannot sign in to %(hospital)s.",
+    }
+
+    def __init__(self, request, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(request, *args, **kwargs)
+        self.refused_membership = False
+
+    def confirm_login_allowed(self, user: User) -> None:  # type: ignore[override]
+        super().confirm_login_allowed(user)
+        hospital = self.request.hospital  # type: ignore[union-attr]
+        if not user.belongs_to(hospital.pk):
+            self.refused_membership = True
+            raise forms.ValidationError(
+                self.error_messages["not_member"],
+                code="not_member",
+                params={"hospital": hospital.name},
+            )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import temporary_password_generate
+from apps.tenancy.middleware import platform_url
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            if "=" in line and not line.lstrip().startswith("#"):
+                key, value = line.split("=", 1)
+                values[key.strip()] = value.strip()
+    return values
+
+
+def write_env_value(path: Path, key: str, value: str) -> None:
+    lines = [
+        ln
+        for ln in (path.read_text().splitlines() if path.exists() else [])
+        if not ln.startswith(f"{key}=")
+    ]
+    lines.append(f"{key}={value}")
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the platform: migrate the platform database and create (or update) the "
+        "platform superuser. The password comes from HMS_ADMIN_PASSWORD, or is generated "
+        "once, printed and kept in the git-ignored env file."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--env-file", default=str(settings.BASE_DIR / ".env"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        env_file = Path(options["env_file"])
+        stored = read_env_file(env_file)
+        if not stored.get("DJANGO_SECRET_KEY"):
+            write_env_value(env_file, "DJANGO_SECRET_KEY", temporary_password_generate() * 4)
+        username = os.environ.get("HMS_ADMIN_USERNAME") or "admin"
+        from_environment = bool(os.environ.get("HMS_ADMIN_PASSWORD"))
+        password = os.environ.get("HMS_ADMIN_PASSWORD") or stored.get("HMS_ADMIN_PASSWORD")
+        generated = password is None
+        if password is None:
+            password = temporary_password_generate()
+            write_env_value(env_file, "HMS_ADMIN_PASSWORD", password)
+
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=Role.PLATFORM_ADMIN)
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.role = Role.PLATFORM_ADMIN
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()
+
+        self.stdout.write(self.style.SUCCESS(f"Platform admin: {platform_url()}admin/"))
+        self.stdout.write(f"  username: {username}")
+        if generated:
+            self.stdout.write(f"  password: {password}   (generated now, kept in {env_file.name})")
+        elif from_environment:
+            self.stdout.write("  password: the one in HMS_ADMIN_PASSWORD")
+        else:
+            self.stdout.write(
+                f"  password: shown at the first run; kept in {env_file} (HMS_ADMIN_PASSWORD)"
+            )
+        self.stdout.write(
+            f"Hospitals: python manage.py create_hospital --name ... --subdomain NAME "
+            f"→ http://NAME.{settings.HMS_BASE_DOMAIN}:{settings.HMS_PORT}/"
+        )

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", "Platform admin"
+    HOSPITAL_ADMIN = "hospital_admin", "Hospital admin"
+    DOCTOR = "doctor", "Doctor"
+    NURSE = "nurse", "Nurse"
+    RECEPTIONIST = "receptionist", "Receptionist"
+    PHARMACIST = "pharmacist", "Pharmacist"
+    LAB_TECHNICIAN = "lab_technician", "Lab technician"
+    ACCOUNTANT = "accountant", "Accountant"
+    PATIENT = "patient", "Patient"
+
+
+class User(AbstractUser):
+    """A login on the platform. Lives in the shared database; hospital staff belong to
+    exactly one hospital, platform admins to none."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECEPTIONIST)
+    hospital = models.ForeignKey(
+        "tenancy.Hospital",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="Set when the account has a temporary password; cleared once changed.",
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def belongs_to(self, hospital_id: object) -> bool:
+        """May this user work in the hospital with ``hospital_id``?"""
+        if not self.is_active:
+            return False
+        return self.is_superuser or (
+            self.hospital_id is not None and self.hospital_id == hospital_id
+        )
+
+    @property
+    def is_hospital_admin(self) -> bool:
+        return self.role == Role.HOSPITAL_ADMIN or self.is_superuser

@@ -1,0 +1,122 @@
+"""User management: every page or command that makes a login goes through here.
+
+The router sends every User query to the platform database, so nothing here (or in a
+caller) names a database.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+
+from apps.accounts.models import Role, User
+from apps.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from apps.tenancy.models import Hospital
+
+_TEMPORARY_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+_TEMPORARY_PASSWORD_LENGTH = 14
+_MAX_USERNAME_ATTEMPTS = 50
+
+
+@dataclass(frozen=True)
+class CreatedAccount:
+    """A new account and, when one was generated, its temporary password.
+
+    The password is for showing once to the person who created the account; it is never
+    stored in clear or logged.
+    """
+
+    user: User
+    temporary_password: str | None
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return f"CreatedAccount(user={self.user.username!r})"
+
+
+def username_base_from_name(full_name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode("ascii")
+    parts = re.findall(r"[a-z0-9]+", ascii_name.lower())
+    return ".".join(parts)[:120] or "user"
+
+
+def username_candidates(base: str) -> list[str]:
+    return [base] + [f"{base}.{n}" for n in range(2, _MAX_USERNAME_ATTEMPTS + 1)]
+
+
+def temporary_password_generate() -> str:
+    """A strong random password with at least one lower, upper case letter and digit."""
+    while True:
+        password = "".join(
+            secrets.choice(_TEMPORARY_PASSWORD_ALPHABET) for _ in range(_TEMPORARY_PASSWORD_LENGTH)
+        )
+        if (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
+        ):
+            return password
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    parts = full_name.strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0][:150], (parts[1] if len(parts) > 1 else "")[:150]
+
+
+def account_create(
+    *,
+    hospital: Hospital | None,
+    full_name: str,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+    username_base: str | None = None,
+) -> CreatedAccount:
+    """Create a login for a person of ``hospital`` with ``role``.
+
+    The username is generated from the name (``amina.karimova``, then
+    ``amina.karimova.2`` ...) and is unique across the platform. Without ``password`` a
+    temporary one is generated, returned once, and must be changed at first login.
+    """
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}", field="role")
+    if hospital is None and role != Role.PLATFORM_ADMIN:
+        raise ValidationError("Hospital staff must belong to a hospital", field="hospital")
+    first_name, last_name = split_full_name(full_name)
+    temporary_password = None if password else temporary_password_generate()
+    base = username_base or username_base_from_name(full_name)
+    for candidate in username_candidates(base):
+        if User.objects.filter(username=candidate).exists():
+            continue
+        user = User(
+            username=candidate,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            role=role,
+            hospital=hospital,
+            must_change_password=temporary_password is not None,
+        )
+        user.set_password(password or temporary_password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            continue  # taken by a concurrent registration between the check and the save
+        return CreatedAccount(user=user, temporary_password=temporary_password)
+    raise ValidationError(f"Could not find a free username for {full_name!r}", field="username")
+
+
+def password_change(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])

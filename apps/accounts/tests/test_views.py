@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import account_create
+from apps.tenancy.models import Hospital
+from conftest import hospital_client
+
+
+def temporary_account(hospital: Hospital) -> tuple[User, str]:
+    account = account_create(hospital=hospital, full_name="Leyla Hasanova", role=Role.RECEPTIONIST)
+    assert account.temporary_password
+    return account.user, account.temporary_password
+
+
+def test_a_temporary_password_leads_straight_to_the_password_change(hospital_a: Hospital) -> None:
+    user, password = temporary_account(hospital_a)
+    client = hospital_client(hospital_a)
+    client.post("/login/", {"username": user.username, "password": password})
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/password/"
+    page = client.get("/password/")
+    assert "temporary password" in page.text
+
+
+def test_changing_the_temporary_password_unlocks_the_dashboard(hospital_a: Hospital) -> None:
+    user, password = temporary_account(hospital_a)
+    client = hospital_client(hospital_a)
+    client.post("/login/", {"username": user.username, "password": password})
+    response = client.post(
+        "/password/", {"new_password1": "Fresh-Secret-2026", "new_password2": "Fresh-Secret-2026"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("Fresh-Secret-2026")
+    assert client.get("/").status_code == 200
+
+
+def test_a_mismatched_new_password_shows_the_error_next_to_the_field(hospital_a: Hospital) -> None:
+    user, password = temporary_account(hospital_a)
+    client = hospital_client(hospital_a)
+    client.post("/login/", {"username": user.username, "password": password})
+    response = client.post(
+        "/password/", {"new_password1": "Fresh-Secret-2026", "new_password2": "x"}
+    )
+    assert response.status_code == 200
+    assert "didn’t match" in response.text
+    user.refresh_from_db()
+    assert user.must_change_password
+
+
+def test_logout_requires_post(client_a) -> None:  # type: ignore[no-untyped-def]
+    assert client_a.get("/logout/").status_code == 405
+    assert client_a.post("/logout/").status_code == 302
+    assert client_a.get("/").status_code == 302
+
+
+def test_password_page_of_another_hospital_is_refused(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    user, _ = temporary_account(hospital_b)
+    response = hospital_client(hospital_a, user).get("/password/")
+    assert response.status_code == 403

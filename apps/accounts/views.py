@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.access import login_exempt, password_change_exempt
+from apps.accounts.forms import HospitalAuthenticationForm
+from apps.accounts.services import password_change
+from apps.core.http import HospitalRequest
+
+
+@login_exempt
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.belongs_to(request.hospital.pk):  # type: ignore[attr-defined,union-attr]
+        return redirect("dashboard")
+    form = HospitalAuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.get_user())
+        return redirect(_safe_next(request) or "dashboard")
+    status = 403 if form.refused_membership else 200
+    return render(request, "accounts/login.html", {"form": form}, status=status)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return None
+
+
+@login_exempt
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+@password_change_exempt
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HospitalRequest) -> HttpResponse:
+    form = SetPasswordForm(request.user, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "Your password has been changed.")
+        return redirect("dashboard")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+    )

@@ -1,0 +1,326 @@
+"""The provisioning pipeline: a hospital database created, migrated, seeded and put in
+place, each step timed and reported.
+
+The same functions run inline from a management command and inside a Celery job; the
+caller passes a reporter. A failure at any step removes the temporary database and
+never marks the hospital ready.
+
+Fast path: the first hospital built for a given tenant migration state leaves a copy of
+its freshly migrated and seeded database as a template
+(``tenant_databases/templates/tenant_<state>.sqlite3``); later hospitals clone it by file
+copy instead of running every migration.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections, transaction
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import (
+    CreatedAccount,
+    account_create,
+    temporary_password_generate,
+)
+from apps.tenancy.connections import (
+    alias_for_code,
+    database_path,
+    forget_database,
+    hospital_alias,
+    register_database,
+    safe_path_in,
+    tenant_db_dir,
+)
+from apps.tenancy.context import tenant_context
+from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.migrations_state import (
+    apply_tenant_migrations,
+    inspect_database,
+    tenant_migration_state,
+)
+from apps.tenancy.models import Hospital
+from apps.tenancy.registry import is_tenant_app, tenant_app_configs
+from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+
+logger = logging.getLogger(__name__)
+
+CREATE_STEPS = (
+    Step("create", "Create database", 5),
+    Step("migrate", "Apply migrations", 55),
+    Step("seed", "Seed reference data", 15),
+    Step("admin", "Create hospital administrator", 10),
+    Step("verify", "Verify database", 10),
+    Step("finalize", "Move into place and mark ready", 5),
+)
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    hospital: Hospital
+    admin_username: str
+    #: shown once to whoever asked; None when the admin's own password was given
+    temporary_password: str | None
+    fast_path: bool
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return f"ProvisionResult(hospital={self.hospital.code!r}, fast_path={self.fast_path})"
+
+
+# -- files ---------------------------------------------------------------------------
+
+
+def working_dir() -> Path:
+    return tenant_db_dir() / "tmp"
+
+
+def templates_dir() -> Path:
+    return Path(settings.HMS_TEMPLATE_DB_DIR)
+
+
+def template_path() -> Path:
+    return safe_path_in(templates_dir(), f"tenant_{tenant_migration_state()[:24]}.sqlite3")
+
+
+def temporary_path(hospital: Hospital) -> Path:
+    name = f"hospital_{hospital.code.lower()}.{uuid.uuid4().hex[:12]}.sqlite3"
+    return safe_path_in(working_dir(), name)
+
+
+def remove_database_files(path: Path) -> None:
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        candidate.unlink(missing_ok=True)
+
+
+def copy_database_file(source: Path, target: Path) -> None:
+    """Copy a closed SQLite file so the target appears complete or not at all."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)
+
+
+def remove_stale_working_files(code: str) -> int:
+    """Remove temporary databases of ``code`` that a crashed run left behind."""
+    directory = working_dir()
+    if not directory.is_dir():
+        return 0
+    removed = 0
+    for path in directory.glob(f"hospital_{code.lower()}.*.sqlite3*"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+# -- steps ---------------------------------------------------------------------------
+
+
+def _migrate_with_progress(alias: str, handle: StepHandle) -> int:
+    def on_migration(index: int, total: int, name: str) -> None:
+        handle.progress((index - 1) / total, f"applying {name} — {index}/{total}")
+
+    return apply_tenant_migrations(alias, on_migration)
+
+
+def seed_reference_data(
+    *, update_existing: bool, handle: StepHandle | None = None
+) -> dict[str, int]:
+    """Run every tenant app's reference-data seeder in the selected hospital's database."""
+    totals = {"created": 0, "updated": 0}
+    configs = sorted(
+        (c for c in tenant_app_configs() if c.reference_data_seeder),
+        key=lambda c: (c.seed_order, c.label),
+    )
+    for position, config in enumerate(configs):
+        if handle is not None:
+            handle.progress(position / len(configs), f"seeding {config.verbose_name}")
+        seeder = config.get_seeder()
+        assert seeder is not None
+        result = seeder(update_existing=update_existing)
+        for key in totals:
+            totals[key] += result.get(key, 0)
+    return totals
+
+
+def verify_alias(alias: str) -> str:
+    """Check a hospital database is complete; returns a summary or raises."""
+    inspection = inspect_database(alias)
+    if inspection.table_count == 0:
+        raise ProvisioningError("the database has no tables", step="Verify database")
+    if inspection.unapplied:
+        raise ProvisioningError(
+            f"{len(inspection.unapplied)} unapplied migrations: "
+            + ", ".join(inspection.unapplied[:5]),
+            step="Verify database",
+        )
+    missing = sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if is_tenant_app(model._meta.app_label)
+        and model._meta.managed
+        and model._meta.db_table not in inspection.table_names
+    )
+    if missing:
+        raise ProvisioningError(f"missing tables: {', '.join(missing)}", step="Verify database")
+    leaked = sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if not is_tenant_app(model._meta.app_label)
+        and model._meta.db_table in inspection.table_names
+    )
+    if leaked:
+        raise ProvisioningError(
+            f"shared tables in a hospital database: {', '.join(leaked)}", step="Verify database"
+        )
+    return f"{inspection.table_count} tables, no unapplied migrations"
+
+
+def _ensure_admin(hospital: Hospital, password: str | None) -> tuple[CreatedAccount, bool]:
+    """The hospital administrator's account: created, or (on a retry) given a fresh
+    temporary password. Returns the account and whether this run created it."""
+    existing = (
+        User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN)
+        .order_by("date_joined")
+        .first()
+    )
+    if existing is not None:
+        new_password = password or temporary_password_generate()
+        existing.set_password(new_password)
+        existing.must_change_password = password is None
+        existing.save(update_fields=["password", "must_change_password"])
+        return CreatedAccount(
+            user=existing, temporary_password=None if password else new_password
+        ), False
+    account = account_create(
+        hospital=hospital,
+        full_name=hospital.admin_name or f"{hospital.name} Administrator",
+        role=Role.HOSPITAL_ADMIN,
+        email=hospital.admin_email,
+        password=password,
+        username_base=None if hospital.admin_name else f"{hospital.subdomain}.admin",
+    )
+    return account, True
+
+
+def hospital_provision(
+    hospital: Hospital,
+    *,
+    report: Reporter = silent,
+    admin_password: str | None = None,
+    use_template: bool = True,
+) -> ProvisionResult:
+    """Create ``hospital``'s database and mark it ready (see the module docstring)."""
+    runner = StepRunner(CREATE_STEPS, report)
+    final_path = database_path(hospital)
+    work_path = temporary_path(hospital)
+    work_alias = f"provisioning_{hospital.code.lower()}"
+    created_admin: User | None = None
+    fast_path = False
+    try:
+        with runner.step("create") as step:
+            if final_path.exists():
+                raise ProvisioningError(
+                    f"a database already exists at {final_path.name}", step=step.step.label
+                )
+            work_path.parent.mkdir(parents=True, exist_ok=True)
+            template = template_path()
+            if use_template and template.exists():
+                shutil.copyfile(template, work_path)
+                fast_path = True
+                step.summary = f"fast path: cloned template {template.name}"
+            else:
+                step.summary = "slow path: new empty database (no template for this state yet)"
+            register_database(work_alias, work_path)
+            connections[work_alias].ensure_connection()
+
+        with runner.step("migrate") as step:
+            applied = _migrate_with_progress(work_alias, step)
+            step.summary = (
+                f"{applied} migrations applied"
+                if applied
+                else "template already at the current migration state"
+            )
+
+        with runner.step("seed") as step, tenant_context(hospital, alias=work_alias):
+            counts = seed_reference_data(update_existing=True, handle=step)
+            step.summary = f"{counts['created']} rows created, {counts['updated']} updated"
+        if not fast_path and use_template:
+            # Checkpoint and close, then keep a copy as the template for the next hospital.
+            forget_database(work_alias)
+            copy_database_file(work_path, template_path())
+            register_database(work_alias, work_path)
+
+        with runner.step("admin") as step:
+            account, created = _ensure_admin(hospital, admin_password)
+            created_admin = account.user if created else None
+            step.summary = f"administrator {account.user.username}"
+
+        with runner.step("verify") as step:
+            step.summary = verify_alias(work_alias)
+
+        with runner.step("finalize") as step:
+            forget_database(work_alias)
+            forget_database(alias_for_code(hospital.code))
+            if final_path.exists():
+                raise ProvisioningError(
+                    f"a database appeared at {final_path.name} meanwhile", step=step.step.label
+                )
+            os.replace(work_path, final_path)
+            with transaction.atomic():
+                Hospital.objects.filter(pk=hospital.pk).update(
+                    status=Hospital.Status.READY, migration_state=tenant_migration_state()
+                )
+            hospital.refresh_from_db()
+            step.summary = f"{final_path.name} in place; {hospital.name} is ready"
+    except Exception:
+        forget_database(work_alias)
+        remove_database_files(work_path)
+        if created_admin is not None:
+            created_admin.delete()
+        Hospital.objects.filter(pk=hospital.pk).exclude(status=Hospital.Status.READY).update(
+            status=Hospital.Status.FAILED
+        )
+        raise
+    logger.info("provisioned hospital %s (fast path: %s)", hospital.code, fast_path)
+    return ProvisionResult(
+        hospital=hospital,
+        admin_username=account.user.username,
+        temporary_password=account.temporary_password,
+        fast_path=fast_path,
+    )
+
+
+# -- migrate and verify existing hospitals -------------------------------------------
+
+
+MIGRATE_STEPS = (
+    Step("check", "Check database", 10),
+    Step("migrate", "Apply migrations", 80),
+    Step("verify", "Verify database", 10),
+)
+
+
+def hospital_migrate(hospital: Hospital, *, report: Reporter = silent) -> int:
+    """Apply pending tenant migrations to a ready hospital; returns how many ran."""
+    runner = StepRunner(MIGRATE_STEPS, report)
+    with runner.step("check") as step:
+        path = database_path(hospital)
+        if not path.exists():
+            raise ProvisioningError(f"database file {path.name} is missing", step=step.step.label)
+        alias = hospital_alias(hospital)
+        pending = inspect_database(alias).unapplied
+        step.summary = f"{len(pending)} pending migrations"
+    with runner.step("migrate") as step:
+        applied = _migrate_with_progress(alias, step)
+        step.summary = f"{applied} migrations applied"
+    with runner.step("verify") as step:
+        step.summary = verify_alias(alias)
+        Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
+    return applied

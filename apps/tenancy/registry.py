@@ -1,0 +1,71 @@
+"""How tenant apps plug in: an app whose AppConfig subclasses TenantAppConfig lives in
+each hospital's database, may seed reference data and may show up as a staff module.
+Adding a clinical module is adding such an app; nothing here lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Module:
+    """A staff-facing module: one entry in the navigation and on the dashboard."""
+
+    key: str
+    label: str
+    url_name: str
+    description: str = ""
+    #: roles that may use the module; hospital admins and platform superusers always may
+    roles: frozenset[str] = field(default_factory=frozenset)
+    #: order on the dashboard and in the navigation
+    order: int = 100
+
+
+class TenantAppConfig(AppConfig):
+    """Base for apps whose tables live in every hospital's own database.
+
+    In an app's ``apps.py`` import the module (``from apps.tenancy import registry``) and
+    subclass ``registry.TenantAppConfig``: importing the class itself would put two
+    AppConfig classes in that module and Django would use neither.
+    """
+
+    tenant = True
+    staff_module: Module | None = None
+    #: dotted path to ``seed(*, update_existing: bool) -> dict[str, int]`` run inside a
+    #: tenant context when a hospital is provisioned or its reference data is synced
+    reference_data_seeder: str | None = None
+    #: order in which seeders run (lower first)
+    seed_order: int = 100
+
+    def get_seeder(self) -> Callable[..., dict[str, int]] | None:
+        if self.reference_data_seeder is None:
+            return None
+        return import_string(self.reference_data_seeder)
+
+
+def is_tenant_app(app_label: str) -> bool:
+    try:
+        config = apps.get_app_config(app_label)
+    except LookupError:
+        return False
+    return getattr(config, "tenant", False) is True
+
+
+def tenant_app_configs() -> list[TenantAppConfig]:
+    return [c for c in apps.get_app_configs() if isinstance(c, TenantAppConfig)]
+
+
+def all_modules() -> list[Module]:
+    modules = [c.staff_module for c in tenant_app_configs() if c.staff_module is not None]
+    return sorted(modules, key=lambda m: (m.order, m.label))
+
+
+def module_for_namespace(namespace: str) -> Module | None:
+    for module in all_modules():
+        if module.key == namespace:
+            return module
+    return None

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.test import Client
+
+from apps.accounts.models import Role, User
+from apps.tenancy.models import Hospital
+from conftest import TEST_PASSWORD, hospital_client, make_user
+
+
+def test_a_known_hospital_shows_its_login_page_with_its_name(hospital_a: Hospital) -> None:
+    response = hospital_client(hospital_a).get("/login/")
+    assert response.status_code == 200
+    assert "City General Hospital" in response.text
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(hospital_a: Hospital) -> None:
+    response = hospital_client(hospital_a).get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_an_unknown_subdomain_is_a_friendly_404(db: None) -> None:
+    response = Client(HTTP_HOST="nowhere.localhost:8000").get("/")
+    assert response.status_code == 404
+    assert "No hospital at this address" in response.text
+
+
+def test_a_hospital_that_is_not_ready_shows_a_being_set_up_page(hospital_a: Hospital) -> None:
+    Hospital.objects.filter(pk=hospital_a.pk).update(status=Hospital.Status.PROVISIONING)
+    response = Client(HTTP_HOST=hospital_a.host).get("/login/")
+    assert response.status_code == 503
+    assert "is being set up" in response.text
+
+
+def test_the_platform_host_serves_the_admin_not_staff_pages(db: None) -> None:
+    client = Client(HTTP_HOST="localhost:8000")
+    assert client.get("/admin/login/").status_code == 200
+    assert client.get("/login/").status_code == 404
+
+
+def test_a_hospital_host_does_not_serve_the_platform_admin(hospital_a: Hospital) -> None:
+    assert hospital_client(hospital_a).get("/admin/").status_code in (302, 404)
+    assert hospital_client(hospital_a).get("/admin/login/").status_code == 404
+
+
+def test_the_hospital_admin_signs_in_and_sees_the_dashboard(hospital_a: Hospital) -> None:
+    admin = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
+    client = hospital_client(hospital_a)
+    response = client.post("/login/", {"username": admin.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert "Dashboard" in dashboard.text
+
+
+def test_a_user_of_another_hospital_is_refused_even_with_a_valid_password(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    outsider = make_user(hospital_b, Role.RECEPTIONIST)
+    client = hospital_client(hospital_a)
+    response = client.post("/login/", {"username": outsider.username, "password": TEST_PASSWORD})
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert client.get("/").status_code == 302
+
+
+def test_a_session_of_another_hospitals_user_gets_403(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    outsider = make_user(hospital_b, Role.HOSPITAL_ADMIN)
+    response = hospital_client(hospital_a, outsider).get("/")
+    assert response.status_code == 403
+    assert "does not belong to City General Hospital" in response.text
+
+
+def test_platform_superusers_may_enter_any_hospital(hospital_a: Hospital) -> None:
+    superuser = User.objects.create_superuser("root", password=TEST_PASSWORD)
+    response = hospital_client(hospital_a, superuser).get("/")
+    assert response.status_code == 200
+
+
+def test_a_deactivated_member_cannot_sign_in(hospital_a: Hospital) -> None:
+    nurse = make_user(hospital_a, Role.NURSE)
+    nurse.is_active = False
+    nurse.save()
+    response = hospital_client(hospital_a).post(
+        "/login/", {"username": nurse.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 200
+    assert "correct username and password" in response.text
+
+
+def test_session_cookies_are_host_only(hospital_a: Hospital, admin_a: User) -> None:
+    client = hospital_client(hospital_a)
+    client.post("/login/", {"username": admin_a.username, "password": TEST_PASSWORD})
+    assert client.cookies["sessionid"]["domain"] == ""

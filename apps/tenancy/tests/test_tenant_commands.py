@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+
+from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.models import Hospital
+
+
+def verify() -> tuple[str, int]:
+    out = StringIO()
+    try:
+        call_command("verify_tenants", stdout=out)
+    except CommandError as exc:
+        return out.getvalue(), exc.returncode
+    return out.getvalue(), 0
+
+
+def unmigrate_regions(hospital: Hospital) -> None:
+    alias = hospital_alias(hospital)
+    executor = MigrationExecutor(connections[alias])
+    executor.migrate([("regions", None)])
+    connections[alias].close()
+
+
+def test_verify_reports_ready_hospitals_and_exits_zero(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    output, code = verify()
+    assert code == 0
+    assert output.count("Ready") == 2
+    assert hospital_a.code in output and hospital_b.code in output
+
+
+def test_verify_reports_a_missing_database_and_exits_one(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    database_path(hospital_b).unlink()
+    output, code = verify()
+    assert code == 1
+    line = next(line for line in output.splitlines() if hospital_b.code in line)
+    assert "Missing" in line
+
+
+def test_verify_counts_unapplied_migrations(hospital_a: Hospital) -> None:
+    unmigrate_regions(hospital_a)
+    output, code = verify()
+    assert code == 1
+    assert "Incomplete: 1 unapplied migrations" in output
+    assert "regions.0001_initial" in output
+
+
+def test_migrate_tenants_applies_pending_migrations(
+    hospital_a: Hospital, hospital_b: Hospital
+) -> None:
+    unmigrate_regions(hospital_a)
+    out = StringIO()
+    call_command("migrate_tenants", "--hospital", hospital_a.code, stdout=out)
+    assert "applying regions.0001_initial — 1/1" in out.getvalue()
+    assert f"{hospital_a.code}: 1 migrations applied" in out.getvalue()
+    assert hospital_b.code not in out.getvalue()
+    assert verify()[1] == 0
+
+
+def test_migrate_tenants_refuses_an_unknown_code(hospital_a: Hospital) -> None:
+    with pytest.raises(CommandError, match="Unknown hospital code"):
+        call_command("migrate_tenants", "--hospital", "NOPE1", stdout=StringIO())

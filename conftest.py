@@ -1,0 +1,146 @@
+"""Shared fixtures: two hospitals with a user each, so every view is also tested from
+the other hospital. Hospital databases go to a temporary directory per test; the
+migrated template database is built once per run and cloned, so a hospital costs
+milliseconds."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import account_create
+from apps.tenancy.connections import forget_all_tenant_databases
+from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning import hospital_provision
+from apps.tenancy.services import hospital_create
+
+TEST_PASSWORD = "Correct-Horse-42"
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_storage(tmp_path_factory: pytest.TempPathFactory) -> None:
+    django_settings.HMS_TEMPLATE_DB_DIR = tmp_path_factory.mktemp("templates")
+    # Real hashing costs ~0.25 s per password; tests don't need its strength.
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tenant_storage(tmp_path: Path) -> Iterator[Path]:
+    directory = tmp_path / "tenant_databases"
+    directory.mkdir()
+    previous = django_settings.HMS_TENANT_DB_DIR
+    django_settings.HMS_TENANT_DB_DIR = directory
+    yield directory
+    django_settings.HMS_TENANT_DB_DIR = previous
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Django's test cases open hospital databases.
+
+    Django only allows connections to aliases a test case lists up front; hospital
+    aliases are registered while a test runs (that is the point of the design). Each
+    test gets its own directory of hospital database files, which isolates them; the
+    platform database keeps Django's rules.
+    """
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.test.testcases import SimpleTestCase
+
+    from apps.tenancy.connections import is_tenant_alias
+
+    guarded = SimpleTestCase.ensure_connection_patch_method.__func__  # type: ignore[attr-defined]
+
+    def ensure_connection_patch_method(cls):  # type: ignore[no-untyped-def]
+        guarded_ensure = guarded(cls)
+        real_ensure = BaseDatabaseWrapper.ensure_connection
+
+        def ensure_connection(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if is_tenant_alias(self.alias):
+                return real_ensure(self, *args, **kwargs)
+            return guarded_ensure(self, *args, **kwargs)
+
+        return ensure_connection
+
+    SimpleTestCase.ensure_connection_patch_method = classmethod(ensure_connection_patch_method)  # type: ignore[method-assign,assignment]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Before pytest-django's teardown: Django's TestCase restores the connections it
+    # knew at set-up and must not meet hospital aliases registered during the test.
+    forget_all_tenant_databases()
+
+
+HospitalFactory = Callable[..., Hospital]
+
+
+@pytest.fixture
+def make_hospital(db: None) -> HospitalFactory:
+    def factory(
+        name: str | None = None, subdomain: str | None = None, **kwargs: object
+    ) -> Hospital:
+        number = next(_sequence)
+        hospital = hospital_create(
+            name=name or f"Test Hospital {number}",
+            subdomain=subdomain or f"test-{number}",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        hospital_provision(hospital, admin_password=TEST_PASSWORD)
+        hospital.refresh_from_db()
+        return hospital
+
+    return factory
+
+
+@pytest.fixture
+def hospital_a(make_hospital: HospitalFactory) -> Hospital:
+    return make_hospital(name="City General Hospital", subdomain="city-general")
+
+
+@pytest.fixture
+def hospital_b(make_hospital: HospitalFactory) -> Hospital:
+    return make_hospital(name="Lakeside Clinic", subdomain="lakeside")
+
+
+def make_user(hospital: Hospital | None, role: str = Role.HOSPITAL_ADMIN, name: str = "") -> User:
+    account = account_create(
+        hospital=hospital,
+        full_name=name or f"{role.replace('_', ' ').title()} {next(_sequence)}",
+        role=role,
+        password=TEST_PASSWORD,
+    )
+    return account.user
+
+
+@pytest.fixture
+def admin_a(hospital_a: Hospital) -> User:
+    return User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
+
+
+@pytest.fixture
+def admin_b(hospital_b: Hospital) -> User:
+    return User.objects.get(hospital=hospital_b, role=Role.HOSPITAL_ADMIN)
+
+
+def hospital_client(hospital: Hospital, user: User | None = None) -> Client:
+    """A test client on the hospital's host, signed in as ``user`` when given."""
+    client = Client(HTTP_HOST=hospital.host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def client_a(hospital_a: Hospital, admin_a: User) -> Client:
+    return hospital_client(hospital_a, admin_a)
+
+
+@pytest.fixture
+def client_b(hospital_b: Hospital, admin_b: User) -> Client:
+    return hospital_client(hospital_b, admin_b)
