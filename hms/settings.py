@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     # tenant (one database per hospital); each declares itself in its AppConfig
     "apps.regions",
+    "apps.staff",
+    "apps.patients",
+    "apps.doctors",
 ]
 
 MIDDLEWARE = [

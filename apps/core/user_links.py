@@ -1,0 +1,37 @@
+"""At most one tenant record per login, across every kind of record that links to one."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.apps import apps
+
+from apps.core.exceptions import ValidationError
+from apps.core.models import LinkedToUser
+
+
+def linked_record_models() -> list[type[LinkedToUser]]:
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, LinkedToUser) and not model._meta.abstract
+    ]
+
+
+def linked_record_for(user_id: uuid.UUID) -> LinkedToUser | None:
+    """The record (in the selected hospital's database) the user is linked to, if any."""
+    for model in linked_record_models():
+        record = model._default_manager.filter(user_id=user_id).first()
+        if record is not None:
+            return record
+    return None
+
+
+def ensure_user_not_linked(user_id: uuid.UUID, *, to: LinkedToUser) -> None:
+    """Refuse linking ``user_id`` to ``to`` when it is linked to another record."""
+    existing = linked_record_for(user_id)
+    if existing is not None and not (type(existing) is type(to) and existing.pk == to.pk):
+        raise ValidationError(
+            f"This account is already linked to {existing._meta.verbose_name} {existing}.",
+            field="user",
+        )
