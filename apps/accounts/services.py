@@ -120,3 +120,16 @@ def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+
+
+def account_get_linkable(*, hospital: Hospital, user_id: object) -> User:
+    """The account ``user_id`` if it may be linked to a record of ``hospital``: it must
+    exist, belong to that hospital and be active."""
+    user = User.objects.filter(pk=user_id, hospital=hospital).first()
+    if user is None:
+        raise ValidationError("There is no such account in this hospital.", field="user")
+    if not user.is_active:
+        raise ValidationError(
+            f"The account {user.username} is deactivated; reactivate it first.", field="user"
+        )
+    return user

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 
 from apps.core.exceptions import ValidationError
 from apps.core.models import LinkedToUser
+
+if TYPE_CHECKING:
+    from apps.tenancy.models import Hospital
 
 
 def linked_record_models() -> list[type[LinkedToUser]]:
@@ -35,3 +39,21 @@ def ensure_user_not_linked(user_id: uuid.UUID, *, to: LinkedToUser) -> None:
             f"This account is already linked to {existing._meta.verbose_name} {existing}.",
             field="user",
         )
+
+
+def record_link_user(*, record: LinkedToUser, hospital: Hospital, user_id: object) -> None:
+    """Link the login ``user_id`` to ``record`` (a doctor, staff member, patient ...).
+
+    The account must be active, of the same hospital, and not linked to another record.
+    """
+    from apps.accounts.services import account_get_linkable
+
+    user = account_get_linkable(hospital=hospital, user_id=user_id)
+    ensure_user_not_linked(user.pk, to=record)
+    record.user_id = user.pk
+    record.save(update_fields=["user_id"])
+
+
+def record_unlink_user(*, record: LinkedToUser) -> None:
+    record.user_id = None
+    record.save(update_fields=["user_id"])
