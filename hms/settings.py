@@ -107,6 +107,14 @@ DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# scrypt first: memory-hard (16 MiB per hash), so stronger against GPU cracking than
+# PBKDF2, and ~10x cheaper in CPU time, which keeps logins and the creation of a hospital's
+# administrator fast. PBKDF2 stays listed so existing hashes still verify (and upgrade).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
