@@ -6,6 +6,7 @@ caller) names a database.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import string
@@ -20,6 +21,8 @@ from apps.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
+
+logger = logging.getLogger(__name__)
 
 _TEMPORARY_PASSWORD_ALPHABET = string.ascii_letters + string.digits
 _TEMPORARY_PASSWORD_LENGTH = 14
@@ -133,3 +136,118 @@ def account_get_linkable(*, hospital: Hospital, user_id: object) -> User:
             f"The account {user.username} is deactivated; reactivate it first.", field="user"
         )
     return user
+
+
+# -- managing a hospital's accounts ---------------------------------------------------
+
+#: roles a hospital admin may give an account on the staff pages; patient accounts are
+#: made by patient registration and platform admins on the platform only
+STAFF_ROLES = tuple(role for role in Role if role not in (Role.PLATFORM_ADMIN, Role.PATIENT))
+
+
+@dataclass(frozen=True)
+class IssuedPassword:
+    """A new temporary password for ``user``, for showing once; never stored or logged."""
+
+    user: User
+    temporary_password: str
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return f"IssuedPassword(user={self.user.username!r})"
+
+
+def _ensure_manageable(*, user: User, actor: User) -> None:
+    """Only a hospital's own accounts are managed here, and only by that hospital's
+    admins (or platform superusers); platform accounts are managed in the admin."""
+    if user.hospital_id is None or user.is_superuser or user.role == Role.PLATFORM_ADMIN:
+        raise ValidationError("Platform accounts are managed in the platform admin.")
+    if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(user.hospital_id))):
+        raise ValidationError("Only this hospital's administrators may manage its accounts.")
+
+
+def _ensure_another_admin_remains(*, user: User) -> None:
+    """Refuse to leave a hospital without an active administrator. Runs inside a
+    transaction; the admin rows are locked so two admins cannot demote each other."""
+    others = list(
+        User.objects.select_for_update()
+        .filter(hospital_id=user.hospital_id, role=Role.HOSPITAL_ADMIN, is_active=True)
+        .exclude(pk=user.pk)
+        .values_list("pk", flat=True)
+    )
+    if not others:
+        raise ValidationError(
+            f"{user.username} is the hospital's last active administrator.", field="role"
+        )
+
+
+def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
+    """Give ``user`` a new temporary password, to be changed at the next sign-in.
+
+    Setting a password also signs the user out everywhere: Django checks a hash of the
+    password stored in each session.
+    """
+    _ensure_manageable(user=user, actor=actor)
+    temporary_password = temporary_password_generate()
+    user.set_password(temporary_password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    logger.info("password of %s reset by %s", user.username, actor.username)
+    return IssuedPassword(user=user, temporary_password=temporary_password)
+
+
+def account_deactivate(*, user: User, actor: User) -> User:
+    """Stop ``user`` from signing in (their sessions stop working at the next request).
+    The account, its history and its link to a record are kept."""
+    _ensure_manageable(user=user, actor=actor)
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot deactivate your own account.")
+    with transaction.atomic():
+        if user.role == Role.HOSPITAL_ADMIN:
+            _ensure_another_admin_remains(user=user)
+        User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    logger.info("account %s deactivated by %s", user.username, actor.username)
+    return user
+
+
+def account_reactivate(*, user: User, actor: User) -> User:
+    _ensure_manageable(user=user, actor=actor)
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.is_active = True
+    logger.info("account %s reactivated by %s", user.username, actor.username)
+    return user
+
+
+def account_change_role(*, user: User, role: str, actor: User) -> User:
+    """Give a staff account another staff role; the role decides which modules it sees.
+
+    Patient portal accounts keep their role, and no staff account becomes a patient
+    account: either change would hand one kind of person the other's access.
+    """
+    _ensure_manageable(user=user, actor=actor)
+    if role not in STAFF_ROLES:
+        raise ValidationError(f"{role!r} is not a staff role.", field="role")
+    if user.role == Role.PATIENT:
+        raise ValidationError("A patient's portal account cannot get a staff role.", field="role")
+    if user.pk == actor.pk and role != user.role:
+        raise ValidationError("You cannot change your own role.", field="role")
+    if role == user.role:
+        return user
+    with transaction.atomic():
+        if user.role == Role.HOSPITAL_ADMIN:
+            _ensure_another_admin_remains(user=user)
+        User.objects.filter(pk=user.pk).update(role=role)
+    previous, user.role = user.role, role
+    logger.info(
+        "role of %s changed from %s to %s by %s", user.username, previous, role, actor.username
+    )
+    return user
+
+
+def account_discard(*, user: User) -> None:
+    """Delete an account made a moment ago for a record that then could not be saved
+    (compensation across the two databases). An account that was ever used is kept."""
+    if user.last_login is not None:
+        raise ValidationError(f"{user.username} has signed in already; deactivate it instead.")
+    User.objects.filter(pk=user.pk, last_login__isnull=True).delete()
+    logger.info("discarded unused account %s", user.username)
