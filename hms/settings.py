@@ -149,6 +149,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("HMS_CELERY_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# Provisioning jobs (apps/tenancy/jobs.py). A running job writes a heartbeat every
+# HEARTBEAT seconds; the periodic maintenance task (worker/beat.py, every MAINTENANCE
+# seconds) fails a job silent for STALE seconds and re-sends queued jobs the broker
+# never got; the job page says "waiting for a worker" after WAITING seconds in the queue.
+HMS_JOB_HEARTBEAT_SECONDS = env_int("HMS_JOB_HEARTBEAT_SECONDS", 2)
+HMS_JOB_STALE_SECONDS = env_int("HMS_JOB_STALE_SECONDS", 30)
+HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
+HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
