@@ -9,3 +9,13 @@ class PatientsConfig(registry.TenantAppConfig):
     name = "apps.patients"
     label = "patients"
     verbose_name = "Patients"
+    # Role values as plain strings: apps.accounts.models cannot be imported before the
+    # app registry is ready. The front desk registers; clinicians and billing look up.
+    staff_module = registry.Module(
+        key="patients",
+        label="Patients",
+        url_name="patients:list",
+        description="Register patients and find them by name, patient number or phone.",
+        roles=frozenset({"receptionist", "doctor", "nurse", "accountant"}),
+        order=10,
+    )

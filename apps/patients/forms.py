@@ -1,0 +1,71 @@
+"""Forms only parse what was typed; the registration rules live in services.py."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from django import forms
+
+from apps.patients.models import BloodGroup, Patient, Sex
+from apps.patients.services import InvalidPatientDetails, PatientDetails, patient_details_clean
+
+DETAIL_FIELDS = tuple(field.name for field in fields(PatientDetails))
+
+
+class PatientForm(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices])
+    birth_date = forms.DateField(
+        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    phone = forms.CharField(max_length=32, widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.CharField(max_length=254, required=False, widget=forms.EmailInput)
+    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    blood_group = forms.ChoiceField(choices=[("", "Unknown"), *BloodGroup.choices], required=False)
+    allergies = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "None known"}),
+    )
+    emergency_contact_name = forms.CharField(
+        label="Emergency contact", max_length=200, required=False
+    )
+    emergency_contact_phone = forms.CharField(
+        label="Emergency contact phone",
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+    @classmethod
+    def for_patient(cls, patient: Patient, data: object = None) -> PatientForm:
+        initial = {name: getattr(patient, name) for name in DETAIL_FIELDS}
+        return cls(data=data, initial=initial)  # type: ignore[arg-type]
+
+    def clean(self) -> dict[str, Any]:
+        """Also apply the registration rules here, so every wrong field is reported in
+        one round, not only those the form itself can parse."""
+        cleaned = super().clean() or {}
+        try:
+            patient_details_clean(self._details_from(cleaned))
+        except InvalidPatientDetails as exc:
+            for field, message in exc.errors.items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return cleaned
+
+    @staticmethod
+    def _details_from(cleaned: dict[str, Any]) -> PatientDetails:
+        values: dict[str, Any] = {name: cleaned.get(name) or "" for name in DETAIL_FIELDS}
+        values["birth_date"] = cleaned.get("birth_date")
+        return PatientDetails(**values)
+
+    def details(self) -> PatientDetails:
+        return self._details_from(self.cleaned_data)
+
+
+class RegistrationForm(PatientForm):
+    portal_account = forms.BooleanField(label="Create a patient portal login", required=False)
+    #: sent by the "Continue" button of the likely-duplicate warning
+    confirm_duplicates = forms.BooleanField(required=False)

@@ -1,0 +1,81 @@
+"""A hospital's patients, in its own database."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from apps.core.models import LinkedToUser
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    """How names are compared: whitespace collapsed, case folded (works for ə, İ ...)."""
+    return " ".join(f"{first_name} {last_name}".split()).casefold()
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class BloodGroup(models.TextChoices):
+    A_POSITIVE = "A+", "A+"
+    A_NEGATIVE = "A-", "A−"
+    B_POSITIVE = "B+", "B+"
+    B_NEGATIVE = "B-", "B−"
+    AB_POSITIVE = "AB+", "AB+"
+    AB_NEGATIVE = "AB-", "AB−"
+    O_POSITIVE = "O+", "O+"
+    O_NEGATIVE = "O-", "O−"
+
+
+class Patient(LinkedToUser):
+    """A registered patient. ``user_id`` (from LinkedToUser) is their portal login.
+
+    The primary key is a UUID so an id from one hospital never names a row in another;
+    ``number`` is the human identifier (``<HOSPITAL CODE>-PAT-000001``).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField("patient number", max_length=40, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    birth_date = models.DateField("date of birth")
+    phone = models.CharField(max_length=32, db_index=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    blood_group = models.CharField(max_length=3, choices=BloodGroup.choices, blank=True)
+    allergies = models.TextField(blank=True)
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(max_length=32, blank=True)
+    #: case-folded "first last", for duplicate checks that ignore case in any script
+    name_key = models.CharField(max_length=201, db_index=True, editable=False)
+    #: case-folded name, number and phone, for the one search box
+    search_text = models.TextField(editable=False, default="")
+    registered_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.number})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class PatientNumberSequence(models.Model):
+    """The last patient number handed out in this hospital: one row, incremented inside
+    the transaction that inserts the patient, so numbers are unique and gap-free."""
+
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"last patient number {self.last_value}"

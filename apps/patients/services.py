@@ -1,0 +1,240 @@
+"""Registering and editing patients.
+
+A portal account lives in the platform database and the patient in the hospital's, so
+no single transaction covers both: registration creates the account first, then inserts
+the patient in a hospital transaction, and deletes the account again if that fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError
+from django.db.models import F
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import CreatedAccount, account_create, account_discard
+from apps.core.exceptions import Conflict, ValidationError
+from apps.patients.models import BloodGroup, Patient, PatientNumberSequence, Sex, name_key
+from apps.patients.selectors import patient_likely_duplicates
+from apps.tenancy.db import tenant_atomic
+from apps.tenancy.models import Hospital
+
+logger = logging.getLogger(__name__)
+
+MAX_AGE_YEARS = 120
+_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()./-]+$")
+_PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """What staff type in about a patient (everything but the number and the login)."""
+
+    first_name: str
+    last_name: str
+    sex: str
+    #: None only while a form is being checked; always set once clean
+    birth_date: date | None
+    phone: str
+    email: str = ""
+    address: str = ""
+    blood_group: str = ""
+    allergies: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+
+
+class InvalidPatientDetails(ValidationError):
+    """Several fields may be wrong at once; ``errors`` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first_field = next(iter(errors))
+        super().__init__(errors[first_field], field=first_field)
+        self.errors = errors
+
+
+class LikelyDuplicates(Conflict):
+    """Patients who may be the same person; advisory, the caller may register anyway."""
+
+    def __init__(self, matches: list[Patient]) -> None:
+        super().__init__(f"{len(matches)} registered patient(s) may be the same person.")
+        self.matches = matches
+
+
+@dataclass(frozen=True)
+class RegisteredPatient:
+    patient: Patient
+    #: the portal login made in the same action, with its temporary password (shown once)
+    account: CreatedAccount | None = None
+
+
+def phone_normalize(phone: str) -> str:
+    """``+994 (50) 123-45-67`` → ``+994501234567``; raises ValueError if not a phone."""
+    value = phone.strip()
+    if not _PHONE_ALLOWED.match(value):
+        raise ValueError(phone)
+    digits = re.sub(r"\D", "", value)
+    if not _PHONE_DIGITS[0] <= len(digits) <= _PHONE_DIGITS[1]:
+        raise ValueError(phone)
+    return ("+" if value.startswith("+") else "") + digits
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def patient_details_clean(details: PatientDetails) -> PatientDetails:
+    """Check ``details`` against the registration rules and return them normalised
+    (trimmed names, phones as ``+digits``). Raises InvalidPatientDetails listing every
+    wrong field."""
+    errors: dict[str, str] = {}
+    first_name = " ".join(details.first_name.split())
+    last_name = " ".join(details.last_name.split())
+    if not first_name:
+        errors["first_name"] = "Enter the patient's first name."
+    if not last_name:
+        errors["last_name"] = "Enter the patient's last name."
+    if details.sex not in Sex.values:
+        errors["sex"] = "Choose the patient's sex."
+    today = timezone.localdate()
+    if details.birth_date is None:
+        errors["birth_date"] = "Enter the date of birth."
+    elif details.birth_date > today:
+        errors["birth_date"] = "The date of birth cannot be in the future."
+    elif details.birth_date < _years_before(today, MAX_AGE_YEARS):
+        errors["birth_date"] = f"The date of birth is more than {MAX_AGE_YEARS} years ago."
+    phone = emergency_phone = ""
+    if not details.phone.strip():
+        errors["phone"] = "Enter a phone number."
+    else:
+        try:
+            phone = phone_normalize(details.phone)
+        except ValueError:
+            errors["phone"] = "Enter a phone number of 7 to 15 digits, e.g. +994 50 123 45 67."
+    email = details.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors["email"] = "Enter a valid email address."
+    if details.blood_group and details.blood_group not in BloodGroup.values:
+        errors["blood_group"] = "Choose a blood group from the list."
+    if details.emergency_contact_phone.strip():
+        try:
+            emergency_phone = phone_normalize(details.emergency_contact_phone)
+        except ValueError:
+            errors["emergency_contact_phone"] = "Enter a phone number of 7 to 15 digits."
+    if errors:
+        raise InvalidPatientDetails(errors)
+    return replace(
+        details,
+        first_name=first_name,
+        last_name=last_name,
+        phone=phone,
+        email=email,
+        address=details.address.strip(),
+        allergies=details.allergies.strip(),
+        emergency_contact_name=" ".join(details.emergency_contact_name.split()),
+        emergency_contact_phone=emergency_phone,
+    )
+
+
+def _apply(patient: Patient, details: PatientDetails) -> None:
+    for name, value in asdict(details).items():
+        setattr(patient, name, value)
+    patient.name_key = name_key(details.first_name, details.last_name)
+    patient.search_text = " ".join([patient.name_key, patient.number.casefold(), details.phone])
+
+
+def patient_number_allocate(*, hospital: Hospital) -> str:
+    """The next patient number of the selected hospital, e.g. ``CGH001-PAT-000042``.
+
+    Call it inside the transaction that saves the patient: the increment is a single
+    UPDATE on the one sequence row, and SQLite's IMMEDIATE transactions (a row lock on
+    PostgreSQL) make a concurrent registration wait for this one to commit or roll back.
+    """
+    with tenant_atomic():
+        sequence, _ = PatientNumberSequence.objects.get_or_create(pk=1)
+        PatientNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+        sequence.refresh_from_db(fields=["last_value"])
+    return f"{hospital.code}-PAT-{sequence.last_value:06d}"
+
+
+def patient_register(
+    *,
+    hospital: Hospital,
+    details: PatientDetails,
+    portal_account: bool = False,
+    confirm_duplicates: bool = False,
+    registered_by: User | None = None,
+) -> RegisteredPatient:
+    """Register a patient of ``hospital`` (the selected hospital) and give them a number.
+
+    Unless ``confirm_duplicates``, patients who may be the same person (same name, date
+    of birth and sex, or same phone) raise LikelyDuplicates first. With
+    ``portal_account`` a patient login is created in the same action: if it cannot be
+    created no patient is saved, and if the patient cannot be saved the login is removed.
+    """
+    details = patient_details_clean(details)
+    if not confirm_duplicates:
+        matches = patient_likely_duplicates(
+            first_name=details.first_name,
+            last_name=details.last_name,
+            birth_date=details.birth_date,
+            sex=details.sex,
+            phone=details.phone,
+        )
+        if matches:
+            raise LikelyDuplicates(matches)
+    account = None
+    if portal_account:
+        account = account_create(
+            hospital=hospital,
+            full_name=f"{details.first_name} {details.last_name}",
+            role=Role.PATIENT,
+            email=details.email,
+        )
+    try:
+        with tenant_atomic():
+            patient = Patient(
+                number=patient_number_allocate(hospital=hospital),
+                user_id=account.user.pk if account else None,
+                registered_by_id=registered_by.pk if registered_by else None,
+            )
+            _apply(patient, details)
+            patient.save(force_insert=True)
+    except Exception as exc:
+        if account is not None:
+            _discard_account(account)
+        if isinstance(exc, IntegrityError):
+            raise Conflict("The patient could not be saved; please try again.") from exc
+        raise
+    logger.info("registered patient %s", patient.number)
+    return RegisteredPatient(patient=patient, account=account)
+
+
+def _discard_account(account: CreatedAccount) -> None:
+    try:
+        account_discard(user=account.user)
+    except Exception:
+        # The patient error is the one to report; this one needs an operator.
+        logger.exception("could not remove portal account %s", account.user.username)
+
+
+def patient_update(*, patient: Patient, details: PatientDetails) -> Patient:
+    details = patient_details_clean(details)
+    _apply(patient, details)
+    with tenant_atomic():
+        patient.save()
+    logger.info("updated patient %s", patient.number)
+    return patient

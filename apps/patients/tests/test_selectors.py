@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.core.exceptions import NotFound
+from apps.patients import history
+from apps.patients.models import Patient
+from apps.patients.selectors import patient_get, patient_history, patient_search
+from apps.patients.tests.factories import register
+from apps.tenancy.context import tenant_context
+from apps.tenancy.models import Hospital
+
+
+@pytest.fixture
+def patients(hospital_a: Hospital) -> dict[str, Patient]:
+    return {
+        "nizami": register(hospital_a),
+        "zohra": register(
+            hospital_a,
+            first_name="Zöhrə",
+            last_name="Əliyeva",
+            sex="female",
+            phone="+994 70 222 33 44",
+        ),
+        "samir": register(
+            hospital_a, first_name="Samir", last_name="Quliyev", phone="055 987 65 43"
+        ),
+    }
+
+
+def search(hospital: Hospital, query: str) -> set[str]:
+    with tenant_context(hospital):
+        return {patient.first_name for patient in patient_search(query=query)}
+
+
+def test_the_search_matches_part_of_a_name_in_any_case(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    assert search(hospital_a, "niz") == {"Nizami"}
+    assert search(hospital_a, "ALIYEV") == {"Nizami"}
+    assert search(hospital_a, "liyev") == {"Nizami", "Zöhrə", "Samir"}
+    assert search(hospital_a, "əliyeva") == {"Zöhrə"}
+    assert search(hospital_a, "ƏLIYEVA") == {"Zöhrə"}
+
+
+def test_every_word_of_the_query_must_match(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    assert search(hospital_a, "samir quli") == {"Samir"}
+    assert search(hospital_a, "samir aliyev") == set()
+
+
+def test_the_search_finds_a_patient_number(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    assert search(hospital_a, patients["samir"].number) == {"Samir"}
+    assert search(hospital_a, "pat-000002") == {"Zöhrə"}
+
+
+def test_the_search_finds_a_phone_typed_with_any_separators(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    assert search(hospital_a, "987-65-43") == {"Samir"}
+    assert search(hospital_a, "+994 70 222") == {"Zöhrə"}
+    assert search(hospital_a, "(055) 987") == {"Samir"}
+
+
+def test_an_empty_query_lists_everyone_newest_first(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    with tenant_context(hospital_a):
+        assert [p.first_name for p in patient_search(query="  ")] == ["Samir", "Zöhrə", "Nizami"]
+
+
+def test_a_patient_of_another_hospital_is_not_found(
+    hospital_a: Hospital, hospital_b: Hospital, patients: dict[str, Patient]
+) -> None:
+    with tenant_context(hospital_b), pytest.raises(NotFound):
+        patient_get(patient_id=patients["nizami"].pk)
+    with tenant_context(hospital_a):
+        assert patient_get(patient_id=patients["nizami"].pk) == patients["nizami"]
+
+
+def test_history_is_empty_until_a_module_provides_entries(
+    hospital_a: Hospital, patients: dict[str, Patient]
+) -> None:
+    assert patient_history(patient=patients["nizami"]) == []
+
+
+def test_history_merges_every_providers_entries_newest_first(
+    patients: dict[str, Patient],
+) -> None:
+    now = timezone.now()
+
+    def appointments(patient: Patient) -> list[history.HistoryEntry]:
+        return [
+            history.HistoryEntry(
+                when=now - timedelta(days=3), kind="Appointment", title="Cardiology"
+            )
+        ]
+
+    def invoices(patient: Patient) -> list[history.HistoryEntry]:
+        if patient.first_name != "Nizami":
+            return []
+        return [
+            history.HistoryEntry(when=now, kind="Invoice", title="INV-1"),
+            history.HistoryEntry(when=now - timedelta(days=7), kind="Invoice", title="INV-0"),
+        ]
+
+    history.register_provider("appointments", appointments)
+    history.register_provider("invoices", invoices)
+    try:
+        entries = patient_history(patient=patients["nizami"])
+        assert [entry.title for entry in entries] == ["INV-1", "Cardiology", "INV-0"]
+        assert [entry.kind for entry in patient_history(patient=patients["samir"])] == [
+            "Appointment"
+        ]
+    finally:
+        history.unregister_provider("appointments")
+        history.unregister_provider("invoices")
+    assert history.provider_keys() == []
+    assert isinstance(now, datetime)

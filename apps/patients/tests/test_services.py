@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.core.exceptions import Conflict, ValidationError
+from apps.patients.models import Patient, PatientNumberSequence
+from apps.patients.services import (
+    InvalidPatientDetails,
+    LikelyDuplicates,
+    patient_register,
+    patient_update,
+    phone_normalize,
+)
+from apps.patients.tests.factories import details, register
+from apps.tenancy.connections import close_database, hospital_alias
+from apps.tenancy.context import tenant_context
+from apps.tenancy.models import Hospital
+
+
+def test_patient_numbers_carry_the_hospital_code_and_count_up(hospital_a: Hospital) -> None:
+    first = register(hospital_a)
+    second = register(hospital_a, first_name="Samir")
+    assert first.number == f"{hospital_a.code}-PAT-000001"
+    assert second.number == f"{hospital_a.code}-PAT-000002"
+
+
+def test_each_hospital_numbers_its_own_patients(hospital_a: Hospital, hospital_b: Hospital) -> None:
+    register(hospital_a)
+    register(hospital_a, first_name="Samir")
+    assert register(hospital_b).number == f"{hospital_b.code}-PAT-000001"
+    with tenant_context(hospital_b):
+        assert Patient.objects.count() == 1
+
+
+def test_concurrent_registrations_never_share_a_number(hospital_a: Hospital) -> None:
+    threads_count, per_thread = 8, 5
+    start = threading.Barrier(threads_count)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def registrar(index: int) -> None:
+        try:
+            with tenant_context(hospital_a):
+                start.wait()
+                for round_ in range(per_thread):
+                    patient = patient_register(
+                        hospital=hospital_a,
+                        details=details(
+                            first_name=f"P{index}x{round_}", phone=f"+99450{index}{round_}00000"
+                        ),
+                    ).patient
+                    numbers.append(patient.number)
+        except BaseException as exc:  # collected and failed on below
+            errors.append(exc)
+        finally:
+            close_database(hospital_alias(hospital_a))
+
+    threads = [threading.Thread(target=registrar, args=(i,)) for i in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    expected = {f"{hospital_a.code}-PAT-{n:06d}" for n in range(1, threads_count * per_thread + 1)}
+    assert len(numbers) == threads_count * per_thread
+    assert set(numbers) == expected
+    with tenant_context(hospital_a):
+        assert PatientNumberSequence.objects.get().last_value == threads_count * per_thread
+
+
+def test_registration_stores_normalised_details(hospital_a: Hospital) -> None:
+    patient = register(hospital_a, first_name="  Nizami ", phone="+994 (50) 123-45-67")
+    with tenant_context(hospital_a):
+        patient = Patient.objects.get(pk=patient.pk)
+    assert patient.first_name == "Nizami"
+    assert patient.phone == "+994501234567"
+    assert patient.emergency_contact_phone == "+994557654321"
+    assert patient.allergies == "Penicillin" and patient.blood_group == "O+"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"birth_date": date.today() + timedelta(days=1)}, "birth_date", "future"),
+        ({"birth_date": date(1890, 1, 1)}, "birth_date", "more than 120 years"),
+        ({"phone": "call me"}, "phone", "7 to 15 digits"),
+        ({"phone": "12-34"}, "phone", "7 to 15 digits"),
+        ({"phone": "  "}, "phone", "Enter a phone"),
+        ({"email": "nizami@"}, "email", "valid email"),
+        ({"first_name": "  "}, "first_name", "first name"),
+        ({"sex": "x"}, "sex", "sex"),
+        ({"blood_group": "C+"}, "blood_group", "blood group"),
+        ({"emergency_contact_phone": "abc"}, "emergency_contact_phone", "digits"),
+    ],
+)
+def test_invalid_details_are_refused_with_the_field_named(
+    hospital_a: Hospital, changes: dict[str, object], field: str, message: str
+) -> None:
+    with tenant_context(hospital_a), pytest.raises(InvalidPatientDetails) as caught:
+        patient_register(hospital=hospital_a, details=details(**changes))
+    assert message in caught.value.errors[field]
+    with tenant_context(hospital_a):
+        assert not Patient.objects.exists()
+
+
+def test_every_wrong_field_is_reported_at_once(hospital_a: Hospital) -> None:
+    wrong = details(last_name="", phone="x", email="y", birth_date=date(3000, 1, 1))
+    with tenant_context(hospital_a), pytest.raises(InvalidPatientDetails) as caught:
+        patient_register(hospital=hospital_a, details=wrong)
+    assert set(caught.value.errors) == {"last_name", "phone", "email", "birth_date"}
+
+
+def test_a_birth_date_exactly_120_years_ago_is_accepted(hospital_a: Hospital) -> None:
+    today = timezone.localdate()
+    oldest = today.replace(year=today.year - 120, day=min(today.day, 28))
+    assert register(hospital_a, birth_date=oldest).birth_date == oldest
+
+
+def test_phone_numbers_are_normalised_or_refused() -> None:
+    assert phone_normalize(" 050-123 45 67 ") == "0501234567"
+    assert phone_normalize("+1 (212) 555.0100") == "+12125550100"
+    for bad in ("12345", "+1234567890123456", "050 123 45 67 ext 2", "++994501234567"):
+        with pytest.raises(ValueError):
+            phone_normalize(bad)
+
+
+def test_same_name_birth_date_and_sex_is_a_likely_duplicate(hospital_a: Hospital) -> None:
+    existing = register(hospital_a)
+    again = details(first_name="NIZAMI", last_name="aliyev", phone="+994 70 000 00 00")
+    with tenant_context(hospital_a), pytest.raises(LikelyDuplicates) as caught:
+        patient_register(hospital=hospital_a, details=again)
+    assert caught.value.matches == [existing]
+
+
+def test_same_phone_is_a_likely_duplicate(hospital_a: Hospital) -> None:
+    existing = register(hospital_a)
+    other_person = details(first_name="Samir", last_name="Huseynov", phone="+994501234567")
+    with tenant_context(hospital_a), pytest.raises(LikelyDuplicates) as caught:
+        patient_register(hospital=hospital_a, details=other_person)
+    assert caught.value.matches == [existing]
+
+
+def test_a_different_person_is_not_a_duplicate(hospital_a: Hospital) -> None:
+    register(hospital_a)
+    with tenant_context(hospital_a):
+        patient_register(
+            hospital=hospital_a,
+            details=details(birth_date=date(1990, 1, 1), phone="+994 70 111 22 33"),
+        )
+        patient_register(
+            hospital=hospital_a,
+            details=details(sex="female", first_name="Nizami", phone="+994 70 111 22 34"),
+        )
+        assert Patient.objects.count() == 3
+
+
+def test_the_duplicate_warning_is_advisory(hospital_a: Hospital) -> None:
+    register(hospital_a)
+    with tenant_context(hospital_a):
+        registered = patient_register(
+            hospital=hospital_a, details=details(), confirm_duplicates=True
+        )
+        assert Patient.objects.count() == 2
+    assert registered.patient.number.endswith("000002")
+
+
+def test_a_portal_account_is_created_and_linked_in_the_same_action(
+    hospital_a: Hospital, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with tenant_context(hospital_a):
+        registered = patient_register(hospital=hospital_a, details=details(), portal_account=True)
+    account = registered.account
+    assert account is not None and account.temporary_password
+    user = User.objects.get(pk=account.user.pk)
+    assert user.role == Role.PATIENT and user.hospital_id == hospital_a.pk
+    assert user.must_change_password and user.email == "nizami@example.com"
+    assert user.check_password(account.temporary_password)
+    assert registered.patient.user_id == user.pk
+    assert account.temporary_password not in caplog.text
+
+
+def test_if_the_account_cannot_be_created_no_patient_is_saved(hospital_a: Hospital) -> None:
+    # Every username the name could give is taken, so account creation fails.
+    User.objects.bulk_create(
+        [User(username="nizami.aliyev")]
+        + [User(username=f"nizami.aliyev.{n}") for n in range(2, 51)]
+    )
+    with tenant_context(hospital_a):
+        with pytest.raises(ValidationError, match="free username"):
+            patient_register(hospital=hospital_a, details=details(), portal_account=True)
+        assert not Patient.objects.exists()
+    # ... and no number was spent on it.
+    assert register(hospital_a).number.endswith("-PAT-000001")
+
+
+def test_if_the_patient_cannot_be_saved_the_new_account_is_removed(hospital_a: Hospital) -> None:
+    taken = register(hospital_a)
+    # Put the sequence back so the next number clashes with the existing patient.
+    with tenant_context(hospital_a):
+        PatientNumberSequence.objects.update(last_value=0)
+        with pytest.raises(Conflict, match="could not be saved"):
+            patient_register(
+                hospital=hospital_a,
+                details=details(first_name="Samir", phone="+994 70 999 99 99"),
+                portal_account=True,
+            )
+        assert list(Patient.objects.all()) == [taken]
+        assert PatientNumberSequence.objects.get().last_value == 0
+    assert not User.objects.filter(role=Role.PATIENT).exists()
+
+
+def test_an_update_validates_and_refreshes_what_search_uses(hospital_a: Hospital) -> None:
+    patient = register(hospital_a)
+    with tenant_context(hospital_a):
+        with pytest.raises(InvalidPatientDetails):
+            patient_update(patient=patient, details=details(phone="nope"))
+        patient_update(patient=patient, details=details(last_name="Mammadli", phone="0701112233"))
+        saved = Patient.objects.get(pk=patient.pk)
+    assert saved.last_name == "Mammadli" and saved.phone == "0701112233"
+    assert "mammadli" in saved.search_text and "0701112233" in saved.search_text
+    assert saved.number == patient.number

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.accounts.selectors import accounts_by_id
+from apps.core.exceptions import HMSError, NotFound
+from apps.core.http import HospitalRequest
+from apps.patients.forms import PatientForm, RegistrationForm
+from apps.patients.models import Patient
+from apps.patients.selectors import patient_get, patient_history, patient_search
+from apps.patients.services import LikelyDuplicates, patient_register, patient_update
+
+PAGE_SIZE = 25
+
+
+def _template(request: HospitalRequest, template: str, partial: str) -> str:
+    """The whole page, or for an htmx request just the partial it swaps in."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return f"{template}#{partial}"
+    return template
+
+
+def _redirect(request: HospitalRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _add_errors(form: Form, error: HMSError) -> None:
+    """Put a service's error next to its field (every field, for InvalidPatientDetails)."""
+    errors = getattr(error, "errors", None) or {error.field: error.message}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+def _get_patient(patient_id: uuid.UUID) -> Patient:
+    try:
+        return patient_get(patient_id=patient_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@require_GET
+def patient_list(request: HospitalRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(patient_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query}
+    return render(request, _template(request, "patients/list.html", "results"), context)
+
+
+@never_cache  # the response may carry a portal login's temporary password
+@require_http_methods(["GET", "POST"])
+def patient_register_view(request: HospitalRequest) -> HttpResponse:
+    form = RegistrationForm(data=request.POST or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            registered = patient_register(
+                hospital=request.hospital,
+                details=form.details(),
+                portal_account=form.cleaned_data["portal_account"],
+                confirm_duplicates=form.cleaned_data["confirm_duplicates"],
+                registered_by=request.user,
+            )
+        except LikelyDuplicates as exc:
+            context["duplicates"] = exc.matches
+        except HMSError as exc:
+            _add_errors(form, exc)
+        else:
+            if registered.account is None:
+                messages.success(request, f"Registered {registered.patient}.")
+                return _redirect(request, reverse("patients:detail", args=[registered.patient.pk]))
+            context = {"registered": registered}
+            return render(
+                request, _template(request, "patients/registered.html", "result"), context
+            )
+    return render(request, _template(request, "patients/register.html", "form"), context)
+
+
+@require_GET
+def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = _get_patient(patient_id)
+    accounts = accounts_by_id(
+        hospital=request.hospital, user_ids=[patient.user_id, patient.registered_by_id]
+    )
+    context = {
+        "patient": patient,
+        "portal_account": accounts.get(patient.user_id) if patient.user_id else None,
+        "registered_by": accounts.get(patient.registered_by_id)
+        if patient.registered_by_id
+        else None,
+        "history": patient_history(patient=patient),
+    }
+    return render(request, _template(request, "patients/detail.html", "content"), context)
+
+
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = _get_patient(patient_id)
+    form = PatientForm.for_patient(patient, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient_update(patient=patient, details=form.details())
+        except HMSError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Saved the details of {patient}.")
+            return _redirect(request, reverse("patients:detail", args=[patient.pk]))
+    context = {"form": form, "patient": patient}
+    return render(request, _template(request, "patients/edit.html", "form"), context)
