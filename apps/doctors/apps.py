@@ -9,3 +9,13 @@ class DoctorsConfig(registry.TenantAppConfig):
     name = "apps.doctors"
     label = "doctors"
     verbose_name = "Doctors"
+    # Role values as plain strings: apps.accounts.models cannot be imported before the
+    # app registry is ready. Adding and editing is for hospital admins only (views).
+    staff_module = registry.Module(
+        key="doctors",
+        label="Doctors",
+        url_name="doctors:list",
+        description="The hospital's doctors, where they work and their weekly hours.",
+        roles=frozenset({"doctor", "nurse", "receptionist"}),
+        order=30,
+    )

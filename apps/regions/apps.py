@@ -11,3 +11,12 @@ class RegionsConfig(registry.TenantAppConfig):
     verbose_name = "Regions and reference data"
     reference_data_seeder = "apps.regions.reference_data.seed"
     seed_order = 10
+    # No roles: hospital admins (always allowed) are the only ones who manage the
+    # hospital's own reference data.
+    staff_module = registry.Module(
+        key="reference",
+        label="Reference data",
+        url_name="reference:index",
+        description="Regions, cities, clinics and specializations of this hospital.",
+        order=90,
+    )

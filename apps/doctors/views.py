@@ -1,0 +1,172 @@
+"""Doctor pages: list (search as you type, filters), detail, add/edit with the
+region → city → clinic cascade and weekly hours, and the cascade's option fragments.
+Everyone with the module may look; only hospital admins add and edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.core.exceptions import ValidationError
+from apps.core.http import HospitalRequest
+from apps.doctors.forms import (
+    DoctorFilterForm,
+    DoctorForm,
+    ScheduleDayForm,
+    attach_error,
+    city_choices,
+    clinic_choices,
+    option_groups,
+    schedule_forms,
+    schedule_of,
+)
+from apps.doctors.models import Doctor
+from apps.doctors.selectors import doctor_list, doctor_login
+from apps.doctors.services import DoctorSaved, doctor_create, doctor_update
+
+PAGE_SIZE = 20
+
+View = Callable[..., HttpResponse]
+
+
+def hospital_admin_required(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HospitalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_hospital_admin:
+            return render(request, "accounts/forbidden.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_doctor(pk: int) -> Doctor:
+    """A doctor of the request's hospital (the database is the hospital's own)."""
+    return get_object_or_404(
+        Doctor.objects.select_related("specialization", "region", "city", "clinic"), pk=pk
+    )
+
+
+@require_GET
+def doctor_list_view(request: HospitalRequest) -> HttpResponse:
+    filters = DoctorFilterForm(request.GET)
+    page = Paginator(doctor_list(**filters.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "doctors/list.html#results" if request.htmx else "doctors/list.html"
+    return render(request, template, {"filters": filters, "page": page, "query": query.urlencode()})
+
+
+@require_GET
+def doctor_detail(request: HospitalRequest, pk: int) -> HttpResponse:
+    doctor = _get_doctor(pk)
+    context = {
+        "doctor": doctor,
+        "schedule": doctor.schedule.all(),
+        "login": doctor_login(doctor=doctor, hospital=request.hospital),
+    }
+    return render(request, "doctors/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@hospital_admin_required
+def doctor_add(request: HospitalRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = DoctorForm(data, hospital=request.hospital)
+    days = schedule_forms(data)
+    if data is not None and all([form.is_valid(), *(day.is_valid() for day in days)]):
+        try:
+            saved = doctor_create(
+                hospital=request.hospital,
+                details=form.details(),
+                schedule=schedule_of(days),
+                login=form.login_action(),
+                link_user_id=form.link_user_id(),
+            )
+        except ValidationError as exc:
+            attach_error(exc, form, days)
+        else:
+            return _saved(request, saved, verb="added")
+    return _render_form(request, form, days, doctor=None)
+
+
+@require_http_methods(["GET", "POST"])
+@hospital_admin_required
+def doctor_edit(request: HospitalRequest, pk: int) -> HttpResponse:
+    doctor = _get_doctor(pk)
+    data = request.POST if request.method == "POST" else None
+    form = DoctorForm(data, hospital=request.hospital, doctor=doctor)
+    days = schedule_forms(data, doctor=doctor)
+    if data is not None and all([form.is_valid(), *(day.is_valid() for day in days)]):
+        try:
+            saved = doctor_update(
+                hospital=request.hospital,
+                doctor=doctor,
+                details=form.details(),
+                schedule=schedule_of(days),
+                login=form.login_action(),
+                link_user_id=form.link_user_id(),
+            )
+        except ValidationError as exc:
+            attach_error(exc, form, days)
+        else:
+            return _saved(request, saved, verb="saved")
+    return _render_form(request, form, days, doctor=doctor)
+
+
+def _render_form(
+    request: HospitalRequest,
+    form: DoctorForm,
+    days: list[ScheduleDayForm],
+    *,
+    doctor: Doctor | None,
+) -> HttpResponse:
+    template = "doctors/form.html#form" if request.htmx else "doctors/form.html"
+    login = doctor_login(doctor=doctor, hospital=request.hospital) if doctor else None
+    context = {"form": form, "days": days, "doctor": doctor, "login_user": login}
+    return render(request, template, context)
+
+
+def _saved(request: HospitalRequest, saved: DoctorSaved, *, verb: str) -> HttpResponse:
+    """A new login's temporary password is shown on this response only (never stored,
+    never cached); otherwise go to the doctor's page."""
+    if saved.account is not None:
+        template = "doctors/saved.html#result" if request.htmx else "doctors/saved.html"
+        response = render(request, template, {"doctor": saved.doctor, "account": saved.account})
+        add_never_cache_headers(response)
+        return response
+    messages.success(request, f"Doctor {saved.doctor} {verb}.")
+    url = reverse("doctors:detail", args=[saved.doctor.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_GET
+def city_options(request: HospitalRequest) -> HttpResponse:
+    """<option>s of the region's cities; the clinic select is reset out of band, since
+    the clinics of the previous city no longer fit."""
+    region_id = request.GET.get("region", "")
+    clinics = [("", "Choose a city first")] if region_id else clinic_choices(city_id="")
+    context = {
+        "groups": option_groups(city_choices(region_id=region_id)),
+        "clinic_groups": option_groups(clinics),
+    }
+    return render(request, "doctors/partials/options.html", context)
+
+
+@require_GET
+def clinic_options(request: HospitalRequest) -> HttpResponse:
+    """<option>s of the city's clinics."""
+    return render(
+        request,
+        "doctors/partials/options.html",
+        {"groups": option_groups(clinic_choices(city_id=request.GET.get("city", "")))},
+    )

@@ -1,0 +1,115 @@
+"""Reading reference data: the cascade region → city → clinic, and how much a row is
+used. Usage is found through the PROTECT relations pointing at a model, so clinical apps
+(doctors today, more later) are counted without this app importing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Count, QuerySet
+
+from apps.regions.models import City, Clinic, Region, Specialization
+
+ReferenceRow = Region | City | Clinic | Specialization
+
+
+@dataclass(frozen=True)
+class Usage:
+    """``count`` rows of ``model`` point at a reference row and keep it from deletion."""
+
+    model: type[models.Model]
+    count: int
+
+    @property
+    def label(self) -> str:
+        meta = self.model._meta
+        return f"{self.count} {meta.verbose_name if self.count == 1 else meta.verbose_name_plural}"
+
+
+def usage_text(usages: list[Usage]) -> str:
+    """``3 doctors and 1 city``."""
+    labels = [usage.label for usage in usages]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def _protecting_relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:
+    return [
+        relation for relation in model._meta.related_objects if relation.on_delete is models.PROTECT
+    ]
+
+
+def regions_active() -> QuerySet[Region]:
+    return Region.objects.filter(is_active=True)
+
+
+def specializations_active() -> QuerySet[Specialization]:
+    return Specialization.objects.filter(is_active=True)
+
+
+def cities_of_region(*, region_id: object) -> QuerySet[City]:
+    """Active cities of an active region; none for a missing or malformed id."""
+    if not str(region_id or "").isdigit():
+        return City.objects.none()
+    return City.objects.filter(
+        region_id=int(str(region_id)), region__is_active=True, is_active=True
+    )
+
+
+def clinics_of_city(*, city_id: object) -> QuerySet[Clinic]:
+    """Active clinics of an active city; none for a missing or malformed id."""
+    if not str(city_id or "").isdigit():
+        return Clinic.objects.none()
+    return Clinic.objects.filter(city_id=int(str(city_id)), city__is_active=True, is_active=True)
+
+
+def cities_active() -> QuerySet[City]:
+    return City.objects.filter(is_active=True, region__is_active=True).select_related("region")
+
+
+def clinics_active() -> QuerySet[Clinic]:
+    return Clinic.objects.filter(is_active=True, city__is_active=True).select_related(
+        "city", "city__region"
+    )
+
+
+def reference_rows(*, model: type[ReferenceRow]) -> list[tuple[ReferenceRow, list[Usage]]]:
+    """Every row of ``model`` with what uses it (the hospital's own rows first, by name)."""
+    relations = _protecting_relations(model)
+    counts = {f"used_by_{i}": Count(r.name, distinct=True) for i, r in enumerate(relations)}
+    rows = model.objects.annotate(**counts).order_by("is_canonical", "name")
+    if model is City:
+        rows = rows.select_related("region")
+    elif model is Clinic:
+        rows = rows.select_related("city", "city__region")
+    return [
+        (
+            row,
+            [
+                Usage(relation.related_model, getattr(row, f"used_by_{i}"))
+                for i, relation in enumerate(relations)
+                if getattr(row, f"used_by_{i}")
+            ],
+        )
+        for row in rows
+    ]
+
+
+def reference_usage(*, row: ReferenceRow) -> list[Usage]:
+    """What keeps ``row`` from being deleted (empty when nothing uses it)."""
+    usages = []
+    for relation in _protecting_relations(type(row)):
+        count = relation.related_model._default_manager.filter(**{relation.field.name: row}).count()
+        if count:
+            usages.append(Usage(relation.related_model, count))
+    return usages
+
+
+def reference_counts() -> dict[type[ReferenceRow], tuple[int, int]]:
+    """(all rows, the hospital's own rows) per reference model."""
+    return {
+        model: (model.objects.count(), model.objects.filter(is_canonical=False).count())
+        for model in (Region, City, Clinic, Specialization)
+    }

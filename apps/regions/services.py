@@ -1,0 +1,120 @@
+"""The hospital's own reference data: adding regions, cities, clinics and
+specializations (``is_canonical=False``, which a canonical sync never touches),
+switching any row on or off, and deleting own rows nobody uses."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import IntegrityError
+from django.db.models import ProtectedError
+
+from apps.core.exceptions import Conflict, ValidationError
+from apps.regions.models import City, Clinic, Region, Specialization
+from apps.regions.selectors import ReferenceRow, Usage, usage_text
+from apps.tenancy.db import tenant_atomic
+
+_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
+
+
+def _clean_name(name: str, *, max_length: int) -> str:
+    value = " ".join(name.split())
+    if not value:
+        raise ValidationError("Enter a name.", field="name")
+    if len(value) > max_length:
+        raise ValidationError(f"Use at most {max_length} characters.", field="name")
+    return value
+
+
+def _clean_code(code: str, *, model: type[Region] | type[Specialization]) -> str:
+    value = code.strip().upper()
+    if not _CODE.match(value):
+        raise ValidationError("Use 2 to 10 letters or digits, e.g. NAX.", field="code")
+    taken = model.objects.filter(code=value).first()
+    if taken is not None:
+        raise ValidationError(f"The code {value} is already used by {taken}.", field="code")
+    return value
+
+
+def _ensure_active_parent(parent: Region | City, *, field: str) -> None:
+    if not parent.is_active:
+        raise ValidationError(f"{parent} is deactivated; reactivate it first.", field=field)
+
+
+def _save_new(row: ReferenceRow, *, duplicate: str) -> ReferenceRow:
+    try:
+        with tenant_atomic():
+            row.save()
+    except IntegrityError:  # the same name or code added a moment ago by someone else
+        raise ValidationError(duplicate, field="name") from None
+    return row
+
+
+def region_create(*, name: str, code: str) -> Region:
+    name = _clean_name(name, max_length=120)
+    code = _clean_code(code, model=Region)
+    return _save_new(Region(name=name, code=code), duplicate=f"The code {code} is already used.")
+
+
+def city_create(*, region: Region, name: str) -> City:
+    _ensure_active_parent(region, field="region")
+    name = _clean_name(name, max_length=120)
+    if City.objects.filter(region=region, name__iexact=name).exists():
+        raise ValidationError(f"{region} already has a city called {name}.", field="name")
+    return _save_new(
+        City(region=region, name=name), duplicate=f"{region} already has a city called {name}."
+    )
+
+
+def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") -> Clinic:
+    _ensure_active_parent(city, field="city")
+    name = _clean_name(name, max_length=200)
+    phone = phone.strip()
+    if phone and not _PHONE.match(phone):
+        raise ValidationError("Enter a phone number such as +994 12 400 00 01.", field="phone")
+    if Clinic.objects.filter(city=city, name__iexact=name).exists():
+        raise ValidationError(f"{city} already has a clinic called {name}.", field="name")
+    return _save_new(
+        Clinic(city=city, name=name, address=" ".join(address.split())[:255], phone=phone),
+        duplicate=f"{city} already has a clinic called {name}.",
+    )
+
+
+def specialization_create(*, name: str, code: str, description: str = "") -> Specialization:
+    name = _clean_name(name, max_length=120)
+    code = _clean_code(code, model=Specialization)
+    return _save_new(
+        Specialization(name=name, code=code, description=description.strip()),
+        duplicate=f"The code {code} is already used.",
+    )
+
+
+def reference_row_set_active(*, row: ReferenceRow, is_active: bool) -> ReferenceRow:
+    """Switch a row on or off; allowed for canonical rows too (a hospital may not use
+    every canonical clinic). Doctors keep an inactive row; new choices hide it."""
+    row.is_active = is_active
+    with tenant_atomic():
+        row.save(update_fields=["is_active"])
+    return row
+
+
+def reference_row_delete(*, row: ReferenceRow) -> None:
+    """Delete one of the hospital's own rows; refuse canonical rows and rows in use."""
+    if row.is_canonical:
+        raise Conflict(
+            f"{row} is canonical reference data and cannot be deleted; deactivate it instead."
+        )
+    try:
+        with tenant_atomic():
+            row.delete()
+    except ProtectedError as exc:
+        by_model: dict[type, int] = {}
+        for used_by in exc.protected_objects:
+            by_model[type(used_by)] = by_model.get(type(used_by), 0) + 1
+        usages = [Usage(model, count) for model, count in by_model.items()]
+        raise Conflict(
+            f"{row} cannot be deleted: {usage_text(usages)} "
+            f"{'uses' if sum(by_model.values()) == 1 else 'use'} it. "
+            "Move them elsewhere first, or deactivate it."
+        ) from None

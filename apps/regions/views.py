@@ -1,0 +1,159 @@
+"""Reference data pages for a hospital admin: one list-and-add page per kind (regions,
+cities, clinics, specializations), with activate/deactivate for every row and delete
+for the hospital's own rows nobody uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.exceptions import Conflict, ValidationError
+from apps.core.http import HospitalRequest
+from apps.regions import services
+from apps.regions.forms import CityForm, ClinicForm, RegionForm, SpecializationForm
+from apps.regions.models import City, Clinic, Region, Specialization
+from apps.regions.selectors import ReferenceRow, reference_counts, reference_rows
+
+
+@dataclass(frozen=True)
+class Kind:
+    slug: str
+    model: type[ReferenceRow]
+    form_class: type[forms.Form]
+    #: service adding one of the hospital's own rows from the form's cleaned data
+    create: Callable[..., ReferenceRow]
+    label: str
+    singular: str
+    #: what the list shows next to the name (code, parent)
+    detail: Callable[[ReferenceRow], str]
+
+
+KINDS = {
+    kind.slug: kind
+    for kind in (
+        Kind(
+            slug="regions",
+            model=Region,
+            form_class=RegionForm,
+            create=services.region_create,
+            label="Regions",
+            singular="region",
+            detail=lambda row: row.code,  # type: ignore[union-attr]
+        ),
+        Kind(
+            slug="cities",
+            model=City,
+            form_class=CityForm,
+            create=services.city_create,
+            label="Cities",
+            singular="city",
+            detail=lambda row: row.region.name,  # type: ignore[union-attr]
+        ),
+        Kind(
+            slug="clinics",
+            model=Clinic,
+            form_class=ClinicForm,
+            create=services.clinic_create,
+            label="Clinics",
+            singular="clinic",
+            detail=lambda row: f"{row.city.name}, {row.city.region.name}",  # type: ignore[union-attr]
+        ),
+        Kind(
+            slug="specializations",
+            model=Specialization,
+            form_class=SpecializationForm,
+            create=services.specialization_create,
+            label="Specializations",
+            singular="specialization",
+            detail=lambda row: row.code,  # type: ignore[union-attr]
+        ),
+    )
+}
+
+
+@require_GET
+def index(request: HospitalRequest) -> HttpResponse:
+    counts = reference_counts()
+    cards = [(kind, *counts[kind.model]) for kind in KINDS.values()]
+    return render(request, "regions/index.html", {"cards": cards})
+
+
+@require_http_methods(["GET", "POST"])
+def rows(request: HospitalRequest, kind: str) -> HttpResponse:
+    reference = KINDS[kind]
+    form = reference.form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = reference.create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, reference, f"Added {reference.singular} {row}.")
+    return _render_rows(request, reference, form=form)
+
+
+@require_POST
+def row_delete(request: HospitalRequest, kind: str, pk: int) -> HttpResponse:
+    reference = KINDS[kind]
+    row = _get_row(reference, pk)
+    try:
+        services.reference_row_delete(row=row)
+    except Conflict as exc:
+        return _done(request, reference, exc.message, error=True)
+    return _done(request, reference, f"Deleted {reference.singular} {row}.")
+
+
+@require_POST
+def row_set_active(request: HospitalRequest, kind: str, pk: int) -> HttpResponse:
+    reference = KINDS[kind]
+    row = _get_row(reference, pk)
+    is_active = request.POST.get("is_active") == "true"
+    services.reference_row_set_active(row=row, is_active=is_active)
+    state = "active" if is_active else "inactive"
+    return _done(request, reference, f"{row} is now {state}.")
+
+
+def _get_row(reference: Kind, pk: int) -> ReferenceRow:
+    return get_object_or_404(reference.model, pk=pk)
+
+
+def _done(
+    request: HospitalRequest, reference: Kind, message: str, *, error: bool = False
+) -> HttpResponse:
+    """After a change: the refreshed list fragment for HTMX, else back to the list."""
+    if request.htmx:
+        return _render_rows(
+            request, reference, form=reference.form_class(), notice=message, notice_error=error
+        )
+    (messages.error if error else messages.success)(request, message)
+    return redirect("reference:rows", kind=reference.slug)
+
+
+def _render_rows(
+    request: HospitalRequest,
+    reference: Kind,
+    *,
+    form: forms.Form,
+    notice: str = "",
+    notice_error: bool = False,
+) -> HttpResponse:
+    template = "regions/rows.html#content" if request.htmx else "regions/rows.html"
+    listed = [
+        (row, reference.detail(row), usages)
+        for row, usages in reference_rows(model=reference.model)
+    ]
+    context = {
+        "kind": reference,
+        "kinds": KINDS.values(),
+        "rows": listed,
+        "form": form,
+        "notice": notice,
+        "notice_error": notice_error,
+    }
+    return render(request, template, context)
