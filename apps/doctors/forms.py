@@ -22,7 +22,7 @@ from apps.doctors.models import Doctor, Weekday
 from apps.doctors.selectors import accounts_linkable_to_doctor
 from apps.doctors.services import DoctorDetails, LoginAction, WorkingHours
 from apps.regions.models import City, Clinic, Region, Specialization
-from apps.regions.selectors import cities_of_region, clinics_of_city
+from apps.regions.selectors import cities_active, cities_of_region, clinics_active, clinics_of_city
 from apps.tenancy.models import Hospital
 
 Choices = list[tuple[Any, Any]]
@@ -36,9 +36,7 @@ def city_choices(*, region_id: object, keep: City | None = None) -> Choices:
             cities.append(keep)
         return [("", "Choose a city"), *((city.pk, city.name) for city in cities)]
     groups: dict[str, list[tuple[int, str]]] = {}
-    for city in City.objects.filter(is_active=True, region__is_active=True).select_related(
-        "region"
-    ):
+    for city in cities_active().order_by("region__name", "name"):
         groups.setdefault(city.region.name, []).append((city.pk, city.name))
     return [("", "Choose a region first, or a city"), *groups.items()]
 
@@ -51,9 +49,7 @@ def clinic_choices(*, city_id: object, keep: Clinic | None = None) -> Choices:
             clinics.append(keep)
         return [("", "Choose a clinic"), *((clinic.pk, clinic.name) for clinic in clinics)]
     groups: dict[str, list[tuple[int, str]]] = {}
-    for clinic in Clinic.objects.filter(is_active=True, city__is_active=True).select_related(
-        "city"
-    ):
+    for clinic in clinics_active().order_by("city__name", "name"):
         groups.setdefault(clinic.city.name, []).append((clinic.pk, clinic.name))
     return [("", "Choose a city first, or a clinic"), *groups.items()]
 
@@ -82,8 +78,10 @@ def _active_or_current(model: type[Model], current_id: int | None) -> QuerySet[A
 
 class DoctorForm(forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
-    specialization = forms.ModelChoiceField(queryset=Specialization.objects.none())
-    region = forms.ModelChoiceField(queryset=Region.objects.none())
+    specialization = forms.ModelChoiceField(
+        queryset=Specialization.objects.none(), empty_label="Choose a specialization"
+    )
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), empty_label="Choose a region")
     city = forms.ModelChoiceField(queryset=City.objects.none())
     clinic = forms.ModelChoiceField(queryset=Clinic.objects.none())
     consulting_fee = forms.DecimalField(
