@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 
 from apps.core.exceptions import Conflict, ValidationError
 from apps.regions.models import City, Clinic, Region, Specialization
@@ -37,6 +37,13 @@ def _clean_code(code: str, *, model: type[Region] | type[Specialization]) -> str
     return value
 
 
+def _name_taken(siblings: QuerySet[City] | QuerySet[Clinic], name: str) -> bool:
+    # compared in Python: SQLite's case-insensitive matching knows only ASCII, and
+    # names here are Azerbaijani (Ə/ə, Ü/ü ...)
+    wanted = name.casefold()
+    return any(taken.casefold() == wanted for taken in siblings.values_list("name", flat=True))
+
+
 def _ensure_active_parent(parent: Region | City, *, field: str) -> None:
     if not parent.is_active:
         raise ValidationError(f"{parent} is deactivated; reactivate it first.", field=field)
@@ -60,7 +67,7 @@ def region_create(*, name: str, code: str) -> Region:
 def city_create(*, region: Region, name: str) -> City:
     _ensure_active_parent(region, field="region")
     name = _clean_name(name, max_length=120)
-    if City.objects.filter(region=region, name__iexact=name).exists():
+    if _name_taken(City.objects.filter(region=region), name):
         raise ValidationError(f"{region} already has a city called {name}.", field="name")
     return _save_new(
         City(region=region, name=name), duplicate=f"{region} already has a city called {name}."
@@ -73,7 +80,7 @@ def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") 
     phone = phone.strip()
     if phone and not _PHONE.match(phone):
         raise ValidationError("Enter a phone number such as +994 12 400 00 01.", field="phone")
-    if Clinic.objects.filter(city=city, name__iexact=name).exists():
+    if _name_taken(Clinic.objects.filter(city=city), name):
         raise ValidationError(f"{city} already has a clinic called {name}.", field="name")
     return _save_new(
         Clinic(city=city, name=name, address=" ".join(address.split())[:255], phone=phone),
@@ -112,7 +119,10 @@ def reference_row_delete(*, row: ReferenceRow) -> None:
         by_model: dict[type, int] = {}
         for used_by in exc.protected_objects:
             by_model[type(used_by)] = by_model.get(type(used_by), 0) + 1
-        usages = [Usage(model, count) for model, count in by_model.items()]
+        usages = sorted(
+            (Usage(model, count) for model, count in by_model.items()),
+            key=lambda usage: str(usage.model._meta.verbose_name),
+        )
         raise Conflict(
             f"{row} cannot be deleted: {usage_text(usages)} "
             f"{'uses' if sum(by_model.values()) == 1 else 'use'} it. "
