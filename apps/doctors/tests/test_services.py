@@ -27,9 +27,10 @@ pytestmark = pytest.mark.usefixtures("in_hospital_a")
 
 def test_a_doctor_is_created_with_weekly_hours(hospital_a: Hospital, baku: Place) -> None:
     saved = doctor_create(
-        hospital=hospital_a, details=details_at(baku, full_name="  Nigar   Əliyeva "),
+        hospital=hospital_a,
+        details=details_at(baku, full_name="  Nigar   Əliyeva "),
         schedule=[MONDAY_MORNING],
-    )  # fmt: skip
+    )
     doctor = Doctor.objects.get(pk=saved.doctor.pk)
     assert doctor.full_name == "Nigar Əliyeva"
     assert doctor.clinic == baku.clinic and doctor.consulting_fee == Decimal("40.00")
@@ -73,9 +74,11 @@ def test_an_existing_doctor_keeps_a_clinic_deactivated_since(
     Clinic.objects.filter(pk=baku.clinic.pk).update(is_active=False)
     baku.clinic.refresh_from_db()
     doctor_update(
-        hospital=hospital_a, doctor=doctor, details=details_at(baku, consulting_fee=Decimal(55)),
+        hospital=hospital_a,
+        doctor=doctor,
+        details=details_at(baku, consulting_fee=Decimal(55)),
         schedule=[],
-    )  # fmt: skip
+    )
     doctor.refresh_from_db()
     assert doctor.consulting_fee == Decimal("55.00") and doctor.clinic_id == baku.clinic.pk
 
@@ -136,9 +139,10 @@ def test_creating_a_login_makes_a_doctor_account_with_a_temporary_password(
     hospital_a: Hospital, baku: Place
 ) -> None:
     saved = doctor_create(
-        hospital=hospital_a, details=details_at(baku, email="nigar@example.az"),
+        hospital=hospital_a,
+        details=details_at(baku, email="nigar@example.az"),
         login=LoginAction.CREATE,
-    )  # fmt: skip
+    )
     assert saved.account is not None and saved.account.temporary_password
     user = User.objects.get(pk=saved.doctor.user_id)
     assert user.username == username_base_from_name("Nigar Əliyeva") and user.role == Role.DOCTOR
@@ -155,9 +159,11 @@ def test_when_the_login_cannot_be_created_no_doctor_is_left_behind(
     User.objects.bulk_create([User(username=name) for name in username_candidates(base)])
     with pytest.raises(ValidationError) as error:
         doctor_create(
-            hospital=hospital_a, details=details_at(baku), schedule=[MONDAY_MORNING],
+            hospital=hospital_a,
+            details=details_at(baku),
+            schedule=[MONDAY_MORNING],
             login=LoginAction.CREATE,
-        )  # fmt: skip
+        )
     assert error.value.field == "login"
     assert not Doctor.objects.exists() and not DoctorSchedule.objects.exists()
 
@@ -173,9 +179,10 @@ def test_when_the_doctor_cannot_be_saved_the_new_login_is_discarded(
     users_before = User.objects.count()
     with pytest.raises(Exception, match="FOREIGN KEY"):
         doctor_create(
-            hospital=hospital_a, details=details_at(baku, clinic=own_clinic),
+            hospital=hospital_a,
+            details=details_at(baku, clinic=own_clinic),
             login=LoginAction.CREATE,
-        )  # fmt: skip
+        )
     assert not Doctor.objects.exists()
     assert User.objects.count() == users_before
     assert not User.objects.filter(role=Role.DOCTOR).exists()
@@ -186,9 +193,11 @@ def test_an_existing_doctor_account_of_the_hospital_can_be_linked(
 ) -> None:
     account = make_user(hospital_a, Role.DOCTOR, name="Nigar Aliyeva")
     saved = doctor_create(
-        hospital=hospital_a, details=details_at(baku), login=LoginAction.LINK,
+        hospital=hospital_a,
+        details=details_at(baku),
+        login=LoginAction.LINK,
         link_user_id=account.pk,
-    )  # fmt: skip
+    )
     assert Doctor.objects.get(pk=saved.doctor.pk).user_id == account.pk
     assert saved.account is None
 
@@ -198,9 +207,11 @@ def test_a_deactivated_account_cannot_be_linked(hospital_a: Hospital, baku: Plac
     User.objects.filter(pk=account.pk).update(is_active=False)
     with pytest.raises(ValidationError, match="deactivated") as error:
         doctor_create(
-            hospital=hospital_a, details=details_at(baku), login=LoginAction.LINK,
+            hospital=hospital_a,
+            details=details_at(baku),
+            login=LoginAction.LINK,
             link_user_id=account.pk,
-        )  # fmt: skip
+        )
     assert error.value.field == "link_user"
     assert not Doctor.objects.exists()
 
@@ -211,9 +222,11 @@ def test_an_account_of_another_hospital_cannot_be_linked(
     outsider = make_user(hospital_b, Role.DOCTOR)
     with pytest.raises(ValidationError, match="no such account in this hospital"):
         doctor_create(
-            hospital=hospital_a, details=details_at(baku), login=LoginAction.LINK,
+            hospital=hospital_a,
+            details=details_at(baku),
+            login=LoginAction.LINK,
             link_user_id=outsider.pk,
-        )  # fmt: skip
+        )
     assert not Doctor.objects.exists()
 
 
@@ -222,14 +235,18 @@ def test_an_account_linked_to_another_doctor_cannot_be_linked_again(
 ) -> None:
     account = make_user(hospital_a, Role.DOCTOR)
     doctor_create(
-        hospital=hospital_a, details=details_at(baku, full_name="First Doctor"),
-        login=LoginAction.LINK, link_user_id=account.pk,
-    )  # fmt: skip
+        hospital=hospital_a,
+        details=details_at(baku, full_name="First Doctor"),
+        login=LoginAction.LINK,
+        link_user_id=account.pk,
+    )
     with pytest.raises(ValidationError, match="already linked to doctor First Doctor"):
         doctor_create(
-            hospital=hospital_a, details=details_at(baku, full_name="Second Doctor"),
-            login=LoginAction.LINK, link_user_id=account.pk,
-        )  # fmt: skip
+            hospital=hospital_a,
+            details=details_at(baku, full_name="Second Doctor"),
+            login=LoginAction.LINK,
+            link_user_id=account.pk,
+        )
     assert list(Doctor.objects.values_list("full_name", flat=True)) == ["First Doctor"]
 
 
@@ -239,18 +256,23 @@ def test_a_receptionist_account_cannot_be_a_doctors_login(
     receptionist = make_user(hospital_a, Role.RECEPTIONIST)
     with pytest.raises(ValidationError, match="only doctor accounts"):
         doctor_create(
-            hospital=hospital_a, details=details_at(baku), login=LoginAction.LINK,
+            hospital=hospital_a,
+            details=details_at(baku),
+            login=LoginAction.LINK,
             link_user_id=receptionist.pk,
-        )  # fmt: skip
+        )
 
 
 def test_unlinking_keeps_the_account(hospital_a: Hospital, baku: Place) -> None:
     saved = doctor_create(hospital=hospital_a, details=details_at(baku), login=LoginAction.CREATE)
     user_id = saved.doctor.user_id
     doctor_update(
-        hospital=hospital_a, doctor=saved.doctor, details=details_at(baku), schedule=[],
+        hospital=hospital_a,
+        doctor=saved.doctor,
+        details=details_at(baku),
+        schedule=[],
         login=LoginAction.UNLINK,
-    )  # fmt: skip
+    )
     assert Doctor.objects.get().user_id is None
     assert User.objects.filter(pk=user_id, is_active=True).exists()
 
@@ -259,9 +281,12 @@ def test_a_doctor_with_a_login_cannot_get_a_second_one(hospital_a: Hospital, bak
     saved = doctor_create(hospital=hospital_a, details=details_at(baku), login=LoginAction.CREATE)
     with pytest.raises(ValidationError, match="already has a login"):
         doctor_update(
-            hospital=hospital_a, doctor=saved.doctor, details=details_at(baku), schedule=[],
+            hospital=hospital_a,
+            doctor=saved.doctor,
+            details=details_at(baku),
+            schedule=[],
             login=LoginAction.CREATE,
-        )  # fmt: skip
+        )
     assert User.objects.filter(role=Role.DOCTOR).count() == 1
 
 

@@ -130,9 +130,11 @@ def test_the_detail_page_shows_the_doctor_hours_and_login(
 ) -> None:
     with tenant_context(hospital_a):
         saved = doctor_create(
-            hospital=hospital_a, details=details_at(baku), login=LoginAction.CREATE,
+            hospital=hospital_a,
+            details=details_at(baku),
+            login=LoginAction.CREATE,
             schedule=[],
-        )  # fmt: skip
+        )
     assert saved.account is not None
     response = client_a.get(f"/doctors/{saved.doctor.pk}/")
     assert response.status_code == 200
@@ -213,9 +215,10 @@ def test_validation_errors_come_back_as_a_fragment_for_htmx(
     client_a: Client, hospital_a: Hospital, baku: Place, ganja: Place
 ) -> None:
     response = client_a.post(
-        "/doctors/add/", form_data(baku, clinic=ganja.clinic.pk, full_name=""),
+        "/doctors/add/",
+        form_data(baku, clinic=ganja.clinic.pk, full_name=""),
         HTTP_HX_REQUEST="true",
-    )  # fmt: skip
+    )
     assert response.status_code == 200 and is_fragment(response)
     assert 'id="doctor-form"' in response.text and 'id="id_full_name-errors"' in response.text
     assert doctors_of(hospital_a) == []
@@ -337,8 +340,15 @@ def test_editing_changes_the_doctor_and_the_week(
 ) -> None:
     doctor = make_doctor(hospital_a, baku)
     data = form_data(ganja, consulting_fee="55", is_active="")
-    data.update({"schedule_0-works": "", "schedule_4-works": "on", "schedule_4-starts_at": "14:00",
-                 "schedule_4-ends_at": "18:00", "schedule_4-slot_minutes": "30"})  # fmt: skip
+    data.update(
+        {
+            "schedule_0-works": "",
+            "schedule_4-works": "on",
+            "schedule_4-starts_at": "14:00",
+            "schedule_4-ends_at": "18:00",
+            "schedule_4-slot_minutes": "30",
+        }
+    )
     response = client_a.post(f"/doctors/{doctor.pk}/edit/", data)
     assert response.status_code == 302
     [edited] = doctors_of(hospital_a)
