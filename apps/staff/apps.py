@@ -9,3 +9,12 @@ class StaffConfig(registry.TenantAppConfig):
     name = "apps.staff"
     label = "staff"
     verbose_name = "Staff"
+    # No roles: managing logins, roles and staff records is for hospital admins (who
+    # may use every module) only.
+    staff_module = registry.Module(
+        key="staff",
+        label="Staff",
+        url_name="staff:accounts",
+        description="Logins, roles and passwords of the hospital's people, and staff records.",
+        order=80,
+    )

@@ -1,0 +1,155 @@
+"""The hospital admin's pages for logins: list and search, create, reset password,
+deactivate / reactivate, change role. A temporary password appears only in the response
+to the action that made it (never cached, never stored)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.models import Role, User
+from apps.accounts.selectors import account_get, account_list
+from apps.accounts.services import (
+    account_change_role,
+    account_create,
+    account_deactivate,
+    account_reactivate,
+    account_reset_password,
+)
+from apps.core.exceptions import HMSError, NotFound
+from apps.core.http import HospitalRequest
+from apps.core.user_links import linked_record_for
+from apps.staff.forms import AccountCreateForm, RoleForm
+from apps.staff.models import StaffMember
+from apps.staff.selectors import account_rows
+from apps.staff.views.common import PAGE_SIZE, add_errors, page_or_fragment, redirect_to
+
+
+def _get_account(request: HospitalRequest, user_id: uuid.UUID) -> User:
+    try:
+        return account_get(hospital=request.hospital, user_id=user_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _detail_context(user: User, **extra: Any) -> dict[str, Any]:
+    record = linked_record_for(user.pk)
+    return {
+        "account": user,
+        "record": record,
+        "staff_member": record if isinstance(record, StaffMember) else None,
+        "record_kind": record._meta.verbose_name if record is not None else "",
+        "role_form": extra.pop("role_form", None) or RoleForm(initial={"role": user.role}),
+        "is_patient": user.role == Role.PATIENT,
+        **extra,
+    }
+
+
+def _render_detail(request: HospitalRequest, user: User, **extra: Any) -> HttpResponse:
+    template = page_or_fragment(request, "staff/account_detail.html", "account")
+    return render(request, template, _detail_context(user, **extra))
+
+
+@require_GET
+def account_list_view(request: HospitalRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    role = request.GET.get("role", "")
+    role = role if role in Role.values else ""
+    accounts = account_list(hospital=request.hospital, query=query, role=role)
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": account_rows(users=page.object_list),
+        "query": query,
+        "role": role,
+        "roles": [r for r in Role if r != Role.PLATFORM_ADMIN],
+    }
+    return render(request, page_or_fragment(request, "staff/accounts.html", "results"), context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_create_view(request: HospitalRequest) -> HttpResponse:
+    form = AccountCreateForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = account_create(
+                hospital=request.hospital,
+                full_name=form.cleaned_data["full_name"],
+                role=form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            template = page_or_fragment(request, "staff/account_created.html", "result")
+            return render(request, template, {"created": created})
+    template = page_or_fragment(request, "staff/account_create.html", "form")
+    return render(request, template, {"form": form})
+
+
+@require_GET
+def account_detail(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    return _render_detail(request, _get_account(request, user_id))
+
+
+@require_POST
+def account_role(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    user = _get_account(request, user_id)
+    form = RoleForm(data=request.POST)
+    if form.is_valid():
+        try:
+            account_change_role(user=user, role=form.cleaned_data["role"], actor=request.user)
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            return _done(request, user, f"{user.username} is now a {user.get_role_display()}.")
+    return _render_detail(request, user, role_form=form)
+
+
+@never_cache
+@require_POST
+def account_reset_password_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    user = _get_account(request, user_id)
+    try:
+        issued = account_reset_password(user=user, actor=request.user)
+    except HMSError as exc:
+        return _render_detail(request, user, action_error=exc.message)
+    return _render_detail(request, user, issued=issued)
+
+
+@require_POST
+def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    user = _get_account(request, user_id)
+    try:
+        account_deactivate(user=user, actor=request.user)
+    except HMSError as exc:
+        return _render_detail(request, user, action_error=exc.message)
+    return _done(request, user, f"{user.username} is deactivated and can no longer sign in.")
+
+
+@require_POST
+def account_reactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    user = _get_account(request, user_id)
+    try:
+        account_reactivate(user=user, actor=request.user)
+    except HMSError as exc:
+        return _render_detail(request, user, action_error=exc.message)
+    return _done(request, user, f"{user.username} can sign in again.")
+
+
+def _done(request: HospitalRequest, user: User, message: str) -> HttpResponse:
+    """After an action: htmx gets the refreshed account panel with the message, a plain
+    form post is redirected to the account's page (post/redirect/get)."""
+    if request.htmx:
+        return _render_detail(request, user, done=message)
+    messages.success(request, message)
+    return redirect_to(request, reverse("staff:account_detail", args=[user.pk]))

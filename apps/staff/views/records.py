@@ -1,0 +1,155 @@
+"""The hospital admin's pages for staff records and the logins linked to them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.selectors import accounts_by_id
+from apps.core.exceptions import HMSError, NotFound
+from apps.core.http import HospitalRequest
+from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
+from apps.staff.models import StaffMember
+from apps.staff.selectors import linkable_accounts, staff_member_get, staff_member_search
+from apps.staff.services import (
+    staff_member_create,
+    staff_member_create_login,
+    staff_member_link_account,
+    staff_member_unlink_account,
+    staff_member_update,
+)
+from apps.staff.views.common import PAGE_SIZE, add_errors, page_or_fragment, redirect_to
+
+
+def _get_staff_member(staff_member_id: uuid.UUID) -> StaffMember:
+    try:
+        return staff_member_get(staff_member_id=staff_member_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _render_detail(
+    request: HospitalRequest, staff_member: StaffMember, **extra: Any
+) -> HttpResponse:
+    account = None
+    if staff_member.user_id:
+        account = accounts_by_id(hospital=request.hospital, user_ids=[staff_member.user_id]).get(
+            staff_member.user_id
+        )
+    context = {
+        "staff_member": staff_member,
+        "account": account,
+        "linkable": [] if account else linkable_accounts(hospital=request.hospital),
+        "link_form": extra.pop("link_form", None) or LinkAccountForm(),
+        "login_form": extra.pop("login_form", None) or CreateLoginForm(),
+        **extra,
+    }
+    template = page_or_fragment(request, "staff/record_detail.html", "record")
+    return render(request, template, context)
+
+
+def _done(request: HospitalRequest, staff_member: StaffMember, message: str) -> HttpResponse:
+    if request.htmx:
+        return _render_detail(request, staff_member, done=message)
+    messages.success(request, message)
+    return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+
+
+@require_GET
+def record_list(request: HospitalRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(staff_member_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    accounts = accounts_by_id(
+        hospital=request.hospital, user_ids=[member.user_id for member in page.object_list]
+    )
+    rows = [(member, accounts.get(member.user_id)) for member in page.object_list]  # type: ignore[arg-type]
+    context = {"page": page, "query": query, "rows": rows}
+    return render(request, page_or_fragment(request, "staff/records.html", "results"), context)
+
+
+@require_http_methods(["GET", "POST"])
+def record_create(request: HospitalRequest) -> HttpResponse:
+    form = StaffMemberForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_member = staff_member_create(details=form.details())
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Added {staff_member}.")
+            return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+    template = page_or_fragment(request, "staff/record_form.html", "form")
+    return render(request, template, {"form": form})
+
+
+@require_GET
+def record_detail(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
+    return _render_detail(request, _get_staff_member(staff_member_id))
+
+
+@require_http_methods(["GET", "POST"])
+def record_edit(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
+    staff_member = _get_staff_member(staff_member_id)
+    form = StaffMemberForm.for_staff_member(staff_member, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_member_update(staff_member=staff_member, details=form.details())
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {staff_member}.")
+            return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+    template = page_or_fragment(request, "staff/record_form.html", "form")
+    return render(request, template, {"form": form, "staff_member": staff_member})
+
+
+@require_POST
+def record_link(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
+    staff_member = _get_staff_member(staff_member_id)
+    form = LinkAccountForm(data=request.POST)
+    if form.is_valid():
+        try:
+            staff_member_link_account(
+                staff_member=staff_member,
+                hospital=request.hospital,
+                user_id=form.cleaned_data["user"],
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            return _done(request, staff_member, f"Linked the login to {staff_member}.")
+    return _render_detail(request, staff_member, link_form=form)
+
+
+@require_POST
+def record_unlink(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
+    staff_member = _get_staff_member(staff_member_id)
+    staff_member_unlink_account(staff_member=staff_member)
+    return _done(request, staff_member, f"{staff_member} has no login linked now.")
+
+
+@never_cache
+@require_POST
+def record_create_login(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
+    staff_member = _get_staff_member(staff_member_id)
+    form = CreateLoginForm(data=request.POST)
+    if form.is_valid():
+        try:
+            created = staff_member_create_login(
+                staff_member=staff_member,
+                hospital=request.hospital,
+                role=form.cleaned_data["role"],
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            return _render_detail(request, staff_member, created=created)
+    return _render_detail(request, staff_member, login_form=form)
