@@ -42,6 +42,8 @@ class Stack:
     web_port: int
     redis_port: int
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    #: more environment for every process (e.g. shorter job timeouts in tests)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def env(self) -> dict[str, str]:
@@ -58,6 +60,7 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        env.update(self.extra_env)
         return env
 
     @property
@@ -100,9 +103,11 @@ class Stack:
         wait_for_port(self.redis_port)
 
     def start_worker(self, concurrency: int = 2) -> None:
+        # -B: the embedded beat runs the job maintenance task (reaper, re-sending), as in
+        # the Procfile.
         self.start_process(
             "worker",
-            [str(VENV_BIN / "celery"), "-A", "worker", "worker", "--loglevel=INFO",
+            [str(VENV_BIN / "celery"), "-A", "worker", "worker", "-B", "--loglevel=INFO",
              f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"],
         )
 
