@@ -1,13 +1,165 @@
+"""The platform admin for hospitals and their jobs.
+
+Adding a hospital queues its provisioning job and opens the job's live page; actions
+on selected hospitals queue one job each and open a page following them all. The
+views behind these pages are in ``admin_views.py``.
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
-from apps.tenancy.models import Hospital
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import URLPattern, path
+
+from apps.tenancy import admin_views
+from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
+from apps.tenancy.services import JobBatch, fleet_migrate, jobs_enqueue_many
+
+admin.site.site_header = "HMS platform administration"
+admin.site.site_title = "HMS platform"
+admin.site.index_title = "Platform"
+
+Kind = ProvisioningJob.Kind
 
 
 @admin.register(Hospital)
 class HospitalAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "subdomain", "status", "plan", "created_at")
+    list_display = ("name", "code", "subdomain", "database", "plan", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "code", "subdomain")
-    readonly_fields = ("status", "migration_state", "created_at", "updated_at")
+    actions = ["create_database", "verify", "migrate", "sync_reference_data", "recreate"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Hospital | None = None) -> Any:
+        # The code names the database file: renaming it would orphan the database.
+        return ("code", "status", "migration_state", "created_at", "updated_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Hospital]:
+        return hospitals_with_latest_job(super().get_queryset(request))
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<uuid:hospital_id>/badge/",
+                view(partial(admin_views.hospital_badge_view, model_admin=self)),
+                name="tenancy_hospital_badge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return admin_views.hospital_add_view(request, model_admin=self)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("recreate", None)
+        return actions
+
+    @admin.display(description="Database")
+    def database(self, obj: Hospital) -> str:
+        return render_to_string(
+            "admin/tenancy/partials/badge.html", {"badge": hospital_badge(obj), "hospital": obj}
+        )
+
+    # -- actions: one job per selected hospital, then the page following them ----------
+
+    def _follow(self, request: HttpRequest, started: JobBatch) -> HttpResponse | None:
+        for refusal in started.refused:
+            messages.warning(request, f"{refusal.hospital.name}: {refusal.reason}")
+        if not started.jobs:
+            messages.error(request, "No job was started.")
+            return None
+        return redirect(admin_views.batch_url(started.batch))
+
+    def _start(self, kind: str) -> Callable[[HttpRequest, QuerySet[Hospital]], HttpResponse | None]:
+        def action(request: HttpRequest, queryset: QuerySet[Hospital]) -> HttpResponse | None:
+            started = jobs_enqueue_many(hospitals=queryset, kind=kind, requested_by=request.user)
+            return self._follow(request, started)
+
+        return action
+
+    @admin.action(description="Create database (only where missing)", permissions=["change"])
+    def create_database(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        return self._start(Kind.CREATE_DATABASE)(request, queryset)
+
+    @admin.action(description="Verify database", permissions=["change"])
+    def verify(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        return self._start(Kind.VERIFY)(request, queryset)
+
+    @admin.action(description="Migrate (apply pending tenant migrations)", permissions=["change"])
+    def migrate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        return self._follow(request, fleet_migrate(hospitals=queryset, requested_by=request.user))
+
+    @admin.action(description="Sync reference data", permissions=["change"])
+    def sync_reference_data(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        return self._start(Kind.SYNC)(request, queryset)
+
+    @admin.action(description="Recreate database (superuser; backs up first)")
+    def recreate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        return admin_views.recreate_selected(request, model_admin=self, queryset=queryset)
+
+
+@admin.register(ProvisioningJob)
+class ProvisioningJobAdmin(admin.ModelAdmin):
+    """Jobs are written by workers only: the admin lists them and shows each one live."""
+
+    list_display = ("created_at", "hospital", "kind", "status_badge", "percent", "step", "who")
+    list_filter = ("status", "kind")
+    search_fields = ("hospital__name", "hospital__code", "hospital__subdomain")
+    list_select_related = ("hospital", "requested_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "batch/<uuid:batch>/",
+                view(partial(admin_views.batch_view, model_admin=self)),
+                name="tenancy_provisioningjob_batch",
+            ),
+            path(
+                "<uuid:job_id>/retry/",
+                view(partial(admin_views.job_retry_view, model_admin=self)),
+                name="tenancy_provisioningjob_retry",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return admin_views.job_view(request, model_admin=self, job_id=object_id)
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj: ProvisioningJob) -> str:
+        return render_to_string("admin/tenancy/partials/job_status.html", {"job": obj})
+
+    @admin.display(description="Requested by", ordering="requested_by__username")
+    def who(self, obj: ProvisioningJob) -> str:
+        return obj.requested_by.username if obj.requested_by else "command line"
+
+
+__all__ = ["HospitalAdmin", "ProvisioningJobAdmin"]

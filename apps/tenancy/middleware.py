@@ -3,7 +3,8 @@
 ``<subdomain>.<base domain>`` is a hospital and gets the staff URLs; the bare base
 domain is the platform (admin). An unknown subdomain is a 404 page — better than
 revealing or mixing data — and a hospital that is not ready shows a "being provisioned"
-page instead of a stack trace.
+page with its job's live progress instead of a stack trace; the page polls itself and
+reloads into the hospital's site once it is ready.
 """
 
 from __future__ import annotations
@@ -13,9 +14,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
 from apps.tenancy.context import tenant_context
-from apps.tenancy.selectors import hospital_by_host
+from apps.tenancy.models import Hospital
+from apps.tenancy.selectors import hospital_by_host, job_latest
+
+#: query parameter of the "being provisioned" page's own polls
+PROGRESS_POLL = "provisioning-progress"
 
 
 class HospitalMiddleware:
@@ -34,8 +41,11 @@ class HospitalMiddleware:
                 {"host": request.get_host(), "platform_url": platform_url()},
                 status=404,
             )
+        polling = PROGRESS_POLL in request.GET and request.headers.get("HX-Request") == "true"
         if not hospital.is_ready:
-            return render(request, "tenancy/not_ready.html", {"hospital": hospital}, status=503)
+            return not_ready(request, hospital, polling=polling)
+        if polling:
+            return HttpResponseClientRefresh()  # ready now: reload into the real page
         request.urlconf = settings.HMS_HOSPITAL_URLCONF  # type: ignore[attr-defined]
         with tenant_context(hospital):
             return self.get_response(request)
@@ -45,3 +55,14 @@ def platform_url() -> str:
     port = settings.HMS_PORT
     suffix = "" if port in (80, 443) else f":{port}"
     return f"{settings.HMS_PUBLIC_SCHEME}://{settings.HMS_BASE_DOMAIN}{suffix}/"
+
+
+def not_ready(request: HttpRequest, hospital: Hospital, *, polling: bool) -> HttpResponse:
+    job = job_latest(hospital)
+    context = {"hospital": hospital, "job": job, "poll_parameter": PROGRESS_POLL}
+    if not polling:
+        return render(request, "tenancy/not_ready.html", context, status=503)
+    html = render_to_string("tenancy/not_ready.html#progress", context, request)
+    if hospital.status == Hospital.Status.FAILED:
+        return HttpResponseStopPolling(html)
+    return HttpResponse(html)

@@ -71,3 +71,111 @@ class Hospital(models.Model):
 
     def module_enabled(self, key: str) -> bool:
         return key in self.enabled_modules
+
+
+class ProvisioningJob(models.Model):
+    """One long operation on a hospital's database, run by a Celery worker.
+
+    The row, not the broker, is the source of truth: a worker claims a queued job with a
+    conditional UPDATE, writes its progress and heartbeat here, and a task whose job is
+    already running, finished or failed exits without touching anything. The database
+    allows one active (queued or running) job per hospital.
+    """
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "Provision new hospital"
+        CREATE_DATABASE = "create_database", "Create missing database"
+        MIGRATE = "migrate", "Migrate"
+        VERIFY = "verify", "Verify"
+        SYNC = "sync", "Sync reference data"
+        RECREATE = "recreate", "Recreate database"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    #: label of the step running now (or that failed)
+    step = models.CharField(max_length=100, blank=True)
+    #: what the step is doing, e.g. "applying patients.0003 — 14/52"
+    message = models.CharField(max_length=300, blank=True)
+    #: one entry per step: {"key", "label", "status", "duration", "summary"}
+    log = models.JSONField(default=list, blank=True)
+    #: one line on the outcome ("3 migrations applied", "already up to date")
+    summary = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provisioning_jobs",
+    )
+    #: jobs started together (an admin action, a fleet migrate) share a batch
+    batch = models.UUIDField(null=True, blank=True, db_index=True)
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="retries"
+    )
+    #: the Celery task that claimed the job (a reaper takes over with its own id)
+    task_id = models.CharField(max_length=64, blank=True)
+    #: the copy of the database taken first (recreate keeps it; migrate restores it)
+    backup_path = models.CharField(max_length=500, blank=True)
+    admin_username = models.CharField(max_length=150, blank=True)
+    #: hash (never the clear text) of the password the worker gives a new administrator
+    admin_password_hash = models.CharField(max_length=256, blank=True, editable=False)
+    admin_must_change_password = models.BooleanField(default=True)
+    #: whether this job gave the administrator that password (so it may be shown)
+    admin_password_applied = models.BooleanField(default=False)
+    fast_path = models.BooleanField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_attempted_at = models.DateTimeField(null=True, blank=True)
+    dispatch_error = models.CharField(max_length=300, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hospital"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_job_per_hospital",
+                violation_error_message="This hospital already has a job in progress.",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "heartbeat_at"], name="tenancy_job_status_beat"),
+            models.Index(fields=["hospital", "-created_at"], name="tenancy_job_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.hospital.name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_finished(self) -> bool:
+        return not self.is_active
+
+    @property
+    def duration(self) -> float | None:
+        if self.started_at is None:
+            return None
+        end = self.finished_at or self.heartbeat_at
+        return (end - self.started_at).total_seconds() if end else None
+
+    @property
+    def creates_hospital(self) -> bool:
+        return self.kind in (self.Kind.CREATE, self.Kind.CREATE_DATABASE, self.Kind.RECREATE)

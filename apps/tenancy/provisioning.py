@@ -9,6 +9,9 @@ Fast path: the first hospital built for a given tenant migration state leaves a 
 its freshly migrated and seeded database as a template
 (``tenant_databases/templates/tenant_<state>.sqlite3``); later hospitals clone it by file
 copy instead of running every migration.
+
+Recreate is the same pipeline behind a backup of the old database, which the finished
+database then replaces; migrate takes a copy first and writes it back if it fails.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from apps.accounts.services import (
     account_create,
     temporary_password_generate,
 )
+from apps.tenancy.backups import backup_path, database_copy, database_restore, display_path
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -62,6 +66,21 @@ CREATE_STEPS = (
 )
 
 
+BACKUP_STEP = Step("backup", "Back up the current database", 10)
+
+
+@dataclass(frozen=True)
+class AdminPassword:
+    """The hospital administrator's password as a job applies it: already hashed by
+    whoever asked (only they ever see the clear text), never passed through the broker."""
+
+    hash: str
+    must_change: bool = True
+
+    def __repr__(self) -> str:
+        return f"AdminPassword(must_change={self.must_change})"
+
+
 @dataclass(frozen=True)
 class ProvisionResult:
     hospital: Hospital
@@ -69,6 +88,10 @@ class ProvisionResult:
     #: shown once to whoever asked; None when the admin's own password was given
     temporary_password: str | None
     fast_path: bool
+    #: whether this run gave the administrator a password (a kept admin gets none)
+    admin_password_applied: bool = True
+    #: where the database that was replaced went (recreate only)
+    backup_path: Path | None = None
 
     def __repr__(self) -> str:  # keep the password out of tracebacks and logs
         return f"ProvisionResult(hospital={self.hospital.code!r}, fast_path={self.fast_path})"
@@ -107,16 +130,30 @@ def copy_database_file(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
-def remove_stale_working_files(code: str) -> int:
-    """Remove temporary databases of ``code`` that a crashed run left behind."""
+def remove_stale_working_files(code: str, *, older_than: float | None = None) -> int:
+    """Remove temporary databases of ``code`` that a crashed run left behind; with
+    ``older_than`` (a timestamp), only files last written before it, so a run that has
+    just started for the same hospital keeps its own."""
     directory = working_dir()
     if not directory.is_dir():
         return 0
     removed = 0
     for path in directory.glob(f"hospital_{code.lower()}.*.sqlite3*"):
+        try:
+            if older_than is not None and path.stat().st_mtime >= older_than:
+                continue
+        except FileNotFoundError:
+            continue
         path.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+def remove_leftover_sidecars(path: Path) -> None:
+    """Remove a database's WAL/SHM/journal files before another file takes its name:
+    SQLite would otherwise replay a WAL written for the old file into the new one."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -182,50 +219,131 @@ def verify_alias(alias: str) -> str:
     return f"{inspection.table_count} tables, no unapplied migrations"
 
 
-def _ensure_admin(hospital: Hospital, password: str | None) -> tuple[CreatedAccount, bool]:
-    """The hospital administrator's account: created, or (on a retry) given a fresh
-    temporary password. Returns the account and whether this run created it."""
+@dataclass(frozen=True)
+class _AdminOutcome:
+    account: CreatedAccount
+    created: bool
+    password_applied: bool
+
+
+def _apply_password(user: User, password: str | AdminPassword | None) -> str | None:
+    """Give ``user`` the password; returns the clear temporary one when generated here."""
+    if isinstance(password, AdminPassword):
+        user.password = password.hash
+        user.must_change_password = password.must_change
+        temporary = None
+    else:
+        temporary = None if password else temporary_password_generate()
+        user.set_password(password or temporary)
+        user.must_change_password = password is None
+    user.save(update_fields=["password", "must_change_password"])
+    return temporary
+
+
+def _ensure_admin(
+    hospital: Hospital, password: str | AdminPassword | None, *, keep_existing: bool
+) -> _AdminOutcome:
+    """The hospital administrator's account: created, or (on a retry) given the password
+    again — unless ``keep_existing``, when an existing administrator is left alone."""
     existing = (
         User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN)
         .order_by("date_joined")
         .first()
     )
+    if existing is not None and keep_existing:
+        return _AdminOutcome(CreatedAccount(existing, None), created=False, password_applied=False)
     if existing is not None:
-        new_password = password or temporary_password_generate()
-        existing.set_password(new_password)
-        existing.must_change_password = password is None
-        existing.save(update_fields=["password", "must_change_password"])
-        return CreatedAccount(
-            user=existing, temporary_password=None if password else new_password
-        ), False
+        temporary = _apply_password(existing, password)
+        return _AdminOutcome(
+            CreatedAccount(existing, temporary), created=False, password_applied=True
+        )
     account = account_create(
         hospital=hospital,
         full_name=hospital.admin_name or f"{hospital.name} Administrator",
         role=Role.HOSPITAL_ADMIN,
         email=hospital.admin_email,
-        password=password,
+        password=password if isinstance(password, str) else None,
         username_base=None if hospital.admin_name else f"{hospital.subdomain}.admin",
     )
-    return account, True
+    if isinstance(password, AdminPassword):
+        _apply_password(account.user, password)
+        account = CreatedAccount(account.user, None)
+    return _AdminOutcome(account, created=True, password_applied=True)
 
 
 def hospital_provision(
     hospital: Hospital,
     *,
     report: Reporter = silent,
-    admin_password: str | None = None,
+    admin_password: str | AdminPassword | None = None,
+    keep_existing_admin: bool = False,
     use_template: bool = True,
 ) -> ProvisionResult:
-    """Create ``hospital``'s database and mark it ready (see the module docstring)."""
-    runner = StepRunner(CREATE_STEPS, report)
+    """Create ``hospital``'s database and mark it ready (see the module docstring).
+
+    ``admin_password``: the administrator's own password, or a hash made by whoever
+    asked (a job), or None for a temporary one returned once. ``keep_existing_admin``
+    leaves an administrator who already exists untouched (a missing database re-made).
+    """
+    return _build(
+        hospital,
+        report=report,
+        admin_password=admin_password,
+        keep_existing_admin=keep_existing_admin,
+        use_template=use_template,
+        replace_into=None,
+    )
+
+
+def hospital_recreate(
+    hospital: Hospital,
+    *,
+    report: Reporter = silent,
+    backup_to: Path | None = None,
+    admin_password: str | AdminPassword | None = None,
+) -> ProvisionResult:
+    """Build ``hospital`` a fresh database and put it in place of the current one, which
+    is first backed up to ``backup_to`` (default: a new file in the backups directory)
+    and kept there. Until the last step the old database is untouched."""
+    return _build(
+        hospital,
+        report=report,
+        admin_password=admin_password,
+        keep_existing_admin=True,
+        use_template=True,
+        replace_into=backup_to or backup_path(hospital, "recreate"),
+    )
+
+
+def _build(
+    hospital: Hospital,
+    *,
+    report: Reporter,
+    admin_password: str | AdminPassword | None,
+    keep_existing_admin: bool,
+    use_template: bool,
+    replace_into: Path | None,
+) -> ProvisionResult:
+    replacing = replace_into is not None
+    runner = StepRunner((BACKUP_STEP, *CREATE_STEPS) if replacing else CREATE_STEPS, report)
     final_path = database_path(hospital)
     work_path = temporary_path(hospital)
     work_alias = f"provisioning_{hospital.code.lower()}"
     created_admin: User | None = None
     fast_path = False
+    backup: Path | None = None
     try:
+        if replace_into is not None:
+            with runner.step("backup") as step:
+                if final_path.exists():
+                    forget_database(alias_for_code(hospital.code))
+                    backup = database_copy(final_path, replace_into)
+                    step.summary = f"copied to {display_path(backup)}"
+                else:
+                    step.summary = f"no database at {final_path.name}; nothing to back up"
+
         with runner.step("create") as step:
-            if final_path.exists():
+            if final_path.exists() and not replacing:
                 raise ProvisioningError(
                     f"a database already exists at {final_path.name}", step=step.step.label
                 )
@@ -258,9 +376,11 @@ def hospital_provision(
             register_database(work_alias, work_path)
 
         with runner.step("admin") as step:
-            account, created = _ensure_admin(hospital, admin_password)
-            created_admin = account.user if created else None
-            step.summary = f"administrator {account.user.username}"
+            admin = _ensure_admin(hospital, admin_password, keep_existing=keep_existing_admin)
+            account = admin.account
+            created_admin = account.user if admin.created else None
+            kept = "" if admin.password_applied else " (kept as it was)"
+            step.summary = f"administrator {account.user.username}{kept}"
 
         with runner.step("verify") as step:
             step.summary = verify_alias(work_alias)
@@ -268,10 +388,11 @@ def hospital_provision(
         with runner.step("finalize") as step:
             forget_database(work_alias)
             forget_database(alias_for_code(hospital.code))
-            if final_path.exists():
+            if final_path.exists() and not replacing:
                 raise ProvisioningError(
                     f"a database appeared at {final_path.name} meanwhile", step=step.step.label
                 )
+            remove_leftover_sidecars(final_path)
             os.replace(work_path, final_path)
             with transaction.atomic():
                 Hospital.objects.filter(pk=hospital.pk).update(
@@ -294,6 +415,8 @@ def hospital_provision(
         admin_username=account.user.username,
         temporary_password=account.temporary_password,
         fast_path=fast_path,
+        admin_password_applied=admin.password_applied,
+        backup_path=backup,
     )
 
 
@@ -302,13 +425,22 @@ def hospital_provision(
 
 MIGRATE_STEPS = (
     Step("check", "Check database", 10),
-    Step("migrate", "Apply migrations", 80),
+    Step("backup", "Copy the database", 10),
+    Step("migrate", "Apply migrations", 70),
     Step("verify", "Verify database", 10),
 )
 
 
-def hospital_migrate(hospital: Hospital, *, report: Reporter = silent) -> int:
-    """Apply pending tenant migrations to a ready hospital; returns how many ran."""
+def hospital_migrate(
+    hospital: Hospital, *, report: Reporter = silent, safety_copy: Path | None = None
+) -> int:
+    """Apply pending tenant migrations to a ready hospital; returns how many ran.
+
+    When migrations are pending, a copy of the database is taken first (to
+    ``safety_copy``, default a new file in the backups directory); if a migration or the
+    verification fails, the copy is written back, so the hospital stays at its previous
+    consistent state, and then removed.
+    """
     runner = StepRunner(MIGRATE_STEPS, report)
     with runner.step("check") as step:
         path = database_path(hospital)
@@ -317,10 +449,36 @@ def hospital_migrate(hospital: Hospital, *, report: Reporter = silent) -> int:
         alias = hospital_alias(hospital)
         pending = inspect_database(alias).unapplied
         step.summary = f"{len(pending)} pending migrations"
-    with runner.step("migrate") as step:
-        applied = _migrate_with_progress(alias, step)
-        step.summary = f"{applied} migrations applied"
-    with runner.step("verify") as step:
-        step.summary = verify_alias(alias)
-        Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
+    copy: Path | None = None
+    with runner.step("backup") as step:
+        if pending:
+            copy = database_copy(path, safety_copy or backup_path(hospital, "migrate"))
+            step.summary = f"copied to {display_path(copy)}"
+        else:
+            step.summary = "nothing pending; no copy needed"
+    try:
+        with runner.step("migrate") as step:
+            applied = _migrate_with_progress(alias, step)
+            step.summary = f"{applied} migrations applied"
+        with runner.step("verify") as step:
+            step.summary = verify_alias(alias)
+            Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
+    except ProvisioningError as exc:
+        if copy is None:
+            raise
+        try:
+            database_restore(copy, hospital)
+        except Exception as restore_error:
+            raise ProvisioningError(
+                f"{exc.message}; restoring the copy failed too ({restore_error}) — "
+                f"it is kept at {display_path(copy)}",
+                step=exc.step,
+            ) from exc
+        copy.unlink(missing_ok=True)
+        raise ProvisioningError(
+            f"{exc.message} — the database was restored from the copy taken before migrating",
+            step=exc.step,
+        ) from exc
+    if copy is not None:
+        copy.unlink(missing_ok=True)
     return applied

@@ -1,14 +1,21 @@
-"""Reading the state of hospitals and their databases."""
+"""Reading the state of hospitals, their databases and their jobs."""
 
 from __future__ import annotations
 
+import uuid
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
+from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
-from apps.tenancy.migrations_state import inspect_database
-from apps.tenancy.models import Hospital
+from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.models import Hospital, ProvisioningJob
 
 
 @dataclass(frozen=True)
@@ -65,3 +72,164 @@ def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None
         return False, None
     subdomain = hostname[: -len(suffix)]
     return False, Hospital.objects.filter(subdomain=subdomain).first()
+
+
+# -- fleet -------------------------------------------------------------------------------
+
+
+def hospitals_needing_migration(
+    hospitals: QuerySet[Hospital] | None = None,
+) -> QuerySet[Hospital]:
+    """Ready hospitals whose recorded migration state differs from the current one.
+
+    Compares two strings per hospital in the database — no migration is loaded — so
+    checking a fleet of hundreds takes milliseconds. A verify job keeps the recorded
+    state honest when a database was changed behind the platform's back.
+    """
+    queryset = Hospital.objects.all() if hospitals is None else hospitals
+    return queryset.filter(status=Hospital.Status.READY).exclude(
+        migration_state=tenant_migration_state()
+    )
+
+
+# -- jobs --------------------------------------------------------------------------------
+
+
+def job_get(job_id: uuid.UUID | str) -> ProvisioningJob:
+    job = (
+        ProvisioningJob.objects.select_related("hospital", "requested_by", "retry_of")
+        .filter(pk=job_id)
+        .first()
+    )
+    if job is None:
+        raise NotFound("There is no such job.")
+    return job
+
+
+def job_latest(hospital: Hospital) -> ProvisioningJob | None:
+    return hospital.jobs.order_by("-created_at").first()
+
+
+def job_notice(job: ProvisioningJob, *, now: datetime | None = None) -> str:
+    """What to tell someone watching a job that is not moving: no worker picked it up,
+    the broker was unreachable, or the worker stopped sending heartbeats."""
+    now = now or timezone.now()
+    if job.status == ProvisioningJob.Status.QUEUED:
+        if now - job.created_at < timedelta(seconds=settings.HMS_JOB_WAITING_SECONDS):
+            return ""
+        notice = "Waiting for a worker — is `make run` running?"
+        if job.dispatched_at is None and job.dispatch_error:
+            notice += (
+                " The message broker (Redis) could not be reached; the job will be sent "
+                "as soon as it is back."
+            )
+        return notice
+    if job.status == ProvisioningJob.Status.RUNNING and job.heartbeat_at is not None:
+        silent = (now - job.heartbeat_at).total_seconds()
+        if silent > max(3 * settings.HMS_JOB_HEARTBEAT_SECONDS, 5):
+            return (
+                f"No heartbeat from the worker for {silent:.0f} s. If it was stopped, the job "
+                f"is marked failed after {settings.HMS_JOB_STALE_SECONDS} s and can be retried."
+            )
+    return ""
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch: uuid.UUID
+    #: the latest job of each hospital in the batch (a retry replaces the failed one)
+    jobs: list[ProvisioningJob]
+    counts: dict[str, int]
+
+    @property
+    def finished(self) -> bool:
+        return all(job.is_finished for job in self.jobs)
+
+    @property
+    def total(self) -> int:
+        return len(self.jobs)
+
+    @property
+    def percent(self) -> int:
+        return sum(job.percent for job in self.jobs) // max(1, len(self.jobs))
+
+
+def batch_summary(batch: uuid.UUID | str) -> BatchSummary:
+    jobs = list(
+        ProvisioningJob.objects.filter(batch=batch)
+        .select_related("hospital")
+        .order_by("hospital__name", "-created_at")
+    )
+    if not jobs:
+        raise NotFound("There is no such batch of jobs.")
+    latest: dict[uuid.UUID, ProvisioningJob] = {}
+    for job in jobs:
+        latest.setdefault(job.hospital_id, job)
+    kept = list(latest.values())
+    return BatchSummary(
+        batch=uuid.UUID(str(batch)), jobs=kept, counts=Counter(j.status for j in kept)
+    )
+
+
+# -- the hospital list's badges ----------------------------------------------------------
+
+
+def hospitals_with_latest_job(queryset: QuerySet[Hospital]) -> QuerySet[Hospital]:
+    """Annotate each hospital with its latest job's id, kind, status and percent (one
+    query for a whole page, for ``hospital_badge``)."""
+    latest = ProvisioningJob.objects.filter(hospital=OuterRef("pk")).order_by("-created_at")
+    return queryset.annotate(
+        **{
+            f"latest_job_{name}": Subquery(latest.values(name)[:1])
+            for name in ("id", "kind", "status", "percent")
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Badge:
+    """``state``: ready, provisioning, running, queued, incomplete, missing or error."""
+
+    state: str
+    label: str
+    job_id: uuid.UUID | None = None
+    #: an active job: the badge is worth refreshing
+    live: bool = False
+
+
+def _latest_job(hospital: Hospital) -> ProvisioningJob | None:
+    if not hasattr(hospital, "latest_job_id"):
+        return job_latest(hospital)
+    if hospital.latest_job_id is None:  # type: ignore[attr-defined]
+        return None
+    return ProvisioningJob(
+        id=hospital.latest_job_id,  # type: ignore[attr-defined]
+        hospital=hospital,
+        kind=hospital.latest_job_kind,  # type: ignore[attr-defined]
+        status=hospital.latest_job_status,  # type: ignore[attr-defined]
+        percent=hospital.latest_job_percent,  # type: ignore[attr-defined]
+    )
+
+
+def hospital_badge(hospital: Hospital) -> Badge:
+    """The hospital's status for the list, cheaply: its status, its latest job, one
+    ``stat`` of the database file and the recorded migration state — never the
+    migration executor (``hospital_database_status`` is the thorough look)."""
+    job = _latest_job(hospital)
+    job_id = job.pk if job else None
+    active = job if job is not None and job.is_active else None
+    if hospital.status == Hospital.Status.PROVISIONING:
+        label = f"Provisioning {active.percent}%" if active else "Provisioning"
+        return Badge("provisioning", label, job_id, live=active is not None)
+    if active is not None:
+        kind = active.get_kind_display()
+        if active.status == ProvisioningJob.Status.QUEUED:
+            return Badge("queued", f"{kind}: queued", job_id, live=True)
+        return Badge("running", f"{kind} {active.percent}%", job_id, live=True)
+    if hospital.status == Hospital.Status.FAILED:
+        return Badge("error", "Error", job_id)
+    if not database_path(hospital).exists():
+        return Badge("missing", "Missing", job_id)
+    if hospital.migration_state != tenant_migration_state():
+        return Badge("incomplete", "Incomplete: migrations pending", job_id)
+    return Badge("ready", "Ready", job_id)

@@ -1,17 +1,34 @@
-"""Creating hospitals: validation of the names that become URLs and file names."""
+"""Creating hospitals (validation of the names that become URLs and file names) and
+starting jobs on them: every long operation on a hospital's database is a
+ProvisioningJob sent to the worker once the transaction that created it commits."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from apps.core.exceptions import ValidationError
+from apps.accounts.services import temporary_password_generate
+from apps.core.exceptions import Conflict, ValidationError
 from apps.tenancy.connections import database_file_name, database_path, safe_path_in, tenant_db_dir
-from apps.tenancy.models import Hospital
+from apps.tenancy.migrations_state import tenant_migration_state
+from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning import AdminPassword
 from apps.tenancy.registry import all_modules
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+Kind = ProvisioningJob.Kind
 
 RESERVED_SUBDOMAINS = frozenset(
     {
@@ -149,3 +166,226 @@ def hospital_create(
             "Another hospital with this subdomain or code was just created.", field="subdomain"
         ) from None
     return hospital
+
+
+# -- jobs ------------------------------------------------------------------------------
+
+
+def _check_job_allowed(
+    hospital: Hospital, kind: str, requested_by: User | None, confirm_subdomain: str | None
+) -> None:
+    ready = hospital.status == Hospital.Status.READY
+    has_database = database_path(hospital).exists()
+    if kind == Kind.CREATE and ready:
+        raise ValidationError(f"{hospital.name} is already provisioned.")
+    if kind == Kind.CREATE_DATABASE and has_database:
+        raise ValidationError(f"{hospital.name} already has a database.")
+    if kind in (Kind.MIGRATE, Kind.SYNC) and not (ready and has_database):
+        raise ValidationError(
+            f"{hospital.name} is not ready ({hospital.get_status_display()}"
+            f"{'' if has_database else ', no database'}); verify or recreate it first."
+        )
+    if kind == Kind.RECREATE:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may recreate a hospital's database.")
+        if (confirm_subdomain or "").strip().lower() != hospital.subdomain:
+            raise ValidationError(
+                f"Type the subdomain {hospital.subdomain!r} to confirm recreating "
+                f"{hospital.name}'s database.",
+                field="confirm",
+            )
+
+
+def job_enqueue(
+    *,
+    hospital: Hospital,
+    kind: str,
+    requested_by: User | None = None,
+    batch: uuid.UUID | None = None,
+    retry_of: ProvisioningJob | None = None,
+    admin_password: AdminPassword | None = None,
+    confirm_subdomain: str | None = None,
+) -> ProvisioningJob:
+    """Queue a job on ``hospital``; it is sent to the worker when the surrounding
+    transaction commits. A hospital has at most one active job (a database constraint):
+    a second one is refused with Conflict. Recreate needs the subdomain typed as
+    confirmation and, from a person, a superuser."""
+    if kind not in Kind.values:
+        raise ValidationError(f"Unknown job kind {kind!r}.")
+    _check_job_allowed(hospital, kind, requested_by, confirm_subdomain)
+    try:
+        with transaction.atomic():
+            job = ProvisioningJob.objects.create(
+                hospital=hospital,
+                kind=kind,
+                requested_by=requested_by,
+                batch=batch,
+                retry_of=retry_of,
+                admin_password_hash=admin_password.hash if admin_password else "",
+                admin_must_change_password=admin_password.must_change if admin_password else True,
+            )
+    except IntegrityError:
+        active = hospital.jobs.filter(status__in=ProvisioningJob.ACTIVE_STATUSES).first()
+        doing = f" ({active.get_kind_display().lower()}, {active.status})" if active else ""
+        raise Conflict(
+            f"{hospital.name} already has a job in progress{doing}; wait for it to finish."
+        ) from None
+    from apps.tenancy.jobs import job_dispatch
+
+    transaction.on_commit(partial(job_dispatch, job.pk))
+    return job
+
+
+@dataclass(frozen=True)
+class HospitalAdded:
+    hospital: Hospital
+    job: ProvisioningJob
+    #: generated here, for whoever asked to see once; the job only has its hash
+    temporary_password: str | None
+
+    def __repr__(self) -> str:  # keep the password out of tracebacks and logs
+        return f"HospitalAdded(hospital={self.hospital.code!r}, job={self.job.pk})"
+
+
+def hospital_add(
+    *,
+    name: str,
+    subdomain: str,
+    code: str | None = None,
+    plan: str = Hospital.Plan.STANDARD,
+    enabled_modules: Iterable[str] | None = None,
+    admin_name: str = "",
+    admin_email: str = "",
+    admin_password: str | None = None,
+    requested_by: User | None = None,
+) -> HospitalAdded:
+    """Save a new hospital (status Provisioning) and queue the job that provisions it.
+
+    The administrator's password is chosen here — the given one, or a temporary one
+    returned once — and only its hash goes on the job, so the clear text never reaches
+    the broker, the Celery results or the database.
+    """
+    password = admin_password or temporary_password_generate()
+    secret = AdminPassword(make_password(password), must_change=admin_password is None)
+    with transaction.atomic():
+        hospital = hospital_create(
+            name=name,
+            subdomain=subdomain,
+            code=code,
+            plan=plan,
+            enabled_modules=enabled_modules,
+            admin_name=admin_name,
+            admin_email=admin_email,
+        )
+        job = job_enqueue(
+            hospital=hospital, kind=Kind.CREATE, requested_by=requested_by, admin_password=secret
+        )
+    return HospitalAdded(hospital, job, None if admin_password else password)
+
+
+def job_retry(*, job: ProvisioningJob, requested_by: User | None = None) -> ProvisioningJob:
+    """Queue a failed job again, as a new job on the same hospital (same batch); the
+    administrator's password hash moves to the new job."""
+    if job.status != ProvisioningJob.Status.FAILED:
+        raise ValidationError("Only a failed job can be retried.")
+    secret = (
+        AdminPassword(job.admin_password_hash, job.admin_must_change_password)
+        if job.admin_password_hash
+        else None
+    )
+    with transaction.atomic():
+        retry = job_enqueue(
+            hospital=job.hospital,
+            kind=job.kind,
+            requested_by=requested_by,
+            batch=job.batch,
+            retry_of=job,
+            admin_password=secret,
+            confirm_subdomain=job.hospital.subdomain,  # confirmed when first asked
+        )
+        ProvisioningJob.objects.filter(pk=job.pk).update(admin_password_hash="")
+    return retry
+
+
+@dataclass(frozen=True)
+class Refusal:
+    hospital: Hospital
+    reason: str
+
+
+@dataclass(frozen=True)
+class JobBatch:
+    """Jobs started together; ``refused`` lists hospitals that got none, and why."""
+
+    batch: uuid.UUID
+    jobs: list[ProvisioningJob] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def jobs_enqueue_many(
+    *,
+    hospitals: Iterable[Hospital],
+    kind: str,
+    requested_by: User | None = None,
+    confirmations: dict[str, str] | None = None,
+) -> JobBatch:
+    """One job per hospital, all in one batch; a hospital that may not get one (busy,
+    not ready ...) is refused without stopping the others."""
+    result = JobBatch(batch=uuid.uuid4())
+    for hospital in hospitals:
+        try:
+            job = job_enqueue(
+                hospital=hospital,
+                kind=kind,
+                requested_by=requested_by,
+                batch=result.batch,
+                confirm_subdomain=(confirmations or {}).get(str(hospital.pk)),
+            )
+        except (ValidationError, Conflict) as exc:
+            result.refused.append(Refusal(hospital, exc.message))
+            continue
+        result.jobs.append(job)
+    return result
+
+
+def fleet_migrate(*, hospitals: Iterable[Hospital], requested_by: User | None = None) -> JobBatch:
+    """Migrate many hospitals in parallel: one job each, which the worker processes
+    share out. A hospital already at the current migration state (its recorded
+    ``migration_state`` hash matches; no migration is loaded to tell) gets a job
+    recorded as done at once; one hospital's failure does not stop the others."""
+    state = tenant_migration_state()
+    result = JobBatch(batch=uuid.uuid4())
+    now = timezone.now()
+    up_to_date = []
+    behind = []
+    for hospital in hospitals:
+        if hospital.status == Hospital.Status.READY and hospital.migration_state == state:
+            up_to_date.append(hospital)
+        else:
+            behind.append(hospital)
+    result.jobs.extend(
+        ProvisioningJob.objects.bulk_create(
+            ProvisioningJob(
+                hospital=hospital,
+                kind=Kind.MIGRATE,
+                status=ProvisioningJob.Status.SUCCEEDED,
+                percent=100,
+                summary="already up to date (its recorded migration state is current)",
+                requested_by=requested_by,
+                batch=result.batch,
+                started_at=now,
+                finished_at=now,
+            )
+            for hospital in up_to_date
+        )
+    )
+    for hospital in behind:
+        try:
+            job = job_enqueue(
+                hospital=hospital, kind=Kind.MIGRATE, requested_by=requested_by, batch=result.batch
+            )
+        except (ValidationError, Conflict) as exc:
+            result.refused.append(Refusal(hospital, exc.message))
+            continue
+        result.jobs.append(job)
+    return result

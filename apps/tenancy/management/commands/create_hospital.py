@@ -5,16 +5,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.exceptions import HMSError
-from apps.tenancy.management.commands._progress import TerminalReporter
-from apps.tenancy.models import Hospital
+from apps.tenancy.management.commands._progress import JobFollower, TerminalReporter
+from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning import hospital_provision
-from apps.tenancy.services import hospital_create
+from apps.tenancy.services import hospital_add, hospital_create
 
 
 class Command(BaseCommand):
     help = (
-        "Create a hospital and provision its database inline: create, migrate, seed "
-        "reference data, create its administrator, verify, move into place."
+        "Create a hospital and provision its database: create, migrate, seed reference "
+        "data, create its administrator, verify, move into place. Inline by default; with "
+        "--enqueue the worker does it as a job whose progress is followed here."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,8 +29,20 @@ class Command(BaseCommand):
             "--admin-password",
             help="The administrator's own password (otherwise a temporary one is printed once)",
         )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Send the work to the Celery worker and follow its progress (Ctrl-C stops "
+            "following, not the job)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["enqueue"]:
+            self.enqueue(options)
+        else:
+            self.inline(options)
+
+    def inline(self, options: dict[str, Any]) -> None:
         try:
             hospital = hospital_create(
                 name=options["name"],
@@ -59,4 +72,49 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Temporary password (shown once, must be changed at first login): "
                 f"{result.temporary_password}"
+            )
+
+    def enqueue(self, options: dict[str, Any]) -> None:
+        try:
+            added = hospital_add(
+                name=options["name"],
+                subdomain=options["subdomain"],
+                code=options["code"],
+                plan=options["plan"],
+                admin_name=options["admin_name"],
+                admin_email=options["admin_email"],
+                admin_password=options["admin_password"],
+            )
+        except HMSError as exc:
+            raise CommandError(exc.message) from None
+        hospital = added.hospital
+        self.stdout.write(
+            f"Queued job {added.job.pk}: provision {hospital.name} ({hospital.code}) "
+            f"at {hospital.host}"
+        )
+        try:
+            (job,) = JobFollower(self.stdout, self.style).follow([added.job.pk])
+        except KeyboardInterrupt:
+            self.stdout.write(
+                f"\nStopped following. Job {added.job.pk} carries on in the worker; "
+                "watch it in the admin."
+            )
+            if added.temporary_password:
+                # Nobody else will ever see it: better printed now than lost.
+                self.stdout.write(
+                    f"Temporary password of the administrator, once the job is done: "
+                    f"{added.temporary_password}"
+                )
+            return
+        if job.status == ProvisioningJob.Status.FAILED:
+            raise CommandError(
+                f"{job.step or 'provisioning'} failed: {job.error} — retry with "
+                f"`manage.py tenant_job retry {job.pk}` or from the admin"
+            )
+        self.stdout.write(self.style.SUCCESS(f"{hospital.name} is ready: {hospital.url}"))
+        self.stdout.write(f"Administrator username: {job.admin_username}")
+        if added.temporary_password and job.admin_password_applied:
+            self.stdout.write(
+                f"Temporary password (shown once, must be changed at first login): "
+                f"{added.temporary_password}"
             )

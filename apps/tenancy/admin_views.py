@@ -1,0 +1,273 @@
+"""Views behind the hospital and job admin pages (mounted by ``admin.py``, wrapped in
+``admin_site.admin_view``: staff login and CSRF protection).
+
+The job and batch pages serve the whole page and, to HTMX polls, the live fragment;
+once everything has ended the fragment comes with HTTP 286 and polling stops.
+
+The administrator's temporary password of a new hospital is generated in the request
+that adds it and travels only to that browser, in a signed, HttpOnly cookie scoped to
+the job pages; the job page shows it once the job has given it to the account, then
+deletes the cookie. The worker only ever sees its hash.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.contrib.admin import ModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
+
+from apps.core.exceptions import HMSError
+from apps.tenancy.backups import display_path
+from apps.tenancy.forms import HospitalAddForm, RecreateConfirmationForm
+from apps.tenancy.jobs import job_dispatch
+from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.selectors import (
+    batch_summary,
+    hospital_badge,
+    hospitals_with_latest_job,
+    job_get,
+    job_notice,
+)
+from apps.tenancy.services import hospital_add, job_retry, jobs_enqueue_many
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from apps.accounts.models import User
+
+    class AdminRequest(HttpRequest):
+        htmx: HtmxDetails
+        user: User  # type: ignore[assignment]
+
+else:
+    AdminRequest = HttpRequest
+
+PASSWORD_COOKIE_SALT = "hms.tenancy.temporary-password"
+PASSWORD_COOKIE_MAX_AGE = 24 * 3600
+#: a queued job the broker never got is re-sent by the page at most this often
+REDISPATCH_EVERY = 5
+
+
+def job_url(job: ProvisioningJob) -> str:
+    return reverse("admin:tenancy_provisioningjob_change", args=[job.pk])
+
+
+def batch_url(batch: uuid.UUID) -> str:
+    return reverse("admin:tenancy_provisioningjob_batch", args=[batch])
+
+
+def _jobs_path() -> str:
+    return reverse("admin:tenancy_provisioningjob_changelist")
+
+
+def _password_cookie(hospital_id: uuid.UUID) -> str:
+    return f"hms_admin_password_{hospital_id.hex}"
+
+
+def _remember_password(response: HttpResponse, request: HttpRequest, added: Any) -> None:
+    response.set_signed_cookie(
+        _password_cookie(added.hospital.pk),
+        added.temporary_password,
+        salt=PASSWORD_COOKIE_SALT,
+        max_age=PASSWORD_COOKIE_MAX_AGE,
+        path=_jobs_path(),
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def _password_to_reveal(request: AdminRequest, job: ProvisioningJob) -> str | None:
+    """The temporary password, if this browser asked for the job and it has been given
+    to the administrator's account."""
+    if not (
+        job.status == ProvisioningJob.Status.SUCCEEDED
+        and job.admin_password_applied
+        and job.requested_by_id == request.user.pk
+    ):
+        return None
+    return request.get_signed_cookie(
+        _password_cookie(job.hospital_id),
+        default=None,
+        salt=PASSWORD_COOKIE_SALT,
+        max_age=PASSWORD_COOKIE_MAX_AGE,
+    )
+
+
+def _admin_context(request: HttpRequest, model_admin: ModelAdmin, **extra: Any) -> dict[str, Any]:
+    return {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        **extra,
+    }
+
+
+def _fragment(request: HttpRequest, template: str, context: dict[str, Any], *, done: bool) -> Any:
+    html = render_to_string(template, context, request)
+    return HttpResponseStopPolling(html) if done else HttpResponse(html)
+
+
+# -- hospitals ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def hospital_add_view(request: AdminRequest, *, model_admin: ModelAdmin) -> HttpResponse:
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    form = HospitalAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = hospital_add(**form.cleaned_data, requested_by=request.user)
+        except HMSError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            model_admin.log_addition(request, added.hospital, [{"added": {}}])
+            response = redirect(job_url(added.job))
+            if added.temporary_password:
+                _remember_password(response, request, added)
+            return response
+    context = _admin_context(request, model_admin, form=form, title="Add hospital")
+    return TemplateResponse(request, "admin/tenancy/hospital/add.html", context)
+
+
+@require_GET
+def hospital_badge_view(
+    request: AdminRequest, *, model_admin: ModelAdmin, hospital_id: uuid.UUID
+) -> HttpResponse:
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    hospital = hospitals_with_latest_job(Hospital.objects.filter(pk=hospital_id)).first()
+    if hospital is None:
+        raise Http404("No such hospital")
+    badge = hospital_badge(hospital)
+    context = {"badge": badge, "hospital": hospital}
+    return _fragment(request, "admin/tenancy/partials/badge.html", context, done=not badge.live)
+
+
+def recreate_selected(
+    request: AdminRequest, *, model_admin: ModelAdmin, queryset: QuerySet[Hospital]
+) -> HttpResponse | None:
+    """The Recreate action: a confirmation page where the subdomain of each hospital
+    must be typed, then one job per hospital. Superusers only."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    hospitals = list(queryset.order_by("name"))
+    confirming = request.POST.get("post") == "yes"
+    form = RecreateConfirmationForm(request.POST if confirming else None, hospitals=hospitals)
+    if confirming and form.is_valid():
+        started = jobs_enqueue_many(
+            hospitals=hospitals,
+            kind=ProvisioningJob.Kind.RECREATE,
+            requested_by=request.user,
+            confirmations=form.confirmations(),
+        )
+        for refusal in started.refused:
+            messages.warning(request, f"{refusal.hospital.name}: {refusal.reason}")
+        if started.jobs:
+            return redirect(batch_url(started.batch))
+    context = _admin_context(
+        request,
+        model_admin,
+        form=form,
+        hospitals=hospitals,
+        title="Recreate hospital databases",
+        action_checkbox_name="_selected_action",
+    )
+    return TemplateResponse(request, "admin/tenancy/hospital/recreate_confirmation.html", context)
+
+
+# -- jobs -------------------------------------------------------------------------------
+
+
+def _job_or_404(job_id: Any) -> ProvisioningJob:
+    try:
+        return job_get(uuid.UUID(str(job_id)))
+    except (ValueError, HMSError):
+        raise Http404("No such job") from None
+
+
+def _resend_if_never_sent(job: ProvisioningJob) -> None:
+    """A job queued while the broker was down is sent again from here too, so it starts
+    as soon as Redis is back even if no worker is running the maintenance task."""
+    if job.status != ProvisioningJob.Status.QUEUED or job.dispatched_at is not None:
+        return
+    last_try = job.dispatch_attempted_at or job.created_at
+    if (timezone.now() - last_try).total_seconds() >= REDISPATCH_EVERY and job_dispatch(job.pk):
+        job.refresh_from_db()
+
+
+@require_GET
+def job_view(request: AdminRequest, *, model_admin: ModelAdmin, job_id: str) -> HttpResponse:
+    """The job page; to an HTMX poll, its live part (286 once the job has ended)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    job = _job_or_404(job_id)
+    _resend_if_never_sent(job)
+    password = _password_to_reveal(request, job)
+    context = {
+        "job": job,
+        "notice": job_notice(job),
+        "temporary_password": password,
+        "backup": display_path(job.backup_path) if job.backup_path else "",
+        "may_retry": job.status == ProvisioningJob.Status.FAILED
+        and (job.kind != ProvisioningJob.Kind.RECREATE or request.user.is_superuser),
+    }
+    template = "admin/tenancy/provisioningjob/job.html"
+    if request.htmx:
+        response = _fragment(request, f"{template}#live", context, done=job.is_finished)
+    else:
+        title = f"{job.get_kind_display()}: {job.hospital.name}"
+        response = TemplateResponse(
+            request, template, _admin_context(request, model_admin, title=title, **context)
+        )
+    if password:
+        response.delete_cookie(_password_cookie(job.hospital_id), path=_jobs_path())
+    return response
+
+
+@require_POST
+def job_retry_view(
+    request: AdminRequest, *, model_admin: ModelAdmin, job_id: uuid.UUID
+) -> HttpResponse:
+    if not request.user.has_perm("tenancy.change_hospital"):
+        raise PermissionDenied
+    job = _job_or_404(job_id)
+    try:
+        retry = job_retry(job=job, requested_by=request.user)
+    except HMSError as exc:
+        messages.error(request, exc.message)
+        target = job_url(job)
+    else:
+        target = job_url(retry)
+    return HttpResponseClientRedirect(target) if request.htmx else redirect(target)
+
+
+@require_GET
+def batch_view(request: AdminRequest, *, model_admin: ModelAdmin, batch: uuid.UUID) -> HttpResponse:
+    """Every job of one action (or fleet migrate) progressing live, then the summary."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    try:
+        summary = batch_summary(batch)
+    except HMSError:
+        raise Http404("No such batch") from None
+    context = {"summary": summary}
+    template = "admin/tenancy/provisioningjob/batch.html"
+    if request.htmx:
+        return _fragment(request, f"{template}#live", context, done=summary.finished)
+    title = f"{summary.total} job{'s' if summary.total != 1 else ''}"
+    return TemplateResponse(
+        request, template, _admin_context(request, model_admin, title=title, **context)
+    )

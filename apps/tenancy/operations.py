@@ -1,0 +1,63 @@
+"""Operations on an existing hospital's database that leave it in place: verify and
+reference-data sync. Like the provisioning pipeline they run as reported steps, inline
+or in a job."""
+
+from __future__ import annotations
+
+from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.context import tenant_context
+from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning import seed_reference_data, verify_alias
+from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+
+VERIFY_STEPS = (
+    Step("check", "Check database", 30),
+    Step("verify", "Verify database", 70),
+)
+SYNC_STEPS = (
+    Step("check", "Check database", 10),
+    Step("sync", "Sync reference data", 90),
+)
+
+
+def _check_file(hospital: Hospital, step: StepHandle) -> str:
+    path = database_path(hospital)
+    if not path.exists():
+        raise ProvisioningError(f"database file {path.name} is missing", step=step.step.label)
+    step.summary = f"{path.name}, {path.stat().st_size // 1024} KiB"
+    return hospital_alias(hospital)
+
+
+def hospital_verify(hospital: Hospital, *, report: Reporter = silent) -> str:
+    """Check the hospital's database for real (tables, unapplied migrations) and record
+    the outcome in ``Hospital.migration_state``, which the hospital list and fleet
+    migrate read instead of loading migrations."""
+    runner = StepRunner(VERIFY_STEPS, report)
+    with runner.step("check") as step:
+        alias = _check_file(hospital, step)
+    with runner.step("verify") as step:
+        try:
+            step.summary = verify_alias(alias)
+        except ProvisioningError:
+            if inspect_database(alias).unapplied:
+                # Mark it behind, so a fleet migrate picks it up.
+                Hospital.objects.filter(pk=hospital.pk).update(migration_state="")
+            raise
+        Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
+    return step.summary
+
+
+def hospital_sync_reference_data(
+    hospital: Hospital, *, report: Reporter = silent
+) -> dict[str, int]:
+    """Add new canonical regions, cities, clinics and specializations and update changed
+    ones; rows the hospital added itself are never touched, nothing is deleted."""
+    runner = StepRunner(SYNC_STEPS, report)
+    with runner.step("check") as step:
+        alias = _check_file(hospital, step)
+    with runner.step("sync") as step, tenant_context(hospital, alias=alias):
+        counts = seed_reference_data(update_existing=True, handle=step)
+        step.summary = f"{counts['created']} rows created, {counts['updated']} updated"
+    return counts

@@ -1,0 +1,23 @@
+"""Celery tasks of the tenancy app: thin — fetch by id, call the job runner."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apps.tenancy import jobs
+from worker import app
+from worker.base import HospitalTask
+
+
+@app.task(base=HospitalTask, bind=True, name="tenancy.run_job")
+def run_job(self: Any, *, job_id: str, hospital_id: str) -> str:
+    """Run the ProvisioningJob ``job_id`` of hospital ``hospital_id`` (the base class
+    selects the hospital). The job row decides whether anything runs."""
+    return jobs.job_run(job_id=job_id, task_id=self.request.id or "")
+
+
+@app.task(name="tenancy.maintain_jobs", ignore_result=True)
+def maintain_jobs() -> None:
+    """Fail jobs whose worker died, and re-send queued jobs the broker lost."""
+    jobs.jobs_reap_stale()
+    jobs.jobs_dispatch_queued()
