@@ -1,0 +1,106 @@
+"""A receptionist, given a login on the hospital admin's staff page, registers patients
+and finds one by typing part of the name — in a real browser against the real stack."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from e2e.stack import Stack
+
+ADMIN_PASSWORD = "Sunrise-Admin-2026"
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(base_url + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def register_patient(page: Page, *, first: str, last: str, sex: str, born: str, phone: str) -> None:
+    page.locator(".nav").get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name="Register a patient").click()
+    page.get_by_label("First name").fill(first)
+    page.get_by_label("Last name").fill(last)
+    page.get_by_label("Sex").select_option(sex)
+    page.get_by_label("Date of birth").fill(born)
+    page.get_by_label(re.compile(r"^Phone")).fill(phone)
+    page.get_by_label("Allergies").fill("Penicillin")
+    page.get_by_role("button", name="Register patient").click()
+    expect(page.get_by_role("heading", name=re.compile(f"{first} {last}"))).to_be_visible()
+
+
+def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the_name(
+    stack: Stack, page: Page, artifacts: Path
+) -> None:
+    output = stack.manage(
+        "create_hospital",
+        "--name",
+        "Sunrise Family Hospital",
+        "--subdomain",
+        "sunrise",
+        "--code",
+        "SFH001",
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ).stdout
+    admin = re.search(r"Administrator username: (\S+)", output)
+    assert admin, output
+    base = stack.hospital_url("sunrise")
+
+    # The hospital admin makes the receptionist's login on the staff page.
+    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    page.locator(".nav").get_by_role("link", name="Staff").click()
+    page.get_by_role("link", name="New login").click()
+    page.get_by_label("Full name").fill("Leyla Hasanova")
+    page.get_by_label("Role").select_option("receptionist")
+    page.get_by_role("button", name="Create login").click()
+    expect(page.get_by_role("heading", name="Login created for Leyla Hasanova")).to_be_visible()
+    username = page.get_by_test_id("username").inner_text()
+    password = page.get_by_test_id("temporary-password").inner_text()
+    assert username == "leyla.hasanova" and len(password) >= 12
+    page.screenshot(path=str(artifacts / "staff-login-created.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+
+    # The receptionist signs in with it and must choose her own password first.
+    sign_in(page, base, username, password)
+    expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
+    page.get_by_label("New password", exact=True).fill("Leyla-Front-Desk-7")
+    page.get_by_label("New password confirmation").fill("Leyla-Front-Desk-7")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.locator(".nav").get_by_role("link", name="Staff")).to_have_count(0)
+
+    register_patient(
+        page, first="Samir", last="Quliyev", sex="male", born="1979-11-02", phone="055 987 65 43"
+    )
+    register_patient(
+        page,
+        first="Nizami",
+        last="Aliyev",
+        sex="male",
+        born="1984-03-12",
+        phone="+994 50 123 45 67",
+    )
+    expect(page.get_by_text("SFH001-PAT-000002", exact=True)).to_be_visible()
+    expect(page.get_by_text("Nothing recorded yet")).to_be_visible()
+
+    # Typing part of the name filters the list in place (no page load).
+    page.locator(".nav").get_by_role("link", name="Patients").click()
+    results = page.locator("#patient-results")
+    expect(results.get_by_role("row")).to_have_count(3)
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("searchbox", name="Search patients").press_sequentially("niza", delay=60)
+    expect(results.get_by_role("row")).to_have_count(2)
+    expect(results.get_by_role("cell", name="Nizami Aliyev")).to_be_visible()
+    expect(results.get_by_text("Samir Quliyev")).to_have_count(0)
+    assert page.evaluate("window.stillTheSamePage") is True
+    expect(page).to_have_url(re.compile(r"\?q=niza"))
+    page.screenshot(path=str(artifacts / "patients-search.png"), full_page=True)
+
+    results.get_by_role("link", name="SFH001-PAT-000002").click()
+    expect(page.get_by_role("heading", name=re.compile("Nizami Aliyev"))).to_be_visible()
+    expect(page.get_by_text("Penicillin")).to_be_visible()
