@@ -45,24 +45,27 @@ def regions_active() -> QuerySet[Region]:
     return Region.objects.filter(is_active=True)
 
 
-def specializations_active() -> QuerySet[Specialization]:
-    return Specialization.objects.filter(is_active=True)
+def _as_id(value: object) -> int | None:
+    """A row id from request input; None for anything that is not one (a database
+    integer has at most 19 digits)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def cities_of_region(*, region_id: object) -> QuerySet[City]:
     """Active cities of an active region; none for a missing or malformed id."""
-    if not str(region_id or "").isdigit():
+    region_pk = _as_id(region_id)
+    if region_pk is None:
         return City.objects.none()
-    return City.objects.filter(
-        region_id=int(str(region_id)), region__is_active=True, is_active=True
-    )
+    return City.objects.filter(region_id=region_pk, region__is_active=True, is_active=True)
 
 
 def clinics_of_city(*, city_id: object) -> QuerySet[Clinic]:
     """Active clinics of an active city; none for a missing or malformed id."""
-    if not str(city_id or "").isdigit():
+    city_pk = _as_id(city_id)
+    if city_pk is None:
         return Clinic.objects.none()
-    return Clinic.objects.filter(city_id=int(str(city_id)), city__is_active=True, is_active=True)
+    return Clinic.objects.filter(city_id=city_pk, city__is_active=True, is_active=True)
 
 
 def cities_active() -> QuerySet[City]:
@@ -95,16 +98,6 @@ def reference_rows(*, model: type[ReferenceRow]) -> list[tuple[ReferenceRow, lis
         )
         for row in rows
     ]
-
-
-def reference_usage(*, row: ReferenceRow) -> list[Usage]:
-    """What keeps ``row`` from being deleted (empty when nothing uses it)."""
-    usages = []
-    for relation in _protecting_relations(type(row)):
-        count = relation.related_model._default_manager.filter(**{relation.field.name: row}).count()
-        if count:
-            usages.append(Usage(relation.related_model, count))
-    return usages
 
 
 def reference_counts() -> dict[type[ReferenceRow], tuple[int, int]]:

@@ -442,7 +442,18 @@ def test_a_region_of_hospital_a_gives_no_cities_on_hospital_bs_host(
         City.objects.create(region=region, name="Ordubad")
     response = client_b.get("/doctors/options/cities/", {"region": region.pk})
     assert response.status_code == 200 and "Ordubad" not in response.text
-    assert client_b.get("/doctors/options/cities/", {"region": "1; drop"}).status_code == 200
+    for malformed in ("1; drop", "9" * 30):
+        assert client_b.get("/doctors/options/cities/", {"region": malformed}).status_code == 200
+        assert client_b.get("/doctors/options/clinics/", {"city": malformed}).status_code == 200
+
+
+def test_a_malformed_region_is_a_form_error_not_a_crash(
+    client_a: Client, hospital_a: Hospital, baku: Place
+) -> None:
+    response = client_a.post("/doctors/add/", form_data(baku, region="9" * 30, city="x"))
+    assert response.status_code == 200
+    assert 'id="id_region-errors"' in response.text and 'id="id_city-errors"' in response.text
+    assert doctors_of(hospital_a) == []
 
 
 def test_the_options_answer_only_get(client_a: Client) -> None:
