@@ -104,3 +104,45 @@ def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the
     results.get_by_role("link", name="SFH001-PAT-000002").click()
     expect(page.get_by_role("heading", name=re.compile("Nizami Aliyev"))).to_be_visible()
     expect(page.get_by_text("Penicillin")).to_be_visible()
+
+
+def test_registering_the_same_person_again_warns_and_continue_registers_anyway(
+    stack: Stack, page: Page, artifacts: Path
+) -> None:
+    output = stack.manage(
+        "create_hospital",
+        "--name",
+        "Harbour Hospital",
+        "--subdomain",
+        "harbour",
+        "--code",
+        "HH001",
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ).stdout
+    admin = re.search(r"Administrator username: (\S+)", output)
+    assert admin, output
+    base = stack.hospital_url("harbour")
+    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    details = {"first": "Aysel", "last": "Mammadova", "sex": "female", "born": "1990-05-04"}
+    register_patient(page, **details, phone="+994 51 222 33 44")
+
+    page.locator(".nav").get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name="Register a patient").click()
+    page.get_by_label("First name").fill("AYSEL")
+    page.get_by_label("Last name").fill("mammadova")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Date of birth").fill("1990-05-04")
+    page.get_by_label(re.compile(r"^Phone")).fill("070 555 66 77")
+    page.get_by_label("Email").fill("aysel@example")  # the browser accepts it, the server does not
+    page.get_by_role("button", name="Register patient").click()
+    expect(page.locator("#id_email_error")).to_have_text("Enter a valid email address.")
+    page.get_by_label("Email").fill("aysel@example.com")
+    page.get_by_role("button", name="Register patient").click()
+    warning = page.get_by_role("alert")
+    expect(warning).to_contain_text("This patient may already be registered")
+    expect(warning.get_by_role("link", name="HH001-PAT-000001")).to_be_visible()
+    page.screenshot(path=str(artifacts / "patients-duplicate-warning.png"), full_page=True)
+    page.get_by_role("button", name="Continue: register as a new patient").click()
+    expect(page.get_by_text("HH001-PAT-000002", exact=True)).to_be_visible()
+    page.screenshot(path=str(artifacts / "patients-detail.png"), full_page=True)
