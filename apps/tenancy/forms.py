@@ -33,13 +33,18 @@ class HospitalAddForm(forms.Form):
         help_text="The hospital administrator; the username is made from the name.",
     )
     admin_email = forms.EmailField(label="Administrator's email", required=False)
-    plan = forms.ChoiceField(choices=Hospital.Plan.choices, initial=Hospital.Plan.STANDARD)
+    plan = forms.ChoiceField(
+        choices=Hospital.Plan.choices, initial=Hospital.Plan.STANDARD, required=False
+    )
     enabled_modules = forms.MultipleChoiceField(
         choices=_module_choices,
         initial=default_modules,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def clean_plan(self) -> str:
+        return self.cleaned_data["plan"] or Hospital.Plan.STANDARD
 
 
 class RecreateConfirmationForm(forms.Form):

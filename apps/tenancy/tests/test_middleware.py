@@ -94,3 +94,54 @@ def test_session_cookies_are_host_only(hospital_a: Hospital, admin_a: User) -> N
     client = hospital_client(hospital_a)
     client.post("/login/", {"username": admin_a.username, "password": TEST_PASSWORD})
     assert client.cookies["sessionid"]["domain"] == ""
+
+
+def _provisioning_with_progress(hospital: Hospital) -> None:
+    from apps.tenancy.models import ProvisioningJob
+
+    Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.PROVISIONING)
+    ProvisioningJob.objects.create(
+        hospital=hospital,
+        kind=ProvisioningJob.Kind.RECREATE,
+        status=ProvisioningJob.Status.RUNNING,
+        percent=64,
+        step="Seed reference data",
+    )
+
+
+def test_the_being_set_up_page_shows_the_jobs_live_progress_and_polls(
+    hospital_a: Hospital,
+) -> None:
+    _provisioning_with_progress(hospital_a)
+    response = Client(HTTP_HOST=hospital_a.host).get("/patients/")
+    assert response.status_code == 503
+    assert 'aria-valuenow="64"' in response.text
+    assert "Seed reference data" in response.text
+    assert 'hx-get="/patients/?provisioning-progress=1"' in response.text
+
+
+def test_its_poll_gets_the_progress_fragment(hospital_a: Hospital) -> None:
+    _provisioning_with_progress(hospital_a)
+    response = Client(HTTP_HOST=hospital_a.host).get(
+        "/?provisioning-progress=1", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "64%" in response.text
+
+
+def test_its_poll_reloads_the_page_once_the_hospital_is_ready(hospital_a: Hospital) -> None:
+    response = Client(HTTP_HOST=hospital_a.host).get(
+        "/login/?provisioning-progress=1", HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Refresh"] == "true"
+
+
+def test_its_poll_stops_when_setting_up_failed(hospital_a: Hospital) -> None:
+    Hospital.objects.filter(pk=hospital_a.pk).update(status=Hospital.Status.FAILED)
+    response = Client(HTTP_HOST=hospital_a.host).get(
+        "/?provisioning-progress=1", HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 286
+    assert "is not available" in response.text
+    assert "hx-get" not in response.text
