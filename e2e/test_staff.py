@@ -65,6 +65,18 @@ def test_an_admin_makes_resets_and_deactivates_a_nurses_login(
     expect(page.locator("#account .badge.inactive")).to_have_text("Deactivated")
     page.screenshot(path=str(artifacts / "staff-account-deactivated.png"), full_page=True)
 
+    # The logins list filters as you type, and by role.
+    page.get_by_role("link", name="Logins").click()
+    results = page.locator("#account-results")
+    expect(results.get_by_role("row")).to_have_count(3)  # header, admin, nurse
+    page.get_by_role("searchbox", name="Search logins").press_sequentially("rzay", delay=60)
+    expect(results.get_by_role("row")).to_have_count(2)
+    expect(results.get_by_role("row").nth(1)).to_contain_text("Deactivated")
+    page.get_by_role("searchbox", name="Search logins").fill("")
+    page.get_by_label("Role").select_option("hospital_admin")
+    expect(results.get_by_role("row")).to_have_count(2)
+    expect(results).not_to_contain_text("gunel.rzayeva")
+
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, "gunel.rzayeva", second_password)
     expect(page.get_by_role("alert")).to_contain_text("enter a correct username and password")
