@@ -44,8 +44,36 @@ class CreatedAccount:
         return f"CreatedAccount(user={self.user.username!r})"
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent; without
+# this "Əliyeva" would become "liyeva". Azerbaijani and Turkish first, as our users are.
+_TRANSLITERATION = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "e",
+        "ı": "i",
+        "İ": "i",
+        "ş": "sh",
+        "Ş": "sh",
+        "ç": "ch",
+        "Ç": "ch",
+        "ğ": "g",
+        "Ğ": "g",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+    }
+)
+
+
 def username_base_from_name(full_name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode("ascii")
+    transliterated = full_name.translate(_TRANSLITERATION)
+    ascii_name = (
+        unicodedata.normalize("NFKD", transliterated).encode("ascii", "ignore").decode("ascii")
+    )
     parts = re.findall(r"[a-z0-9]+", ascii_name.lower())
     return ".".join(parts)[:120] or "user"
 

@@ -36,7 +36,9 @@ def test_usernames_come_from_the_name_and_stay_unique_across_hospitals(
 
 
 def test_non_ascii_names_make_readable_usernames() -> None:
-    assert username_base_from_name("Zöhrə Əliyeva-Quliyeva") == "zohr.liyeva.quliyeva"
+    assert username_base_from_name("Zöhrə Əliyeva-Quliyeva") == "zohre.eliyeva.quliyeva"
+    assert username_base_from_name("Rəşad Məmmədov") == "reshad.memmedov"
+    assert username_base_from_name("Şəhla Qılınc") == "shehla.qilinc"
     assert username_base_from_name("   ") == "user"
 
 
