@@ -4,16 +4,15 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.patients.forms import PatientForm, RegistrationForm
 from apps.patients.models import Patient
@@ -21,24 +20,6 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
-
-
-def _template(request: HospitalRequest, template: str, partial: str) -> str:
-    """The whole page, or for an htmx request just the partial it swaps in."""
-    if request.htmx and not request.htmx.history_restore_request:
-        return f"{template}#{partial}"
-    return template
-
-
-def _redirect(request: HospitalRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _add_errors(form: Form, error: HMSError) -> None:
-    """Put a service's error next to its field (every field, for InvalidPatientDetails)."""
-    errors = getattr(error, "errors", None) or {error.field: error.message}
-    for field, message in errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 def _get_patient(patient_id: uuid.UUID) -> Patient:
@@ -53,7 +34,7 @@ def patient_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(patient_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
-    return render(request, _template(request, "patients/list.html", "results"), context)
+    return render(request, page_or_fragment(request, "patients/list.html", "results"), context)
 
 
 @never_cache  # the response may carry a portal login's temporary password
@@ -73,16 +54,18 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
         except LikelyDuplicates as exc:
             context["duplicates"] = exc.matches
         except HMSError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if registered.account is None:
                 messages.success(request, f"Registered {registered.patient}.")
-                return _redirect(request, reverse("patients:detail", args=[registered.patient.pk]))
+                return redirect_to(
+                    request, reverse("patients:detail", args=[registered.patient.pk])
+                )
             context = {"registered": registered}
             return render(
-                request, _template(request, "patients/registered.html", "result"), context
+                request, page_or_fragment(request, "patients/registered.html", "result"), context
             )
-    return render(request, _template(request, "patients/register.html", "form"), context)
+    return render(request, page_or_fragment(request, "patients/register.html", "form"), context)
 
 
 @require_GET
@@ -99,7 +82,7 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
         else None,
         "history": patient_history(patient=patient),
     }
-    return render(request, _template(request, "patients/detail.html", "content"), context)
+    return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,9 +93,9 @@ def patient_edit(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespons
         try:
             patient_update(patient=patient, details=form.details())
         except HMSError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"Saved the details of {patient}.")
-            return _redirect(request, reverse("patients:detail", args=[patient.pk]))
+            return redirect_to(request, reverse("patients:detail", args=[patient.pk]))
     context = {"form": form, "patient": patient}
-    return render(request, _template(request, "patients/edit.html", "form"), context)
+    return render(request, page_or_fragment(request, "patients/edit.html", "form"), context)

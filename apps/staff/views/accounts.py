@@ -25,12 +25,13 @@ from apps.accounts.services import (
     account_reset_password,
 )
 from apps.core.exceptions import HMSError, NotFound
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.user_links import linked_record_for
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import account_rows
-from apps.staff.views.common import PAGE_SIZE, add_errors, page_or_fragment, redirect_to
+from apps.staff.views.common import PAGE_SIZE
 
 
 def _get_account(request: HospitalRequest, user_id: uuid.UUID) -> User:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
 from apps.staff.models import StaffMember
@@ -26,7 +27,7 @@ from apps.staff.services import (
     staff_member_unlink_account,
     staff_member_update,
 )
-from apps.staff.views.common import PAGE_SIZE, add_errors, page_or_fragment, redirect_to
+from apps.staff.views.common import PAGE_SIZE
 
 
 def _get_staff_member(staff_member_id: uuid.UUID) -> StaffMember:
