@@ -28,7 +28,10 @@ _sequence = itertools.count(1)
 def _session_storage(tmp_path_factory: pytest.TempPathFactory) -> None:
     django_settings.HMS_TEMPLATE_DB_DIR = tmp_path_factory.mktemp("templates")
     # Real hashing costs ~0.25 s per password; tests don't need its strength.
-    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    django_settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "apps.accounts.hashers.TemporaryPasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

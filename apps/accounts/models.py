@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -38,6 +39,15 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+
+    def set_temporary_password(self, raw_password: str) -> None:
+        """Give the account a generated one-time password that must be changed at the
+        next sign-in (see apps.accounts.hashers for why it is hashed differently)."""
+        from apps.accounts.hashers import TemporaryPasswordHasher
+
+        self.password = make_password(raw_password, hasher=TemporaryPasswordHasher.algorithm)
+        self._password = raw_password
+        self.must_change_password = True
 
     def belongs_to(self, hospital_id: object) -> bool:
         """May this user work in the hospital with ``hospital_id``?"""

@@ -14,8 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 
+from apps.accounts.hashers import TemporaryPasswordHasher
 from apps.accounts.models import Role, User
 from apps.core.exceptions import ValidationError
 
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _TEMPORARY_PASSWORD_ALPHABET = string.ascii_letters + string.digits
-_TEMPORARY_PASSWORD_LENGTH = 14
+_TEMPORARY_PASSWORD_LENGTH = 16
 _MAX_USERNAME_ATTEMPTS = 50
 
 
@@ -124,6 +126,12 @@ def account_create(
         raise ValidationError("Hospital staff must belong to a hospital", field="hospital")
     first_name, last_name = split_full_name(full_name)
     temporary_password = None if password else temporary_password_generate()
+    # Hash once, not once per username tried.
+    password_hash = (
+        make_password(password)
+        if password
+        else make_password(temporary_password, hasher=TemporaryPasswordHasher.algorithm)
+    )
     base = username_base or username_base_from_name(full_name)
     for candidate in username_candidates(base):
         if User.objects.filter(username=candidate).exists():
@@ -136,8 +144,8 @@ def account_create(
             role=role,
             hospital=hospital,
             must_change_password=temporary_password is not None,
+            password=password_hash,
         )
-        user.set_password(password or temporary_password)
         try:
             with transaction.atomic():
                 user.save()
@@ -216,8 +224,7 @@ def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     """
     _ensure_manageable(user=user, actor=actor)
     temporary_password = temporary_password_generate()
-    user.set_password(temporary_password)
-    user.must_change_password = True
+    user.set_temporary_password(temporary_password)
     user.save(update_fields=["password", "must_change_password"])
     logger.info("password of %s reset by %s", user.username, actor.username)
     return IssuedPassword(user=user, temporary_password=temporary_password)
