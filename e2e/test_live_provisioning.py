@@ -50,6 +50,12 @@ def test_an_admin_adds_a_hospital_watches_it_built_live_and_its_administrator_si
     expect(page.get_by_text("Waiting for a worker — is `make run` running?")).to_be_visible(
         timeout=10_000
     )
+    # Meanwhile the hospital's own address says it is being set up, and follows along.
+    site = page.context.new_page()
+    response = site.goto(stack.hospital_url("harbour-view") + "/")
+    assert response is not None and response.status == 503
+    being_set_up = site.get_by_role("heading", name="Harbour View Hospital is being set up")
+    expect(being_set_up).to_be_visible()
 
     # The worker comes back; the job is held half way (see JobCatcher) for the photo.
     with JobCatcher(stack, "harbour-view") as catcher:
@@ -69,6 +75,10 @@ def test_an_admin_adds_a_hospital_watches_it_built_live_and_its_administrator_si
     assert seen[0] == "0" and seen[-1] == "100" and len(seen) >= 3, seen  # changed twice or more
     assert page.get_by_text("Create database").first.is_visible()
     page.screenshot(path=str(artifacts / "provisioning-job-ready.png"), full_page=True)
+    # the waiting hospital page reloaded itself into the hospital's login page
+    expect(site).to_have_url(re.compile(r"/login/"), timeout=10_000)
+    expect(site.get_by_role("heading", name="Harbour View Hospital", exact=True)).to_be_visible()
+    site.close()
 
     username = page.get_by_test_id("admin-username").inner_text()
     password = page.get_by_test_id("admin-password").inner_text()

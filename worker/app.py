@@ -22,6 +22,9 @@ app.autodiscover_tasks()
 def _resend_queued_jobs(**kwargs: Any) -> None:
     """Redis keeps no messages across a restart: a worker coming up sends every queued
     job again (a job whose message did survive just runs once — the row decides)."""
+    from django.db import connections
+
     from apps.tenancy.jobs import jobs_dispatch_queued
 
     jobs_dispatch_queued(everything=True)
+    connections.close_all()  # pool processes forked later must not share it

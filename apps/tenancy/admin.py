@@ -25,7 +25,6 @@ from apps.tenancy.services import JobBatch, fleet_migrate, jobs_enqueue_many
 
 admin.site.site_header = "HMS platform administration"
 admin.site.site_title = "HMS platform"
-admin.site.index_title = "Platform"
 
 Kind = ProvisioningJob.Kind
 
@@ -38,8 +37,9 @@ class HospitalAdmin(admin.ModelAdmin):
     actions = ["create_database", "verify", "migrate", "sync_reference_data", "recreate"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Hospital | None = None) -> Any:
-        # The code names the database file: renaming it would orphan the database.
-        return ("code", "status", "migration_state", "created_at", "updated_at")
+        # The code names the database file: renaming it would orphan the database; the
+        # subdomain's rules (reserved names, format) are the create service's.
+        return ("code", "subdomain", "status", "migration_state", "created_at", "updated_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Hospital]:
         return hospitals_with_latest_job(super().get_queryset(request))
