@@ -48,9 +48,9 @@ class HospitalAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path(
-                "<uuid:hospital_id>/badge/",
-                view(partial(admin_views.hospital_badge_view, model_admin=self)),
-                name="tenancy_hospital_badge",
+                "badges/",
+                view(partial(admin_views.hospital_badges_view, model_admin=self)),
+                name="tenancy_hospital_badges",
             ),
             *super().get_urls(),
         ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -143,17 +143,27 @@ def hospital_add_view(request: AdminRequest, *, model_admin: ModelAdmin) -> Http
 
 
 @require_GET
-def hospital_badge_view(
-    request: AdminRequest, *, model_admin: ModelAdmin, hospital_id: uuid.UUID
-) -> HttpResponse:
+def hospital_badges_view(request: AdminRequest, *, model_admin: ModelAdmin) -> HttpResponse:
+    """The hospital list's poller: fresh badges of the hospitals it names (those with a
+    job in progress), swapped in out of band; 286 once it names none."""
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
-    hospital = hospitals_with_latest_job(Hospital.objects.filter(pk=hospital_id)).first()
-    if hospital is None:
-        raise Http404("No such hospital")
-    badge = hospital_badge(hospital)
-    context = {"badge": badge, "hospital": hospital}
-    return _fragment(request, "admin/tenancy/partials/badge.html", context, done=not badge.live)
+    ids = request.GET.getlist("hospital")
+    if not ids:
+        return HttpResponseStopPolling()
+    try:
+        hospitals = list(hospitals_with_latest_job(Hospital.objects.filter(pk__in=ids)))
+    except ValidationError:
+        raise Http404("No such hospital") from None
+    html = "".join(
+        render_to_string(
+            "admin/tenancy/partials/badge.html",
+            {"badge": hospital_badge(hospital), "hospital": hospital, "oob": True},
+            request,
+        )
+        for hospital in hospitals
+    )
+    return HttpResponse(html)
 
 
 def recreate_selected(

@@ -32,7 +32,9 @@ from django.utils import timezone
 
 from apps.core.exceptions import HMSError
 from apps.tenancy.backups import backup_path, database_restore, display_path
+from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
 from apps.tenancy.provisioning import (
@@ -41,6 +43,7 @@ from apps.tenancy.provisioning import (
     hospital_provision,
     hospital_recreate,
     remove_stale_working_files,
+    verify_alias,
 )
 from apps.tenancy.steps import ProgressEvent
 
@@ -325,6 +328,16 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> str:
         copy.unlink(missing_ok=True)
         hospitals.update(status=Hospital.Status.READY)
         return "The database was restored from the copy taken before migrating."
+    if job.kind in (Kind.CREATE, Kind.CREATE_DATABASE) and database_path(hospital).exists():
+        # Killed between moving the finished database into place and marking the
+        # hospital ready: the database is there; mark it ready if it verifies.
+        try:
+            verify_alias(hospital_alias(hospital))
+        except ProvisioningError as exc:
+            hospitals.update(status=Hospital.Status.FAILED)
+            return f"A database is in place but incomplete ({exc.message}); recreate it."
+        hospitals.update(status=Hospital.Status.READY, migration_state=tenant_migration_state())
+        return "The finished database was already in place; the hospital was marked ready."
     if job.kind in OFFLINE_KINDS:
         removed = remove_stale_working_files(hospital.code, older_than=written_before)
         hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)

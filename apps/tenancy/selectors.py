@@ -153,6 +153,11 @@ class BatchSummary:
     def percent(self) -> int:
         return sum(job.percent for job in self.jobs) // max(1, len(self.jobs))
 
+    @property
+    def poll_every(self) -> str:
+        """Twice a second for an action on a few hospitals; a fleet's long table less often."""
+        return "500ms" if len(self.jobs) <= 50 else "2s"
+
 
 def batch_summary(batch: uuid.UUID | str) -> BatchSummary:
     jobs = list(

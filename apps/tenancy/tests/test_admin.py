@@ -454,21 +454,25 @@ def test_the_hospital_list_shows_each_databases_status(
         assert f">{label}</" in page
     job = fleet["provisioning"].jobs.get()
     assert f'href="{job_page(job)}"' in page  # the badge links to the latest job
-    assert page.count("hx-get=") == 1  # only the hospital with an active job refreshes
+    assert page.count('class="hms-live-badge"') == 1  # only the hospital with an active job
 
 
-def test_a_badge_refreshes_until_its_job_has_ended(
+def test_one_poller_refreshes_the_live_badges_until_their_jobs_have_ended(
     platform_client: Client, fleet: dict[str, Hospital]
 ) -> None:
     hospital = fleet["provisioning"]
-    url = reverse("admin:tenancy_hospital_badge", args=[hospital.pk])
-    live = platform_client.get(url, HTTP_HX_REQUEST="true")
-    assert live.status_code == 200 and "Provisioning 42%" in fragment(live)
+    url = reverse("admin:tenancy_hospital_badges")
+    assert url in platform_client.get(HOSPITALS_URL).text
+    live = platform_client.get(url, {"hospital": hospital.pk}, HTTP_HX_REQUEST="true")
+    html = fragment(live)
+    assert live.status_code == 200
+    assert f'id="hospital-badge-{hospital.pk}"' in html and 'hx-swap-oob="true"' in html
+    assert "Provisioning 42%" in html and 'class="hms-live-badge"' in html
     hospital.jobs.update(status=Status.SUCCEEDED, percent=100)
     Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.READY)
-    done = platform_client.get(url, HTTP_HX_REQUEST="true")
-    assert done.status_code == 286
-    assert ">Ready</" in fragment(done) and "hx-get" not in fragment(done)
+    done = fragment(platform_client.get(url, {"hospital": hospital.pk}, HTTP_HX_REQUEST="true"))
+    assert ">Ready</" in done and "hms-live-badge" not in done  # no longer polled for
+    assert platform_client.get(url, HTTP_HX_REQUEST="true").status_code == 286
 
 
 def test_task_results_are_visible_in_the_admin(platform_client: Client) -> None:

@@ -454,3 +454,20 @@ def test_queued_jobs_never_sent_are_sent_again_and_recently_sent_ones_are_not(
     assert attempted == {never_sent.pk}
     jobs.jobs_dispatch_queued(everything=True)
     assert ProvisioningJob.objects.get(pk=sent.pk).dispatch_attempted_at is not None
+
+
+def test_the_reaper_marks_ready_a_hospital_whose_worker_died_just_after_moving_it_in_place(
+    hospital_a: Hospital,
+) -> None:
+    Hospital.objects.filter(pk=hospital_a.pk).update(
+        status=Hospital.Status.PROVISIONING, migration_state=""
+    )
+    job = ProvisioningJob.objects.create(hospital=hospital_a, kind=Kind.CREATE)
+    stall(job, seconds_ago=120, step="Move into place and mark ready")
+    jobs.jobs_reap_stale()
+    job.refresh_from_db()
+    hospital_a.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert "already in place; the hospital was marked ready" in job.error
+    assert hospital_a.status == Hospital.Status.READY
+    assert hospital_a.migration_state == tenant_migration_state()
