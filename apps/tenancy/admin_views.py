@@ -92,11 +92,9 @@ def _remember_password(response: HttpResponse, request: HttpRequest, added: Any)
 def _password_to_reveal(request: AdminRequest, job: ProvisioningJob) -> str | None:
     """The temporary password, if this browser asked for the job and it has been given
     to the administrator's account."""
-    if not (
-        job.status == ProvisioningJob.Status.SUCCEEDED
-        and job.admin_password_applied
-        and job.requested_by_id == request.user.pk
-    ):
+    if not (job.status == ProvisioningJob.Status.SUCCEEDED and job.admin_password_applied):
+        return None
+    if request.user.pk not in _requesters(job):
         return None
     return request.get_signed_cookie(
         _password_cookie(job.hospital_id),
@@ -104,6 +102,19 @@ def _password_to_reveal(request: AdminRequest, job: ProvisioningJob) -> str | No
         salt=PASSWORD_COOKIE_SALT,
         max_age=PASSWORD_COOKIE_MAX_AGE,
     )
+
+
+def _requesters(job: ProvisioningJob) -> set[Any]:
+    """Who asked for the job, or for the failed jobs it retries (the password was made
+    for the first of them)."""
+    requesters = set()
+    current: ProvisioningJob | None = job
+    for _ in range(20):
+        if current is None:
+            break
+        requesters.add(current.requested_by_id)
+        current = current.retry_of
+    return requesters
 
 
 def _admin_context(request: HttpRequest, model_admin: ModelAdmin, **extra: Any) -> dict[str, Any]:

@@ -477,3 +477,17 @@ def test_one_poller_refreshes_the_live_badges_until_their_jobs_have_ended(
 
 def test_task_results_are_visible_in_the_admin(platform_client: Client) -> None:
     assert platform_client.get("/admin/django_celery_results/taskresult/").status_code == 200
+
+
+def test_the_password_is_shown_to_the_admin_who_added_the_hospital_after_someone_retried(
+    platform_client: Client, operator_client: Client
+) -> None:
+    hospital, job, _ = add_hospital(platform_client)
+    database_path(hospital).write_bytes(b"in the way")
+    run(job)
+    database_path(hospital).unlink()
+    operator_client.post(retry_url(job))
+    retry = run(hospital.jobs.get(retry_of=job))
+    page = platform_client.get(job_page(retry))
+    match = re.search(r'data-testid="admin-password">([^<]+)<', page.text)
+    assert match and User.objects.get(username=retry.admin_username).check_password(match[1])
