@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -72,3 +73,35 @@ def test_migrate_tenants_applies_pending_migrations(
 def test_migrate_tenants_refuses_an_unknown_code(hospital_a: Hospital) -> None:
     with pytest.raises(CommandError, match="Unknown hospital code"):
         call_command("migrate_tenants", "--hospital", "NOPE1", stdout=StringIO())
+
+
+def tenant_job(*args: str) -> str:
+    out = StringIO()
+    call_command("tenant_job", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_tenant_job_queues_a_job_for_the_worker(hospital_a: Hospital) -> None:
+    from apps.tenancy.models import ProvisioningJob
+
+    output = tenant_job("verify", hospital_a.code.lower(), "--no-follow")
+    job = ProvisioningJob.objects.get()
+    assert (job.hospital, job.kind, job.status) == (hospital_a, "verify", "queued")
+    assert f"Queued job {job.pk}: Verify {hospital_a.code}" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["verify", "NOPE1"], "Unknown hospital code: NOPE1"),
+        (["recreate", "CGH001"], "Type the subdomain 'city-general'"),
+        (["create-database", "CGH001"], "already has a database"),
+        (["retry", "not-a-job"], "is not a job id"),
+        (["retry", "00000000-0000-0000-0000-000000000000"], "There is no such job"),
+    ],
+)
+def test_tenant_job_refuses_with_a_reason(
+    hospital_a: Hospital, args: list[str], reason: str
+) -> None:
+    with pytest.raises(CommandError, match=re.escape(reason)):
+        tenant_job(*args, "--no-follow")
