@@ -105,6 +105,24 @@ def split_full_name(full_name: str) -> tuple[str, str]:
     return parts[0][:150], (parts[1] if len(parts) > 1 else "")[:150]
 
 
+@dataclass(frozen=True)
+class PasswordHash:
+    """A password as stored, and whether it is a temporary one to change at first login."""
+
+    encoded: str
+    must_change: bool
+
+    def __repr__(self) -> str:
+        return f"PasswordHash(must_change={self.must_change})"
+
+
+def password_hash_make(raw_password: str, *, temporary: bool) -> PasswordHash:
+    """Hash a password: a person's own with the preferred hasher, a generated temporary
+    one with TemporaryPasswordHasher (see apps.accounts.hashers)."""
+    hasher = TemporaryPasswordHasher.algorithm if temporary else "default"
+    return PasswordHash(make_password(raw_password, hasher=hasher), must_change=temporary)
+
+
 def account_create(
     *,
     hospital: Hospital | None,
@@ -112,6 +130,7 @@ def account_create(
     role: str,
     email: str = "",
     password: str | None = None,
+    password_hash: PasswordHash | None = None,
     username_base: str | None = None,
 ) -> CreatedAccount:
     """Create a login for a person of ``hospital`` with ``role``.
@@ -119,19 +138,21 @@ def account_create(
     The username is generated from the name (``amina.karimova``, then
     ``amina.karimova.2`` ...) and is unique across the platform. Without ``password`` a
     temporary one is generated, returned once, and must be changed at first login.
+    ``password_hash`` is a password already hashed by whoever will show it (a job gets
+    only the hash, so the clear text never travels through the broker).
     """
     if role not in Role.values:
         raise ValidationError(f"Unknown role {role!r}", field="role")
     if hospital is None and role != Role.PLATFORM_ADMIN:
         raise ValidationError("Hospital staff must belong to a hospital", field="hospital")
     first_name, last_name = split_full_name(full_name)
-    temporary_password = None if password else temporary_password_generate()
-    # Hash once, not once per username tried.
-    password_hash = (
-        make_password(password)
-        if password
-        else make_password(temporary_password, hasher=TemporaryPasswordHasher.algorithm)
-    )
+    temporary_password = None
+    if password_hash is None:
+        # Hash once, not once per username tried.
+        temporary_password = None if password else temporary_password_generate()
+        password_hash = password_hash_make(
+            password or temporary_password or "", temporary=not password
+        )
     base = username_base or username_base_from_name(full_name)
     for candidate in username_candidates(base):
         if User.objects.filter(username=candidate).exists():
@@ -143,8 +164,8 @@ def account_create(
             email=email,
             role=role,
             hospital=hospital,
-            must_change_password=temporary_password is not None,
-            password=password_hash,
+            must_change_password=password_hash.must_change,
+            password=password_hash.encoded,
         )
         try:
             with transaction.atomic():

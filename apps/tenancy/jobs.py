@@ -30,6 +30,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
 from apps.tenancy.backups import backup_path, database_restore, display_path
 from apps.tenancy.connections import database_path, hospital_alias
@@ -38,7 +39,6 @@ from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
 from apps.tenancy.provisioning import (
-    AdminPassword,
     hospital_migrate,
     hospital_provision,
     hospital_recreate,
@@ -146,10 +146,10 @@ def heartbeat(job: ProvisioningJob) -> Iterator[None]:
 Outcome = dict[str, Any]
 
 
-def _admin_password(job: ProvisioningJob) -> AdminPassword | None:
+def _admin_password(job: ProvisioningJob) -> PasswordHash | None:
     if not job.admin_password_hash:
         return None
-    return AdminPassword(job.admin_password_hash, must_change=job.admin_must_change_password)
+    return PasswordHash(job.admin_password_hash, must_change=job.admin_must_change_password)
 
 
 def _run_create(job: ProvisioningJob, report: JobRecorder) -> Outcome:

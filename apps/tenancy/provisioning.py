@@ -30,7 +30,9 @@ from django.db import connections, transaction
 from apps.accounts.models import Role, User
 from apps.accounts.services import (
     CreatedAccount,
+    PasswordHash,
     account_create,
+    password_hash_make,
     temporary_password_generate,
 )
 from apps.tenancy.backups import backup_path, database_copy, database_restore, display_path
@@ -67,18 +69,6 @@ CREATE_STEPS = (
 
 
 BACKUP_STEP = Step("backup", "Back up the current database", 10)
-
-
-@dataclass(frozen=True)
-class AdminPassword:
-    """The hospital administrator's password as a job applies it: already hashed by
-    whoever asked (only they ever see the clear text), never passed through the broker."""
-
-    hash: str
-    must_change: bool = True
-
-    def __repr__(self) -> str:
-        return f"AdminPassword(must_change={self.must_change})"
 
 
 @dataclass(frozen=True)
@@ -226,22 +216,20 @@ class _AdminOutcome:
     password_applied: bool
 
 
-def _apply_password(user: User, password: str | AdminPassword | None) -> str | None:
+def _apply_password(user: User, password: str | PasswordHash | None) -> str | None:
     """Give ``user`` the password; returns the clear temporary one when generated here."""
-    if isinstance(password, AdminPassword):
-        user.password = password.hash
-        user.must_change_password = password.must_change
-        temporary = None
-    else:
+    temporary = None
+    if not isinstance(password, PasswordHash):
         temporary = None if password else temporary_password_generate()
-        user.set_password(password or temporary)
-        user.must_change_password = password is None
+        password = password_hash_make(password or temporary or "", temporary=temporary is not None)
+    user.password = password.encoded
+    user.must_change_password = password.must_change
     user.save(update_fields=["password", "must_change_password"])
     return temporary
 
 
 def _ensure_admin(
-    hospital: Hospital, password: str | AdminPassword | None, *, keep_existing: bool
+    hospital: Hospital, password: str | PasswordHash | None, *, keep_existing: bool
 ) -> _AdminOutcome:
     """The hospital administrator's account: created, or (on a retry) given the password
     again — unless ``keep_existing``, when an existing administrator is left alone."""
@@ -263,11 +251,9 @@ def _ensure_admin(
         role=Role.HOSPITAL_ADMIN,
         email=hospital.admin_email,
         password=password if isinstance(password, str) else None,
+        password_hash=password if isinstance(password, PasswordHash) else None,
         username_base=None if hospital.admin_name else f"{hospital.subdomain}.admin",
     )
-    if isinstance(password, AdminPassword):
-        _apply_password(account.user, password)
-        account = CreatedAccount(account.user, None)
     return _AdminOutcome(account, created=True, password_applied=True)
 
 
@@ -275,7 +261,7 @@ def hospital_provision(
     hospital: Hospital,
     *,
     report: Reporter = silent,
-    admin_password: str | AdminPassword | None = None,
+    admin_password: str | PasswordHash | None = None,
     keep_existing_admin: bool = False,
     use_template: bool = True,
 ) -> ProvisionResult:
@@ -300,7 +286,7 @@ def hospital_recreate(
     *,
     report: Reporter = silent,
     backup_to: Path | None = None,
-    admin_password: str | AdminPassword | None = None,
+    admin_password: str | PasswordHash | None = None,
 ) -> ProvisionResult:
     """Build ``hospital`` a fresh database and put it in place of the current one, which
     is first backed up to ``backup_to`` (default: a new file in the backups directory)
@@ -319,7 +305,7 @@ def _build(
     hospital: Hospital,
     *,
     report: Reporter,
-    admin_password: str | AdminPassword | None,
+    admin_password: str | PasswordHash | None,
     keep_existing_admin: bool,
     use_template: bool,
     replace_into: Path | None,

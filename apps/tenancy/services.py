@@ -11,18 +11,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.accounts.services import temporary_password_generate
+from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
 from apps.tenancy.connections import database_file_name, database_path, safe_path_in, tenant_db_dir
 from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import AdminPassword
 from apps.tenancy.registry import all_modules
 
 if TYPE_CHECKING:
@@ -203,7 +201,7 @@ def job_enqueue(
     requested_by: User | None = None,
     batch: uuid.UUID | None = None,
     retry_of: ProvisioningJob | None = None,
-    admin_password: AdminPassword | None = None,
+    admin_password: PasswordHash | None = None,
     confirm_subdomain: str | None = None,
 ) -> ProvisioningJob:
     """Queue a job on ``hospital``; it is sent to the worker when the surrounding
@@ -221,7 +219,7 @@ def job_enqueue(
                 requested_by=requested_by,
                 batch=batch,
                 retry_of=retry_of,
-                admin_password_hash=admin_password.hash if admin_password else "",
+                admin_password_hash=admin_password.encoded if admin_password else "",
                 admin_must_change_password=admin_password.must_change if admin_password else True,
             )
     except IntegrityError:
@@ -266,7 +264,7 @@ def hospital_add(
     the broker, the Celery results or the database.
     """
     password = admin_password or temporary_password_generate()
-    secret = AdminPassword(make_password(password), must_change=admin_password is None)
+    secret = password_hash_make(password, temporary=admin_password is None)
     with transaction.atomic():
         hospital = hospital_create(
             name=name,
@@ -289,7 +287,7 @@ def job_retry(*, job: ProvisioningJob, requested_by: User | None = None) -> Prov
     if job.status != ProvisioningJob.Status.FAILED:
         raise ValidationError("Only a failed job can be retried.")
     secret = (
-        AdminPassword(job.admin_password_hash, job.admin_must_change_password)
+        PasswordHash(job.admin_password_hash, job.admin_must_change_password)
         if job.admin_password_hash
         else None
     )
