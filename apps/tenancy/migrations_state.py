@@ -12,26 +12,60 @@ from pathlib import Path
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 
 from apps.tenancy.registry import tenant_app_configs
+
+
+def _tenant_migration_files() -> list[tuple[str, Path]]:
+    files = []
+    for config in sorted(tenant_app_configs(), key=lambda c: c.label):
+        package = import_module(f"{config.name}.migrations")
+        directory = Path(package.__file__ or "").parent
+        files.extend((config.label, path) for path in sorted(directory.glob("[0-9]*.py")))
+    return files
 
 
 @cache
 def tenant_migration_state() -> str:
     """A hash of every tenant app's migration files (names and contents).
 
-    It keys the template database and is recorded on each hospital after a migrate,
-    so an up-to-date hospital is recognised by comparing two strings, without loading
-    the migration executor. Computed once per process: migrations change with a deploy.
+    It is recorded on each hospital after a migrate, so an up-to-date hospital is
+    recognised by comparing two strings, without loading the migration executor.
+    Computed once per process: migrations change with a deploy.
     """
     digest = hashlib.sha256()
+    for label, path in _tenant_migration_files():
+        digest.update(f"{label}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def tenant_migration_names() -> frozenset[tuple[str, str]]:
+    """(app label, migration name) of every tenant migration on disk."""
+    return frozenset((label, path.stem) for label, path in _tenant_migration_files())
+
+
+@cache
+def template_state() -> str:
+    """The key of the template database: the migration state plus the canonical
+    reference data it was seeded with, so a change to either builds a new template and
+    a clone needs neither migrations nor seeding."""
+    digest = hashlib.sha256(tenant_migration_state().encode())
     for config in sorted(tenant_app_configs(), key=lambda c: c.label):
-        package = import_module(f"{config.name}.migrations")
-        directory = Path(package.__file__ or "").parent
-        for path in sorted(directory.glob("[0-9]*.py")):
+        for path in config.reference_data_files():
             digest.update(f"{config.label}/{path.name}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def recorded_migrations(alias: str) -> frozenset[tuple[str, str]]:
+    """Migrations recorded as applied in ``alias`` (one query, no migration loader)."""
+    recorder = MigrationRecorder(connections[alias])
+    if not recorder.has_table():
+        return frozenset()
+    return frozenset(recorder.applied_migrations())
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
@@ -40,6 +41,14 @@ class TenantAppConfig(AppConfig):
     reference_data_seeder: str | None = None
     #: order in which seeders run (lower first)
     seed_order: int = 100
+
+    def reference_data_files(self) -> list[Path]:
+        """Files the seeder reads (by default everything in the app's ``data/``); their
+        contents key the template database together with the migrations."""
+        if self.reference_data_seeder is None:
+            return []
+        directory = Path(self.path) / "data"
+        return sorted(p for p in directory.rglob("*") if p.is_file()) if directory.is_dir() else []
 
     def get_seeder(self) -> Callable[..., dict[str, int]] | None:
         if self.reference_data_seeder is None:

@@ -97,11 +97,12 @@ def test_a_duplicate_subdomain_or_code_is_refused_and_changes_nothing(
 
 
 def test_a_failing_step_leaves_no_row_no_account_and_no_file(
-    db: None, _tenant_storage: Path, monkeypatch: pytest.MonkeyPatch
+    db: None, _tenant_storage: Path, monkeypatch: pytest.MonkeyPatch, settings, tmp_path: Path
 ) -> None:
     def broken_seed(**kwargs: object) -> dict[str, int]:
         raise RuntimeError("reference data file is corrupt")
 
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path / "no-template-yet"  # the slow path seeds
     monkeypatch.setattr("apps.regions.reference_data.seed", broken_seed)
     with pytest.raises(
         CommandError, match="Seed reference data failed: reference data file is corrupt"
@@ -109,4 +110,24 @@ def test_a_failing_step_leaves_no_row_no_account_and_no_file(
         run("--name", "Doomed", "--subdomain", "doomed")
     assert not Hospital.objects.exists()
     assert not User.objects.exists()
-    assert [p for p in all_files(_tenant_storage) if "templates" not in p.parts] == []
+    assert all_files(_tenant_storage) == []
+    assert all_files(tmp_path / "no-template-yet") == []  # no template from a failed build
+
+
+def test_a_clone_skips_migrations_and_seeding_and_says_so(db: None) -> None:
+    run("--name", "First", "--subdomain", "first")  # builds the template if needed
+    output = run("--name", "Second", "--subdomain", "second")
+    assert "fast path: cloned template" in output
+    assert "none to apply: the template is at the current migration state" in output
+    assert "none to add: the template holds the current reference data" in output
+    assert "no unapplied migrations" in output
+
+
+def test_the_slow_path_migrates_seeds_and_leaves_a_template(
+    db: None, settings, tmp_path: Path
+) -> None:
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path / "templates"
+    output = run("--name", "First", "--subdomain", "first")
+    assert "slow path" in output and "migrations applied" in output
+    assert "rows created" in output
+    assert len(all_files(tmp_path / "templates")) == 1
