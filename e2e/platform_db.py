@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from e2e.stack import Stack
+from hms.devstack import Stack
 
 JOB_OF_HOSPITAL = (
     "SELECT j.id, j.status, j.percent FROM tenancy_provisioningjob j "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.stack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
+from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
 
 
 def create_hospital(stack: Stack, name: str, subdomain: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.platform_db import JobCatcher
-from e2e.stack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
+from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
 
 RECORD_PROGRESS = """() => {
   window.hmsSeen = [];

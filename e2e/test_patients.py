@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.stack import Stack
+from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Sunrise-Admin-2026"
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from e2e.platform_db import PlatformDatabase
-from e2e.stack import ROOT, Stack, free_port
+from hms.devstack import ROOT, Stack, free_port
 
 FAST_JOB_TIMINGS = {
     "HMS_JOB_HEARTBEAT_SECONDS": "1",

@@ -14,7 +14,7 @@ from contextlib import closing
 from pathlib import Path
 
 from e2e.platform_db import JobCatcher, PlatformDatabase, wait_for
-from e2e.stack import Stack
+from hms.devstack import Stack
 
 from .conftest import Follower
 

@@ -1,11 +1,10 @@
 """The real HMS stack — Redis, a Celery worker, the web server — started the way
-`make run` starts it, in a temporary data directory, for end-to-end and integration
-tests."""
+`make run` starts it, in a scratch data directory: for the end-to-end and integration
+tests and for `manage.py benchmark`."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -88,7 +87,11 @@ class Stack:
     def start_process(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
         log = open(self.data_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
         process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self.processes[name] = process
@@ -97,8 +100,19 @@ class Stack:
     def start_redis(self) -> None:
         self.start_process(
             "redis",
-            [str(VENV_BIN / "redis-server"), "--port", str(self.redis_port), "--bind",
-             "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(self.data_dir)],
+            [
+                str(VENV_BIN / "redis-server"),
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.data_dir),
+            ],
         )
         wait_for_port(self.redis_port)
 
@@ -107,15 +121,23 @@ class Stack:
         # the Procfile.
         self.start_process(
             "worker",
-            [str(VENV_BIN / "celery"), "-A", "worker", "worker", "-B", "--loglevel=INFO",
-             f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"],
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "worker",
+                "worker",
+                "-B",
+                "--loglevel=INFO",
+                f"--concurrency={concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+            ],
         )
 
     def start_web(self) -> None:
         self.start_process(
             "web",
-            [sys.executable, "manage.py", "runserver", "--noreload",
-             f"127.0.0.1:{self.web_port}"],
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.web_port}"],
         )
         wait_for_port(self.web_port)
 
@@ -149,10 +171,3 @@ def start_stack(data_dir: Path, *, worker: bool = True) -> Stack:
         stack.stop()
         raise
     return stack
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        raise RuntimeError("Debian's chromium is missing: apt-get install -y chromium")
-    return path

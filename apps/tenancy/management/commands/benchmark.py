@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.tenancy import benchmarks
+from apps.tenancy.migrations_state import tenant_migration_names
+from hms.devstack import ROOT, Stack, free_port
+
+SCRATCH_MARKER = ".hms-benchmark-scratch"
+CLONE_TARGET_SECONDS = 0.300
+RATIO_TARGET = 25
+CHECK_TARGET_SECONDS = 2.0
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure provisioning side by side in one run: median time to a ready hospital on "
+        "the slow path and the clone path, fleet-migrate of N hospitals with 1 and 2 "
+        "worker processes, and the up-to-date check of a fleet. Runs in a scratch data "
+        "directory with its own Redis and Celery workers; the real platform is untouched."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["provisioning"], help="what to measure")
+        parser.add_argument("--runs", type=int, default=7, help="runs per path (median)")
+        parser.add_argument("--fleet", type=int, default=20, help="hospitals to fleet-migrate")
+        parser.add_argument(
+            "--check", type=int, default=500, help="hospitals in the up-to-date check"
+        )
+        parser.add_argument("--scratch", action="store_true", help=_internal())
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("runs", "fleet", "check"):
+            if options[name] < 1:
+                raise CommandError(f"--{name} must be at least 1")
+        if options["check"] < options["fleet"]:
+            raise CommandError("--check must be at least --fleet")
+        if options["scratch"]:
+            self.measure(options)
+        else:
+            self.run_in_scratch_directory(options)
+
+    def run_in_scratch_directory(self, options: dict[str, Any]) -> None:
+        with tempfile.TemporaryDirectory(prefix="hms-benchmark-") as directory:
+            stack = Stack(data_dir=Path(directory), web_port=free_port(), redis_port=free_port())
+            (stack.data_dir / SCRATCH_MARKER).touch()
+            command = [
+                sys.executable, "manage.py", "benchmark", "provisioning", "--scratch",
+                f"--runs={options['runs']}", f"--fleet={options['fleet']}",
+                f"--check={options['check']}",
+            ]  # fmt: skip
+            env = {**stack.env, "HMS_LOG_LEVEL": "WARNING"}
+            result = subprocess.run(command, cwd=ROOT, env=env, check=False)
+            if result.returncode:
+                raise CommandError("the benchmark failed (see above)")
+
+    def measure(self, options: dict[str, Any]) -> None:
+        if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
+            raise CommandError("--scratch runs only inside the directory the benchmark made")
+        call_command("migrate", verbosity=0)
+        out = self.stdout.write
+        migrations = len(tenant_migration_names())
+        out(f"HMS provisioning benchmark — {migrations} tenant migrations, {os.cpu_count()} CPUs")
+
+        out(f"\nTime to a ready hospital (median of {options['runs']} interleaved runs)")
+        paths = benchmarks.compare_provisioning_paths(runs=options["runs"], progress=out)
+        out(f"  slow path  (migrate + seed from scratch)  {paths.slow_median * 1e3:8.1f} ms")
+        out(f"  clone path (copy of the template)         {paths.clone_median * 1e3:8.1f} ms")
+        out(f"  the clone path is {paths.ratio:.1f}x faster")
+
+        fleet = benchmarks.hospitals_ensure(options["fleet"])
+        stack = Stack(
+            data_dir=Path(settings.DATA_DIR),
+            web_port=settings.HMS_PORT,
+            redis_port=settings.HMS_REDIS_PORT,
+        )
+        out(f"\nFleet migrate of {len(fleet)} hospitals (real Redis + Celery worker)")
+        stack.start_redis()
+        try:
+            timings = {}
+            for processes in (1, 2):
+                change = benchmarks.hospitals_put_behind(fleet)
+                stack.start_worker(concurrency=processes)
+                benchmarks.time_fleet_migrate(fleet[:1])  # worker up and warm; not counted
+                benchmarks.hospitals_put_behind(fleet[:1])
+                elapsed, outcome = benchmarks.time_fleet_migrate(fleet)
+                stack.stop_process("worker")
+                timings[processes] = elapsed
+                out(
+                    f"  {processes} worker process{'es' if processes > 1 else '  '}"
+                    f"  {elapsed:6.2f} s  ({outcome['succeeded']} succeeded, "
+                    f"{outcome['failed']} failed; each: {change})"
+                )
+            out(f"  2 processes are {timings[1] / timings[2]:.2f}x faster than 1")
+        finally:
+            stack.stop()
+
+        checked = benchmarks.hospitals_ensure(options["check"])
+        checks = benchmarks.compare_up_to_date_checks(checked)
+        fleet_noop = benchmarks.time_fleet_migrate_of_up_to_date(checked)
+        out(f"\nUp-to-date check of a fleet of {checks.hospitals} hospitals")
+        out(
+            f"  by recorded migration state (one query)   {checks.by_recorded_state:8.3f} s"
+            f"  ({checks.behind_by_state} behind)"
+        )
+        out(
+            f"  by the migration executor, per database   {checks.by_executor:8.3f} s"
+            f"  ({checks.behind_by_executor} behind)"
+        )
+        out(f"  fleet migrate of the up-to-date fleet      {fleet_noop:8.3f} s  (nothing queued)")
+
+        out("\nTargets")
+        clone_ms = CLONE_TARGET_SECONDS * 1e3
+        self.verdict(f"clone path under {clone_ms:.0f} ms", paths.clone_median < clone_ms / 1e3)
+        self.verdict(
+            f"clone path at least {RATIO_TARGET}x faster than the slow path",
+            paths.ratio >= RATIO_TARGET,
+        )
+        self.verdict(
+            f"up-to-date fleet of {checks.hospitals} checked under {CHECK_TARGET_SECONDS:.0f} s",
+            fleet_noop < CHECK_TARGET_SECONDS,
+        )
+
+    def verdict(self, target: str, met: bool) -> None:
+        style = self.style.SUCCESS if met else self.style.WARNING
+        self.stdout.write(style(f"  {'met    ' if met else 'NOT met'}  {target}"))
+
+
+def _internal() -> str:
+    return "internal: measure in the current data directory (made by the benchmark itself)"
