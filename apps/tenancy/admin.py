@@ -18,10 +18,12 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 
+from apps.core.exceptions import Conflict
 from apps.tenancy import admin_views
+from apps.tenancy.backups import display_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
-from apps.tenancy.services import JobBatch, fleet_migrate, jobs_enqueue_many
+from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
 
 admin.site.site_header = "HMS platform administration"
 admin.site.site_title = "HMS platform"
@@ -65,6 +67,40 @@ class HospitalAdmin(admin.ModelAdmin):
         if not request.user.is_superuser:
             actions.pop("recreate", None)
         return actions
+
+    # -- deleting: superusers only, never mid-job, always with a backup ---------------
+
+    def has_delete_permission(self, request: HttpRequest, obj: Hospital | None = None) -> bool:
+        return bool(request.user.is_superuser) and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A hospital's job history goes with it; jobs are never deleted on their own.
+        perms_needed = perms_needed - {ProvisioningJob._meta.verbose_name}
+        busy = [
+            f"{hospital.name}: a job is in progress"
+            for hospital in objs
+            if hospital.jobs.filter(status__in=ProvisioningJob.ACTIVE_STATUSES).exists()
+        ]
+        return deleted, counts, perms_needed, [*protected, *busy]
+
+    def delete_model(self, request: HttpRequest, obj: Hospital) -> None:
+        self._delete_with_backup(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> None:
+        for hospital in queryset:
+            self._delete_with_backup(request, hospital)
+
+    def _delete_with_backup(self, request: HttpRequest, hospital: Hospital) -> None:
+        try:
+            backup = hospital_delete(hospital=hospital)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return
+        if backup is not None:
+            messages.info(
+                request, f"{hospital.name}: its database is kept at {display_path(backup)}."
+            )
 
     @admin.display(description="Database")
     def database(self, obj: Hospital) -> str:

@@ -4,11 +4,13 @@ ProvisioningJob sent to the worker once the transaction that created it commits.
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -18,15 +20,25 @@ from django.utils import timezone
 
 from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
-from apps.tenancy.connections import database_file_name, database_path, safe_path_in, tenant_db_dir
+from apps.tenancy.backups import backup_path, database_copy
+from apps.tenancy.connections import (
+    alias_for_code,
+    database_file_name,
+    database_path,
+    forget_database,
+    safe_path_in,
+    tenant_db_dir,
+)
 from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning import remove_database_files
 from apps.tenancy.registry import all_modules
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
 
 Kind = ProvisioningJob.Kind
+logger = logging.getLogger(__name__)
 
 RESERVED_SUBDOMAINS = frozenset(
     {
@@ -387,3 +399,23 @@ def fleet_migrate(*, hospitals: Iterable[Hospital], requested_by: User | None = 
             continue
         result.jobs.append(job)
     return result
+
+
+def hospital_delete(*, hospital: Hospital) -> Path | None:
+    """Delete a hospital: its row, its users and its jobs — after keeping a backup of
+    its database in ``tenant_databases/backups/`` (returned; None when it had none).
+
+    Refused while a job is queued or running for it. The file is copied through SQLite
+    (consistent even mid-write) before anything is removed, so a failure leaves the
+    hospital as it was.
+    """
+    if hospital.jobs.filter(status__in=ProvisioningJob.ACTIVE_STATUSES).exists():
+        raise Conflict(f"{hospital.name} has a job in progress; wait for it to finish.")
+    path = database_path(hospital)
+    backup = database_copy(path, backup_path(hospital, "delete")) if path.exists() else None
+    with transaction.atomic():
+        hospital.delete()
+    forget_database(alias_for_code(hospital.code))
+    remove_database_files(path)
+    logger.info("deleted hospital %s (backup: %s)", hospital.code, backup)
+    return backup
