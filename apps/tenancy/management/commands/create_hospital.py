@@ -44,14 +44,7 @@ class Command(BaseCommand):
 
     def inline(self, options: dict[str, Any]) -> None:
         try:
-            hospital = hospital_create(
-                name=options["name"],
-                subdomain=options["subdomain"],
-                code=options["code"],
-                plan=options["plan"],
-                admin_name=options["admin_name"],
-                admin_email=options["admin_email"],
-            )
+            hospital = hospital_create(**hospital_fields(options))
         except HMSError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"Provisioning {hospital.name} ({hospital.code}) at {hospital.host}")
@@ -77,13 +70,7 @@ class Command(BaseCommand):
     def enqueue(self, options: dict[str, Any]) -> None:
         try:
             added = hospital_add(
-                name=options["name"],
-                subdomain=options["subdomain"],
-                code=options["code"],
-                plan=options["plan"],
-                admin_name=options["admin_name"],
-                admin_email=options["admin_email"],
-                admin_password=options["admin_password"],
+                **hospital_fields(options), admin_password=options["admin_password"]
             )
         except HMSError as exc:
             raise CommandError(exc.message) from None
@@ -118,3 +105,8 @@ class Command(BaseCommand):
                 f"Temporary password (shown once, must be changed at first login): "
                 f"{added.temporary_password}"
             )
+
+
+def hospital_fields(options: dict[str, Any]) -> dict[str, Any]:
+    fields = ("name", "subdomain", "code", "plan", "admin_name", "admin_email")
+    return {field: options[field] for field in fields}
