@@ -9,7 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 from hms.env import env_bool, env_int, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
+HMS_ENV_FILE = Path(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
+load_env_file(str(HMS_ENV_FILE))
 
 # Everything the running system writes (platform database, hospital databases,
 # backups) lives under one data directory, so tests and e2e runs can use a temporary one.

@@ -42,7 +42,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--env-file", default=str(settings.BASE_DIR / ".env"))
+        parser.add_argument("--env-file", default=str(settings.HMS_ENV_FILE))
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -50,9 +50,17 @@ class Command(BaseCommand):
         stored = read_env_file(env_file)
         if not stored.get("DJANGO_SECRET_KEY"):
             write_env_value(env_file, "DJANGO_SECRET_KEY", temporary_password_generate() * 4)
+        # Remember the ports `make run` was started with, so the URLs that later
+        # commands print (create_hospital ...) point at the running stack.
+        for key in ("HMS_PORT", "HMS_REDIS_PORT", "HMS_BASE_DOMAIN"):
+            if os.environ.get(key) and stored.get(key) != os.environ[key]:
+                write_env_value(env_file, key, os.environ[key])
         username = os.environ.get("HMS_ADMIN_USERNAME") or "admin"
-        from_environment = bool(os.environ.get("HMS_ADMIN_PASSWORD"))
-        password = os.environ.get("HMS_ADMIN_PASSWORD") or stored.get("HMS_ADMIN_PASSWORD")
+        # Settings load the env file into os.environ too; a value equal to the stored
+        # one came from the file, not from the person running the command.
+        given = os.environ.get("HMS_ADMIN_PASSWORD")
+        from_environment = bool(given) and given != stored.get("HMS_ADMIN_PASSWORD")
+        password = given or stored.get("HMS_ADMIN_PASSWORD")
         generated = password is None
         if password is None:
             password = temporary_password_generate()

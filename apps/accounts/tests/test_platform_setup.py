@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import stat
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from apps.accounts.models import Role, User
+
+
+def setup(env_file: Path) -> str:
+    out = StringIO()
+    call_command("platform_setup", "--env-file", str(env_file), stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def env_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for key in ("HMS_ADMIN_PASSWORD", "HMS_ADMIN_USERNAME", "HMS_PORT"):
+        monkeypatch.delenv(key, raising=False)
+    return tmp_path / ".env"
+
+
+def test_the_first_run_generates_prints_and_keeps_the_admin_password(
+    db: None, env_file: Path
+) -> None:
+    output = setup(env_file)
+    password = output.split("password: ")[1].split()[0]
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.role == Role.PLATFORM_ADMIN
+    assert admin.check_password(password)
+    assert f"HMS_ADMIN_PASSWORD={password}" in env_file.read_text()
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    assert "http://localhost:8000/admin/" in output
+
+
+def test_a_second_run_reuses_the_password_and_does_not_print_it(db: None, env_file: Path) -> None:
+    password = setup(env_file).split("password: ")[1].split()[0]
+    output = setup(env_file)
+    assert password not in output
+    assert "shown at the first run" in output
+    assert User.objects.get(username="admin").check_password(password)
+    assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_the_password_and_username_come_from_the_environment_when_set(
+    db: None, env_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HMS_ADMIN_USERNAME", "platform")
+    monkeypatch.setenv("HMS_ADMIN_PASSWORD", "Chosen-Admin-Pass-1")
+    output = setup(env_file)
+    assert "Chosen-Admin-Pass-1" not in output
+    assert "the one in HMS_ADMIN_PASSWORD" in output
+    assert User.objects.get(username="platform").check_password("Chosen-Admin-Pass-1")
+    assert "Chosen-Admin-Pass-1" not in env_file.read_text()
