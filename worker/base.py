@@ -10,7 +10,7 @@ from celery import Task
 logger = logging.getLogger(__name__)
 
 
-class HospitalTask(Task):  # type: ignore[misc]
+class HospitalTask(Task):
     """A task about one hospital, named by its ``hospital_id`` keyword argument.
 
     The body runs inside that hospital's tenant context, so tenant models go to its

@@ -12,7 +12,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "hospital", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),  # never None; the stubs allow it
         ("Hospital", {"fields": ("role", "hospital", "must_change_password")}),
     )
     add_fieldsets = (

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest
 
 from apps.accounts.models import User
 
@@ -15,11 +18,11 @@ class HospitalAuthenticationForm(AuthenticationForm):
         "not_member": "This account cannot sign in to %(hospital)s.",
     }
 
-    def __init__(self, request, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.refused_membership = False
 
-    def confirm_login_allowed(self, user: User) -> None:  # type: ignore[override]
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         hospital = self.request.hospital  # type: ignore[union-attr]
         if not user.belongs_to(hospital.pk):

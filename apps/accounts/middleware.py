@@ -41,17 +41,15 @@ class HospitalAccessMiddleware:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.belongs_to(hospital.pk):  # type: ignore[union-attr]
+        if not user.belongs_to(hospital.pk):
             return render(request, "accounts/not_a_member.html", status=403)
-        if user.must_change_password and not getattr(  # type: ignore[union-attr]
-            view_func, "password_change_exempt", False
-        ):
+        if user.must_change_password and not getattr(view_func, "password_change_exempt", False):
             return redirect("password_change")
         match = request.resolver_match
         module = module_for_namespace(match.namespaces[0]) if match and match.namespaces else None
         if module is not None:
             if not hospital.module_enabled(module.key):
                 raise Http404(f"{module.label} is not enabled for this hospital")
-            if not may_use_module(user, module):  # type: ignore[arg-type]
+            if not may_use_module(user, module):
                 return render(request, "accounts/forbidden.html", {"module": module}, status=403)
         return None

@@ -22,6 +22,8 @@ from apps.accounts.models import Role, User
 from apps.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
+    import uuid
+
     from apps.tenancy.models import Hospital
 
 logger = logging.getLogger(__name__)
@@ -182,7 +184,7 @@ def password_change(*, user: User, new_password: str) -> None:
     user.save(update_fields=["password", "must_change_password"])
 
 
-def account_get_linkable(*, hospital: Hospital, user_id: object) -> User:
+def account_get_linkable(*, hospital: Hospital, user_id: uuid.UUID | str) -> User:
     """The account ``user_id`` if it may be linked to a record of ``hospital``: it must
     exist, belong to that hospital and be active."""
     user = User.objects.filter(pk=user_id, hospital=hospital).first()
@@ -227,7 +229,8 @@ def _ensure_another_admin_remains(*, user: User) -> None:
     transaction; the admin rows are locked so two admins cannot demote each other."""
     others = list(
         User.objects.select_for_update()
-        .filter(hospital_id=user.hospital_id, role=Role.HOSPITAL_ADMIN, is_active=True)
+        # hospital_id is set here (_ensure_manageable ran); the stubs refuse None for it
+        .filter(hospital_id=user.hospital_id, role=Role.HOSPITAL_ADMIN, is_active=True)  # type: ignore[misc]
         .exclude(pk=user.pk)
         .values_list("pk", flat=True)
     )

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.access import login_exempt, password_change_exempt
 from apps.accounts.forms import HospitalAuthenticationForm
 from apps.accounts.services import password_change
-from apps.core.http import HospitalRequest
+from apps.core.http import HospitalHostRequest, HospitalRequest
 
 
 @login_exempt
 @require_http_methods(["GET", "POST"])
-def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.belongs_to(request.hospital.pk):  # type: ignore[attr-defined,union-attr]
+def login_view(request: HospitalHostRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.belongs_to(request.hospital.pk):
         return redirect("dashboard")
     form = HospitalAuthenticationForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():

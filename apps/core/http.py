@@ -13,9 +13,14 @@ if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
 
 
-class HospitalRequest(HttpRequest):
-    """A request on a hospital's host by a signed-in member of that hospital."""
+class HospitalHostRequest(HttpRequest):
+    """A request on a hospital's host, signed in or not (the login page's)."""
 
     hospital: Hospital
     htmx: HtmxDetails
-    user: User  # type: ignore[assignment]
+
+
+class HospitalRequest(HospitalHostRequest):
+    """A request on a hospital's host by a signed-in member of that hospital."""
+
+    user: User

@@ -41,7 +41,7 @@ def ensure_user_not_linked(user_id: uuid.UUID, *, to: LinkedToUser) -> None:
         )
 
 
-def record_link_user(*, record: LinkedToUser, hospital: Hospital, user_id: object) -> None:
+def record_link_user(*, record: LinkedToUser, hospital: Hospital, user_id: uuid.UUID | str) -> None:
     """Link the login ``user_id`` to ``record`` (a doctor, staff member, patient ...).
 
     The account must be active, of the same hospital, and not linked to another record.

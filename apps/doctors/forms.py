@@ -54,7 +54,7 @@ def clinic_choices(*, city_id: object, keep: Clinic | None = None) -> Choices:
     return [("", "Choose a city first, or a clinic"), *groups.items()]
 
 
-def option_groups(choices: Choices) -> list[tuple[Any, Any, int]]:
+def option_groups(choices: Choices) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
     """``choices`` as the Select widget groups them, for rendering bare <option>s."""
     return forms.Select(choices=choices).optgroups("", [])
 
@@ -164,7 +164,8 @@ class DoctorForm(forms.Form):
         return LoginAction(self.cleaned_data["login"] or LoginAction.KEEP)
 
     def link_user_id(self) -> uuid.UUID | None:
-        return self.cleaned_data["link_user"]
+        user_id: uuid.UUID | None = self.cleaned_data["link_user"]
+        return user_id
 
 
 def doctor_initial(doctor: Doctor) -> dict[str, Any]:
@@ -194,7 +195,8 @@ class ScheduleDayForm(forms.Form):
     slot_minutes = forms.IntegerField(label="Slot (minutes)", required=False)
 
     def __init__(self, *args: Any, weekday: int, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=f"schedule_{weekday}", **kwargs)
+        # mypy cannot know that no caller passes a prefix (positionally or by name)
+        super().__init__(*args, prefix=f"schedule_{weekday}", **kwargs)  # type: ignore[misc]
         self.weekday = weekday
         self.day = Weekday(weekday).label
         for name, field in self.fields.items():

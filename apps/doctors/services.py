@@ -155,6 +155,7 @@ def _save(
                 created = _account_create(hospital=hospital, doctor=doctor)
                 _link(record=doctor, hospital=hospital, user_id=created.user.pk)
             elif login is LoginAction.LINK:
+                assert link_user_id  # _ensure_doctor_account refused an empty one
                 _link(record=doctor, hospital=hospital, user_id=link_user_id)
             elif login is LoginAction.UNLINK:
                 record_unlink_user(record=doctor)
@@ -189,7 +190,7 @@ def _ensure_doctor_account(*, hospital: Hospital, user_id: uuid.UUID | str | Non
         )
 
 
-def _link(*, record: Doctor, hospital: Hospital, user_id: object) -> None:
+def _link(*, record: Doctor, hospital: Hospital, user_id: uuid.UUID | str) -> None:
     try:
         record_link_user(record=record, hospital=hospital, user_id=user_id)
     except ValidationError as exc:

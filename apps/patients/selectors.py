@@ -41,7 +41,7 @@ def patient_likely_duplicates(
     *,
     first_name: str,
     last_name: str,
-    birth_date: date,
+    birth_date: date | None,
     sex: str,
     phone: str,
     exclude: Patient | None = None,

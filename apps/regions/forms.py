@@ -12,7 +12,7 @@ from apps.regions.selectors import cities_active, regions_active
 
 
 class CityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: City) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: City) -> str:
         return f"{obj.name} ({obj.region.name})"
 
 

@@ -23,7 +23,8 @@ DATA_FILE = Path(__file__).parent / "data" / "reference_data.json"
 
 @cache
 def canonical_data() -> dict[str, Any]:
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return data
 
 
 class _Counter:

@@ -5,6 +5,7 @@ used. Usage is found through the PROTECT relations pointing at a model, so clini
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import models
 from django.db.models import Count, QuerySet
@@ -82,7 +83,7 @@ def reference_rows(*, model: type[ReferenceRow]) -> list[tuple[ReferenceRow, lis
     """Every row of ``model`` with what uses it (the hospital's own rows first, by name)."""
     relations = _protecting_relations(model)
     counts = {f"used_by_{i}": Count(r.name, distinct=True) for i, r in enumerate(relations)}
-    rows = model.objects.annotate(**counts).order_by("is_canonical", "name")
+    rows: QuerySet[ReferenceRow] = model.objects.annotate(**counts).order_by("is_canonical", "name")
     if model is City:
         rows = rows.select_related("region")
     elif model is Clinic:
@@ -91,7 +92,10 @@ def reference_rows(*, model: type[ReferenceRow]) -> list[tuple[ReferenceRow, lis
         (
             row,
             [
-                Usage(relation.related_model, getattr(row, f"used_by_{i}"))
+                # a reverse relation's related_model is always a class, never "self"
+                Usage(
+                    cast("type[models.Model]", relation.related_model), getattr(row, f"used_by_{i}")
+                )
                 for i, relation in enumerate(relations)
                 if getattr(row, f"used_by_{i}")
             ],

@@ -5,6 +5,7 @@ switching any row on or off, and deleting own rows nobody uses."""
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
@@ -16,6 +17,8 @@ from apps.tenancy.db import tenant_atomic
 
 _CODE = re.compile(r"^[A-Z0-9]{2,10}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
+
+_Row = TypeVar("_Row", Region, City, Clinic, Specialization)
 
 
 def _clean_name(name: str, *, max_length: int) -> str:
@@ -49,7 +52,7 @@ def _ensure_active_parent(parent: Region | City, *, field: str) -> None:
         raise ValidationError(f"{parent} is deactivated; reactivate it first.", field=field)
 
 
-def _save_new(row: ReferenceRow, *, duplicate: str) -> ReferenceRow:
+def _save_new(row: _Row, *, duplicate: str) -> _Row:
     try:
         with tenant_atomic():
             row.save()

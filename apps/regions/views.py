@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -120,7 +121,8 @@ def row_set_active(request: HospitalRequest, kind: str, pk: int) -> HttpResponse
 
 
 def _get_row(reference: Kind, pk: int) -> ReferenceRow:
-    return get_object_or_404(reference.model, pk=pk)
+    # solving get_object_or_404's type variable, mypy widens the union of models to Model
+    return cast("ReferenceRow", get_object_or_404(reference.model, pk=pk))
 
 
 def _done(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from dataclasses import asdict, dataclass, replace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -116,7 +117,7 @@ def staff_member_update(*, staff_member: StaffMember, details: StaffDetails) -> 
 
 
 def staff_member_link_account(
-    *, staff_member: StaffMember, hospital: Hospital, user_id: object
+    *, staff_member: StaffMember, hospital: Hospital, user_id: uuid.UUID | str
 ) -> None:
     """Link an existing staff login to ``staff_member`` (active, same hospital, not
     linked to any other record; patient portal logins are not staff logins)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -25,10 +25,19 @@ from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
 from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
 
+if TYPE_CHECKING:
+    from apps.tenancy.admin_views import AdminRequest
+
 admin.site.site_header = "HMS platform administration"
 admin.site.site_title = "HMS platform"
 
 Kind = ProvisioningJob.Kind
+
+
+def _admin_request(request: HttpRequest) -> AdminRequest:
+    """ModelAdmin hooks are typed with a plain HttpRequest; behind the admin site's
+    ``admin_view`` it always carries a signed-in staff User (and ``htmx``)."""
+    return cast("AdminRequest", request)
 
 
 @admin.register(Hospital)
@@ -60,7 +69,7 @@ class HospitalAdmin(admin.ModelAdmin):
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        return admin_views.hospital_add_view(request, model_admin=self)
+        return admin_views.hospital_add_view(_admin_request(request), model_admin=self)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -76,7 +85,7 @@ class HospitalAdmin(admin.ModelAdmin):
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         # A hospital's job history goes with it; jobs are never deleted on their own.
-        perms_needed = perms_needed - {ProvisioningJob._meta.verbose_name}
+        perms_needed = perms_needed - {str(ProvisioningJob._meta.verbose_name)}
         busy = [
             f"{hospital.name}: a job is in progress"
             for hospital in objs
@@ -120,7 +129,9 @@ class HospitalAdmin(admin.ModelAdmin):
 
     def _start(self, kind: str) -> Callable[[HttpRequest, QuerySet[Hospital]], HttpResponse | None]:
         def action(request: HttpRequest, queryset: QuerySet[Hospital]) -> HttpResponse | None:
-            started = jobs_enqueue_many(hospitals=queryset, kind=kind, requested_by=request.user)
+            started = jobs_enqueue_many(
+                hospitals=queryset, kind=kind, requested_by=_admin_request(request).user
+            )
             return self._follow(request, started)
 
         return action
@@ -135,7 +146,8 @@ class HospitalAdmin(admin.ModelAdmin):
 
     @admin.action(description="Migrate (apply pending tenant migrations)", permissions=["change"])
     def migrate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
-        return self._follow(request, fleet_migrate(hospitals=queryset, requested_by=request.user))
+        started = fleet_migrate(hospitals=queryset, requested_by=_admin_request(request).user)
+        return self._follow(request, started)
 
     @admin.action(description="Sync reference data", permissions=["change"])
     def sync_reference_data(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
@@ -143,7 +155,9 @@ class HospitalAdmin(admin.ModelAdmin):
 
     @admin.action(description="Recreate database (superuser; backs up first)")
     def recreate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
-        return admin_views.recreate_selected(request, model_admin=self, queryset=queryset)
+        return admin_views.recreate_selected(
+            _admin_request(request), model_admin=self, queryset=queryset
+        )
 
 
 @admin.register(ProvisioningJob)
@@ -187,7 +201,7 @@ class ProvisioningJobAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        return admin_views.job_view(request, model_admin=self, job_id=object_id)
+        return admin_views.job_view(_admin_request(request), model_admin=self, job_id=object_id)
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj: ProvisioningJob) -> str:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     class AdminRequest(HttpRequest):
         htmx: HtmxDetails
-        user: User  # type: ignore[assignment]
+        user: User
 
 else:
     AdminRequest = HttpRequest
@@ -125,7 +125,9 @@ def _admin_context(request: HttpRequest, model_admin: ModelAdmin, **extra: Any) 
     }
 
 
-def _fragment(request: HttpRequest, template: str, context: dict[str, Any], *, done: bool) -> Any:
+def _fragment(
+    request: HttpRequest, template: str, context: dict[str, Any], *, done: bool
+) -> HttpResponse:
     html = render_to_string(template, context, request)
     return HttpResponseStopPolling(html) if done else HttpResponse(html)
 

@@ -92,14 +92,16 @@ def is_tenant_alias(alias: str) -> bool:
 
 def close_database(alias: str) -> None:
     """Close this thread's connection to ``alias`` (SQLite checkpoints WAL on close)."""
-    if alias in connections.settings and hasattr(connections._connections, alias):
+    # ``_connections`` (the per-thread holder) is not in django-stubs; asking it avoids
+    # opening a connection just to close it.
+    if alias in connections.settings and hasattr(connections._connections, alias):  # type: ignore[attr-defined]
         connections[alias].close()
 
 
 def forget_database(alias: str) -> None:
     """Close and unregister ``alias`` in this process (e.g. before its file moves)."""
     close_database(alias)
-    if hasattr(connections._connections, alias):
+    if hasattr(connections._connections, alias):  # type: ignore[attr-defined]
         del connections[alias]
     connections.settings.pop(alias, None)
 

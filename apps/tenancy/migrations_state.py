@@ -12,13 +12,14 @@ from pathlib import Path
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.migration import Migration
 from django.db.migrations.recorder import MigrationRecorder
 
 from apps.tenancy.registry import tenant_app_configs
 
 
 def _tenant_migration_files() -> list[tuple[str, Path]]:
-    files = []
+    files: list[tuple[str, Path]] = []
     for config in sorted(tenant_app_configs(), key=lambda c: c.label):
         package = import_module(f"{config.name}.migrations")
         directory = Path(package.__file__ or "").parent
@@ -103,11 +104,14 @@ def apply_tenant_migrations(alias: str, on_migration: MigrationProgress | None =
     started = 0
     total = 0
 
-    def callback(action: str, migration: object = None, fake: bool = False) -> None:
+    def callback(
+        action: str, migration: Migration | None = None, fake: bool | None = False
+    ) -> None:
         nonlocal started
         if action == "apply_start" and on_migration is not None:
+            assert migration is not None  # Django passes the migration with "apply_start"
             started += 1
-            on_migration(started, total, f"{migration.app_label}.{migration.name}")  # type: ignore[attr-defined]
+            on_migration(started, total, f"{migration.app_label}.{migration.name}")
 
     executor = MigrationExecutor(connection, progress_callback=callback)
     executor.loader.check_consistent_history(connection)

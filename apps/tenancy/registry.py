@@ -53,7 +53,8 @@ class TenantAppConfig(AppConfig):
     def get_seeder(self) -> Callable[..., dict[str, int]] | None:
         if self.reference_data_seeder is None:
             return None
-        return import_string(self.reference_data_seeder)
+        seeder: Callable[..., dict[str, int]] = import_string(self.reference_data_seeder)
+        return seeder
 
 
 def is_tenant_app(app_label: str) -> bool:

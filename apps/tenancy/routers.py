@@ -29,7 +29,7 @@ class TenantRouter:
         # An object already loaded from a hospital database keeps using that database
         # for its related lookups (e.g. ``doctor.city``), never another one.
         instance = hints.get("instance")
-        instance_db = getattr(getattr(instance, "_state", None), "db", None)
+        instance_db: str | None = getattr(getattr(instance, "_state", None), "db", None)
         if instance_db and is_tenant_alias(instance_db):
             return instance_db
         raise NoTenantSelected(model._meta.label)

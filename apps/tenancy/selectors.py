@@ -205,10 +205,10 @@ class Badge:
 def _latest_job(hospital: Hospital) -> ProvisioningJob | None:
     if not hasattr(hospital, "latest_job_id"):
         return job_latest(hospital)
-    if hospital.latest_job_id is None:  # type: ignore[attr-defined]
+    if hospital.latest_job_id is None:
         return None
     return ProvisioningJob(
-        id=hospital.latest_job_id,  # type: ignore[attr-defined]
+        id=hospital.latest_job_id,
         hospital=hospital,
         kind=hospital.latest_job_kind,  # type: ignore[attr-defined]
         status=hospital.latest_job_status,  # type: ignore[attr-defined]

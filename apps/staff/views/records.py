@@ -71,7 +71,7 @@ def record_list(request: HospitalRequest) -> HttpResponse:
     accounts = accounts_by_id(
         hospital=request.hospital, user_ids=[member.user_id for member in page.object_list]
     )
-    rows = [(member, accounts.get(member.user_id)) for member in page.object_list]  # type: ignore[arg-type]
+    rows = [(member, accounts.get(member.user_id)) for member in page.object_list]
     context = {"page": page, "query": query, "rows": rows}
     return render(request, page_or_fragment(request, "staff/records.html", "results"), context)
 
