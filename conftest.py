@@ -59,11 +59,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
     guarded = SimpleTestCase.ensure_connection_patch_method.__func__  # type: ignore[attr-defined]
 
-    def ensure_connection_patch_method(cls):  # type: ignore[no-untyped-def]
+    def ensure_connection_patch_method(cls):
         guarded_ensure = guarded(cls)
         real_ensure = BaseDatabaseWrapper.ensure_connection
 
-        def ensure_connection(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def ensure_connection(self, *args, **kwargs):
             if is_tenant_alias(self.alias):
                 return real_ensure(self, *args, **kwargs)
             return guarded_ensure(self, *args, **kwargs)

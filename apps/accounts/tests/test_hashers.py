@@ -29,5 +29,5 @@ def test_the_first_sign_in_rehashes_the_temporary_password_with_the_preferred_ha
     )
     user = User.objects.get(pk=account.user.pk)
     assert not user.password.startswith("pbkdf2_sha256_temporary$")
-    assert user.check_password(account.temporary_password)
+    assert account.temporary_password and user.check_password(account.temporary_password)
     assert user.must_change_password

@@ -48,7 +48,7 @@ def test_a_mismatched_new_password_shows_the_error_next_to_the_field(hospital_a:
     assert user.must_change_password
 
 
-def test_logout_requires_post(client_a) -> None:  # type: ignore[no-untyped-def]
+def test_logout_requires_post(client_a) -> None:
     assert client_a.get("/logout/").status_code == 405
     assert client_a.post("/logout/").status_code == 302
     assert client_a.get("/").status_code == 302

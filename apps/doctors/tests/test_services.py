@@ -144,6 +144,7 @@ def test_creating_a_login_makes_a_doctor_account_with_a_temporary_password(
         login=LoginAction.CREATE,
     )
     assert saved.account is not None and saved.account.temporary_password
+    assert saved.doctor.user_id is not None
     user = User.objects.get(pk=saved.doctor.user_id)
     assert user.username == username_base_from_name("Nigar Əliyeva") and user.role == Role.DOCTOR
     assert user.hospital_id == hospital_a.pk and user.must_change_password
@@ -266,6 +267,7 @@ def test_a_receptionist_account_cannot_be_a_doctors_login(
 def test_unlinking_keeps_the_account(hospital_a: Hospital, baku: Place) -> None:
     saved = doctor_create(hospital=hospital_a, details=details_at(baku), login=LoginAction.CREATE)
     user_id = saved.doctor.user_id
+    assert user_id is not None
     doctor_update(
         hospital=hospital_a,
         doctor=saved.doctor,

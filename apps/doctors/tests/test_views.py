@@ -110,7 +110,7 @@ def test_the_list_is_paginated_and_keeps_the_search_in_page_links(
     first = client_a.get("/doctors/", {"q": "doctor"})
     assert "Doctor 19" in first.text and "Doctor 20" not in first.text
     assert "Page 1 of 2" in first.text and "q=doctor&amp;page=2" in first.text
-    second = client_a.get("/doctors/", {"q": "doctor", "page": 2})
+    second = client_a.get("/doctors/", {"q": "doctor", "page": "2"})
     assert "Doctor 20" in second.text and "Doctor 00" not in second.text
 
 
@@ -135,7 +135,7 @@ def test_the_detail_page_shows_the_doctor_hours_and_login(
             login=LoginAction.CREATE,
             schedule=[],
         )
-    assert saved.account is not None
+    assert saved.account is not None and saved.account.temporary_password
     response = client_a.get(f"/doctors/{saved.doctor.pk}/")
     assert response.status_code == 200
     assert "Nigar Əliyeva" in response.text and baku.specialization.name in response.text
@@ -258,6 +258,7 @@ def test_creating_the_doctors_login_shows_the_temporary_password_once(
 ) -> None:
     response = client_a.post("/doctors/add/", form_data(baku, login="create"))
     [doctor] = doctors_of(hospital_a)
+    assert doctor.user_id is not None
     user = User.objects.get(pk=doctor.user_id)
     assert response.status_code == 200 and "<html" in response.text
     assert user.role == Role.DOCTOR and user.must_change_password

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def patients_of(hospital: Hospital) -> list[Patient]:
@@ -137,7 +138,7 @@ def test_the_list_is_paginated_and_keeps_the_query(
     first = receptionist_a.get("/patients/", {"q": "person"}, **HTMX)
     assert first.text.count("<tr>") == 26  # header + 25
     assert "Page 1 of 2" in first.text and "q=person&amp;page=2" in first.text
-    second = receptionist_a.get("/patients/", {"q": "person", "page": 2}, **HTMX)
+    second = receptionist_a.get("/patients/", {"q": "person", "page": "2"}, **HTMX)
     assert second.text.count("<tr>") == 6 and "Person00" in second.text
 
 
@@ -233,6 +234,7 @@ def test_a_portal_login_is_shown_once_and_never_logged(
     password = re.search(r'data-testid="temporary-password">([^<]+)<', response.text)
     assert password is not None
     [patient] = patients_of(hospital_a)
+    assert patient.user_id is not None
     user = User.objects.get(pk=patient.user_id)
     assert user.role == Role.PATIENT and user.check_password(password.group(1))
     assert "no-store" in response["Cache-Control"]

@@ -8,7 +8,7 @@ from apps.core.exceptions import Conflict, ValidationError
 from apps.doctors.models import Doctor
 from apps.regions.models import City, Clinic, Region, Specialization
 from apps.regions.reference_data import seed
-from apps.regions.selectors import reference_rows
+from apps.regions.selectors import ReferenceRow, reference_rows
 from apps.regions.services import (
     city_create,
     clinic_create,
@@ -22,7 +22,7 @@ from apps.tenancy.models import Hospital
 
 
 @pytest.fixture(autouse=True)
-def _in_hospital_a(hospital_a: Hospital):  # type: ignore[no-untyped-def]
+def _in_hospital_a(hospital_a: Hospital):
     with tenant_context(hospital_a):
         yield
 
@@ -161,7 +161,14 @@ def test_a_canonical_sync_keeps_the_hospitals_own_rows(hospital_a: Hospital) -> 
     result = seed(update_existing=True)
 
     assert result == {"created": 0, "updated": 1}
-    own = [region, city, clinic, own_clinic_in_baku, own_city_in_ganja, specialization]
+    own: list[ReferenceRow] = [
+        region,
+        city,
+        clinic,
+        own_clinic_in_baku,
+        own_city_in_ganja,
+        specialization,
+    ]
     for row in own:
         fresh = type(row).objects.get(pk=row.pk)
         assert fresh.is_canonical is False and fresh.name == row.name

@@ -32,12 +32,13 @@ def own_region(hospital: Hospital, code: str = "NAX") -> Region:
 
 def new_row_data(hospital: Hospital, kind: str) -> dict[str, Any]:
     with tenant_context(hospital):
-        return {
+        rows: dict[str, dict[str, Any]] = {
             "regions": {"name": "Naxçıvan", "code": "nax"},
             "cities": {"region": Region.objects.get(code="BAK").pk, "name": "Sabunçu"},
             "clinics": {"city": City.objects.get(name="Bakı").pk, "name": "Sabunçu Klinikası"},
             "specializations": {"name": "Sport medicine", "code": "SPORT"},
-        }[kind]
+        }
+        return rows[kind]
 
 
 # -- index ---------------------------------------------------------------------------

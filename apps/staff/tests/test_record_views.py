@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -12,7 +13,7 @@ from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 
 
 def records_of(hospital: Hospital) -> list[StaffMember]:

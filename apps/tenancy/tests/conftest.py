@@ -29,9 +29,10 @@ def _closed_port() -> int:
 @pytest.fixture(scope="session", autouse=True)
 def _no_broker() -> Iterator[None]:
     previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"
+    # celery-types declares the setting read-only; Settings.__setattr__ stores it
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/0"  # type: ignore[misc]
     yield
-    celery_app.conf.broker_url = previous
+    celery_app.conf.broker_url = previous  # type: ignore[misc]
 
 
 def run(job: ProvisioningJob, task_id: str = "test-task") -> ProvisioningJob:

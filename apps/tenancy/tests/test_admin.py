@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.http import HttpRequest
@@ -18,7 +19,11 @@ from apps.tenancy.connections import database_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run
-from conftest import hospital_client
+from conftest import HospitalFactory, hospital_client
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+    from pytest_django import DjangoAssertNumQueries
 
 Kind = ProvisioningJob.Kind
 Status = ProvisioningJob.Status
@@ -35,7 +40,7 @@ def retry_url(job: ProvisioningJob) -> str:
     return reverse("admin:tenancy_provisioningjob_retry", args=[job.pk])
 
 
-def add_hospital(client: Client, **fields: str) -> tuple[Hospital, ProvisioningJob, object]:
+def add_hospital(client: Client, **fields: str) -> tuple[Hospital, ProvisioningJob, Response]:
     response = client.post(
         ADD_URL, {"name": "Harbour View Hospital", "subdomain": "harbour"} | fields
     )
@@ -45,13 +50,13 @@ def add_hospital(client: Client, **fields: str) -> tuple[Hospital, ProvisioningJ
     return hospital, job, response
 
 
-def act(client: Client, action: str, *hospitals: Hospital, **extra: str) -> object:
+def act(client: Client, action: str, *hospitals: Hospital, **extra: str) -> Response:
     data = {"action": action, "_selected_action": [str(h.pk) for h in hospitals], **extra}
     return client.post(HOSPITALS_URL, data)
 
 
-def fragment(response: object) -> str:
-    text = response.content.decode()  # type: ignore[attr-defined]
+def fragment(response: Response) -> str:
+    text = response.content.decode()
     assert "<html" not in text
     return text
 
@@ -72,7 +77,7 @@ def test_saving_a_hospital_queues_its_job_and_opens_the_job_page(
     platform_client: Client, superuser: User
 ) -> None:
     hospital, job, response = add_hospital(platform_client, admin_name="Amina Karimova")
-    assert response["Location"] == job_page(job)  # type: ignore[index]
+    assert response["Location"] == job_page(job)
     assert hospital.status == Hospital.Status.PROVISIONING
     assert not database_path(hospital).exists()  # nothing is provisioned in the request
     assert (job.kind, job.status, job.requested_by) == (Kind.CREATE, Status.QUEUED, superuser)
@@ -84,13 +89,13 @@ def test_the_temporary_password_goes_to_the_asking_browser_only_never_to_the_dat
     platform_client: Client,
 ) -> None:
     hospital, job, response = add_hospital(platform_client)
-    cookie = response.cookies[f"hms_admin_password_{hospital.pk.hex}"]  # type: ignore[attr-defined]
+    cookie = response.cookies[f"hms_admin_password_{hospital.pk.hex}"]
     assert cookie["httponly"] and cookie["samesite"] == "Strict"
     assert cookie["path"] == "/admin/tenancy/provisioningjob/"
     request = HttpRequest()
     request.COOKIES[cookie.key] = cookie.value
     password = request.get_signed_cookie(cookie.key, salt=PASSWORD_COOKIE_SALT)
-    assert len(password) >= 12
+    assert password is not None and len(password) >= 12
     stored = " ".join(
         str(value) for value in ProvisioningJob.objects.values().get(pk=job.pk).values()
     )
@@ -205,7 +210,7 @@ def test_another_admin_never_sees_the_password(platform_client: Client, superuse
     other = Client()
     other.force_login(make_platform_user(superuser=True, username="another"))
     name = f"hms_admin_password_{hospital.pk.hex}"
-    other.cookies[name] = response.cookies[name].value  # type: ignore[attr-defined]
+    other.cookies[name] = response.cookies[name].value
     assert 'data-testid="admin-password"' not in other.get(job_page(job)).text
 
 
@@ -328,8 +333,8 @@ def test_an_action_queues_one_job_per_hospital_and_opens_the_batch_page(
     assert {job.hospital for job in jobs} == {hospital_a, hospital_b}
     assert len({job.batch for job in jobs}) == 1
     batch = jobs[0].batch
-    assert response["Location"] == f"/admin/tenancy/provisioningjob/batch/{batch}/"  # type: ignore[index]
-    page = platform_client.get(response["Location"])  # type: ignore[index]
+    assert response["Location"] == f"/admin/tenancy/provisioningjob/batch/{batch}/"
+    page = platform_client.get(response["Location"])
     assert page.status_code == 200
     assert 'hx-trigger="every 500ms"' in page.text
     assert hospital_a.name in page.text and hospital_b.name in page.text
@@ -354,7 +359,7 @@ def test_an_action_that_may_not_run_anywhere_stays_on_the_list_with_the_reason(
     platform_client: Client, hospital_a: Hospital
 ) -> None:
     response = act(platform_client, "create_database", hospital_a)
-    assert response.status_code == 302 and response["Location"] == HOSPITALS_URL  # type: ignore[index]
+    assert response.status_code == 302 and response["Location"] == HOSPITALS_URL
     page = platform_client.get(HOSPITALS_URL)
     assert "City General Hospital: City General Hospital already has a database." in page.text
     assert not ProvisioningJob.objects.exists()
@@ -404,7 +409,7 @@ def test_recreate_asks_to_type_the_subdomain_before_queuing(
     right = act(platform_client, "recreate", hospital_a, post="yes", **{confirm: "city-general"})
     job = ProvisioningJob.objects.get()
     assert job.kind == Kind.RECREATE
-    assert right["Location"] == f"/admin/tenancy/provisioningjob/batch/{job.batch}/"  # type: ignore[index]
+    assert right["Location"] == f"/admin/tenancy/provisioningjob/batch/{job.batch}/"
 
 
 def test_an_operator_may_not_retry_a_recreate(
@@ -422,11 +427,11 @@ def test_an_operator_may_not_retry_a_recreate(
 
 
 @pytest.fixture
-def fleet(make_hospital: object) -> dict[str, Hospital]:
+def fleet(make_hospital: HospitalFactory) -> dict[str, Hospital]:
     names = ("ready", "missing", "incomplete", "error", "provisioning")
     hospitals = {
         name: make_hospital(name=f"{name.title()} Hospital", subdomain=name) for name in names
-    }  # type: ignore[operator]
+    }
     database_path(hospitals["missing"]).unlink()
     Hospital.objects.filter(pk=hospitals["incomplete"].pk).update(migration_state="old")
     Hospital.objects.filter(pk=hospitals["error"].pk).update(status=Hospital.Status.FAILED)
@@ -440,9 +445,11 @@ def fleet(make_hospital: object) -> dict[str, Hospital]:
 
 
 def test_the_hospital_list_shows_each_databases_status(
-    platform_client: Client, fleet: dict[str, Hospital], django_assert_max_num_queries: object
+    platform_client: Client,
+    fleet: dict[str, Hospital],
+    django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    with django_assert_max_num_queries(12):  # type: ignore[operator]
+    with django_assert_max_num_queries(12):
         page = platform_client.get(HOSPITALS_URL).text
     for label in (
         "Ready",
@@ -463,14 +470,16 @@ def test_one_poller_refreshes_the_live_badges_until_their_jobs_have_ended(
     hospital = fleet["provisioning"]
     url = reverse("admin:tenancy_hospital_badges")
     assert url in platform_client.get(HOSPITALS_URL).text
-    live = platform_client.get(url, {"hospital": hospital.pk}, HTTP_HX_REQUEST="true")
+    live = platform_client.get(url, {"hospital": str(hospital.pk)}, HTTP_HX_REQUEST="true")
     html = fragment(live)
     assert live.status_code == 200
     assert f'id="hospital-badge-{hospital.pk}"' in html and 'hx-swap-oob="true"' in html
     assert "Provisioning 42%" in html and 'class="hms-live-badge"' in html
     hospital.jobs.update(status=Status.SUCCEEDED, percent=100)
     Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.READY)
-    done = fragment(platform_client.get(url, {"hospital": hospital.pk}, HTTP_HX_REQUEST="true"))
+    done = fragment(
+        platform_client.get(url, {"hospital": str(hospital.pk)}, HTTP_HX_REQUEST="true")
+    )
     assert ">Ready</" in done and "hms-live-badge" not in done  # no longer polled for
     assert platform_client.get(url, HTTP_HX_REQUEST="true").status_code == 286
 

@@ -9,6 +9,7 @@ import time
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -27,6 +28,9 @@ from apps.tenancy.provisioning import working_dir
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
 from apps.tenancy.tests.conftest import run
 from conftest import TEST_PASSWORD
+
+if TYPE_CHECKING:
+    from pytest_django import DjangoCaptureOnCommitCallbacks
 
 Kind = ProvisioningJob.Kind
 Status = ProvisioningJob.Status
@@ -409,7 +413,8 @@ def test_a_retry_after_the_reaper_brings_the_hospital_to_ready(db: None) -> None
     assert retry.retry_of_id == added.job.pk
     assert added.hospital.status == Hospital.Status.READY
     admin = User.objects.get(hospital=added.hospital, role=Role.HOSPITAL_ADMIN)
-    assert admin.check_password(added.temporary_password)  # the same, still secret password
+    # the same, still secret password
+    assert added.temporary_password and admin.check_password(added.temporary_password)
     assert ProvisioningJob.objects.get(pk=added.job.pk).admin_password_hash == ""
 
 
@@ -417,9 +422,9 @@ def test_a_retry_after_the_reaper_brings_the_hospital_to_ready(db: None) -> None
 
 
 def test_a_job_is_sent_on_commit_and_stays_queued_when_the_broker_is_down(
-    db: None, django_capture_on_commit_callbacks: object
+    db: None, django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         added = add()
     assert len(callbacks) == 1
     job = ProvisioningJob.objects.get(pk=added.job.pk)

@@ -32,7 +32,7 @@ def test_tenant_models_never_fall_back_to_the_platform_database(db: None) -> Non
         router.db_for_write(Region)
 
 
-def test_a_hospital_created_while_running_is_usable_at_once(make_hospital) -> None:  # type: ignore[no-untyped-def]
+def test_a_hospital_created_while_running_is_usable_at_once(make_hospital) -> None:
     hospital = make_hospital(name="Fresh Hospital", subdomain="fresh")
     assert hospital.status == Hospital.Status.READY
     assert "hospital_" + hospital.code.lower() not in settings.DATABASES
