@@ -20,6 +20,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
 
 # Tests never read the developer's .env (ports, passwords of the running stack).
 test: lint
