@@ -8,6 +8,7 @@ import uuid
 
 from django.core.management.base import OutputWrapper
 
+from apps.core.formatting import duration_display
 from apps.tenancy.models import ProvisioningJob
 from apps.tenancy.selectors import job_notice
 from apps.tenancy.steps import ProgressEvent
@@ -36,7 +37,7 @@ class TerminalReporter:
             self.stdout.write(f"{head} {progress_bar(event.percent)}   {event.message}")
         elif event.kind == "finished":
             detail = f" — {event.message}" if event.message else ""
-            took = f"done in {event.duration:.2f}s"
+            took = f"done in {duration_display(event.duration or 0.0)}"
             line = f"{head} {progress_bar(event.percent)} {event.step.label}: {took}{detail}"
             self.stdout.write(self.style.SUCCESS(line))  # type: ignore[attr-defined]
         elif event.kind == "failed":
