@@ -27,6 +27,9 @@ from apps.tenancy.models import Hospital
 
 Choices = list[tuple[Any, Any]]
 
+#: longest search the list runs (the patient and staff lists cut theirs the same way)
+MAX_QUERY_LENGTH = 100
+
 
 def city_choices(*, region_id: object, keep: City | None = None) -> Choices:
     """Options of the city select: the region's cities, or every city by region."""
@@ -275,12 +278,14 @@ class DoctorFilterForm(forms.Form):
         self.fields["clinic"].queryset = Clinic.objects.all()  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
-        """Keyword arguments for ``doctor_list``; an invalid filter is simply ignored."""
+        """Keyword arguments for ``doctor_list``; an invalid filter is simply ignored.
+        The query is cut to 100 characters, as on the other lists: every word adds
+        conditions, and thousands of them overflow SQLite's expression tree."""
         if not self.is_valid():
-            return {"query": self.data.get("q", "")}
+            return {"query": self.data.get("q", "")[:MAX_QUERY_LENGTH]}
         data = self.cleaned_data
         return {
-            "query": data["q"],
+            "query": data["q"][:MAX_QUERY_LENGTH],
             "specialization_id": data["specialization"].pk if data["specialization"] else None,
             "clinic_id": data["clinic"].pk if data["clinic"] else None,
         }

@@ -114,6 +114,14 @@ def test_the_list_is_paginated_and_keeps_the_search_in_page_links(
     assert "Doctor 20" in second.text and "Doctor 00" not in second.text
 
 
+def test_a_search_of_thousands_of_words_is_cut_short_not_a_server_error(
+    client_a: Client, hospital_a: Hospital, baku: Place, make_doctor: MakeDoctor
+) -> None:
+    make_doctor(hospital_a, baku, full_name="Leyla Hüseynova")
+    response = client_a.get("/doctors/", {"q": " ".join(["leyla"] * 2000)}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Leyla Hüseynova" in response.text
+
+
 def test_the_list_answers_only_get(client_a: Client) -> None:
     assert client_a.post("/doctors/").status_code == 405
 
