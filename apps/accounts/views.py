@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -45,7 +45,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @password_change_exempt
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HospitalRequest) -> HttpResponse:
-    form = SetPasswordForm(request.user, data=request.POST or None)
+    # A temporary password was just typed to sign in; any other change asks for the
+    # current password, so an open session alone cannot take the account over.
+    forced = request.user.must_change_password
+    form_class = SetPasswordForm if forced else PasswordChangeForm
+    form = form_class(request.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
@@ -54,5 +58,5 @@ def password_change_view(request: HospitalRequest) -> HttpResponse:
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "forced": request.user.must_change_password},
+        {"form": form, "forced": forced},
     )

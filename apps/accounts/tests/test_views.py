@@ -3,7 +3,7 @@ from __future__ import annotations
 from apps.accounts.models import Role, User
 from apps.accounts.services import account_create
 from apps.tenancy.models import Hospital
-from conftest import hospital_client
+from conftest import TEST_PASSWORD, hospital_client
 
 
 def temporary_account(hospital: Hospital) -> tuple[User, str]:
@@ -46,6 +46,28 @@ def test_a_mismatched_new_password_shows_the_error_next_to_the_field(hospital_a:
     assert "didn’t match" in response.text
     user.refresh_from_db()
     assert user.must_change_password
+
+
+def test_changing_ones_own_password_needs_the_current_one(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    """A signed-in session left open on a shared ward computer must not be enough to
+    take the account over."""
+    client = hospital_client(hospital_a, admin_a)
+    new = {"new_password1": "Fresh-Secret-2026", "new_password2": "Fresh-Secret-2026"}
+    refused = client.post("/password/", new)
+    assert refused.status_code == 200 and "old_password" in refused.text
+    admin_a.refresh_from_db()
+    assert admin_a.check_password(TEST_PASSWORD)
+    wrong = client.post("/password/", {**new, "old_password": "not-it"})
+    assert wrong.status_code == 200
+    admin_a.refresh_from_db()
+    assert admin_a.check_password(TEST_PASSWORD)
+    changed = client.post("/password/", {**new, "old_password": TEST_PASSWORD})
+    assert changed.status_code == 302
+    admin_a.refresh_from_db()
+    assert admin_a.check_password("Fresh-Secret-2026")
+    assert client.get("/").status_code == 200  # still signed in
 
 
 def test_logout_requires_post(client_a) -> None:
