@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.access import login_exempt, password_change_exempt
@@ -14,6 +15,7 @@ from apps.core.http import HospitalHostRequest, HospitalRequest
 
 
 @login_exempt
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_view(request: HospitalHostRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.belongs_to(request.hospital.pk):
@@ -43,6 +45,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @password_change_exempt
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def password_change_view(request: HospitalRequest) -> HttpResponse:
     # A temporary password was just typed to sign in; any other change asks for the

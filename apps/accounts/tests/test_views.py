@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.views.debug import SafeExceptionReporterFilter
+
 from apps.accounts.models import Role, User
 from apps.accounts.services import account_create
 from apps.tenancy.models import Hospital
@@ -82,3 +84,20 @@ def test_password_page_of_another_hospital_is_refused(
     user, _ = temporary_account(hospital_b)
     response = hospital_client(hospital_a, user).get("/password/")
     assert response.status_code == 403
+
+
+def test_passwords_typed_in_are_masked_in_error_reports(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    """Django's error page and error emails print the POST unless the view marks it."""
+    reporter = SafeExceptionReporterFilter()
+    login = hospital_client(hospital_a).post(
+        "/login/", {"username": admin_a.username, "password": "Typed-Secret-1"}
+    )
+    assert "Typed-Secret-1" not in list(reporter.get_post_parameters(login.wsgi_request).values())
+    change = hospital_client(hospital_a, admin_a).post(
+        "/password/",
+        {"old_password": "Typed-Secret-1", "new_password1": "New-1", "new_password2": "New-1"},
+    )
+    shown = list(reporter.get_post_parameters(change.wsgi_request).values())
+    assert "Typed-Secret-1" not in shown and "New-1" not in shown
