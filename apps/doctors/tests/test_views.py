@@ -285,6 +285,8 @@ def test_creating_the_login_through_htmx_returns_the_result_fragment(
     )
     assert response.status_code == 200 and is_fragment(response)
     assert 'id="new-password"' in response.text
+    # as on the staff and patient pages: htmx never snapshots the password into history
+    assert 'hx-history="false"' in response.text
 
 
 def test_an_existing_doctor_account_is_offered_and_linked(
