@@ -8,5 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def duration(seconds: float | None) -> str:
-    return "" if seconds is None else duration_display(float(seconds))
+def duration(seconds: float | str | None) -> str:
+    """A step's duration; empty while it has none (a running step's log entry has no
+    ``duration`` key, which reaches a filter as "")."""
+    if seconds is None or seconds == "":
+        return ""
+    return duration_display(float(seconds))
