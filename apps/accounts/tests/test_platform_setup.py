@@ -5,9 +5,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
+from apps.tenancy.models import Hospital
 
 
 def setup(env_file: Path) -> str:
@@ -55,3 +56,22 @@ def test_the_password_and_username_come_from_the_environment_when_set(
     assert "the one in HMS_ADMIN_PASSWORD" in output
     assert User.objects.get(username="platform").check_password("Chosen-Admin-Pass-1")
     assert "Chosen-Admin-Pass-1" not in env_file.read_text()
+
+
+def test_a_hospital_account_is_never_turned_into_the_platform_admin(
+    hospital_a: Hospital, env_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin_a = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
+    monkeypatch.setenv("HMS_ADMIN_USERNAME", admin_a.username)
+    with pytest.raises(CommandError, match="is an account of City General Hospital"):
+        setup(env_file)
+    admin_a.refresh_from_db()
+    assert not admin_a.is_superuser and admin_a.role == Role.HOSPITAL_ADMIN
+
+
+def test_the_env_file_is_created_private(db: None, env_file: Path) -> None:
+    setup(env_file)
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+    env_file.chmod(0o644)
+    setup(env_file)  # a later run makes an existing file private again
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600

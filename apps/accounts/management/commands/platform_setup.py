@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import temporary_password_generate
@@ -30,8 +30,11 @@ def write_env_value(path: Path, key: str, value: str) -> None:
         if not ln.startswith(f"{key}=")
     ]
     lines.append(f"{key}={value}")
-    path.write_text("\n".join(lines) + "\n")
-    path.chmod(0o600)
+    # Created readable by the owner only, before any secret is written into it.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 class Command(BaseCommand):
@@ -48,6 +51,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         env_file = Path(options["env_file"])
         stored = read_env_file(env_file)
+        if env_file.exists():
+            env_file.chmod(0o600)  # it holds the admin password and the secret key
         if not stored.get("DJANGO_SECRET_KEY"):
             write_env_value(env_file, "DJANGO_SECRET_KEY", temporary_password_generate() * 4)
         # Remember the ports `make run` was started with, so the URLs that later
@@ -67,6 +72,11 @@ class Command(BaseCommand):
             write_env_value(env_file, "HMS_ADMIN_PASSWORD", password)
 
         user = User.objects.filter(username=username).first()
+        if user is not None and user.hospital_id is not None:
+            raise CommandError(
+                f"{username!r} is an account of {user.hospital}; choose another "
+                "HMS_ADMIN_USERNAME for the platform admin."
+            )
         if user is None:
             user = User(username=username, role=Role.PLATFORM_ADMIN)
         user.is_staff = user.is_superuser = user.is_active = True
