@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from apps.accounts.models import User
 from apps.tenancy.registry import Module
@@ -25,3 +29,26 @@ def password_change_exempt(view: View) -> View:
 
 def may_use_module(user: User, module: Module) -> bool:
     return user.is_hospital_admin or user.role in module.roles
+
+
+def may_act_as(user: User, roles: frozenset[str]) -> bool:
+    """Hospital administrators (and platform superusers) may do anything in a module;
+    others only what their role is listed for."""
+    return user.is_hospital_admin or user.role in roles
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """Limit a view inside a module to some roles (403 page for the others); with no
+    roles, to hospital administrators."""
+    allowed = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not may_act_as(request.user, allowed):  # type: ignore[arg-type]
+                return render(request, "accounts/forbidden.html", status=403)
+            return view(request, *args, **kwargs)  # type: ignore[no-any-return]
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator

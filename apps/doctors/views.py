@@ -5,8 +5,6 @@ Everyone with the module may look; only hospital admins add and edit."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.accounts.access import roles_required
 from apps.core.exceptions import ValidationError
 from apps.core.http import HospitalRequest
 from apps.doctors.forms import (
@@ -37,16 +36,6 @@ from apps.doctors.services import DoctorSaved, doctor_create, doctor_update
 PAGE_SIZE = 20
 
 View = Callable[..., HttpResponse]
-
-
-def hospital_admin_required(view: View) -> View:
-    @wraps(view)
-    def wrapper(request: HospitalRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_hospital_admin:
-            return render(request, "accounts/forbidden.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _get_doctor(pk: int) -> Doctor:
@@ -78,7 +67,7 @@ def doctor_detail(request: HospitalRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hospital_admin_required
+@roles_required()  # hospital administrators
 def doctor_add(request: HospitalRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = DoctorForm(data, hospital=request.hospital)
@@ -100,7 +89,7 @@ def doctor_add(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@hospital_admin_required
+@roles_required()  # hospital administrators
 def doctor_edit(request: HospitalRequest, pk: int) -> HttpResponse:
     doctor = _get_doctor(pk)
     data = request.POST if request.method == "POST" else None

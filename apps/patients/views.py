@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.access import may_act_as, roles_required
+from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
@@ -20,6 +22,10 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
+
+
+#: who may register and edit patients; the module's other roles (accountants) only look
+WRITERS = frozenset({Role.RECEPTIONIST, Role.NURSE, Role.DOCTOR})
 
 
 def _get_patient(patient_id: uuid.UUID) -> Patient:
@@ -33,12 +39,13 @@ def _get_patient(patient_id: uuid.UUID) -> Patient:
 def patient_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(patient_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "can_write": may_act_as(request.user, WRITERS)}
     return render(request, page_or_fragment(request, "patients/list.html", "results"), context)
 
 
 @never_cache  # the response may carry a portal login's temporary password
 @require_http_methods(["GET", "POST"])
+@roles_required(*WRITERS)
 def patient_register_view(request: HospitalRequest) -> HttpResponse:
     form = RegistrationForm(data=request.POST or None)
     context: dict[str, object] = {"form": form}
@@ -81,11 +88,13 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
         if patient.registered_by_id
         else None,
         "history": patient_history(patient=patient),
+        "can_write": may_act_as(request.user, WRITERS),
     }
     return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)
 
 
 @require_http_methods(["GET", "POST"])
+@roles_required(*WRITERS)
 def patient_edit(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = _get_patient(patient_id)
     form = PatientForm.for_patient(patient, data=request.POST or None)

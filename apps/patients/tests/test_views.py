@@ -47,6 +47,30 @@ def test_other_roles_may_not_use_patients(hospital_a: Hospital, role: str) -> No
     assert client.get("/patients/register/").status_code == 403
 
 
+def test_accountants_look_patients_up_but_may_not_register_or_edit_them(
+    hospital_a: Hospital,
+) -> None:
+    patient = register(hospital_a)
+    client = hospital_client(hospital_a, make_user(hospital_a, Role.ACCOUNTANT))
+    listing = client.get("/patients/")
+    assert listing.status_code == 200 and "Register a patient" not in listing.text
+    detail = client.get(f"/patients/{patient.pk}/")
+    assert detail.status_code == 200 and f"/patients/{patient.pk}/edit/" not in detail.text
+    assert client.get("/patients/register/").status_code == 403
+    assert client.post("/patients/register/", form_data()).status_code == 403
+    assert client.get(f"/patients/{patient.pk}/edit/").status_code == 403
+    assert len(patients_of(hospital_a)) == 1
+
+
+@pytest.mark.parametrize("role", [Role.RECEPTIONIST, Role.NURSE, Role.DOCTOR])
+def test_front_desk_and_clinicians_see_register_and_edit(hospital_a: Hospital, role: str) -> None:
+    patient = register(hospital_a)
+    client = hospital_client(hospital_a, make_user(hospital_a, role))
+    assert "Register a patient" in client.get("/patients/").text
+    assert f"/patients/{patient.pk}/edit/" in client.get(f"/patients/{patient.pk}/").text
+    assert client.get("/patients/register/").status_code == 200
+
+
 def test_a_hospital_without_the_module_answers_404(hospital_a: Hospital, client_a: Client) -> None:
     hospital_a.enabled_modules = [m for m in hospital_a.enabled_modules if m != "patients"]
     hospital_a.save()
