@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,11 +35,19 @@ def safe_path_in(directory: Path, file_name: str) -> Path:
     """``directory / file_name``, refusing any name that would land outside it."""
     if not _SAFE_NAME.match(file_name) or ".." in file_name:
         raise ValidationError(f"{file_name!r} is not a safe database file name")
-    root = directory.resolve()
-    path = (root / file_name).resolve()
-    if path.parent != root:
+    root = _resolved(str(directory))
+    # The name has no separator, so only a symlink could lead out of the directory.
+    path = root / file_name
+    if path.is_symlink() and path.resolve().parent != root:
         raise ValidationError(f"{file_name!r} would escape {root}")
     return path
+
+
+@lru_cache(maxsize=64)
+def _resolved(directory: str) -> Path:
+    """``directory`` with symlinks resolved: asked on every provisioning step, and a
+    full resolve stats every component of the path."""
+    return Path(directory).resolve()
 
 
 def database_file_name(code: str) -> str:

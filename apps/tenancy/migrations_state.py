@@ -61,12 +61,19 @@ def template_state() -> str:
     return digest.hexdigest()
 
 
-def recorded_migrations(alias: str) -> frozenset[tuple[str, str]]:
-    """Migrations recorded as applied in ``alias`` (one query, no migration loader)."""
+def recorded_migrations(
+    alias: str, *, table_names: frozenset[str] | None = None
+) -> frozenset[tuple[str, str]]:
+    """Migrations recorded as applied in ``alias`` (one query, no migration loader).
+    ``table_names``, when the caller has listed them already, saves listing them again."""
     recorder = MigrationRecorder(connections[alias])
-    if not recorder.has_table():
+    if table_names is None:
+        has_table = recorder.has_table()
+    else:
+        has_table = recorder.Migration._meta.db_table in table_names
+    if not has_table:
         return frozenset()
-    return frozenset(recorder.applied_migrations())
+    return frozenset(recorder.migration_qs.values_list("app", "name"))
 
 
 @dataclass(frozen=True)

@@ -190,7 +190,9 @@ def verify_alias(alias: str) -> str:
     if not table_names:
         raise ProvisioningError("the database has no tables", step="Verify database")
     unapplied = sorted(
-        f"{app}.{name}" for app, name in tenant_migration_names() - recorded_migrations(alias)
+        f"{app}.{name}"
+        for app, name in tenant_migration_names()
+        - recorded_migrations(alias, table_names=table_names)
     )
     if unapplied:
         raise ProvisioningError(
@@ -393,11 +395,11 @@ def _build(
                 )
             remove_leftover_sidecars(final_path)
             os.replace(work_path, final_path)
+            ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
             with transaction.atomic():
-                Hospital.objects.filter(pk=hospital.pk).update(
-                    status=Hospital.Status.READY, migration_state=tenant_migration_state()
-                )
-            hospital.refresh_from_db()
+                Hospital.objects.filter(pk=hospital.pk).update(**ready)
+            for field, value in ready.items():
+                setattr(hospital, field, value)
             step.summary = f"{final_path.name} in place; {hospital.name} is ready"
     except Exception:
         forget_database(work_alias)
