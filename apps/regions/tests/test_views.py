@@ -9,6 +9,7 @@ from django.test import Client
 from apps.accounts.models import Role, User
 from apps.doctors.models import Doctor
 from apps.regions.models import City, Clinic, Region, Specialization
+from apps.regions.reference_data import canonical_data
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
@@ -25,15 +26,15 @@ def in_hospital(hospital: Hospital, query: Any) -> Any:
         return query()
 
 
-def own_region(hospital: Hospital, code: str = "NAX") -> Region:
+def own_region(hospital: Hospital, code: str = "DSH") -> Region:
     with tenant_context(hospital):
-        return Region.objects.create(name="Naxçıvan", code=code)
+        return Region.objects.create(name="Dağlıq Şirvan", code=code)
 
 
 def new_row_data(hospital: Hospital, kind: str) -> dict[str, Any]:
     with tenant_context(hospital):
         rows: dict[str, dict[str, Any]] = {
-            "regions": {"name": "Naxçıvan", "code": "nax"},
+            "regions": {"name": "Dağlıq Şirvan", "code": "dsh"},
             "cities": {"region": Region.objects.get(code="BAK").pk, "name": "Sabunçu"},
             "clinics": {"city": City.objects.get(name="Bakı").pk, "name": "Sabunçu Klinikası"},
             "specializations": {"name": "Sport medicine", "code": "SPORT"},
@@ -48,7 +49,8 @@ def test_the_index_counts_each_kind(client_a: Client, hospital_a: Hospital) -> N
     own_region(hospital_a)
     response = client_a.get("/reference/")
     assert response.status_code == 200
-    assert "9 in all, 1 of this hospital's own" in response.text
+    regions = len(canonical_data()["regions"]) + 1
+    assert f"{regions} in all, 1 of this hospital's own" in response.text
     assert 'href="/reference/specializations/"' in response.text
 
 
@@ -142,9 +144,9 @@ def test_adding_is_refused_to_a_user_of_another_hospital(
     hospital_a: Hospital, admin_b: User
 ) -> None:
     outsider = hospital_client(hospital_a, admin_b)
-    response = outsider.post("/reference/regions/", {"name": "Naxçıvan", "code": "NAX"})
+    response = outsider.post("/reference/regions/", {"name": "Dağlıq Şirvan", "code": "DSH"})
     assert response.status_code == 403
-    assert in_hospital(hospital_a, lambda: Region.objects.filter(code="NAX").exists()) is False
+    assert in_hospital(hospital_a, lambda: Region.objects.filter(code="DSH").exists()) is False
 
 
 # -- delete --------------------------------------------------------------------------
@@ -154,7 +156,7 @@ def test_an_unused_own_row_is_deleted(client_a: Client, hospital_a: Hospital) ->
     region = own_region(hospital_a)
     response = client_a.post(f"/reference/regions/{region.pk}/delete/")
     assert response.status_code == 302
-    assert "Deleted region Naxçıvan." in client_a.get(response["Location"]).text
+    assert "Deleted region Dağlıq Şirvan." in client_a.get(response["Location"]).text
     assert in_hospital(hospital_a, lambda: Region.objects.filter(pk=region.pk).exists()) is False
 
 
@@ -165,14 +167,14 @@ def test_deleting_through_htmx_returns_the_list_without_the_row(
     response = client_a.post(f"/reference/regions/{region.pk}/delete/", HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and is_fragment(response)
     assert f'id="regions-{region.pk}"' not in response.text
-    assert "Deleted region Naxçıvan." in response.text
+    assert "Deleted region Dağlıq Şirvan." in response.text
 
 
 def test_deleting_a_clinic_doctors_use_says_how_many_and_refuses(
     client_a: Client, hospital_a: Hospital
 ) -> None:
     with tenant_context(hospital_a):
-        region = Region.objects.create(name="Naxçıvan", code="NAX")
+        region = Region.objects.create(name="Dağlıq Şirvan", code="DSH")
         city = City.objects.create(region=region, name="Ordubad")
         clinic = Clinic.objects.create(city=city, name="Ordubad Klinikası")
         for name in ("One", "Two", "Three"):
@@ -197,10 +199,10 @@ def test_a_refusal_without_htmx_comes_back_as_an_error_message(
     client_a: Client, hospital_a: Hospital
 ) -> None:
     with tenant_context(hospital_a):
-        region = Region.objects.create(name="Naxçıvan", code="NAX")
+        region = Region.objects.create(name="Dağlıq Şirvan", code="DSH")
         City.objects.create(region=region, name="Ordubad")
     response = client_a.post(f"/reference/regions/{region.pk}/delete/", follow=True)
-    assert "Naxçıvan cannot be deleted: 1 city uses it." in response.text
+    assert "Dağlıq Şirvan cannot be deleted: 1 city uses it." in response.text
     assert in_hospital(hospital_a, lambda: Region.objects.filter(pk=region.pk).exists())
 
 
@@ -252,11 +254,11 @@ def test_a_canonical_clinic_can_be_deactivated_and_leaves_the_doctor_form(
 
 def test_activating_through_htmx_returns_the_list(client_a: Client, hospital_a: Hospital) -> None:
     with tenant_context(hospital_a):
-        region = Region.objects.create(name="Naxçıvan", code="NAX", is_active=False)
+        region = Region.objects.create(name="Dağlıq Şirvan", code="DSH", is_active=False)
     response = client_a.post(
         f"/reference/regions/{region.pk}/active/", {"is_active": "true"}, HTTP_HX_REQUEST="true"
     )
-    assert is_fragment(response) and "Naxçıvan is now active." in response.text
+    assert is_fragment(response) and "Dağlıq Şirvan is now active." in response.text
     assert in_hospital(hospital_a, lambda: Region.objects.get(pk=region.pk).is_active)
 
 
