@@ -24,6 +24,7 @@ from apps.tenancy.provisioning import hospital_provision
 from apps.tenancy.registry import tenant_app_configs
 from apps.tenancy.selectors import hospitals_needing_migration
 from apps.tenancy.services import fleet_migrate, hospital_create
+from apps.tenancy.steps import ProgressEvent
 
 Progress = Callable[[str], None]
 
@@ -32,44 +33,76 @@ def _quiet(_: str) -> None:
     pass
 
 
+ROW_STEP = "Save the hospital row"
+
+
+@dataclass(frozen=True)
+class ReadyTiming:
+    """Seconds to one ready hospital, in all and per pipeline step (by step label)."""
+
+    total: float
+    steps: dict[str, float]
+
+
 @dataclass(frozen=True)
 class PathTimings:
-    slow: list[float]
-    clone: list[float]
+    slow: list[ReadyTiming]
+    clone: list[ReadyTiming]
 
     @property
     def slow_median(self) -> float:
-        return statistics.median(self.slow)
+        return statistics.median(t.total for t in self.slow)
 
     @property
     def clone_median(self) -> float:
-        return statistics.median(self.clone)
+        return statistics.median(t.total for t in self.clone)
 
     @property
     def ratio(self) -> float:
         return self.slow_median / self.clone_median
 
+    def step_medians(self) -> list[tuple[str, float, float]]:
+        """(step, slow median, clone median) in pipeline order, to show where the time
+        goes on each path."""
+        labels = list(dict.fromkeys(label for t in self.slow for label in t.steps))
+        return [
+            (
+                label,
+                statistics.median(t.steps.get(label, 0.0) for t in self.slow),
+                statistics.median(t.steps.get(label, 0.0) for t in self.clone),
+            )
+            for label in labels
+        ]
 
-def time_to_ready_hospital(*, use_template: bool) -> tuple[float, Hospital]:
+
+def time_to_ready_hospital(*, use_template: bool) -> tuple[ReadyTiming, Hospital]:
     """Seconds from the request (row validated and saved) to a ready hospital."""
     tag = uuid.uuid4().hex[:8]
+    steps: dict[str, float] = {}
+
+    def record(event: ProgressEvent) -> None:
+        if event.kind == "finished" and event.duration is not None:
+            steps[event.step.label] = event.duration
+
     started = time.perf_counter()
     hospital = hospital_create(name=f"Benchmark Hospital {tag}", subdomain=f"bench-{tag}")
-    hospital_provision(hospital, use_template=use_template)
-    return time.perf_counter() - started, hospital
+    steps[ROW_STEP] = time.perf_counter() - started
+    hospital_provision(hospital, use_template=use_template, report=record)
+    return ReadyTiming(total=time.perf_counter() - started, steps=steps), hospital
 
 
 def compare_provisioning_paths(*, runs: int, progress: Progress = _quiet) -> PathTimings:
     """Median time to a ready hospital on the slow path (every migration from scratch)
     and on the clone path (template copy), runs interleaved so both see the same noise."""
     time_to_ready_hospital(use_template=True)  # builds the template; not counted
-    slow: list[float] = []
-    clone: list[float] = []
+    slow: list[ReadyTiming] = []
+    clone: list[ReadyTiming] = []
     for run in range(1, runs + 1):
         slow.append(time_to_ready_hospital(use_template=False)[0])
         clone.append(time_to_ready_hospital(use_template=True)[0])
         progress(
-            f"  run {run}/{runs}: slow {slow[-1] * 1e3:.1f} ms, clone {clone[-1] * 1e3:.1f} ms"
+            f"  run {run}/{runs}: slow {slow[-1].total * 1e3:.1f} ms, "
+            f"clone {clone[-1].total * 1e3:.1f} ms"
         )
     return PathTimings(slow=slow, clone=clone)
 

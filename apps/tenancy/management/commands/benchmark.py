@@ -76,6 +76,9 @@ class Command(BaseCommand):
         out(f"  slow path  (migrate + seed from scratch)  {paths.slow_median * 1e3:8.1f} ms")
         out(f"  clone path (copy of the template)         {paths.clone_median * 1e3:8.1f} ms")
         out(f"  the clone path is {paths.ratio:.1f}x faster")
+        out("  where the time goes (median per step, ms)     slow    clone")
+        for label, slow, clone in paths.step_medians():
+            out(f"    {label:<40} {slow * 1e3:8.2f} {clone * 1e3:8.2f}")
 
         fleet = benchmarks.hospitals_ensure(options["fleet"])
         stack = Stack(

@@ -27,6 +27,9 @@ def test_the_benchmark_prints_both_paths_the_fleet_migrate_and_the_fleet_check()
     assert re.search(r"slow path .* \d+\.\d ms", output)
     assert re.search(r"clone path .* \d+\.\d ms", output)
     assert re.search(r"the clone path is \d+\.\dx faster", output)
+    # where the time goes: the clone path skips migrating and seeding, not the rest
+    assert re.search(r"Apply migrations +\d+\.\d\d +0\.00\n", output)
+    assert re.search(r"Create hospital administrator +\d+\.\d\d +\d+\.\d\d\n", output)
     assert re.search(r"1 worker process .*\(2 succeeded, 0 failed", output)
     assert re.search(r"2 worker processes .*\(2 succeeded, 0 failed", output)
     assert "Up-to-date check of a fleet of 3 hospitals" in output
