@@ -33,17 +33,16 @@ from django.utils import timezone
 from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
 from apps.tenancy.backups import backup_path, database_restore, display_path
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import database_path
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
 from apps.tenancy.provisioning import (
     hospital_migrate,
     hospital_provision,
     hospital_recreate,
+    mark_by_database_in_place,
     remove_stale_working_files,
-    verify_alias,
 )
 from apps.tenancy.steps import ProgressEvent
 
@@ -331,13 +330,21 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> str:
     if job.kind in (Kind.CREATE, Kind.CREATE_DATABASE) and database_path(hospital).exists():
         # Killed between moving the finished database into place and marking the
         # hospital ready: the database is there; mark it ready if it verifies.
-        try:
-            verify_alias(hospital_alias(hospital))
-        except ProvisioningError as exc:
-            hospitals.update(status=Hospital.Status.FAILED)
-            return f"A database is in place but incomplete ({exc.message}); recreate it."
-        hospitals.update(status=Hospital.Status.READY, migration_state=tenant_migration_state())
+        problem = mark_by_database_in_place(hospital)
+        if problem:
+            return f"A database is in place but incomplete ({problem}); recreate it."
         return "The finished database was already in place; the hospital was marked ready."
+    if job.kind == Kind.RECREATE:
+        # The old database stays in place until the last step; whichever one is there
+        # now, the hospital works on it if it is complete.
+        removed = remove_stale_working_files(hospital.code, older_than=written_before)
+        problem = mark_by_database_in_place(hospital)
+        state = (
+            f"the database in place is incomplete ({problem})"
+            if problem
+            else ("the hospital works on the database in place")
+        )
+        return f"{removed} temporary database file(s) removed; {state}. Retry to recreate."
     if job.kind in OFFLINE_KINDS:
         removed = remove_stale_working_files(hospital.code, older_than=written_before)
         hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)

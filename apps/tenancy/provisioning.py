@@ -220,6 +220,29 @@ def verify_alias(alias: str) -> str:
     return f"{len(table_names)} tables, no unapplied migrations"
 
 
+def mark_by_database_in_place(hospital: Hospital) -> str | None:
+    """After a build that failed or was cut short: Ready if the database at the
+    hospital's final path is complete, else Error. Returns why it is not ready, or None.
+
+    A failed recreate leaves the old database where it was, so the hospital keeps
+    working on it instead of going offline until someone retries.
+    """
+    hospitals = Hospital.objects.filter(pk=hospital.pk)
+    if not database_path(hospital).exists():
+        hospitals.update(status=Hospital.Status.FAILED)
+        return "no database in place"
+    alias = hospital_alias(hospital)
+    try:
+        verify_alias(alias)
+    except ProvisioningError as exc:
+        hospitals.update(status=Hospital.Status.FAILED)
+        return exc.message
+    finally:
+        forget_database(alias)
+    hospitals.update(status=Hospital.Status.READY, migration_state=tenant_migration_state())
+    return None
+
+
 @dataclass(frozen=True)
 class _AdminOutcome:
     account: CreatedAccount
@@ -328,6 +351,7 @@ def _build(
     work_alias = f"provisioning_{hospital.code.lower()}"
     created_admin: User | None = None
     fast_path = False
+    moved_into_place = False
     backup: Path | None = None
     try:
         if replace_into is not None:
@@ -395,20 +419,30 @@ def _build(
                 )
             remove_leftover_sidecars(final_path)
             os.replace(work_path, final_path)
+            moved_into_place = True
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
             with transaction.atomic():
                 Hospital.objects.filter(pk=hospital.pk).update(**ready)
             for field, value in ready.items():
                 setattr(hospital, field, value)
             step.summary = f"{final_path.name} in place; {hospital.name} is ready"
-    except Exception:
+    except Exception as exc:
         forget_database(work_alias)
         remove_database_files(work_path)
         if created_admin is not None:
             created_admin.delete()
-        Hospital.objects.filter(pk=hospital.pk).exclude(status=Hospital.Status.READY).update(
-            status=Hospital.Status.FAILED
-        )
+        if replacing and not moved_into_place:
+            # The old database is still there, untouched: keep using it if it is sound.
+            still_working = mark_by_database_in_place(hospital) is None
+            if still_working and isinstance(exc, ProvisioningError):
+                raise ProvisioningError(
+                    f"{exc.message} — the hospital keeps working on its previous database",
+                    step=exc.step,
+                ) from exc
+        else:
+            Hospital.objects.filter(pk=hospital.pk).exclude(status=Hospital.Status.READY).update(
+                status=Hospital.Status.FAILED
+            )
         raise
     logger.info("provisioned hospital %s (fast path: %s)", hospital.code, fast_path)
     return ProvisionResult(

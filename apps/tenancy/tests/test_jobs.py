@@ -9,7 +9,7 @@ import time
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.contrib.auth.hashers import check_password
@@ -24,7 +24,7 @@ from apps.tenancy.backups import backups_dir
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import working_dir
+from apps.tenancy.provisioning import template_path, working_dir
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
 from apps.tenancy.tests.conftest import run
 from conftest import TEST_PASSWORD
@@ -300,6 +300,44 @@ def test_recreate_backs_up_the_old_database_and_builds_a_new_one(hospital_a: Hos
     assert admin.check_password(TEST_PASSWORD)  # logins are not touched
 
 
+def test_a_failed_recreate_keeps_the_hospital_working_on_its_untouched_database(
+    hospital_a: Hospital, settings: Any, tmp_path: Path
+) -> None:
+    db_execute(
+        hospital_a,
+        "INSERT INTO regions_region (name, code, is_canonical, is_active) "
+        "VALUES ('Our Own Region', 'OWN', 0, 1)",
+    )
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path  # a broken template of this test's own
+    template_path().write_bytes(b"not a database")
+    job = job_enqueue(hospital=hospital_a, kind=Kind.RECREATE, confirm_subdomain="city-general")
+    job = run(job)
+    hospital_a.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert job.step == "Create database"
+    assert job.error.endswith("the hospital keeps working on its previous database")
+    assert hospital_a.status == Hospital.Status.READY
+    assert db_rows(hospital_a, "SELECT name FROM regions_region WHERE code = 'OWN'") == [
+        ("Our Own Region",)
+    ]
+    assert Path(job.backup_path).exists()  # the backup taken first is kept and listed
+    assert not any(working_dir().glob("*.sqlite3*"))
+
+
+def test_a_failed_recreate_of_a_broken_database_leaves_the_hospital_in_error(
+    hospital_a: Hospital, settings: Any, tmp_path: Path
+) -> None:
+    put_behind(hospital_a)
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path
+    template_path().write_bytes(b"not a database")
+    job = run(
+        job_enqueue(hospital=hospital_a, kind=Kind.RECREATE, confirm_subdomain="city-general")
+    )
+    hospital_a.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert hospital_a.status == Hospital.Status.FAILED
+
+
 def test_recreate_needs_the_subdomain_typed_and_a_superuser(hospital_a: Hospital) -> None:
     from django.core.exceptions import PermissionDenied
 
@@ -461,18 +499,37 @@ def test_queued_jobs_never_sent_are_sent_again_and_recently_sent_ones_are_not(
     assert ProvisioningJob.objects.get(pk=sent.pk).dispatch_attempted_at is not None
 
 
-def test_the_reaper_marks_ready_a_hospital_whose_worker_died_just_after_moving_it_in_place(
-    hospital_a: Hospital,
-) -> None:
-    Hospital.objects.filter(pk=hospital_a.pk).update(
+def reap_a_stalled(hospital: Hospital, kind: str, *, step: str) -> ProvisioningJob:
+    """A ``kind`` job of ``hospital`` whose worker died in ``step``, after the reaper ran."""
+    Hospital.objects.filter(pk=hospital.pk).update(
         status=Hospital.Status.PROVISIONING, migration_state=""
     )
-    job = ProvisioningJob.objects.create(hospital=hospital_a, kind=Kind.CREATE)
-    stall(job, seconds_ago=120, step="Move into place and mark ready")
+    job = ProvisioningJob.objects.create(hospital=hospital, kind=kind)
+    stall(job, seconds_ago=120, step=step)
     jobs.jobs_reap_stale()
     job.refresh_from_db()
-    hospital_a.refresh_from_db()
+    hospital.refresh_from_db()
+    return job
+
+
+@pytest.mark.parametrize(
+    ("kind", "step", "explained"),
+    [
+        # killed between moving the finished database into place and marking it ready
+        (
+            Kind.CREATE,
+            "Move into place and mark ready",
+            "already in place; the hospital was marked ready",
+        ),
+        # killed mid-recreate: the old database was never touched
+        (Kind.RECREATE, "Seed reference data", "the hospital works on the database in place"),
+    ],
+)
+def test_the_reaper_marks_ready_a_hospital_whose_database_in_place_is_complete(
+    hospital_a: Hospital, kind: str, step: str, explained: str
+) -> None:
+    job = reap_a_stalled(hospital_a, kind, step=step)
     assert job.status == Status.FAILED
-    assert "already in place; the hospital was marked ready" in job.error
+    assert explained in job.error
     assert hospital_a.status == Hospital.Status.READY
     assert hospital_a.migration_state == tenant_migration_state()
