@@ -15,7 +15,7 @@ from apps.regions.models import City, Clinic, Region, Specialization
 from apps.regions.selectors import ReferenceRow, Usage, usage_text
 from apps.tenancy.db import tenant_atomic
 
-_CODE = re.compile(r"^[A-Z0-9]{2,10}$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,10}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
 
 _Row = TypeVar("_Row", Region, City, Clinic, Specialization)
@@ -32,7 +32,7 @@ def _clean_name(name: str, *, max_length: int) -> str:
 
 def _clean_code(code: str, *, model: type[Region] | type[Specialization]) -> str:
     value = code.strip().upper()
-    if not _CODE.match(value):
+    if not CODE_PATTERN.match(value):
         raise ValidationError("Use 2 to 10 letters or digits, e.g. NAX.", field="code")
     taken = model.objects.filter(code=value).first()
     if taken is not None:
