@@ -7,8 +7,9 @@ never marks the hospital ready.
 
 Fast path: the first hospital built for a given tenant migration state leaves a copy of
 its freshly migrated and seeded database as a template
-(``tenant_databases/templates/tenant_<state>.sqlite3``); later hospitals clone it by file
-copy instead of running every migration.
+(``tenant_databases/templates/tenant_<state>.sqlite3``, verified, with its SHA-256 beside
+it); later hospitals clone it by file copy instead of running every migration, and the
+clone is verified by comparing its bytes with the template's.
 
 Recreate is the same pipeline behind a backup of the old database, which the finished
 database then replaces; migrate takes a copy first and writes it back if it fails.
@@ -16,6 +17,7 @@ database then replaces; migrate takes a copy first and writes it back if it fail
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -123,6 +125,29 @@ def copy_database_file(source: Path, target: Path) -> None:
     os.replace(partial, target)
 
 
+def template_digest_path(template: Path) -> Path:
+    return template.with_name(f"{template.name}.sha256")
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def template_save(verified: Path) -> Path:
+    """Keep a copy of a verified, closed database as the template for the current state,
+    with its SHA-256 beside it: a clone is then verified by its bytes, without opening
+    it (see verify_clone)."""
+    template = template_path()
+    digest = file_sha256(verified)
+    copy_database_file(verified, template)
+    digest_path = template_digest_path(template)
+    partial = digest_path.with_name(f"{digest_path.name}.{uuid.uuid4().hex[:8]}.partial")
+    partial.write_text(digest)
+    os.replace(partial, digest_path)
+    return template
+
+
 def remove_stale_working_files(code: str, *, older_than: float | None = None) -> int:
     """Remove temporary databases of ``code`` that a crashed run left behind; with
     ``older_than`` (a timestamp), only files last written before it, so a run that has
@@ -218,6 +243,21 @@ def verify_alias(alias: str) -> str:
             f"shared tables in a hospital database: {', '.join(leaked)}", step="Verify database"
         )
     return f"{len(table_names)} tables, no unapplied migrations"
+
+
+def verify_clone(clone: Path, template: Path, alias: str) -> str:
+    """Verify a database copied from ``template``: byte for byte the template, which was
+    verified (tables, migrations) before it was saved. Without a recorded digest, or when
+    the bytes differ (say the template was replaced meanwhile), the copy is opened under
+    ``alias`` and verified like any database."""
+    try:
+        expected = template_digest_path(template).read_text().strip()
+    except FileNotFoundError:
+        expected = ""
+    if expected and file_sha256(clone) == expected:
+        return f"identical to the verified template (sha256 {expected[:12]})"
+    register_database(alias, clone)
+    return verify_alias(alias)
 
 
 def mark_by_database_in_place(hospital: Hospital) -> str | None:
@@ -376,8 +416,8 @@ def _build(
                 step.summary = f"fast path: cloned template {template.name}"
             else:
                 step.summary = "slow path: new empty database (no template for this state yet)"
-            register_database(work_alias, work_path)
-            connections[work_alias].ensure_connection()
+                register_database(work_alias, work_path)
+                connections[work_alias].ensure_connection()
 
         # A template is keyed by the migration state and the reference data it holds
         # (template_state), so a clone needs neither; the verify step still checks it.
@@ -403,12 +443,15 @@ def _build(
             step.summary = f"administrator {account.user.username}{kept}"
 
         with runner.step("verify") as step:
-            step.summary = verify_alias(work_alias)
+            if fast_path:
+                step.summary = verify_clone(work_path, template, work_alias)
+            else:
+                step.summary = verify_alias(work_alias)
         if not fast_path and use_template:
             # Checkpoint and close, then keep a copy of the verified database as the
             # template for the next hospital (hospital data lives in default, not here).
             forget_database(work_alias)
-            copy_database_file(work_path, template_path())
+            template_save(work_path)
 
         with runner.step("finalize") as step:
             forget_database(work_alias)

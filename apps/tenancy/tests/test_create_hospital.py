@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning import file_sha256, template_digest_path, template_path
 
 
 def run(*args: str) -> str:
@@ -120,7 +121,32 @@ def test_a_clone_skips_migrations_and_seeding_and_says_so(db: None) -> None:
     assert "fast path: cloned template" in output
     assert "none to apply: the template is at the current migration state" in output
     assert "none to add: the template holds the current reference data" in output
-    assert "no unapplied migrations" in output
+    assert "identical to the verified template" in output
+
+
+def test_a_clone_that_differs_from_the_recorded_template_is_opened_and_verified(
+    db: None, settings, tmp_path: Path
+) -> None:
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path / "templates"
+    run("--name", "First", "--subdomain", "first")
+    template_digest_path(template_path()).write_text("0" * 64)  # say, replaced meanwhile
+    output = run("--name", "Second", "--subdomain", "second")
+    assert "fast path" in output and "no unapplied migrations" in output
+    assert Hospital.objects.get(subdomain="second").status == Hospital.Status.READY
+
+
+def test_a_corrupt_template_fails_the_verify_step_and_leaves_nothing(
+    db: None, settings, tmp_path: Path, _tenant_storage: Path
+) -> None:
+    settings.HMS_TEMPLATE_DB_DIR = tmp_path / "templates"
+    run("--name", "First", "--subdomain", "first")
+    with template_path().open("r+b") as template:
+        template.seek(100)
+        template.write(b"rot" * 100)
+    with pytest.raises(CommandError, match="Verify database failed"):
+        run("--name", "Second", "--subdomain", "second")
+    assert not Hospital.objects.filter(subdomain="second").exists()
+    assert not any((_tenant_storage / "tmp").glob("*.sqlite3*"))
 
 
 def test_the_slow_path_migrates_seeds_and_leaves_a_template(
@@ -130,4 +156,6 @@ def test_the_slow_path_migrates_seeds_and_leaves_a_template(
     output = run("--name", "First", "--subdomain", "first")
     assert "slow path" in output and "migrations applied" in output
     assert "rows created" in output
-    assert len(all_files(tmp_path / "templates")) == 1
+    template, digest = sorted(all_files(tmp_path / "templates"))
+    assert digest == template_digest_path(template)
+    assert digest.read_text() == file_sha256(template)

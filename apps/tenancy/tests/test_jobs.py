@@ -314,7 +314,7 @@ def test_a_failed_recreate_keeps_the_hospital_working_on_its_untouched_database(
     job = run(job)
     hospital_a.refresh_from_db()
     assert job.status == Status.FAILED
-    assert job.step == "Create database"
+    assert job.step == "Verify database"
     assert job.error.endswith("the hospital keeps working on its previous database")
     assert hospital_a.status == Hospital.Status.READY
     assert db_rows(hospital_a, "SELECT name FROM regions_region WHERE code = 'OWN'") == [
