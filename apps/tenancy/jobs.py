@@ -339,11 +339,10 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> str:
         # now, the hospital works on it if it is complete.
         removed = remove_stale_working_files(hospital.code, older_than=written_before)
         problem = mark_by_database_in_place(hospital)
-        state = (
-            f"the database in place is incomplete ({problem})"
-            if problem
-            else ("the hospital works on the database in place")
-        )
+        if problem:
+            state = f"the database in place is incomplete ({problem})"
+        else:
+            state = "the hospital works on the database in place"
         return f"{removed} temporary database file(s) removed; {state}. Retry to recreate."
     if job.kind in OFFLINE_KINDS:
         removed = remove_stale_working_files(hospital.code, older_than=written_before)
