@@ -116,10 +116,24 @@ def test_every_wrong_field_is_reported_at_once(hospital_a: Hospital) -> None:
     assert set(caught.value.errors) == {"last_name", "phone", "email", "birth_date"}
 
 
+def _exactly_120_years_before(today: date) -> date:
+    """The same calendar day 120 years earlier; 29 February falls back to the 28th."""
+    try:
+        return today.replace(year=today.year - 120)
+    except ValueError:
+        return today.replace(year=today.year - 120, day=28)
+
+
 def test_a_birth_date_exactly_120_years_ago_is_accepted(hospital_a: Hospital) -> None:
-    today = timezone.localdate()
-    oldest = today.replace(year=today.year - 120, day=min(today.day, 28))
+    oldest = _exactly_120_years_before(timezone.localdate())
     assert register(hospital_a, birth_date=oldest).birth_date == oldest
+
+
+def test_a_birth_date_a_day_more_than_120_years_ago_is_refused(hospital_a: Hospital) -> None:
+    too_old = _exactly_120_years_before(timezone.localdate()) - timedelta(days=1)
+    with tenant_context(hospital_a), pytest.raises(InvalidPatientDetails) as caught:
+        patient_register(hospital=hospital_a, details=details(birth_date=too_old))
+    assert "120 years" in caught.value.errors["birth_date"]
 
 
 def test_phone_numbers_are_normalised_or_refused() -> None:
