@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "apps.staff",
     "apps.patients",
     "apps.doctors",
+    "apps.numbering",
+    "apps.appointments",
 ]
 
 MIDDLEWARE = [

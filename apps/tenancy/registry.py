@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
@@ -41,6 +42,13 @@ class TenantAppConfig(AppConfig):
     reference_data_seeder: str | None = None
     #: order in which seeders run (lower first)
     seed_order: int = 100
+    #: dotted paths to ``apps.core.billable.BillableSource`` objects: chargeable work
+    #: this app produces (billing asks them; it imports no clinical app)
+    billable_sources: tuple[str, ...] = ()
+    #: dotted path to ``tiles(*, hospital, user, today) -> list[apps.core.dashboard.Tile]``
+    dashboard_tiles: str | None = None
+    #: dotted path to ``series(*, start, end) -> list[apps.core.dashboard.DailySeries]``
+    dashboard_series: str | None = None
 
     def reference_data_files(self) -> list[Path]:
         """Files the seeder reads (by default everything in the app's ``data/``); their
@@ -72,6 +80,23 @@ def tenant_app_configs() -> list[TenantAppConfig]:
 def all_modules() -> list[Module]:
     modules = [c.staff_module for c in tenant_app_configs() if c.staff_module is not None]
     return sorted(modules, key=lambda m: (m.order, m.label))
+
+
+def _imported(paths: list[str]) -> list[Any]:
+    return [import_string(path) for path in paths]
+
+
+def billable_sources() -> list[Any]:
+    """Every installed app's billable sources, in app order (``BillableSource`` objects)."""
+    return _imported([path for c in tenant_app_configs() for path in c.billable_sources])
+
+
+def dashboard_tile_providers() -> list[Callable[..., Any]]:
+    return _imported([c.dashboard_tiles for c in tenant_app_configs() if c.dashboard_tiles])
+
+
+def dashboard_series_providers() -> list[Callable[..., Any]]:
+    return _imported([c.dashboard_series for c in tenant_app_configs() if c.dashboard_series])
 
 
 def module_for_namespace(namespace: str) -> Module | None:

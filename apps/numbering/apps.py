@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+# Imported as a module: a TenantAppConfig name in this namespace would make Django see
+# two AppConfig classes here and pick neither.
+from apps.tenancy import registry
+
+
+class NumberingConfig(registry.TenantAppConfig):
+    name = "apps.numbering"
+    label = "numbering"
+    verbose_name = "Document numbers"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from apps.core.exceptions import ValidationError
+from apps.numbering.models import DocumentSeries
+from apps.numbering.services import document_number_allocate
+from apps.tenancy.connections import close_database, hospital_alias
+from apps.tenancy.context import tenant_context
+from apps.tenancy.db import tenant_atomic
+from apps.tenancy.models import Hospital
+
+
+def allocate(hospital: Hospital, kind: str = "INV", year: int | None = 2026) -> str:
+    with tenant_context(hospital), tenant_atomic():
+        return document_number_allocate(hospital=hospital, kind=kind, year=year)
+
+
+def test_numbers_count_up_per_kind_and_year(hospital_a: Hospital) -> None:
+    code = hospital_a.code
+    assert allocate(hospital_a) == f"{code}-INV-2026-000001"
+    assert allocate(hospital_a) == f"{code}-INV-2026-000002"
+    assert allocate(hospital_a, year=2027) == f"{code}-INV-2027-000001"
+    assert allocate(hospital_a, kind="SAL") == f"{code}-SAL-2026-000001"
+    assert allocate(hospital_a, kind="LAB", year=None) == f"{code}-LAB-000001"
+
+
+def test_each_hospital_has_its_own_series(hospital_a: Hospital, hospital_b: Hospital) -> None:
+    allocate(hospital_a)
+    allocate(hospital_a)
+    assert allocate(hospital_b).endswith("-000001")
+
+
+def test_a_rolled_back_document_gives_its_number_back(hospital_a: Hospital) -> None:
+    with tenant_context(hospital_a), pytest.raises(RuntimeError, match="boom"), tenant_atomic():
+        document_number_allocate(hospital=hospital_a, kind="INV", year=2026)
+        raise RuntimeError("boom")
+    assert allocate(hospital_a).endswith("-000001")
+
+
+def test_allocating_outside_a_transaction_is_a_programming_error(hospital_a: Hospital) -> None:
+    with tenant_context(hospital_a), pytest.raises(RuntimeError, match="tenant_atomic"):
+        document_number_allocate(hospital=hospital_a, kind="INV", year=2026)
+
+
+def test_a_malformed_kind_is_refused(hospital_a: Hospital) -> None:
+    with tenant_context(hospital_a), pytest.raises(ValidationError):
+        allocate(hospital_a, kind="inv-1")
+
+
+def test_threads_allocating_at_once_never_share_a_number(hospital_a: Hospital) -> None:
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def worker() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                numbers.append(allocate(hospital_a))
+        except BaseException as error:  # collected and failed on below
+            errors.append(error)
+        finally:
+            close_database(hospital_alias(hospital_a))
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(numbers) == len(set(numbers)) == 30
+    with tenant_context(hospital_a):
+        assert DocumentSeries.objects.get(kind="INV", year=2026).last_value == 30
