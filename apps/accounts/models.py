@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -35,6 +37,11 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(
         default=False,
         help_text="Set when the account has a temporary password; cleared once changed.",
+    )
+
+    #: the interface language this person chose; empty follows the hospital's default
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     class Meta:

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Hospital(models.Model):
@@ -40,6 +41,15 @@ class Hospital(models.Model):
         blank=True,
         help_text="Keys of the staff modules this hospital subscribes to.",
     )
+    #: what the hospital's staff see until they choose a language of their own (chosen
+    #: when the hospital is added; English by default like the platform's LANGUAGE_CODE)
+    language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    #: ISO 4217 code every amount of this hospital is shown in (see the ``money`` filter)
+    currency = models.CharField(_("currency"), max_length=3, default="AZN")
+    #: printed under the name in the print header of every printable page
+    address = models.CharField(_("address"), max_length=300, blank=True)
     admin_name = models.CharField("administrator's name", max_length=150, blank=True)
     admin_email = models.EmailField("administrator's email", blank=True)
     #: hash of the tenant migration state last applied to this hospital's database; lets
@@ -71,6 +81,22 @@ class Hospital(models.Model):
 
     def module_enabled(self, key: str) -> bool:
         return key in self.enabled_modules
+
+
+class HospitalLogo(models.Model):
+    """The hospital's optional logo for the print header, kept in the platform database
+    beside the hospital (served by a view, so it needs no shared media disk and works
+    with DEBUG off). A row of its own keeps the bytes out of every Hospital query."""
+
+    hospital = models.OneToOneField(
+        Hospital, on_delete=models.CASCADE, primary_key=True, related_name="logo"
+    )
+    content_type = models.CharField(max_length=50)
+    data = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"logo of {self.hospital_id}"
 
 
 class ProvisioningJob(models.Model):
