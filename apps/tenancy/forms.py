@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
 
 from apps.tenancy.models import Hospital
 from apps.tenancy.registry import all_modules
 from apps.tenancy.services import default_modules
 
 
-def _module_choices() -> list[tuple[str, str]]:
+def _module_choices() -> list[tuple[str, str | Promise]]:
     return [(module.key, module.label) for module in all_modules()]
 
 

@@ -7,6 +7,7 @@ from django import template
 from django.utils.formats import number_format
 
 from apps.core.formatting import duration_display
+from apps.core.phones import phone_display
 
 register = template.Library()
 
@@ -37,3 +38,9 @@ def money(amount: Decimal | int | str | None, hospital: Any = None) -> str:
     currency = getattr(hospital, "currency", "") or DEFAULT_CURRENCY
     number = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{number}\N{NO-BREAK SPACE}{currency}"
+
+
+@register.filter
+def phone(stored: str | None) -> str:
+    """``{{ patient.phone|phone }}``: a stored number in international format."""
+    return phone_display(stored or "")
