@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import roles_required
 from apps.core.exceptions import ValidationError
+from apps.core.htmx import shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.doctors.forms import (
@@ -143,7 +144,7 @@ def _saved(request: HospitalRequest, saved: DoctorSaved, *, message: str) -> Htt
         template = "doctors/saved.html#result" if request.htmx else "doctors/saved.html"
         response = render(request, template, {"doctor": saved.doctor, "account": saved.account})
         add_never_cache_headers(response)
-        return response
+        return shown_once_at(request, response, reverse("doctors:detail", args=[saved.doctor.pk]))
     messages.success(request, message % {"doctor": saved.doctor})
     url = reverse("doctors:detail", args=[saved.doctor.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

@@ -15,7 +15,7 @@ from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.patients.forms import PatientForm, RegistrationForm
@@ -87,9 +87,9 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
                     request, reverse("patients:detail", args=[registered.patient.pk])
                 )
             context = {"registered": registered}
-            return render(
-                request, page_or_fragment(request, "patients/registered.html", "result"), context
-            )
+            template = page_or_fragment(request, "patients/registered.html", "result")
+            detail = reverse("patients:detail", args=[registered.patient.pk])
+            return shown_once_at(request, render(request, template, context), detail)
     return render(request, page_or_fragment(request, "patients/register.html", "form"), context)
 
 

@@ -26,7 +26,7 @@ from apps.accounts.services import (
     account_reset_password,
 )
 from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.user_links import linked_record_for
@@ -105,7 +105,9 @@ def account_create_view(request: HospitalRequest) -> HttpResponse:
             add_errors(form, exc)
         else:
             template = page_or_fragment(request, "staff/account_created.html", "result")
-            return render(request, template, {"created": created})
+            response = render(request, template, {"created": created})
+            detail = reverse("staff:account_detail", args=[created.user.pk])
+            return shown_once_at(request, response, detail)
     template = page_or_fragment(request, "staff/account_create.html", "form")
     return render(request, template, {"form": form})
 
