@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # LocaleMiddleware that starts from the user's choice, then the hospital's default
+    "apps.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,7 +135,12 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+LANGUAGES = [("az", "Azərbaycanca"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date, time and number formats per language (24-hour times in English too).
+FORMAT_MODULE_PATH = ["hms.formats"]
+LANGUAGE_COOKIE_NAME = "hms_language"
 TIME_ZONE = env_str("HMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -6,7 +6,10 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from apps.accounts.language import language_switch_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("language/", language_switch_view, name="language_switch"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.urls import include, path
 
 from apps.core import views as core_views
+from apps.tenancy import views as tenancy_views
 from apps.tenancy.registry import tenant_app_configs
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
     path("", include("apps.accounts.urls")),
+    path("hospital/logo/", tenancy_views.hospital_logo_view, name="hospital_logo"),
 ]
 
 for config in tenant_app_configs():

@@ -2,20 +2,25 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "get_full_name", "role", "hospital", "is_active", "is_superuser")
+    list_display = ("username", "full_name", "role", "hospital", "is_active", "is_superuser")
     list_filter = ("role", "hospital", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),  # never None; the stubs allow it
-        ("Hospital", {"fields": ("role", "hospital", "must_change_password")}),
+        (_("Hospital"), {"fields": ("role", "hospital", "must_change_password", "language")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        ("Hospital", {"fields": ("role", "hospital")}),
+        (_("Hospital"), {"fields": ("role", "hospital")}),
     )
+
+    @admin.display(description=_("Full name"), ordering="last_name")
+    def full_name(self, obj: User) -> str:
+        return obj.get_full_name()

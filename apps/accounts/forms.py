@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 
@@ -15,7 +16,7 @@ class HospitalAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "not_member": "This account cannot sign in to %(hospital)s.",
+        "not_member": _("This account cannot sign in to %(hospital)s."),
     }
 
     def __init__(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:

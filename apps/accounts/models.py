@@ -2,21 +2,23 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    PLATFORM_ADMIN = "platform_admin", "Platform admin"
-    HOSPITAL_ADMIN = "hospital_admin", "Hospital admin"
-    DOCTOR = "doctor", "Doctor"
-    NURSE = "nurse", "Nurse"
-    RECEPTIONIST = "receptionist", "Receptionist"
-    PHARMACIST = "pharmacist", "Pharmacist"
-    LAB_TECHNICIAN = "lab_technician", "Lab technician"
-    ACCOUNTANT = "accountant", "Accountant"
-    PATIENT = "patient", "Patient"
+    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+    HOSPITAL_ADMIN = "hospital_admin", _("Hospital admin")
+    DOCTOR = "doctor", _("Doctor")
+    NURSE = "nurse", _("Nurse")
+    RECEPTIONIST = "receptionist", _("Receptionist")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    LAB_TECHNICIAN = "lab_technician", _("Lab technician")
+    ACCOUNTANT = "accountant", _("Accountant")
+    PATIENT = "patient", _("Patient")
 
 
 class User(AbstractUser):
@@ -24,7 +26,9 @@ class User(AbstractUser):
     exactly one hospital, platform admins to none."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.RECEPTIONIST)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.RECEPTIONIST
+    )
     hospital = models.ForeignKey(
         "tenancy.Hospital",
         on_delete=models.CASCADE,
@@ -34,7 +38,12 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField(
         default=False,
-        help_text="Set when the account has a temporary password; cleared once changed.",
+        help_text=_("Set when the account has a temporary password; cleared once changed."),
+    )
+
+    #: the interface language this person chose; empty follows the hospital's default
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from apps.accounts.models import User
 from apps.core.exceptions import NotFound
@@ -39,7 +40,7 @@ def account_list(
 def account_get(*, hospital: Hospital, user_id: uuid.UUID | str) -> User:
     user = User.objects.filter(hospital=hospital, pk=user_id).first()
     if user is None:
-        raise NotFound("There is no such account in this hospital.")
+        raise NotFound(gettext("There is no such account in this hospital."))
     return user
 
 

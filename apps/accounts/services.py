@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from apps.accounts.hashers import TemporaryPasswordHasher
 from apps.accounts.models import Role, User
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_TEMPORARY_PASSWORD_ALPHABET = string.ascii_letters + string.digits
+# Read aloud or copied from paper: no look-alikes (l/I/1, O/0/o).
+_TEMPORARY_PASSWORD_ALPHABET = "".join(
+    c for c in string.ascii_letters + string.digits if c not in "lI1O0o"
+)
 _TEMPORARY_PASSWORD_LENGTH = 16
 _MAX_USERNAME_ATTEMPTS = 50
 
@@ -189,10 +193,12 @@ def account_get_linkable(*, hospital: Hospital, user_id: uuid.UUID | str) -> Use
     exist, belong to that hospital and be active."""
     user = User.objects.filter(pk=user_id, hospital=hospital).first()
     if user is None:
-        raise ValidationError("There is no such account in this hospital.", field="user")
+        raise ValidationError(gettext("There is no such account in this hospital."), field="user")
     if not user.is_active:
         raise ValidationError(
-            f"The account {user.username} is deactivated; reactivate it first.", field="user"
+            gettext("The account %(username)s is deactivated; reactivate it first.")
+            % {"username": user.username},
+            field="user",
         )
     return user
 
@@ -219,9 +225,11 @@ def _ensure_manageable(*, user: User, actor: User) -> None:
     """Only a hospital's own accounts are managed here, and only by that hospital's
     admins (or platform superusers); platform accounts are managed in the admin."""
     if user.hospital_id is None or user.is_superuser or user.role == Role.PLATFORM_ADMIN:
-        raise ValidationError("Platform accounts are managed in the platform admin.")
+        raise ValidationError(gettext("Platform accounts are managed in the platform admin."))
     if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(user.hospital_id))):
-        raise ValidationError("Only this hospital's administrators may manage its accounts.")
+        raise ValidationError(
+            gettext("Only this hospital's administrators may manage its accounts.")
+        )
 
 
 def _ensure_another_admin_remains(*, user: User) -> None:
@@ -236,7 +244,9 @@ def _ensure_another_admin_remains(*, user: User) -> None:
     )
     if not others:
         raise ValidationError(
-            f"{user.username} is the hospital's last active administrator.", field="role"
+            gettext("%(username)s is the hospital's last active administrator.")
+            % {"username": user.username},
+            field="role",
         )
 
 
@@ -259,7 +269,7 @@ def account_deactivate(*, user: User, actor: User) -> User:
     The account, its history and its link to a record are kept."""
     _ensure_manageable(user=user, actor=actor)
     if user.pk == actor.pk:
-        raise ValidationError("You cannot deactivate your own account.")
+        raise ValidationError(gettext("You cannot deactivate your own account."))
     with transaction.atomic():
         if user.role == Role.HOSPITAL_ADMIN:
             _ensure_another_admin_remains(user=user)
@@ -285,11 +295,15 @@ def account_change_role(*, user: User, role: str, actor: User) -> User:
     """
     _ensure_manageable(user=user, actor=actor)
     if role not in STAFF_ROLES:
-        raise ValidationError(f"{role!r} is not a staff role.", field="role")
+        raise ValidationError(
+            gettext("%(role)r is not a staff role.") % {"role": role}, field="role"
+        )
     if user.role == Role.PATIENT:
-        raise ValidationError("A patient's portal account cannot get a staff role.", field="role")
+        raise ValidationError(
+            gettext("A patient's portal account cannot get a staff role."), field="role"
+        )
     if user.pk == actor.pk and role != user.role:
-        raise ValidationError("You cannot change your own role.", field="role")
+        raise ValidationError(gettext("You cannot change your own role."), field="role")
     if role == user.role:
         return user
     with transaction.atomic():
@@ -307,6 +321,9 @@ def account_discard(*, user: User) -> None:
     """Delete an account made a moment ago for a record that then could not be saved
     (compensation across the two databases). An account that was ever used is kept."""
     if user.last_login is not None:
-        raise ValidationError(f"{user.username} has signed in already; deactivate it instead.")
+        raise ValidationError(
+            gettext("%(username)s has signed in already; deactivate it instead.")
+            % {"username": user.username}
+        )
     User.objects.filter(pk=user.pk, last_login__isnull=True).delete()
     logger.info("discarded unused account %s", user.username)

@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -56,7 +57,7 @@ def password_change_view(request: HospitalRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
-        messages.success(request, "Your password has been changed.")
+        messages.success(request, gettext("Your password has been changed."))
         return redirect("dashboard")
     return render(
         request,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from apps.core.exceptions import HMSError
 from apps.core.http import HospitalRequest
@@ -30,3 +30,12 @@ def add_errors(form: Form, error: HMSError) -> None:
     errors = getattr(error, "errors", None) or {error.field: error.message}
     for field, message in errors.items():
         form.add_error(field if field in form.fields else None, message)
+
+
+def shown_once_at(request: HospitalRequest, response: HttpResponse, url: str) -> HttpResponse:
+    """A response that shows something once (a temporary password) after a form was
+    saved: the address bar moves to ``url`` (the saved object's page), so a reload
+    shows that page instead of the form again, and never the password."""
+    if request.htmx:
+        push_url(response, url)
+    return response

@@ -6,6 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.utils.translation import gettext
 
 from apps.core.exceptions import ValidationError
 from apps.core.models import LinkedToUser
@@ -36,7 +37,8 @@ def ensure_user_not_linked(user_id: uuid.UUID, *, to: LinkedToUser) -> None:
     existing = linked_record_for(user_id)
     if existing is not None and not (type(existing) is type(to) and existing.pk == to.pk):
         raise ValidationError(
-            f"This account is already linked to {existing._meta.verbose_name} {existing}.",
+            gettext("This account is already linked to %(kind)s %(record)s.")
+            % {"kind": existing._meta.verbose_name, "record": existing},
             field="user",
         )
 

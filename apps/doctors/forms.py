@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ValidationError
 from apps.doctors.models import Doctor, Weekday
@@ -37,11 +38,11 @@ def city_choices(*, region_id: object, keep: City | None = None) -> Choices:
         cities = list(cities_of_region(region_id=region_id))
         if keep is not None and keep not in cities and str(keep.region_id) == str(region_id):
             cities.append(keep)
-        return [("", "Choose a city"), *((city.pk, city.name) for city in cities)]
+        return [("", _("Choose a city")), *((city.pk, city.name) for city in cities)]
     groups: dict[str, list[tuple[int, str]]] = {}
     for city in cities_active().order_by("region__name", "name"):
         groups.setdefault(city.region.name, []).append((city.pk, city.name))
-    return [("", "Choose a region first, or a city"), *groups.items()]
+    return [("", _("Choose a region first, or a city")), *groups.items()]
 
 
 def clinic_choices(*, city_id: object, keep: Clinic | None = None) -> Choices:
@@ -50,11 +51,11 @@ def clinic_choices(*, city_id: object, keep: Clinic | None = None) -> Choices:
         clinics = list(clinics_of_city(city_id=city_id))
         if keep is not None and keep not in clinics and str(keep.city_id) == str(city_id):
             clinics.append(keep)
-        return [("", "Choose a clinic"), *((clinic.pk, clinic.name) for clinic in clinics)]
+        return [("", _("Choose a clinic")), *((clinic.pk, clinic.name) for clinic in clinics)]
     groups: dict[str, list[tuple[int, str]]] = {}
     for clinic in clinics_active().order_by("city__name", "name"):
         groups.setdefault(clinic.city.name, []).append((clinic.pk, clinic.name))
-    return [("", "Choose a city first, or a clinic"), *groups.items()]
+    return [("", _("Choose a city first, or a clinic")), *groups.items()]
 
 
 def option_groups(choices: Choices) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
@@ -80,21 +81,27 @@ def _active_or_current(model: type[Model], current_id: int | None) -> QuerySet[A
 
 
 class DoctorForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
     specialization = forms.ModelChoiceField(
-        queryset=Specialization.objects.none(), empty_label="Choose a specialization"
+        label=_("Specialization"),
+        queryset=Specialization.objects.none(),
+        empty_label=_("Choose a specialization"),
     )
-    region = forms.ModelChoiceField(queryset=Region.objects.none(), empty_label="Choose a region")
-    city = forms.ModelChoiceField(queryset=City.objects.none())
-    clinic = forms.ModelChoiceField(queryset=Clinic.objects.none())
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("Choose a region")
+    )
+    city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
+    clinic = forms.ModelChoiceField(label=_("Clinic"), queryset=Clinic.objects.none())
     consulting_fee = forms.DecimalField(
-        label="Consulting fee", max_digits=10, decimal_places=2, min_value=0
+        label=_("Consulting fee"), max_digits=10, decimal_places=2, min_value=0
     )
-    is_active = forms.BooleanField(label="Active (can be booked)", required=False, initial=True)
-    phone = forms.CharField(max_length=32, required=False)
-    email = forms.EmailField(required=False)
-    login = forms.ChoiceField(label="Login", widget=forms.RadioSelect, required=False)
-    link_user = forms.UUIDField(label="Account to link", required=False, widget=forms.Select)
+    is_active = forms.BooleanField(label=_("Active (can be booked)"), required=False, initial=True)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    login = forms.ChoiceField(label=_("Login"), widget=forms.RadioSelect, required=False)
+    link_user = forms.UUIDField(label=_("Account to link"), required=False, widget=forms.Select)
 
     def __init__(
         self, *args: Any, hospital: Hospital, doctor: Doctor | None = None, **kwargs: Any
@@ -130,19 +137,19 @@ class DoctorForm(forms.Form):
         login: forms.ChoiceField = self.fields["login"]  # type: ignore[assignment]
         if doctor is not None and doctor.user_id is not None:
             login.choices = [
-                (LoginAction.KEEP, "Keep the linked login"),
-                (LoginAction.UNLINK, "Remove the link (the account itself stays)"),
+                (LoginAction.KEEP, _("Keep the linked login")),
+                (LoginAction.UNLINK, _("Remove the link (the account itself stays)")),
             ]
         else:
             login.choices = [
-                (LoginAction.KEEP, "No login for now"),
-                (LoginAction.CREATE, "Create a login for this doctor (role Doctor)"),
-                (LoginAction.LINK, "Link an existing account"),
+                (LoginAction.KEEP, _("No login for now")),
+                (LoginAction.CREATE, _("Create a login for this doctor (role Doctor)")),
+                (LoginAction.LINK, _("Link an existing account")),
             ]
         login.initial = LoginAction.KEEP
         accounts = accounts_linkable_to_doctor(hospital=hospital, doctor=doctor)
         self.fields["link_user"].widget.choices = [
-            ("", "Choose an account"),
+            ("", _("Choose an account")),
             *(
                 (str(user.pk), f"{user.get_full_name() or user.username} ({user.username})")
                 for user in accounts
@@ -185,33 +192,51 @@ def doctor_initial(doctor: Doctor) -> dict[str, Any]:
     }
 
 
+class TwentyFourHourInput(forms.TimeInput):
+    """A time typed as ``HH:MM``: a browser's ``type=time`` shows a.m./p.m. wherever the
+    computer's region does, whatever the page's language."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            format="%H:%M",
+            attrs={
+                "inputmode": "numeric",
+                "pattern": "([01][0-9]|2[0-3]):[0-5][0-9]",
+                "placeholder": "HH:MM",
+                "maxlength": "5",
+                "autocomplete": "off",
+            },
+        )
+
+
 class ScheduleDayForm(forms.Form):
     """One weekday of the weekly hours (prefix ``schedule_<weekday>``)."""
 
     works = forms.BooleanField(required=False)
-    starts_at = forms.TimeField(
-        label="From", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    ends_at = forms.TimeField(
-        label="To", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    slot_minutes = forms.IntegerField(label="Slot (minutes)", required=False)
+    starts_at = forms.TimeField(label=_("From"), required=False, widget=TwentyFourHourInput())
+    ends_at = forms.TimeField(label=_("To"), required=False, widget=TwentyFourHourInput())
+    slot_minutes = forms.IntegerField(label=_("Slot (minutes)"), required=False)
 
     def __init__(self, *args: Any, weekday: int, **kwargs: Any) -> None:
         # mypy cannot know that no caller passes a prefix (positionally or by name)
         super().__init__(*args, prefix=f"schedule_{weekday}", **kwargs)  # type: ignore[misc]
         self.weekday = weekday
         self.day = Weekday(weekday).label
+        labels = {
+            "works": _("%(day)s: works"),
+            "starts_at": _("%(day)s: from"),
+            "ends_at": _("%(day)s: to"),
+            "slot_minutes": _("%(day)s: slot (minutes)"),
+        }
         for name, field in self.fields.items():
-            label = "works" if name == "works" else field.label
-            field.widget.attrs["aria-label"] = f"{self.day} {label}".lower().capitalize()
+            field.widget.attrs["aria-label"] = labels[name] % {"day": self.day}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("works"):
             for name in ("starts_at", "ends_at", "slot_minutes"):
                 if data.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Needed on a working day.")
+                    self.add_error(name, _("Needed on a working day."))
         return data
 
     def working_hours(self) -> WorkingHours | None:
@@ -264,12 +289,14 @@ def attach_error(exc: ValidationError, form: DoctorForm, days: list[ScheduleDayF
 
 
 class DoctorFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False)
+    q = forms.CharField(label=_("Search"), required=False)
     specialization = forms.ModelChoiceField(
-        queryset=Specialization.objects.none(), required=False, empty_label="All specializations"
+        queryset=Specialization.objects.none(),
+        required=False,
+        empty_label=_("All specializations"),
     )
     clinic = forms.ModelChoiceField(
-        queryset=Clinic.objects.none(), required=False, empty_label="All clinics"
+        queryset=Clinic.objects.none(), required=False, empty_label=_("All clinics")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

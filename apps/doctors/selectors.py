@@ -54,8 +54,9 @@ def doctor_login(*, doctor: Doctor, hospital: Hospital) -> User | None:
 
 
 def accounts_linkable_to_doctor(*, hospital: Hospital, doctor: Doctor | None = None) -> list[User]:
-    """Active doctor (and admin) accounts of the hospital not linked to any record yet,
-    plus ``doctor``'s own login."""
+    """Active doctor accounts of the hospital not linked to any record yet, plus
+    ``doctor``'s own login. Administrators' logins are not offered: the one filling in
+    the form kept picking their own by mistake (they may still be linked on purpose)."""
     linked = {
         user_id
         for model in linked_record_models()
@@ -68,5 +69,6 @@ def accounts_linkable_to_doctor(*, hospital: Hospital, doctor: Doctor | None = N
     return [
         user
         for user in account_list(hospital=hospital, active=True)
-        if user.role in DOCTOR_LOGIN_ROLES and user.pk not in linked
+        if user.pk not in linked
+        and (user.role == Role.DOCTOR or (doctor is not None and user.pk == doctor.user_id))
     ]

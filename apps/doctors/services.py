@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.services import (
@@ -30,6 +30,7 @@ from apps.accounts.services import (
     account_get_linkable,
 )
 from apps.core.exceptions import ValidationError
+from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
 from apps.doctors.models import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, Doctor, DoctorSchedule, Weekday
 from apps.doctors.selectors import DOCTOR_LOGIN_ROLES
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
 _MAX_FEE = Decimal("99999999.99")
 
 
@@ -94,7 +94,7 @@ def doctor_create(
 ) -> DoctorSaved:
     """Add a doctor with weekly hours and, optionally, a new or an existing login."""
     if login is LoginAction.UNLINK:
-        raise ValidationError("A new doctor has no login to unlink.", field="login")
+        raise ValidationError(_("A new doctor has no login to unlink."), field="login")
     doctor = Doctor()
     return _save(
         hospital=hospital,
@@ -118,7 +118,7 @@ def doctor_update(
     """Change a doctor's details and replace their weekly hours."""
     if login in (LoginAction.CREATE, LoginAction.LINK) and doctor.user_id is not None:
         raise ValidationError(
-            "This doctor already has a login; remove the link first.", field="login"
+            _("This doctor already has a login; remove the link first."), field="login"
         )
     return _save(
         hospital=hospital,
@@ -172,20 +172,24 @@ def _account_create(*, hospital: Hospital, doctor: Doctor) -> CreatedAccount:
             hospital=hospital, full_name=doctor.full_name, role=Role.DOCTOR, email=doctor.email
         )
     except ValidationError as exc:
-        raise ValidationError(f"No login could be created: {exc.message}", field="login") from None
+        message = _("No login could be created: %(reason)s") % {"reason": exc.message}
+        raise ValidationError(message, field="login") from None
 
 
 def _ensure_doctor_account(*, hospital: Hospital, user_id: uuid.UUID | str | None) -> None:
     if not user_id:
-        raise ValidationError("Choose the account to link.", field="link_user")
+        raise ValidationError(_("Choose the account to link."), field="link_user")
     try:
         user = account_get_linkable(hospital=hospital, user_id=user_id)
     except ValidationError as exc:
         raise ValidationError(exc.message, field="link_user") from None
     if user.role not in DOCTOR_LOGIN_ROLES:
         raise ValidationError(
-            f"{user.username} is a {user.get_role_display().lower()} account; only doctor "
-            "accounts can be linked to a doctor.",
+            _(
+                "%(username)s is an account of another role (%(role)s); only doctor "
+                "accounts can be linked to a doctor."
+            )
+            % {"username": user.username, "role": user.get_role_display()},
             field="link_user",
         )
 
@@ -213,29 +217,38 @@ def _details_validate(details: DoctorDetails, *, current: Doctor | None) -> Doct
     whose present (possibly since deactivated) choices stay allowed."""
     full_name = " ".join(details.full_name.split())
     if not full_name:
-        raise ValidationError("Enter the doctor's name.", field="full_name")
+        raise ValidationError(_("Enter the doctor's name."), field="full_name")
     if len(full_name) > 200:
-        raise ValidationError("Use at most 200 characters.", field="full_name")
+        raise ValidationError(_("Use at most 200 characters."), field="full_name")
     for field in ("specialization", "region", "city", "clinic"):
         chosen = getattr(details, field)
         unchanged = current is not None and getattr(current, f"{field}_id") == chosen.pk
         if not chosen.is_active and not unchanged:
-            raise ValidationError(f"{chosen} is deactivated; choose another.", field=field)
+            raise ValidationError(
+                _("%(name)s is deactivated; choose another.") % {"name": chosen}, field=field
+            )
     location_validate(region=details.region, city=details.city, clinic=details.clinic)
     fee = details.consulting_fee
     if fee < 0:
-        raise ValidationError("The fee cannot be negative.", field="consulting_fee")
+        raise ValidationError(_("The fee cannot be negative."), field="consulting_fee")
     if fee > _MAX_FEE:
-        raise ValidationError(f"The fee cannot be more than {_MAX_FEE}.", field="consulting_fee")
+        raise ValidationError(
+            _("The fee cannot be more than %(maximum)s.") % {"maximum": _MAX_FEE},
+            field="consulting_fee",
+        )
     phone = details.phone.strip()
-    if phone and not _PHONE.match(phone):
-        raise ValidationError("Enter a phone number such as +994 50 123 45 67.", field="phone")
+    if phone:
+        try:
+            phone = phone_normalize(phone)
+        except ValueError:
+            message = _("Enter a valid phone number, e.g. +994 50 123 45 67.")
+            raise ValidationError(message, field="phone") from None
     email = details.email.strip()
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            raise ValidationError("Enter a valid email address.", field="email") from None
+            raise ValidationError(_("Enter a valid email address."), field="email") from None
     return DoctorDetails(
         full_name=full_name,
         specialization=details.specialization,
@@ -253,11 +266,15 @@ def location_validate(*, region: Region, city: City, clinic: Clinic) -> None:
     """The chain must hold together: the city in the region, the clinic in the city."""
     if city.region_id != region.pk:
         raise ValidationError(
-            f"{city} is not in {region}; choose a city of {region}.", field="city"
+            _("%(city)s is not in %(region)s; choose a city of %(region)s.")
+            % {"city": city, "region": region},
+            field="city",
         )
     if clinic.city_id != city.pk:
         raise ValidationError(
-            f"{clinic} is not in {city}; choose a clinic of {city}.", field="clinic"
+            _("%(clinic)s is not in %(city)s; choose a clinic of %(city)s.")
+            % {"clinic": clinic, "city": city},
+            field="clinic",
         )
 
 
@@ -270,22 +287,32 @@ def schedule_validate(schedule: Iterable[WorkingHours]) -> list[WorkingHours]:
     days: dict[int, WorkingHours] = {}
     for hours in schedule:
         if hours.weekday not in Weekday.values:
-            raise ValidationError(f"{hours.weekday!r} is not a weekday.", field="schedule")
+            raise ValidationError(
+                _("%(day)r is not a weekday.") % {"day": hours.weekday}, field="schedule"
+            )
         day = Weekday(hours.weekday).label
         field = f"schedule_{hours.weekday}"
         if hours.weekday in days:
-            raise ValidationError(f"{day} is given twice.", field=field)
+            raise ValidationError(_("%(day)s is given twice.") % {"day": day}, field=field)
         if hours.starts_at >= hours.ends_at:
-            raise ValidationError(f"{day}: the day must start before it ends.", field=field)
+            raise ValidationError(
+                _("%(day)s: the day must start before it ends.") % {"day": day}, field=field
+            )
         if not MIN_SLOT_MINUTES <= hours.slot_minutes <= MAX_SLOT_MINUTES:
             raise ValidationError(
-                f"{day}: a slot must be {MIN_SLOT_MINUTES} to {MAX_SLOT_MINUTES} minutes long.",
+                _("%(day)s: a slot must be %(shortest)d to %(longest)d minutes long.")
+                % {"day": day, "shortest": MIN_SLOT_MINUTES, "longest": MAX_SLOT_MINUTES},
                 field=field,
             )
         if _minutes(hours.ends_at) - _minutes(hours.starts_at) < hours.slot_minutes:
             raise ValidationError(
-                f"{day}: a {hours.slot_minutes}-minute slot does not fit between "
-                f"{hours.starts_at:%H:%M} and {hours.ends_at:%H:%M}.",
+                _("%(day)s: a %(minutes)d-minute slot does not fit between %(start)s and %(end)s.")
+                % {
+                    "day": day,
+                    "minutes": hours.slot_minutes,
+                    "start": f"{hours.starts_at:%H:%M}",
+                    "end": f"{hours.ends_at:%H:%M}",
+                },
                 field=field,
             )
         days[hours.weekday] = hours

@@ -12,12 +12,15 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import roles_required
 from apps.core.exceptions import ValidationError
+from apps.core.htmx import shown_once_at
 from apps.core.http import HospitalRequest
+from apps.core.sorting import sorting_from
 from apps.doctors.forms import (
     DoctorFilterForm,
     DoctorForm,
@@ -45,14 +48,23 @@ def _get_doctor(pk: int) -> Doctor:
     )
 
 
+#: the list's sortable columns and what each sorts by
+SORT_COLUMNS = {
+    "name": ("full_name", "pk"),
+    "specialization": ("specialization__name", "full_name", "pk"),
+    "clinic": ("clinic__name", "full_name", "pk"),
+    "fee": ("consulting_fee", "full_name", "pk"),
+}
+
+
 @require_GET
 def doctor_list_view(request: HospitalRequest) -> HttpResponse:
     filters = DoctorFilterForm(request.GET)
-    page = Paginator(doctor_list(**filters.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    sorting = sorting_from(request, SORT_COLUMNS, default="name")
+    doctors = doctor_list(**filters.filters()).order_by(*sorting.order_by)
+    page = Paginator(doctors, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "doctors/list.html#results" if request.htmx else "doctors/list.html"
-    return render(request, template, {"filters": filters, "page": page, "query": query.urlencode()})
+    return render(request, template, {"filters": filters, "page": page, "sort": sorting.key})
 
 
 @require_GET
@@ -84,7 +96,7 @@ def doctor_add(request: HospitalRequest) -> HttpResponse:
         except ValidationError as exc:
             attach_error(exc, form, days)
         else:
-            return _saved(request, saved, verb="added")
+            return _saved(request, saved, message=_("Doctor %(doctor)s added."))
     return _render_form(request, form, days, doctor=None)
 
 
@@ -108,7 +120,7 @@ def doctor_edit(request: HospitalRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             attach_error(exc, form, days)
         else:
-            return _saved(request, saved, verb="saved")
+            return _saved(request, saved, message=_("Doctor %(doctor)s saved."))
     return _render_form(request, form, days, doctor=doctor)
 
 
@@ -125,15 +137,15 @@ def _render_form(
     return render(request, template, context)
 
 
-def _saved(request: HospitalRequest, saved: DoctorSaved, *, verb: str) -> HttpResponse:
+def _saved(request: HospitalRequest, saved: DoctorSaved, *, message: str) -> HttpResponse:
     """A new login's temporary password is shown on this response only (never stored,
     never cached); otherwise go to the doctor's page."""
     if saved.account is not None:
         template = "doctors/saved.html#result" if request.htmx else "doctors/saved.html"
         response = render(request, template, {"doctor": saved.doctor, "account": saved.account})
         add_never_cache_headers(response)
-        return response
-    messages.success(request, f"Doctor {saved.doctor} {verb}.")
+        return shown_once_at(request, response, reverse("doctors:detail", args=[saved.doctor.pk]))
+    messages.success(request, message % {"doctor": saved.doctor})
     url = reverse("doctors:detail", args=[saved.doctor.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
@@ -143,7 +155,7 @@ def city_options(request: HospitalRequest) -> HttpResponse:
     """<option>s of the region's cities; the clinic select is reset out of band, since
     the clinics of the previous city no longer fit."""
     region_id = request.GET.get("region", "")
-    clinics = [("", "Choose a city first")] if region_id else clinic_choices(city_id="")
+    clinics = [("", _("Choose a city first"))] if region_id else clinic_choices(city_id="")
     context = {
         "groups": option_groups(city_choices(region_id=region_id)),
         "clinic_groups": option_groups(clinics),

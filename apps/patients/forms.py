@@ -6,6 +6,7 @@ from dataclasses import fields
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.patients.models import BloodGroup, Patient, Sex
 from apps.patients.services import InvalidPatientDetails, PatientDetails, patient_details_clean
@@ -14,25 +15,36 @@ DETAIL_FIELDS = tuple(field.name for field in fields(PatientDetails))
 
 
 class PatientForm(forms.Form):
-    first_name = forms.CharField(max_length=100)
-    last_name = forms.CharField(max_length=100)
-    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices])
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
     birth_date = forms.DateField(
-        label="Date of birth", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of birth"),
+        # a date input sends and shows ISO dates whatever the language's date format
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    phone = forms.CharField(max_length=32, widget=forms.TextInput(attrs={"type": "tel"}))
-    email = forms.CharField(max_length=254, required=False, widget=forms.EmailInput)
-    address = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    blood_group = forms.ChoiceField(choices=[("", "Unknown"), *BloodGroup.choices], required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    email = forms.CharField(
+        label=_("Email"), max_length=254, required=False, widget=forms.EmailInput
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    blood_group = forms.ChoiceField(
+        label=_("Blood group"), choices=[("", _("Unknown")), *BloodGroup.choices], required=False
+    )
     allergies = forms.CharField(
+        label=_("Allergies"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "None known"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("None known")}),
     )
     emergency_contact_name = forms.CharField(
-        label="Emergency contact", max_length=200, required=False
+        label=_("Emergency contact"), max_length=200, required=False
     )
     emergency_contact_phone = forms.CharField(
-        label="Emergency contact phone",
+        label=_("Emergency contact phone"),
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
@@ -66,6 +78,6 @@ class PatientForm(forms.Form):
 
 
 class RegistrationForm(PatientForm):
-    portal_account = forms.BooleanField(label="Create a patient portal login", required=False)
+    portal_account = forms.BooleanField(label=_("Create a patient portal login"), required=False)
     #: sent by the "Continue" button of the likely-duplicate warning
     confirm_duplicates = forms.BooleanField(required=False)

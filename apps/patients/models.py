@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import LinkedToUser
 
@@ -15,10 +16,10 @@ def name_key(first_name: str, last_name: str) -> str:
 
 
 class Sex(models.TextChoices):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
-    UNKNOWN = "unknown", "Unknown"
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class BloodGroup(models.TextChoices):
@@ -40,11 +41,11 @@ class Patient(LinkedToUser):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    number = models.CharField("patient number", max_length=40, unique=True, editable=False)
+    number = models.CharField(_("patient number"), max_length=40, unique=True, editable=False)
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     sex = models.CharField(max_length=10, choices=Sex.choices)
-    birth_date = models.DateField("date of birth")
+    birth_date = models.DateField(_("date of birth"))
     phone = models.CharField(max_length=32, db_index=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)

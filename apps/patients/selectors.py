@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.patients import history
@@ -33,7 +34,7 @@ def patient_search(*, query: str = "") -> QuerySet[Patient]:
 def patient_get(*, patient_id: uuid.UUID | str) -> Patient:
     patient = Patient.objects.filter(pk=patient_id).first()
     if patient is None:
-        raise NotFound("There is no such patient in this hospital.")
+        raise NotFound(_("There is no such patient in this hospital."))
     return patient
 
 

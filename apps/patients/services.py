@@ -8,7 +8,6 @@ the patient in a hospital transaction, and deletes the account again if that fai
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
@@ -17,10 +16,13 @@ from django.core.validators import validate_email
 from django.db import IntegrityError
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import CreatedAccount, account_create, account_discard
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.phones import phone_normalize, phone_search_text
 from apps.patients.models import BloodGroup, Patient, PatientNumberSequence, Sex, name_key
 from apps.patients.selectors import patient_likely_duplicates
 from apps.tenancy.db import tenant_atomic
@@ -29,8 +31,6 @@ from apps.tenancy.models import Hospital
 logger = logging.getLogger(__name__)
 
 MAX_AGE_YEARS = 120
-_PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()./-]+$")
-_PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,12 @@ class LikelyDuplicates(Conflict):
     """Patients who may be the same person; advisory, the caller may register anyway."""
 
     def __init__(self, matches: list[Patient]) -> None:
-        super().__init__(f"{len(matches)} registered patient(s) may be the same person.")
+        message = ngettext(
+            "%(count)d registered patient may be the same person.",
+            "%(count)d registered patients may be the same person.",
+            len(matches),
+        ) % {"count": len(matches)}
+        super().__init__(message)
         self.matches = matches
 
 
@@ -73,17 +78,6 @@ class RegisteredPatient:
     patient: Patient
     #: the portal login made in the same action, with its temporary password (shown once)
     account: CreatedAccount | None = None
-
-
-def phone_normalize(phone: str) -> str:
-    """``+994 (50) 123-45-67`` → ``+994501234567``; raises ValueError if not a phone."""
-    value = phone.strip()
-    if not _PHONE_ALLOWED.match(value):
-        raise ValueError(phone)
-    digits = re.sub(r"\D", "", value)
-    if not _PHONE_DIGITS[0] <= len(digits) <= _PHONE_DIGITS[1]:
-        raise ValueError(phone)
-    return ("+" if value.startswith("+") else "") + digits
 
 
 def _years_before(day: date, years: int) -> date:
@@ -95,45 +89,49 @@ def _years_before(day: date, years: int) -> date:
 
 def patient_details_clean(details: PatientDetails) -> PatientDetails:
     """Check ``details`` against the registration rules and return them normalised
-    (trimmed names, phones as ``+digits``). Raises InvalidPatientDetails listing every
+    (trimmed names, phones in E.164: ``+994501234567``). Raises InvalidPatientDetails listing every
     wrong field."""
     errors: dict[str, str] = {}
     first_name = " ".join(details.first_name.split())
     last_name = " ".join(details.last_name.split())
     if not first_name:
-        errors["first_name"] = "Enter the patient's first name."
+        errors["first_name"] = _("Enter the patient's first name.")
     if not last_name:
-        errors["last_name"] = "Enter the patient's last name."
+        errors["last_name"] = _("Enter the patient's last name.")
     if details.sex not in Sex.values:
-        errors["sex"] = "Choose the patient's sex."
+        errors["sex"] = _("Choose the patient's sex.")
     today = timezone.localdate()
     if details.birth_date is None:
-        errors["birth_date"] = "Enter the date of birth."
+        errors["birth_date"] = _("Enter the date of birth.")
     elif details.birth_date > today:
-        errors["birth_date"] = "The date of birth cannot be in the future."
+        errors["birth_date"] = _("The date of birth cannot be in the future.")
     elif details.birth_date < _years_before(today, MAX_AGE_YEARS):
-        errors["birth_date"] = f"The date of birth is more than {MAX_AGE_YEARS} years ago."
+        errors["birth_date"] = _("The date of birth is more than %(years)d years ago.") % {
+            "years": MAX_AGE_YEARS
+        }
     phone = emergency_phone = ""
     if not details.phone.strip():
-        errors["phone"] = "Enter a phone number."
+        errors["phone"] = _("Enter a phone number.")
     else:
         try:
             phone = phone_normalize(details.phone)
         except ValueError:
-            errors["phone"] = "Enter a phone number of 7 to 15 digits, e.g. +994 50 123 45 67."
+            errors["phone"] = _("Enter a valid phone number, e.g. +994 50 123 45 67.")
     email = details.email.strip()
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            errors["email"] = "Enter a valid email address."
+            errors["email"] = _("Enter a valid email address.")
     if details.blood_group and details.blood_group not in BloodGroup.values:
-        errors["blood_group"] = "Choose a blood group from the list."
+        errors["blood_group"] = _("Choose a blood group from the list.")
     if details.emergency_contact_phone.strip():
         try:
             emergency_phone = phone_normalize(details.emergency_contact_phone)
         except ValueError:
-            errors["emergency_contact_phone"] = "Enter a phone number of 7 to 15 digits."
+            errors["emergency_contact_phone"] = _(
+                "Enter a valid phone number, e.g. +994 50 123 45 67."
+            )
     if errors:
         raise InvalidPatientDetails(errors)
     return replace(
@@ -153,7 +151,9 @@ def _apply(patient: Patient, details: PatientDetails) -> None:
     for name, value in asdict(details).items():
         setattr(patient, name, value)
     patient.name_key = name_key(details.first_name, details.last_name)
-    patient.search_text = " ".join([patient.name_key, patient.number.casefold(), details.phone])
+    patient.search_text = " ".join(
+        [patient.name_key, patient.number.casefold(), phone_search_text(details.phone)]
+    )
 
 
 def patient_number_allocate(*, hospital: Hospital) -> str:
@@ -217,7 +217,7 @@ def patient_register(
         if account is not None:
             _discard_account(account)
         if isinstance(exc, IntegrityError):
-            raise Conflict("The patient could not be saved; please try again.") from exc
+            raise Conflict(_("The patient could not be saved; please try again.")) from exc
         raise
     logger.info("registered patient %s", patient.number)
     return RegisteredPatient(patient=patient, account=account)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,14 +15,22 @@ from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
+from apps.core.sorting import sorting_from
 from apps.patients.forms import PatientForm, RegistrationForm
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
+#: the list's sortable columns and what each sorts by (newest registrations first)
+SORT_COLUMNS = {
+    "registered": ("created_at", "number"),
+    "number": ("number",),
+    "name": ("last_name", "first_name", "number"),
+    "birth_date": ("birth_date", "number"),
+}
 
 
 #: who may register and edit patients; the module's other roles (accountants) only look
@@ -38,8 +47,15 @@ def _get_patient(patient_id: uuid.UUID) -> Patient:
 @require_GET
 def patient_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(patient_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "can_write": may_act_as(request.user, WRITERS)}
+    sorting = sorting_from(request, SORT_COLUMNS, default="-registered")
+    patients = patient_search(query=query).order_by(*sorting.order_by)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "sort": sorting.key,
+        "can_write": may_act_as(request.user, WRITERS),
+    }
     return render(request, page_or_fragment(request, "patients/list.html", "results"), context)
 
 
@@ -64,14 +80,16 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
             add_errors(form, exc)
         else:
             if registered.account is None:
-                messages.success(request, f"Registered {registered.patient}.")
+                messages.success(
+                    request, _("Registered %(patient)s.") % {"patient": registered.patient}
+                )
                 return redirect_to(
                     request, reverse("patients:detail", args=[registered.patient.pk])
                 )
             context = {"registered": registered}
-            return render(
-                request, page_or_fragment(request, "patients/registered.html", "result"), context
-            )
+            template = page_or_fragment(request, "patients/registered.html", "result")
+            detail = reverse("patients:detail", args=[registered.patient.pk])
+            return shown_once_at(request, render(request, template, context), detail)
     return render(request, page_or_fragment(request, "patients/register.html", "form"), context)
 
 
@@ -104,7 +122,7 @@ def patient_edit(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespons
         except HMSError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Saved the details of {patient}.")
+            messages.success(request, _("Saved the details of %(patient)s.") % {"patient": patient})
             return redirect_to(request, reverse("patients:detail", args=[patient.pk]))
     context = {"form": form, "patient": patient}
     return render(request, page_or_fragment(request, "patients/edit.html", "form"), context)

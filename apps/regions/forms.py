@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.regions.models import City, Region
 from apps.regions.selectors import cities_active, regions_active
@@ -17,13 +18,15 @@ class CityChoiceField(forms.ModelChoiceField):
 
 
 class RegionForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    code = forms.CharField(max_length=10, help_text="2 to 10 letters or digits, e.g. NAX.")
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.CharField(
+        label=_("Code"), max_length=10, help_text=_("2 to 10 letters or digits, e.g. NAX.")
+    )
 
 
 class CityForm(forms.Form):
-    region = forms.ModelChoiceField(queryset=Region.objects.none())
-    name = forms.CharField(max_length=120)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=120)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,10 +34,12 @@ class CityForm(forms.Form):
 
 
 class ClinicForm(forms.Form):
-    city = CityChoiceField(queryset=City.objects.none())
-    name = forms.CharField(max_length=200)
-    address = forms.CharField(max_length=255, required=False)
-    phone = forms.CharField(max_length=32, required=False)
+    city = CityChoiceField(label=_("City"), queryset=City.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=255, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +47,10 @@ class ClinicForm(forms.Form):
 
 
 class SpecializationForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    code = forms.CharField(max_length=10, help_text="2 to 10 letters or digits, e.g. SPORT.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    code = forms.CharField(
+        label=_("Code"), max_length=10, help_text=_("2 to 10 letters or digits, e.g. SPORT.")
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.regions.translations import localized_name
+
 
 class Region(models.Model):
     name = models.CharField(max_length=120)
@@ -66,4 +68,5 @@ class Specialization(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # shown in the reader's language where the canonical data translates it
+        return localized_name(code=self.code, name=self.name, is_canonical=self.is_canonical)

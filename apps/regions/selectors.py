@@ -9,6 +9,8 @@ from typing import cast
 
 from django.db import models
 from django.db.models import Count, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from apps.regions.models import City, Clinic, Region, Specialization
 
@@ -24,16 +26,14 @@ class Usage:
 
     @property
     def label(self) -> str:
-        meta = self.model._meta
-        return f"{self.count} {meta.verbose_name if self.count == 1 else meta.verbose_name_plural}"
+        """``Doctors: 3`` (a noun and a number, so no language needs a plural rule)."""
+        things = capfirst(str(self.model._meta.verbose_name_plural))
+        return gettext("%(things)s: %(count)d") % {"things": things, "count": self.count}
 
 
 def usage_text(usages: list[Usage]) -> str:
-    """``3 doctors and 1 city``."""
-    labels = [usage.label for usage in usages]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+    """``Cities: 1, Doctors: 3``."""
+    return ", ".join(usage.label for usage in usages)
 
 
 def _protecting_relations(model: type[models.Model]) -> list[models.ForeignObjectRel]:

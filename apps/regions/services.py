@@ -9,14 +9,15 @@ from typing import TypeVar
 
 from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.phones import phone_normalize
 from apps.regions.models import City, Clinic, Region, Specialization
 from apps.regions.selectors import ReferenceRow, Usage, usage_text
 from apps.tenancy.db import tenant_atomic
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,10}$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,30}$")
 
 _Row = TypeVar("_Row", Region, City, Clinic, Specialization)
 
@@ -24,19 +25,24 @@ _Row = TypeVar("_Row", Region, City, Clinic, Specialization)
 def _clean_name(name: str, *, max_length: int) -> str:
     value = " ".join(name.split())
     if not value:
-        raise ValidationError("Enter a name.", field="name")
+        raise ValidationError(_("Enter a name."), field="name")
     if len(value) > max_length:
-        raise ValidationError(f"Use at most {max_length} characters.", field="name")
+        raise ValidationError(
+            _("Use at most %(count)d characters.") % {"count": max_length}, field="name"
+        )
     return value
 
 
 def _clean_code(code: str, *, model: type[Region] | type[Specialization]) -> str:
     value = code.strip().upper()
     if not CODE_PATTERN.match(value):
-        raise ValidationError("Use 2 to 10 letters or digits, e.g. NAX.", field="code")
+        raise ValidationError(_("Use 2 to 10 letters or digits, e.g. NAX."), field="code")
     taken = model.objects.filter(code=value).first()
     if taken is not None:
-        raise ValidationError(f"The code {value} is already used by {taken}.", field="code")
+        raise ValidationError(
+            _("The code %(code)s is already used by %(name)s.") % {"code": value, "name": taken},
+            field="code",
+        )
     return value
 
 
@@ -49,7 +55,9 @@ def _name_taken(siblings: QuerySet[City] | QuerySet[Clinic], name: str) -> bool:
 
 def _ensure_active_parent(parent: Region | City, *, field: str) -> None:
     if not parent.is_active:
-        raise ValidationError(f"{parent} is deactivated; reactivate it first.", field=field)
+        raise ValidationError(
+            _("%(name)s is deactivated; reactivate it first.") % {"name": parent}, field=field
+        )
 
 
 def _save_new(row: _Row, *, duplicate: str) -> _Row:
@@ -64,30 +72,40 @@ def _save_new(row: _Row, *, duplicate: str) -> _Row:
 def region_create(*, name: str, code: str) -> Region:
     name = _clean_name(name, max_length=120)
     code = _clean_code(code, model=Region)
-    return _save_new(Region(name=name, code=code), duplicate=f"The code {code} is already used.")
+    return _save_new(
+        Region(name=name, code=code),
+        duplicate=_("The code %(code)s is already used.") % {"code": code},
+    )
 
 
 def city_create(*, region: Region, name: str) -> City:
     _ensure_active_parent(region, field="region")
     name = _clean_name(name, max_length=120)
+    duplicate = _("%(region)s already has a city called %(name)s.") % {
+        "region": region,
+        "name": name,
+    }
     if _name_taken(City.objects.filter(region=region), name):
-        raise ValidationError(f"{region} already has a city called {name}.", field="name")
-    return _save_new(
-        City(region=region, name=name), duplicate=f"{region} already has a city called {name}."
-    )
+        raise ValidationError(duplicate, field="name")
+    return _save_new(City(region=region, name=name), duplicate=duplicate)
 
 
 def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") -> Clinic:
     _ensure_active_parent(city, field="city")
     name = _clean_name(name, max_length=200)
     phone = phone.strip()
-    if phone and not _PHONE.match(phone):
-        raise ValidationError("Enter a phone number such as +994 12 400 00 01.", field="phone")
+    if phone:
+        try:
+            phone = phone_normalize(phone)
+        except ValueError:
+            message = _("Enter a valid phone number, e.g. +994 12 400 00 01.")
+            raise ValidationError(message, field="phone") from None
+    duplicate = _("%(city)s already has a clinic called %(name)s.") % {"city": city, "name": name}
     if _name_taken(Clinic.objects.filter(city=city), name):
-        raise ValidationError(f"{city} already has a clinic called {name}.", field="name")
+        raise ValidationError(duplicate, field="name")
     return _save_new(
         Clinic(city=city, name=name, address=" ".join(address.split())[:255], phone=phone),
-        duplicate=f"{city} already has a clinic called {name}.",
+        duplicate=duplicate,
     )
 
 
@@ -96,7 +114,7 @@ def specialization_create(*, name: str, code: str, description: str = "") -> Spe
     code = _clean_code(code, model=Specialization)
     return _save_new(
         Specialization(name=name, code=code, description=description.strip()),
-        duplicate=f"The code {code} is already used.",
+        duplicate=_("The code %(code)s is already used.") % {"code": code},
     )
 
 
@@ -113,7 +131,8 @@ def reference_row_delete(*, row: ReferenceRow) -> None:
     """Delete one of the hospital's own rows; refuse canonical rows and rows in use."""
     if row.is_canonical:
         raise Conflict(
-            f"{row} is canonical reference data and cannot be deleted; deactivate it instead."
+            _("%(name)s is canonical reference data and cannot be deleted; deactivate it instead.")
+            % {"name": row}
         )
     try:
         with tenant_atomic():
@@ -127,7 +146,9 @@ def reference_row_delete(*, row: ReferenceRow) -> None:
             key=lambda usage: str(usage.model._meta.verbose_name),
         )
         raise Conflict(
-            f"{row} cannot be deleted: {usage_text(usages)} "
-            f"{'uses' if sum(by_model.values()) == 1 else 'use'} it. "
-            "Move them elsewhere first, or deactivate it."
+            _(
+                "%(name)s cannot be deleted while it is in use (%(usages)s). "
+                "Move them elsewhere first, or deactivate it."
+            )
+            % {"name": row, "usages": usage_text(usages)}
         ) from None

@@ -10,8 +10,12 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.exceptions import Conflict, ValidationError
@@ -29,10 +33,15 @@ class Kind:
     form_class: type[forms.Form]
     #: service adding one of the hospital's own rows from the form's cleaned data
     create: Callable[..., ReferenceRow]
-    label: str
-    singular: str
-    #: what the list shows next to the name (code, parent)
+    label: str | Promise
+    #: the heading and button of the add form ("Add a region")
+    add_label: str | Promise
+    #: the notices after a change, each with a %(name)s placeholder
+    added: str | Promise
+    deleted: str | Promise
+    #: what the list shows next to the name (code, parent), and its column title
     detail: Callable[[ReferenceRow], str]
+    detail_label: str | Promise
 
 
 KINDS = {
@@ -43,8 +52,11 @@ KINDS = {
             model=Region,
             form_class=RegionForm,
             create=services.region_create,
-            label="Regions",
-            singular="region",
+            label=_("Regions"),
+            add_label=_("Add a region"),
+            added=_("Added region %(name)s."),
+            deleted=_("Deleted region %(name)s."),
+            detail_label=_("Code"),
             detail=lambda row: row.code,  # type: ignore[union-attr]
         ),
         Kind(
@@ -52,8 +64,11 @@ KINDS = {
             model=City,
             form_class=CityForm,
             create=services.city_create,
-            label="Cities",
-            singular="city",
+            label=_("Cities"),
+            add_label=_("Add a city"),
+            added=_("Added city %(name)s."),
+            deleted=_("Deleted city %(name)s."),
+            detail_label=_("Region"),
             detail=lambda row: row.region.name,  # type: ignore[union-attr]
         ),
         Kind(
@@ -61,8 +76,11 @@ KINDS = {
             model=Clinic,
             form_class=ClinicForm,
             create=services.clinic_create,
-            label="Clinics",
-            singular="clinic",
+            label=_("Clinics"),
+            add_label=_("Add a clinic"),
+            added=_("Added clinic %(name)s."),
+            deleted=_("Deleted clinic %(name)s."),
+            detail_label=_("City"),
             detail=lambda row: f"{row.city.name}, {row.city.region.name}",  # type: ignore[union-attr]
         ),
         Kind(
@@ -70,12 +88,19 @@ KINDS = {
             model=Specialization,
             form_class=SpecializationForm,
             create=services.specialization_create,
-            label="Specializations",
-            singular="specialization",
+            label=_("Specializations"),
+            add_label=_("Add a specialization"),
+            added=_("Added specialization %(name)s."),
+            deleted=_("Deleted specialization %(name)s."),
+            detail_label=_("Code"),
             detail=lambda row: row.code,  # type: ignore[union-attr]
         ),
     )
 }
+
+
+#: rows per page of a reference list (74 regions would otherwise be one long page)
+PAGE_SIZE = 25
 
 
 @require_GET
@@ -95,7 +120,7 @@ def rows(request: HospitalRequest, kind: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            return _done(request, reference, f"Added {reference.singular} {row}.")
+            return _done(request, reference, str(reference.added) % {"name": row})
     return _render_rows(request, reference, form=form)
 
 
@@ -107,7 +132,7 @@ def row_delete(request: HospitalRequest, kind: str, pk: int) -> HttpResponse:
         services.reference_row_delete(row=row)
     except Conflict as exc:
         return _done(request, reference, exc.message, error=True)
-    return _done(request, reference, f"Deleted {reference.singular} {row}.")
+    return _done(request, reference, str(reference.deleted) % {"name": row})
 
 
 @require_POST
@@ -116,8 +141,11 @@ def row_set_active(request: HospitalRequest, kind: str, pk: int) -> HttpResponse
     row = _get_row(reference, pk)
     is_active = request.POST.get("is_active") == "true"
     services.reference_row_set_active(row=row, is_active=is_active)
-    state = "active" if is_active else "inactive"
-    return _done(request, reference, f"{row} is now {state}.")
+    if is_active:
+        message = gettext("%(name)s is now active.") % {"name": row}
+    else:
+        message = gettext("%(name)s is now inactive.") % {"name": row}
+    return _done(request, reference, message)
 
 
 def _get_row(reference: Kind, pk: int) -> ReferenceRow:
@@ -146,14 +174,20 @@ def _render_rows(
     notice_error: bool = False,
 ) -> HttpResponse:
     template = "regions/rows.html#content" if request.htmx else "regions/rows.html"
+    query = request.GET.get("q", "").strip()[:100]
+    needle = query.casefold()
     listed = [
-        (row, reference.detail(row), usages)
+        (row, detail, usages)
         for row, usages in reference_rows(model=reference.model)
+        if (detail := reference.detail(row)) is not None
+        and (not needle or needle in f"{row.name} {row} {detail}".casefold())
     ]
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "kind": reference,
         "kinds": KINDS.values(),
-        "rows": listed,
+        "page": page,
+        "query": query,
         "form": form,
         "notice": notice,
         "notice_error": notice_error,

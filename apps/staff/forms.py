@@ -6,6 +6,7 @@ from dataclasses import fields
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.accounts.services import STAFF_ROLES
@@ -17,31 +18,37 @@ DETAIL_FIELDS = tuple(field.name for field in fields(StaffDetails))
 
 
 class AccountCreateForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=200)
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=[("", "—"), *STAFF_ROLE_CHOICES])
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *STAFF_ROLE_CHOICES])
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=STAFF_ROLE_CHOICES)
 
 
 class LinkAccountForm(forms.Form):
-    user = forms.UUIDField(label="Login")
+    user = forms.UUIDField(label=_("Login"))
 
 
 class CreateLoginForm(forms.Form):
-    role = forms.ChoiceField(choices=[("", "—"), *STAFF_ROLE_CHOICES], initial=Role.NURSE)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", "—"), *STAFF_ROLE_CHOICES], initial=Role.NURSE
+    )
 
 
 class StaffMemberForm(forms.Form):
-    first_name = forms.CharField(max_length=100)
-    last_name = forms.CharField(max_length=100)
-    job_title = forms.CharField(max_length=120)
-    department = forms.CharField(max_length=120, required=False)
-    phone = forms.CharField(max_length=32, required=False, widget=forms.TextInput({"type": "tel"}))
-    email = forms.CharField(max_length=254, required=False, widget=forms.EmailInput)
-    is_active = forms.BooleanField(label="Active", required=False, initial=True)
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    job_title = forms.CharField(label=_("Job title"), max_length=120)
+    department = forms.CharField(label=_("Department"), max_length=120, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, required=False, widget=forms.TextInput({"type": "tel"})
+    )
+    email = forms.CharField(
+        label=_("Email"), max_length=254, required=False, widget=forms.EmailInput
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     @classmethod
     def for_staff_member(cls, staff_member: StaffMember, data: object = None) -> StaffMemberForm:

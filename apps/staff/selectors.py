@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import account_list
@@ -43,7 +44,7 @@ def staff_member_search(*, query: str = "") -> QuerySet[StaffMember]:
 def staff_member_get(*, staff_member_id: uuid.UUID | str) -> StaffMember:
     staff_member = StaffMember.objects.filter(pk=staff_member_id).first()
     if staff_member is None:
-        raise NotFound("There is no such staff record in this hospital.")
+        raise NotFound(_("There is no such staff record in this hospital."))
     return staff_member
 
 

@@ -7,12 +7,12 @@ A login (platform database) is linked to a record (hospital database) through
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 from dataclasses import asdict, dataclass, replace
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.services import (
@@ -23,14 +23,13 @@ from apps.accounts.services import (
     account_get_linkable,
 )
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
 from apps.staff.models import StaffMember
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
 
 logger = logging.getLogger(__name__)
-
-_PHONE = re.compile(r"^\+?[0-9 ()./-]+$")
 
 
 @dataclass(frozen=True)
@@ -59,24 +58,23 @@ def staff_details_clean(details: StaffDetails) -> StaffDetails:
     last_name = " ".join(details.last_name.split())
     job_title = " ".join(details.job_title.split())
     if not first_name:
-        errors["first_name"] = "Enter the first name."
+        errors["first_name"] = _("Enter the first name.")
     if not last_name:
-        errors["last_name"] = "Enter the last name."
+        errors["last_name"] = _("Enter the last name.")
     if not job_title:
-        errors["job_title"] = "Enter the job title, e.g. Head nurse."
+        errors["job_title"] = _("Enter the job title, e.g. Head nurse.")
     phone = details.phone.strip()
     if phone:
-        digits = re.sub(r"\D", "", phone)
-        if not _PHONE.match(phone) or not 7 <= len(digits) <= 15:
-            errors["phone"] = "Enter a phone number of 7 to 15 digits."
-        else:
-            phone = ("+" if phone.startswith("+") else "") + digits
+        try:
+            phone = phone_normalize(phone)
+        except ValueError:
+            errors["phone"] = _("Enter a valid phone number, e.g. +994 50 123 45 67.")
     email = details.email.strip()
     if email:
         try:
             validate_email(email)
         except DjangoValidationError:
-            errors["email"] = "Enter a valid email address."
+            errors["email"] = _("Enter a valid email address.")
     if errors:
         raise InvalidStaffDetails(errors)
     return replace(
@@ -123,9 +121,9 @@ def staff_member_link_account(
     linked to any other record; patient portal logins are not staff logins)."""
     user = account_get_linkable(hospital=hospital, user_id=user_id)
     if user.role == Role.PATIENT:
-        raise ValidationError("A patient's portal login cannot be a staff login.", field="user")
+        raise ValidationError(_("A patient's portal login cannot be a staff login."), field="user")
     if staff_member.user_id is not None and staff_member.user_id != user.pk:
-        raise Conflict("This record has a login already; unlink it first.", field="user")
+        raise Conflict(_("This record has a login already; unlink it first."), field="user")
     with tenant_atomic():
         record_link_user(record=staff_member, hospital=hospital, user_id=user.pk)
     logger.info("staff record %s linked to %s", staff_member.pk, user.username)
@@ -144,9 +142,9 @@ def staff_member_create_login(
     link cannot be saved the new login is removed again (two databases, no shared
     transaction)."""
     if staff_member.user_id is not None:
-        raise Conflict("This record has a login already.", field="role")
+        raise Conflict(_("This record has a login already."), field="role")
     if role not in STAFF_ROLES:
-        raise ValidationError(f"{role!r} is not a staff role.", field="role")
+        raise ValidationError(_("%(role)r is not a staff role.") % {"role": role}, field="role")
     account = account_create(
         hospital=hospital, full_name=staff_member.full_name, role=role, email=staff_member.email
     )

@@ -13,23 +13,33 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_celery_results.admin import GroupResultAdmin, TaskResultAdmin
+from django_celery_results.models import GroupResult, TaskResult
 
 from apps.core.exceptions import Conflict
 from apps.tenancy import admin_views
 from apps.tenancy.backups import display_path
+from apps.tenancy.branding import hospital_logo_remove, hospital_logo_set
+from apps.tenancy.forms import HospitalChangeForm
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
 from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
+from apps.tenancy.subscriptions import hospitals_module_enable
 
 if TYPE_CHECKING:
     from apps.tenancy.admin_views import AdminRequest
 
-admin.site.site_header = "HMS platform administration"
-admin.site.site_title = "HMS platform"
+admin.site.site_header = _("HMS platform administration")
+admin.site.site_title = _("HMS platform")
 
 Kind = ProvisioningJob.Kind
 
@@ -42,7 +52,8 @@ def _admin_request(request: HttpRequest) -> AdminRequest:
 
 @admin.register(Hospital)
 class HospitalAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "subdomain", "database", "plan", "created_at")
+    form = HospitalChangeForm
+    list_display = ("name", "code", "open_site", "database", "plan", "language", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "code", "subdomain")
     actions = ["create_database", "verify", "migrate", "sync_reference_data", "recreate"]
@@ -75,7 +86,28 @@ class HospitalAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
             actions.pop("recreate", None)
+        if self.has_change_permission(request):
+            for module in all_modules():
+                name = f"enable_module_{module.key}"
+                description = gettext("Enable module: %(module)s") % {"module": module.label}
+                # the stubs type an action as returning str; Django accepts any response
+                actions[name] = cast("Any", (_enable_module_action(module.key), name, description))
         return actions
+
+    def save_model(
+        self, request: HttpRequest, obj: Hospital, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("remove_logo"):
+            hospital_logo_remove(hospital=obj)
+        elif form.cleaned_data.get("logo"):
+            hospital_logo_set(hospital=obj, data=form.cleaned_data["logo"])
+
+    @admin.display(description=_("Site"), ordering="subdomain")
+    def open_site(self, obj: Hospital) -> str:
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.url, obj.subdomain
+        )
 
     # -- deleting: superusers only, never mid-job, always with a backup ---------------
 
@@ -108,10 +140,12 @@ class HospitalAdmin(admin.ModelAdmin):
             return
         if backup is not None:
             messages.info(
-                request, f"{hospital.name}: its database is kept at {display_path(backup)}."
+                request,
+                gettext("%(hospital)s: its database is kept at %(path)s.")
+                % {"hospital": hospital.name, "path": display_path(backup)},
             )
 
-    @admin.display(description="Database")
+    @admin.display(description=_("Database"))
     def database(self, obj: Hospital) -> str:
         return render_to_string(
             "admin/tenancy/partials/badge.html", {"badge": hospital_badge(obj), "hospital": obj}
@@ -123,7 +157,7 @@ class HospitalAdmin(admin.ModelAdmin):
         for refusal in started.refused:
             messages.warning(request, f"{refusal.hospital.name}: {refusal.reason}")
         if not started.jobs:
-            messages.error(request, "No job was started.")
+            messages.error(request, gettext("No job was started."))
             return None
         return redirect(admin_views.batch_url(started.batch))
 
@@ -136,24 +170,26 @@ class HospitalAdmin(admin.ModelAdmin):
 
         return action
 
-    @admin.action(description="Create database (only where missing)", permissions=["change"])
+    @admin.action(description=_("Create database (only where missing)"), permissions=["change"])
     def create_database(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return self._start(Kind.CREATE_DATABASE)(request, queryset)
 
-    @admin.action(description="Verify database", permissions=["change"])
+    @admin.action(description=_("Verify database"), permissions=["change"])
     def verify(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return self._start(Kind.VERIFY)(request, queryset)
 
-    @admin.action(description="Migrate (apply pending tenant migrations)", permissions=["change"])
+    @admin.action(
+        description=_("Migrate (apply pending tenant migrations)"), permissions=["change"]
+    )
     def migrate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         started = fleet_migrate(hospitals=queryset, requested_by=_admin_request(request).user)
         return self._follow(request, started)
 
-    @admin.action(description="Sync reference data", permissions=["change"])
+    @admin.action(description=_("Sync reference data"), permissions=["change"])
     def sync_reference_data(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return self._start(Kind.SYNC)(request, queryset)
 
-    @admin.action(description="Recreate database (superuser; backs up first)")
+    @admin.action(description=_("Recreate database (superuser; backs up first)"))
     def recreate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return admin_views.recreate_selected(
             _admin_request(request), model_admin=self, queryset=queryset
@@ -203,13 +239,57 @@ class ProvisioningJobAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         return admin_views.job_view(_admin_request(request), model_admin=self, job_id=object_id)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def status_badge(self, obj: ProvisioningJob) -> str:
         return render_to_string("admin/tenancy/partials/job_status.html", {"job": obj})
 
-    @admin.display(description="Requested by", ordering="requested_by__username")
+    @admin.display(description=_("Requested by"), ordering="requested_by__username")
     def who(self, obj: ProvisioningJob) -> str:
-        return obj.requested_by.username if obj.requested_by else "command line"
+        return obj.requested_by.username if obj.requested_by else gettext("command line")
+
+
+def _enable_module_action(key: str) -> Callable[..., HttpResponse | None]:
+    def action(
+        model_admin: HospitalAdmin, request: HttpRequest, queryset: QuerySet[Hospital]
+    ) -> HttpResponse | None:
+        changed = hospitals_module_enable(hospitals=queryset, key=key)
+        messages.success(
+            request,
+            ngettext(
+                "The module is now enabled for %(count)d more hospital.",
+                "The module is now enabled for %(count)d more hospitals.",
+                changed,
+            )
+            % {"count": changed},
+        )
+        return None
+
+    return action
+
+
+class _SuperusersOnlyInTheMenu:
+    """Celery's task results are a tool for whoever runs the platform: kept out of the
+    admin's main menu for everyone else (their pages stay reachable from a job)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+
+class PlatformTaskResultAdmin(_SuperusersOnlyInTheMenu, TaskResultAdmin):
+    pass
+
+
+class PlatformGroupResultAdmin(_SuperusersOnlyInTheMenu, GroupResultAdmin):
+    pass
+
+
+for _model, _model_admin in (
+    (TaskResult, PlatformTaskResultAdmin),
+    (GroupResult, PlatformGroupResultAdmin),
+):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)
 
 
 __all__ = ["HospitalAdmin", "ProvisioningJobAdmin"]

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
+from apps.tenancy.branding import LOGO_MAX_BYTES, logo_content_type
 from apps.tenancy.models import Hospital
 from apps.tenancy.registry import all_modules
 from apps.tenancy.services import default_modules
 
 
-def _module_choices() -> list[tuple[str, str]]:
+def _module_choices() -> list[tuple[str, str | Promise]]:
     return [(module.key, module.label) for module in all_modules()]
 
 
@@ -16,27 +21,34 @@ class HospitalAddForm(forms.Form):
     """The admin's "add hospital" form: only name and subdomain are required. The
     business rules (reserved or taken names, code format) are the service's."""
 
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200)
     subdomain = forms.CharField(
+        label=_("Subdomain"),
         max_length=63,
-        help_text=f"The hospital's address: &lt;subdomain&gt;.{settings.HMS_BASE_DOMAIN}",
+        help_text=_("The first part of the hospital's address: city-general becomes %(host)s")
+        % {"host": f"city-general.{settings.HMS_BASE_DOMAIN}"},
     )
     code = forms.CharField(
+        label=_("Code"),
         max_length=16,
         required=False,
-        help_text="Leave empty to derive it from the name (City General Hospital → CGH001).",
+        help_text=_("Leave empty to derive it from the name (City General Hospital → CGH001)."),
     )
     admin_name = forms.CharField(
-        label="Administrator's name",
+        label=_("Administrator's name"),
         max_length=150,
         required=False,
-        help_text="The hospital administrator; the username is made from the name.",
+        help_text=_("The hospital administrator; the username is made from the name."),
     )
-    admin_email = forms.EmailField(label="Administrator's email", required=False)
+    admin_email = forms.EmailField(label=_("Administrator's email"), required=False)
     plan = forms.ChoiceField(
-        choices=Hospital.Plan.choices, initial=Hospital.Plan.STANDARD, required=False
+        label=_("Plan"),
+        choices=Hospital.Plan.choices,
+        initial=Hospital.Plan.STANDARD,
+        required=False,
     )
     enabled_modules = forms.MultipleChoiceField(
+        label=_("Enabled modules"),
         choices=_module_choices,
         initial=default_modules,
         required=False,
@@ -55,7 +67,8 @@ class RecreateConfirmationForm(forms.Form):
         self.hospitals = hospitals
         for hospital in hospitals:
             self.fields[self.field_name(hospital)] = forms.CharField(
-                label=f"Type {hospital.subdomain} to recreate {hospital.name}",
+                label=_("Type %(subdomain)s to recreate %(name)s")
+                % {"subdomain": hospital.subdomain, "name": hospital.name},
                 max_length=63,
             )
 
@@ -65,7 +78,10 @@ class RecreateConfirmationForm(forms.Form):
             name = self.field_name(hospital)
             typed = str(cleaned.get(name, "")).strip().lower()
             if name in cleaned and typed != hospital.subdomain:
-                self.add_error(name, f"Type {hospital.subdomain} exactly to confirm.")
+                self.add_error(
+                    name,
+                    _("Type %(subdomain)s exactly to confirm.") % {"subdomain": hospital.subdomain},
+                )
         return cleaned
 
     @staticmethod
@@ -74,3 +90,53 @@ class RecreateConfirmationForm(forms.Form):
 
     def confirmations(self) -> dict[str, str]:
         return {str(h.pk): self.cleaned_data.get(self.field_name(h), "") for h in self.hospitals}
+
+
+class HospitalChangeForm(forms.ModelForm):
+    """The admin's hospital form: modules as checkboxes (the field is a JSON list), the
+    language, currency and address people see, and the logo of the print header."""
+
+    enabled_modules = forms.MultipleChoiceField(
+        label=_("Enabled modules"),
+        choices=_module_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_(
+            "Printed at the top of the hospital's documents. PNG, JPEG, GIF or WebP, up to 512 KB."
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Hospital
+        fields = [
+            "name",
+            "plan",
+            "enabled_modules",
+            "language",
+            "currency",
+            "address",
+            "admin_name",
+            "admin_email",
+        ]
+
+    def clean_currency(self) -> str:
+        currency = str(self.cleaned_data["currency"]).strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise forms.ValidationError(_("Use a three-letter ISO 4217 code, e.g. AZN."))
+        return currency
+
+    def clean_logo(self) -> bytes | None:
+        upload: Any = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo may be at most 512 KB."))
+        data: bytes = upload.read()
+        if logo_content_type(data) is None:
+            raise forms.ValidationError(_("Upload the logo as a PNG, JPEG, GIF or WebP image."))
+        return data

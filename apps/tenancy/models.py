@@ -4,44 +4,57 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Hospital(models.Model):
     """A tenant: one hospital with a database of its own (see apps.tenancy.connections)."""
 
     class Status(models.TextChoices):
-        PROVISIONING = "provisioning", "Provisioning"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Error"
+        PROVISIONING = "provisioning", _("Provisioning")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Error")
 
     class Plan(models.TextChoices):
-        BASIC = "basic", "Basic"
-        STANDARD = "standard", "Standard"
-        PREMIUM = "premium", "Premium"
+        BASIC = "basic", _("Basic")
+        STANDARD = "standard", _("Standard")
+        PREMIUM = "premium", _("Premium")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     code = models.CharField(
+        _("code"),
         max_length=16,
         unique=True,
-        help_text="Short upper-case code, e.g. CGH001; prefixes patient numbers.",
+        help_text=_("Short upper-case code, e.g. CGH001; prefixes patient numbers."),
     )
     subdomain = models.CharField(
+        _("subdomain"),
         max_length=63,
         unique=True,
-        help_text="The hospital's address: <subdomain>.<base domain>.",
+        help_text=_("The first part of the hospital's web address, e.g. city-general."),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.PROVISIONING, db_index=True
     )
-    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.STANDARD)
+    plan = models.CharField(_("plan"), max_length=20, choices=Plan.choices, default=Plan.STANDARD)
     enabled_modules = models.JSONField(
+        _("enabled modules"),
         default=list,
         blank=True,
-        help_text="Keys of the staff modules this hospital subscribes to.",
+        help_text=_("The staff modules this hospital subscribes to."),
     )
-    admin_name = models.CharField("administrator's name", max_length=150, blank=True)
-    admin_email = models.EmailField("administrator's email", blank=True)
+    #: what the hospital's staff see until they choose a language of their own (chosen
+    #: when the hospital is added; English by default like the platform's LANGUAGE_CODE)
+    language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    #: ISO 4217 code every amount of this hospital is shown in (see the ``money`` filter)
+    currency = models.CharField(_("currency"), max_length=3, default="AZN")
+    #: printed under the name in the print header of every printable page
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    admin_name = models.CharField(_("administrator's name"), max_length=150, blank=True)
+    admin_email = models.EmailField(_("administrator's email"), blank=True)
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)
@@ -50,6 +63,8 @@ class Hospital(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -73,6 +88,22 @@ class Hospital(models.Model):
         return key in self.enabled_modules
 
 
+class HospitalLogo(models.Model):
+    """The hospital's optional logo for the print header, kept in the platform database
+    beside the hospital (served by a view, so it needs no shared media disk and works
+    with DEBUG off). A row of its own keeps the bytes out of every Hospital query."""
+
+    hospital = models.OneToOneField(
+        Hospital, on_delete=models.CASCADE, primary_key=True, related_name="logo"
+    )
+    content_type = models.CharField(max_length=50)
+    data = models.BinaryField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"logo of {self.hospital_id}"
+
+
 class ProvisioningJob(models.Model):
     """One long operation on a hospital's database, run by a Celery worker.
 
@@ -83,18 +114,18 @@ class ProvisioningJob(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CREATE = "create", "Provision new hospital"
-        CREATE_DATABASE = "create_database", "Create missing database"
-        MIGRATE = "migrate", "Migrate"
-        VERIFY = "verify", "Verify"
-        SYNC = "sync", "Sync reference data"
-        RECREATE = "recreate", "Recreate database"
+        CREATE = "create", _("Provision new hospital")
+        CREATE_DATABASE = "create_database", _("Create missing database")
+        MIGRATE = "migrate", _("Migrate")
+        VERIFY = "verify", _("Verify")
+        SYNC = "sync", _("Sync reference data")
+        RECREATE = "recreate", _("Recreate database")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 

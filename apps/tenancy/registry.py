@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import AppConfig, apps
+from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 
 
@@ -18,9 +19,10 @@ class Module:
     """A staff-facing module: one entry in the navigation and on the dashboard."""
 
     key: str
-    label: str
+    #: shown in the staff's language: give gettext_lazy strings
+    label: str | Promise
     url_name: str
-    description: str = ""
+    description: str | Promise = ""
     #: roles that may use the module; hospital admins and platform superusers always may
     roles: frozenset[str] = field(default_factory=frozenset)
     #: order on the dashboard and in the navigation
@@ -79,7 +81,7 @@ def tenant_app_configs() -> list[TenantAppConfig]:
 
 def all_modules() -> list[Module]:
     modules = [c.staff_module for c in tenant_app_configs() if c.staff_module is not None]
-    return sorted(modules, key=lambda m: (m.order, m.label))
+    return sorted(modules, key=lambda m: (m.order, str(m.label)))
 
 
 def _imported(paths: list[str]) -> list[Any]:

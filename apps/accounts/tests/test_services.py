@@ -218,3 +218,11 @@ def test_a_linkable_account_must_be_active_and_of_the_same_hospital(
     account_deactivate(user=nurse, actor=admin_a)
     with pytest.raises(ValidationError, match="deactivated"):
         account_get_linkable(hospital=hospital_a, user_id=nurse.pk)
+
+
+def test_temporary_passwords_have_no_look_alike_characters() -> None:
+    from apps.accounts.services import temporary_password_generate
+
+    passwords = "".join(temporary_password_generate() for _ in range(200))
+    assert not set(passwords) & set("lI1O0o")
+    assert len(set(passwords)) > 40  # still letters of both cases and digits

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
 from django import template
+from django.utils.formats import number_format
 
 from apps.core.formatting import duration_display
+from apps.core.phones import phone_display
 
 register = template.Library()
+
+#: when an amount is shown without a hospital (the platform's own pages)
+DEFAULT_CURRENCY = "AZN"
 
 
 @register.filter
@@ -14,3 +22,25 @@ def duration(seconds: float | str | None) -> str:
     if seconds is None or seconds == "":
         return ""
     return duration_display(float(seconds))
+
+
+@register.filter
+def money(amount: Decimal | int | str | None, hospital: Any = None) -> str:
+    """``{{ amount|money:hospital }}``: the amount with two decimals in the active
+    language's number format and the hospital's currency (``1 234,50 AZN`` in
+    Azerbaijani, ``1,234.50 AZN`` in English). Empty for no amount."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    currency = getattr(hospital, "currency", "") or DEFAULT_CURRENCY
+    number = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{number}\N{NO-BREAK SPACE}{currency}"
+
+
+@register.filter
+def phone(stored: str | None) -> str:
+    """``{{ patient.phone|phone }}``: a stored number in international format."""
+    return phone_display(stored or "")

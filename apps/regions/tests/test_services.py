@@ -113,7 +113,7 @@ def test_a_clinic_doctors_use_is_not_deleted_and_the_message_says_how_many(
     with pytest.raises(Conflict) as error:
         reference_row_delete(row=clinic)
     assert error.value.message == (
-        "Ordubad Klinikası cannot be deleted: 2 doctors use it. "
+        "Ordubad Klinikası cannot be deleted while it is in use (Doctors: 2). "
         "Move them elsewhere first, or deactivate it."
     )
     assert Clinic.objects.filter(pk=clinic.pk).exists()
@@ -122,7 +122,9 @@ def test_a_clinic_doctors_use_is_not_deleted_and_the_message_says_how_many(
 def test_a_region_counts_its_doctors_and_its_cities(hospital_a: Hospital) -> None:
     region, _, clinic = own_place()
     doctor_at(clinic)
-    with pytest.raises(Conflict, match="cannot be deleted: 1 city and 1 doctor use it"):
+    with pytest.raises(
+        Conflict, match=r"cannot be deleted while it is in use \(Cities: 1, Doctors: 1\)"
+    ):
         reference_row_delete(row=region)
     assert Region.objects.filter(pk=region.pk).exists()
 
@@ -145,7 +147,7 @@ def test_the_list_of_rows_tells_what_uses_each(hospital_a: Hospital) -> None:
     _, _, clinic = own_place()
     doctor_at(clinic)
     usages = {row.name: [u.label for u in used] for row, used in reference_rows(model=Clinic)}
-    assert usages["Ordubad Klinikası"] == ["1 doctor"]
+    assert usages["Ordubad Klinikası"] == ["Doctors: 1"]
     assert usages["Bakı Mərkəzi Klinika"] == []
 
 

@@ -33,7 +33,7 @@ def test_a_staff_record_is_saved_with_normalised_details(hospital_a: Hospital) -
     member = add_staff_member(hospital_a, first_name=" Gunel  ", phone="050 111-22-33")
     with tenant_context(hospital_a):
         saved = StaffMember.objects.get(pk=member.pk)
-    assert saved.first_name == "Gunel" and saved.phone == "0501112233"
+    assert saved.first_name == "Gunel" and saved.phone == "+994501112233"
     assert saved.is_active and saved.user_id is None
 
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,8 +26,9 @@ from apps.accounts.services import (
     account_reset_password,
 )
 from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
+from apps.core.sorting import sorting_from
 from apps.core.user_links import linked_record_for
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
@@ -59,18 +61,29 @@ def _render_detail(request: HospitalRequest, user: User, **extra: Any) -> HttpRe
     return render(request, template, _detail_context(user, **extra))
 
 
+#: the list's sortable columns and what each sorts by
+SORT_COLUMNS = {
+    "name": ("last_name", "first_name", "username"),
+    "username": ("username",),
+    "role": ("role", "last_name", "first_name", "username"),
+}
+
+
 @require_GET
 def account_list_view(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
+    sorting = sorting_from(request, SORT_COLUMNS, default="name")
     accounts = account_list(hospital=request.hospital, query=query, role=role)
+    accounts = accounts.order_by(*sorting.order_by)
     page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": account_rows(users=page.object_list),
         "query": query,
         "role": role,
+        "sort": sorting.key,
         "roles": [r for r in Role if r != Role.PLATFORM_ADMIN],
     }
     return render(request, page_or_fragment(request, "staff/accounts.html", "results"), context)
@@ -92,7 +105,9 @@ def account_create_view(request: HospitalRequest) -> HttpResponse:
             add_errors(form, exc)
         else:
             template = page_or_fragment(request, "staff/account_created.html", "result")
-            return render(request, template, {"created": created})
+            response = render(request, template, {"created": created})
+            detail = reverse("staff:account_detail", args=[created.user.pk])
+            return shown_once_at(request, response, detail)
     template = page_or_fragment(request, "staff/account_create.html", "form")
     return render(request, template, {"form": form})
 
@@ -112,7 +127,12 @@ def account_role(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
         except HMSError as exc:
             add_errors(form, exc)
         else:
-            return _done(request, user, f"{user.username} is now a {user.get_role_display()}.")
+            return _done(
+                request,
+                user,
+                _("%(username)s is now a %(role)s.")
+                % {"username": user.username, "role": user.get_role_display()},
+            )
     return _render_detail(request, user, role_form=form)
 
 
@@ -134,7 +154,11 @@ def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> Htt
         account_deactivate(user=user, actor=request.user)
     except HMSError as exc:
         return _render_detail(request, user, action_error=exc.message)
-    return _done(request, user, f"{user.username} is deactivated and can no longer sign in.")
+    return _done(
+        request,
+        user,
+        _("%(username)s is deactivated and can no longer sign in.") % {"username": user.username},
+    )
 
 
 @require_POST
@@ -144,7 +168,7 @@ def account_reactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> Htt
         account_reactivate(user=user, actor=request.user)
     except HMSError as exc:
         return _render_detail(request, user, action_error=exc.message)
-    return _done(request, user, f"{user.username} can sign in again.")
+    return _done(request, user, _("%(username)s can sign in again.") % {"username": user.username})
 
 
 def _done(request: HospitalRequest, user: User, message: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.sorting import sorting_from
 from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import linkable_accounts, staff_member_get, staff_member_search
@@ -64,15 +66,25 @@ def _done(request: HospitalRequest, staff_member: StaffMember, message: str) -> 
     return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
 
 
+#: the list's sortable columns and what each sorts by
+SORT_COLUMNS = {
+    "name": ("last_name", "first_name", "pk"),
+    "job_title": ("job_title", "last_name", "first_name", "pk"),
+    "department": ("department", "last_name", "first_name", "pk"),
+}
+
+
 @require_GET
 def record_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    page = Paginator(staff_member_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = sorting_from(request, SORT_COLUMNS, default="name")
+    members = staff_member_search(query=query).order_by(*sorting.order_by)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     accounts = accounts_by_id(
         hospital=request.hospital, user_ids=[member.user_id for member in page.object_list]
     )
     rows = [(member, accounts.get(member.user_id)) for member in page.object_list]
-    context = {"page": page, "query": query, "rows": rows}
+    context = {"page": page, "query": query, "rows": rows, "sort": sorting.key}
     return render(request, page_or_fragment(request, "staff/records.html", "results"), context)
 
 
@@ -85,7 +97,7 @@ def record_create(request: HospitalRequest) -> HttpResponse:
         except HMSError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Added {staff_member}.")
+            messages.success(request, _("Added %(name)s.") % {"name": staff_member})
             return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
     template = page_or_fragment(request, "staff/record_form.html", "form")
     return render(request, template, {"form": form})
@@ -106,7 +118,7 @@ def record_edit(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpRes
         except HMSError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Saved {staff_member}.")
+            messages.success(request, _("Saved %(name)s.") % {"name": staff_member})
             return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
     template = page_or_fragment(request, "staff/record_form.html", "form")
     return render(request, template, {"form": form, "staff_member": staff_member})
@@ -126,7 +138,9 @@ def record_link(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpRes
         except HMSError as exc:
             add_errors(form, exc)
         else:
-            return _done(request, staff_member, f"Linked the login to {staff_member}.")
+            return _done(
+                request, staff_member, _("Linked the login to %(name)s.") % {"name": staff_member}
+            )
     return _render_detail(request, staff_member, link_form=form)
 
 
@@ -134,7 +148,9 @@ def record_link(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpRes
 def record_unlink(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
     staff_member = _get_staff_member(staff_member_id)
     staff_member_unlink_account(staff_member=staff_member)
-    return _done(request, staff_member, f"{staff_member} has no login linked now.")
+    return _done(
+        request, staff_member, _("%(name)s has no login linked now.") % {"name": staff_member}
+    )
 
 
 @never_cache
