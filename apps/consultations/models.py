@@ -192,6 +192,8 @@ class Prescription(models.Model):
     """The consultation's prescription: one per consultation, made with its first item."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    #: ``<CODE>-RX-<YEAR>-000001``, printed on the sheet and quoted at the pharmacy
+    number = models.CharField(_("prescription number"), max_length=40, unique=True, editable=False)
     consultation = models.OneToOneField(
         Consultation,
         on_delete=models.CASCADE,
@@ -212,7 +214,7 @@ class Prescription(models.Model):
         verbose_name_plural = _("prescriptions")
 
     def __str__(self) -> str:
-        return f"{self.patient.full_name} {self.created_at:%Y-%m-%d}"
+        return self.number
 
 
 class PrescriptionItem(models.Model):
@@ -270,3 +272,9 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} amended {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def field_label(self) -> str:
+        """The amended note as people call it ("Presenting complaint")."""
+        note = Consultation._meta.get_field(self.field)
+        return str(getattr(note, "verbose_name", self.field)).capitalize()

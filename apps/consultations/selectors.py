@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.consultations.models import (
@@ -41,7 +42,7 @@ def doctor_of_user(*, user: User) -> Doctor | None:
 def doctor_get(*, doctor_id: int | str) -> Doctor:
     doctor = Doctor.objects.filter(pk=doctor_id).first() if str(doctor_id).isdigit() else None
     if doctor is None:
-        raise NotFound("There is no such doctor in this hospital.")
+        raise NotFound(_("There is no such doctor in this hospital."))
     return doctor
 
 
@@ -64,7 +65,7 @@ def appointment_get(*, appointment_id: uuid.UUID | str) -> Appointment:
         Appointment.objects.select_related("patient", "doctor").filter(pk=appointment_id).first()
     )
     if appointment is None:
-        raise NotFound("There is no such appointment in this hospital.")
+        raise NotFound(_("There is no such appointment in this hospital."))
     return appointment
 
 
@@ -75,7 +76,7 @@ def consultation_get(*, consultation_id: uuid.UUID | str) -> Consultation:
         .first()
     )
     if consultation is None:
-        raise NotFound("There is no such consultation in this hospital.")
+        raise NotFound(_("There is no such consultation in this hospital."))
     return consultation
 
 

@@ -41,11 +41,13 @@ from apps.consultations.models import (
 from apps.consultations.vitals import LIMITS, MEASURED, bmi_of
 from apps.core.exceptions import Conflict, ValidationError
 from apps.doctors.models import DoctorSchedule
+from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
     from apps.patients.models import Patient
+    from apps.tenancy.models import Hospital
 
 
 class InvalidDetails(ValidationError):
@@ -352,16 +354,23 @@ def prescription_item_clean(details: PrescriptionItemDetails) -> PrescriptionIte
 
 
 def prescription_item_add(
-    *, consultation: Consultation, details: PrescriptionItemDetails
+    *, hospital: Hospital, consultation: Consultation, details: PrescriptionItemDetails
 ) -> PrescriptionItem:
-    """Add a medicine to the consultation's prescription (made with its first item)."""
+    """Add a medicine to the consultation's prescription (made, and numbered
+    ``<CODE>-RX-<YEAR>-000001``, with its first item)."""
     cleaned = prescription_item_clean(details)
     with tenant_atomic():
         _claim_open(consultation)
-        prescription, _created = Prescription.objects.get_or_create(
-            consultation=consultation,
-            defaults={"patient_id": consultation.patient_id, "doctor_id": consultation.doctor_id},
-        )
+        prescription = Prescription.objects.filter(consultation=consultation).first()
+        if prescription is None:
+            prescription = Prescription.objects.create(
+                number=document_number_allocate(
+                    hospital=hospital, kind="RX", year=timezone.localdate().year
+                ),
+                consultation=consultation,
+                patient_id=consultation.patient_id,
+                doctor_id=consultation.doctor_id,
+            )
         return PrescriptionItem.objects.create(
             prescription=prescription,
             **{f.name: getattr(cleaned, f.name) for f in fields(cleaned)},

@@ -293,7 +293,7 @@ def diagnosis_add_view(request: HospitalRequest, consultation_id: uuid.UUID) -> 
 def _diagnosis_of(consultation: Consultation, diagnosis_id: int) -> Diagnosis:
     diagnosis = consultation.diagnoses.filter(pk=diagnosis_id).first()
     if diagnosis is None:
-        raise Http404("There is no such diagnosis in this consultation.")
+        raise Http404(_("There is no such diagnosis in this consultation."))
     return diagnosis
 
 
@@ -331,7 +331,9 @@ def prescription_item_add_view(
     ok = form.is_valid()
     if ok:
         try:
-            prescription_item_add(consultation=consultation, details=form.details())
+            prescription_item_add(
+                hospital=request.hospital, consultation=consultation, details=form.details()
+            )
         except HMSError as exc:
             add_errors(form, exc)
             ok = False
@@ -350,7 +352,7 @@ def prescription_item_remove_view(
         pk=item_id, prescription__consultation=consultation
     ).first()
     if item is None:
-        raise Http404("There is no such item in this prescription.")
+        raise Http404(_("There is no such item in this prescription."))
     form = PrescriptionItemForm()
     ok = True
     try:
@@ -428,7 +430,7 @@ def prescription_print(request: HospitalRequest, consultation_id: uuid.UUID) -> 
     consultation = _get_consultation(consultation_id)
     items = list(selectors.prescription_items_of_consultation(consultation_id=consultation.pk))
     if not items:
-        raise Http404("Nothing was prescribed in this consultation.")
+        raise Http404(_("Nothing was prescribed in this consultation."))
     context = {
         "consultation": consultation,
         "patient": consultation.patient,

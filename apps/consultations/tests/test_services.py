@@ -222,8 +222,9 @@ def test_the_database_allows_one_primary_only(clinic: Clinic, in_a) -> None:
 
 def test_prescribing_makes_one_prescription_with_its_items(clinic: Clinic, in_a) -> None:
     consultation = clinic.opened()
-    prescription_item_add(consultation=consultation, details=ASPIRIN)
+    prescription_item_add(hospital=clinic.hospital, consultation=consultation, details=ASPIRIN)
     prescription_item_add(
+        hospital=clinic.hospital,
         consultation=consultation,
         details=PrescriptionItemDetails(medicine="Paracetamol", dose="1 g", frequency="if fever"),
     )
@@ -231,12 +232,17 @@ def test_prescribing_makes_one_prescription_with_its_items(clinic: Clinic, in_a)
     assert [i.medicine for i in items] == ["Amoxicillin 500 mg capsules", "Paracetamol"]
     assert items[0].prescription == items[1].prescription
     assert items[0].prescription.patient_id == consultation.patient_id
+    assert (
+        items[0].prescription.number
+        == f"{clinic.hospital.code}-RX-{timezone.localdate().year}-000001"
+    )
 
 
 def test_an_incomplete_item_is_refused_next_to_each_field(clinic: Clinic, in_a) -> None:
     consultation = clinic.opened()
     with pytest.raises(InvalidDetails) as refused:
         prescription_item_add(
+            hospital=clinic.hospital,
             consultation=consultation,
             details=PrescriptionItemDetails(medicine=" ", dose="", frequency="", quantity=0),
         )
@@ -299,7 +305,9 @@ def test_completing_completes_the_appointment_and_locks_the_record(clinic: Clini
         lambda: consultation_save_notes(consultation=consultation, notes={"complaint": "x"}),
         lambda: diagnosis_add(consultation=consultation, code="I10"),
         lambda: diagnosis_remove(diagnosis=diagnosis),
-        lambda: prescription_item_add(consultation=consultation, details=ASPIRIN),
+        lambda: prescription_item_add(
+            hospital=clinic.hospital, consultation=consultation, details=ASPIRIN
+        ),
         lambda: consultation_complete(consultation=consultation, completed_by=clinic.doctor_user),
         lambda: vitals_record(
             patient=consultation.patient,
@@ -357,7 +365,7 @@ def test_the_patients_history_shows_visits_with_diagnoses_and_medicines(clinic: 
     with tenant_context(clinic.hospital):
         consultation = clinic.opened()
         diagnosis_add(consultation=consultation, code="J02.9")
-        prescription_item_add(consultation=consultation, details=ASPIRIN)
+        prescription_item_add(hospital=clinic.hospital, consultation=consultation, details=ASPIRIN)
         [entry] = [e for e in collect(consultation.patient) if e.kind == "Consultation"]
     assert "J02.9" in entry.detail and "Amoxicillin" in entry.detail
     assert entry.url == f"/consultations/{consultation.pk}/"
@@ -368,3 +376,58 @@ def test_other_hospitals_never_see_the_consultation(clinic: Clinic, hospital_b: 
         clinic.opened()
     with tenant_context(hospital_b):
         assert Consultation.objects.count() == 0
+
+
+def test_an_edit_racing_the_completion_lands_before_it_or_is_refused(clinic: Clinic) -> None:
+    with tenant_context(clinic.hospital):
+        consultation = clinic.opened()
+        diagnosis_add(consultation=consultation, code="J02.9")
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def run(name: str, action) -> None:
+        try:
+            with tenant_context(clinic.hospital):
+                start.wait()
+                action()
+                outcomes[name] = "done"
+        except Conflict:
+            outcomes[name] = "refused"
+        except BaseException as exc:  # collected and failed on below
+            outcomes[name] = repr(exc)
+        finally:
+            close_database(hospital_alias(clinic.hospital))
+
+    threads = [
+        threading.Thread(
+            target=run,
+            args=(
+                "complete",
+                lambda: consultation_complete(
+                    consultation=Consultation.objects.get(pk=consultation.pk),
+                    completed_by=clinic.doctor_user,
+                ),
+            ),
+        ),
+        threading.Thread(
+            target=run,
+            args=(
+                "edit",
+                lambda: diagnosis_add(
+                    consultation=Consultation.objects.get(pk=consultation.pk), code="I10"
+                ),
+            ),
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes["complete"] == "done"
+    assert outcomes["edit"] in {"done", "refused"}
+    with tenant_context(clinic.hospital):
+        completed = Consultation.objects.get(pk=consultation.pk)
+        codes = set(completed.diagnoses.values_list("code", flat=True))
+        assert completed.completed_at is not None
+        assert all(d.added_at <= completed.completed_at for d in completed.diagnoses.all())
+    assert codes == ({"J02.9", "I10"} if outcomes["edit"] == "done" else {"J02.9"})

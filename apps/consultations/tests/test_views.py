@@ -48,6 +48,7 @@ def visit_in(clinic: Clinic) -> Visit:
         first = diagnosis_add(consultation=consultation, code="J02.9")
         second = diagnosis_add(consultation=consultation, code="R50.9")
         item = prescription_item_add(
+            hospital=clinic.hospital,
             consultation=consultation,
             details=PrescriptionItemDetails(
                 medicine="Amoxicillin 500 mg", dose="500 mg", frequency="3 times a day"
@@ -426,6 +427,7 @@ def test_amending_a_completed_consultation_keeps_the_original(visit: Visit) -> N
     )
     assert 'id="record"' in fragment.text and "<html" not in fragment.text
     assert "Viral pharyngitis" in fragment.text and "Strep throat" in fragment.text
+    assert "Assessment and plan" in fragment.text and "Culture positive" in fragment.text
     with tenant_context(visit.clinic.hospital):
         amendment = Amendment.objects.get()
     assert (amendment.old_value, amendment.author_id) == (
