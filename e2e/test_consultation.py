@@ -135,6 +135,10 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
     page.get_by_role("button", name="Book follow-up").click()
     expect(page.get_by_text(re.compile("Booked with Samir Həsənov"))).to_be_visible()
     page.screenshot(path=str(artifacts / "consultation-open.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "consultation-open-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("button", name="Complete consultation").click()
     expect(page.get_by_text("Completed · locked")).to_be_visible()
