@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.consultations.models import NOTE_FIELDS, Consultation, Route
+from apps.consultations.models import NOTE_FIELDS, Consultation, Diagnosis, Route
 from apps.consultations.services import (
     InvalidDetails,
     PrescriptionItemDetails,
@@ -144,3 +144,16 @@ class AmendmentForm(forms.Form):
             (name, Consultation._meta.get_field(name).verbose_name.capitalize())  # type: ignore[union-attr]
             for name in NOTE_FIELDS
         ]
+
+
+class DiagnosisAmendmentForm(forms.Form):
+    diagnosis = forms.TypedChoiceField(label=_("Diagnosis to correct"), coerce=int)
+    new_code = forms.CharField(label=_("Correct ICD-10 code"), max_length=10)
+    reason = forms.CharField(label=_("Reason for the amendment"), max_length=300)
+
+    def __init__(self, *args: Any, diagnoses: list[Diagnosis], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prefix = "dx"
+        choice = self.fields["diagnosis"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [(d.pk, f"{d.code} {d.title}") for d in diagnoses]

@@ -276,5 +276,7 @@ class Amendment(models.Model):
     @property
     def field_label(self) -> str:
         """The amended note as people call it ("Presenting complaint")."""
+        if self.field == "diagnosis":
+            return str(_("Diagnosis"))
         note = Consultation._meta.get_field(self.field)
         return str(getattr(note, "verbose_name", self.field)).capitalize()

@@ -168,6 +168,40 @@ def consultation_amend(
     return amendment
 
 
+def diagnosis_amend(*, diagnosis: Diagnosis, new_code: str, reason: str, author: User) -> Amendment:
+    """Correct a diagnosis of a completed consultation to another ICD-10 code (it keeps
+    its place as primary or secondary); the old code and title stay in the amendment."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the record is amended."), field="reason")
+    listed = icd10_lookup(new_code)
+    if listed is None:
+        raise ValidationError(
+            _("%(code)s is not an ICD-10 code.") % {"code": new_code[:20]}, field="new_code"
+        )
+    with tenant_atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=diagnosis.consultation_id)
+        if consultation.status != ConsultationStatus.COMPLETED:
+            raise Conflict(
+                _("An open consultation is edited directly, not amended."), field="new_code"
+            )
+        if consultation.diagnoses.filter(code=listed.code).exists():
+            raise ValidationError(
+                _("%(code)s is already recorded.") % {"code": listed.code}, field="new_code"
+            )
+        amendment = Amendment.objects.create(
+            consultation=consultation,
+            field="diagnosis",
+            old_value=f"{diagnosis.code} {diagnosis.title}",
+            new_value=f"{listed.code} {listed.title}",
+            reason=reason[:300],
+            author_id=author.pk,
+        )
+        Diagnosis.objects.filter(pk=diagnosis.pk).update(code=listed.code, title=listed.title[:300])
+    diagnosis.refresh_from_db()
+    return amendment
+
+
 # -- vitals -----------------------------------------------------------------------------
 
 

@@ -44,4 +44,9 @@ urlpatterns = [
     path("<uuid:consultation_id>/follow-up/", views.follow_up_book, name="follow_up"),
     path("<uuid:consultation_id>/complete/", views.consultation_complete_view, name="complete"),
     path("<uuid:consultation_id>/amend/", views.consultation_amend_view, name="amend"),
+    path(
+        "<uuid:consultation_id>/amend/diagnosis/",
+        views.diagnosis_amend_view,
+        name="amend_diagnosis",
+    ),
 ]

@@ -22,6 +22,7 @@ from apps.appointments.models import Appointment, AppointmentStatus
 from apps.consultations import selectors
 from apps.consultations.forms import (
     AmendmentForm,
+    DiagnosisAmendmentForm,
     DiagnosisForm,
     FollowUpForm,
     NotesForm,
@@ -37,6 +38,7 @@ from apps.consultations.services import (
     consultation_open,
     consultation_save_notes,
     diagnosis_add,
+    diagnosis_amend,
     diagnosis_make_primary,
     diagnosis_remove,
     prescription_item_add,
@@ -201,6 +203,8 @@ def _detail_context(
         "item_form": forms.get("item_form") or PrescriptionItemForm(),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "amend_form": forms.get("amend_form") or AmendmentForm(),
+        "diagnosis_amend_form": forms.get("diagnosis_amend_form")
+        or DiagnosisAmendmentForm(diagnoses=list(consultation.diagnoses.all())),
         "complete_error": forms.get("complete_error", ""),
         "saved": forms.get("saved", ""),
     }
@@ -420,6 +424,30 @@ def consultation_amend_view(request: HospitalRequest, consultation_id: uuid.UUID
             add_errors(form, exc)
             ok = False
     return _section(request, consultation, "record", ok=ok, amend_form=None if ok else form)
+
+
+@require_POST
+@roles_required(Role.DOCTOR)
+def diagnosis_amend_view(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
+    consultation = _writable(request, consultation_id)
+    if consultation is None:
+        return _forbidden(request)
+    form = DiagnosisAmendmentForm(data=request.POST, diagnoses=list(consultation.diagnoses.all()))
+    ok = form.is_valid()
+    if ok:
+        try:
+            diagnosis_amend(
+                diagnosis=_diagnosis_of(consultation, form.cleaned_data["diagnosis"]),
+                new_code=form.cleaned_data["new_code"],
+                reason=form.cleaned_data["reason"],
+                author=request.user,
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+            ok = False
+    return _section(
+        request, consultation, "record", ok=ok, diagnosis_amend_form=None if ok else form
+    )
 
 
 # -- printing ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from apps.consultations.services import (
     consultation_open,
     consultation_save_notes,
     diagnosis_add,
+    diagnosis_amend,
     diagnosis_make_primary,
     diagnosis_remove,
     prescription_item_add,
@@ -431,3 +432,27 @@ def test_an_edit_racing_the_completion_lands_before_it_or_is_refused(clinic: Cli
         assert completed.completed_at is not None
         assert all(d.added_at <= completed.completed_at for d in completed.diagnoses.all())
     assert codes == ({"J02.9", "I10"} if outcomes["edit"] == "done" else {"J02.9"})
+
+
+def test_a_diagnosis_of_a_completed_consultation_is_corrected_by_amendment(
+    clinic: Clinic, in_a
+) -> None:
+    consultation = clinic.opened()
+    diagnosis = diagnosis_add(consultation=consultation, code="J02.9")
+    with pytest.raises(Conflict):
+        diagnosis_amend(
+            diagnosis=diagnosis, new_code="J03.9", reason="x", author=clinic.doctor_user
+        )
+    consultation_complete(consultation=consultation, completed_by=clinic.doctor_user)
+    with pytest.raises(ValidationError):
+        diagnosis_amend(diagnosis=diagnosis, new_code="nope", reason="x", author=clinic.doctor_user)
+    amendment = diagnosis_amend(
+        diagnosis=diagnosis,
+        new_code="j03.9",
+        reason="Tonsils, not pharynx",
+        author=clinic.doctor_user,
+    )
+    assert amendment.old_value == "J02.9 Acute pharyngitis, unspecified"
+    assert amendment.new_value == "J03.9 Acute tonsillitis, unspecified"
+    assert (diagnosis.code, diagnosis.is_primary) == ("J03.9", True)
+    assert amendment.field_label == "Diagnosis"

@@ -81,6 +81,7 @@ def all_urls(visit: Visit) -> list[tuple[str, str]]:
         ("post", f"{c}follow-up/"),
         ("post", f"{c}complete/"),
         ("post", f"{c}amend/"),
+        ("post", f"{c}amend/diagnosis/"),
     ]
 
 
@@ -434,6 +435,22 @@ def test_amending_a_completed_consultation_keeps_the_original(visit: Visit) -> N
         "Viral pharyngitis",
         visit.clinic.doctor_user.pk,
     )
+
+
+def test_correcting_a_diagnosis_after_completion(visit: Visit) -> None:
+    client = visit.clinic.client()
+    with tenant_context(visit.clinic.hospital):
+        consultation_complete(
+            consultation=visit.consultation, completed_by=visit.clinic.doctor_user
+        )
+    data = {"dx-diagnosis": str(visit.diagnosis_id), "dx-new_code": "ZZ1", "dx-reason": "typo"}
+    refused = client.post(f"{visit.url}amend/diagnosis/", data)
+    assert refused.status_code == 200 and 'id="id_dx-new_code_error"' in refused.text
+    fragment = client.post(f"{visit.url}amend/diagnosis/", {**data, "dx-new_code": "J03.9"}, **HTMX)
+    assert 'id="record"' in fragment.text and "<html" not in fragment.text
+    assert "J02.9 Acute pharyngitis, unspecified" in fragment.text  # the original, kept
+    with tenant_context(visit.clinic.hospital):
+        assert visit.consultation.diagnoses.get(pk=visit.diagnosis_id).code == "J03.9"
 
 
 # -- history and dashboard --------------------------------------------------------------
