@@ -32,7 +32,7 @@ from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
-hospital = Hospital.objects.get(subdomain="riverside")
+hospital = Hospital.objects.get(subdomain="riverbank")
 doctor = make_doctor(hospital, name="Samir Həsənov")
 doctor_login = account_create(
     hospital=hospital, full_name="Samir Həsənov", role="doctor", password=PASSWORD
@@ -65,15 +65,15 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
     stack.manage(
         "create_hospital",
         "--name",
-        "Riverside Hospital",
+        "Riverbank Hospital",
         "--subdomain",
-        "riverside",
+        "riverbank",
         "--admin-password",
         ADMIN_PASSWORD,
     )
     shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
     made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("riverside")
+    base = stack.hospital_url("riverbank")
 
     # the nurse: today's patients of the (only) doctor, vitals of the checked-in patient
     sign_in(page, base, made["nurse"])
@@ -149,7 +149,7 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
     with page.context.expect_page() as opened:
         page.get_by_role("link", name="Print prescription").first.click()
     sheet = opened.value
-    expect(sheet.get_by_role("heading", name="Riverside Hospital")).to_be_visible()
+    expect(sheet.get_by_role("heading", name="Riverbank Hospital")).to_be_visible()
     expect(sheet.locator("#prescription-sheet")).to_contain_text(made["number"])
     expect(sheet.locator("#prescription-sheet")).to_contain_text("Paracetamol 500 mg tablets")
     sheet.emulate_media(media="print")
