@@ -15,6 +15,7 @@ from apps.consultations.models import (
     Amendment,
     Consultation,
     Diagnosis,
+    Prescription,
     PrescriptionItem,
     Vitals,
 )
@@ -108,6 +109,19 @@ def prescription_items_of_consultation(*, consultation_id: uuid.UUID) -> QuerySe
     return PrescriptionItem.objects.filter(
         prescription__consultation_id=consultation_id
     ).select_related("prescription")
+
+
+def prescription_get(*, number: str) -> Prescription:
+    """A prescription by the number printed on it (what a patient brings to the
+    pharmacy), with its consultation, patient and doctor."""
+    prescription = (
+        Prescription.objects.select_related("consultation", "patient", "doctor")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if prescription is None:
+        raise NotFound(_("There is no prescription with this number in this hospital."))
+    return prescription
 
 
 def prescription_items_of_patient(*, patient_id: uuid.UUID) -> QuerySet[PrescriptionItem]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from apps.appointments.tests.factories import make_appointment
 from apps.consultations.models import Consultation, ConsultationStatus, Diagnosis, Vitals
-from apps.consultations.selectors import prescription_items_of_consultation
+from apps.consultations.selectors import prescription_get, prescription_items_of_consultation
 from apps.consultations.services import (
     InvalidDetails,
     PrescriptionItemDetails,
@@ -233,6 +233,8 @@ def test_prescribing_makes_one_prescription_with_its_items(clinic: Clinic, in_a)
     assert [i.medicine for i in items] == ["Amoxicillin 500 mg capsules", "Paracetamol"]
     assert items[0].prescription == items[1].prescription
     assert items[0].prescription.patient_id == consultation.patient_id
+    number = items[0].prescription.number
+    assert prescription_get(number=number.lower()) == items[0].prescription
     assert (
         items[0].prescription.number
         == f"{clinic.hospital.code}-RX-{timezone.localdate().year}-000001"
