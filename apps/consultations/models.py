@@ -1,0 +1,282 @@
+"""The doctor's consultation of one appointment, and what is recorded in it: vitals,
+notes, ICD-10 diagnoses, a prescription. A completed consultation is locked; a later
+change is an ``Amendment`` that keeps the old value beside the new one."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.appointments.models import Appointment
+from apps.doctors.models import Doctor
+from apps.patients.models import Patient
+
+
+class ConsultationStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    COMPLETED = "completed", _("Completed")
+
+
+#: the free-text notes of a consultation, in the order the doctor writes them
+NOTE_FIELDS = ("complaint", "history", "examination", "assessment")
+
+
+class Consultation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    appointment = models.OneToOneField(
+        Appointment,
+        on_delete=models.PROTECT,
+        related_name="consultation",
+        verbose_name=_("appointment"),
+    )
+    # Copied from the appointment so a patient's history and a doctor's list need no join
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("patient")
+    )
+    doctor = models.ForeignKey(
+        Doctor, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("doctor")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ConsultationStatus.choices,
+        default=ConsultationStatus.OPEN,
+    )
+    complaint = models.TextField(_("presenting complaint"), blank=True)
+    history = models.TextField(_("history"), blank=True)
+    examination = models.TextField(_("examination"), blank=True)
+    assessment = models.TextField(_("assessment and plan"), blank=True)
+    follow_up = models.OneToOneField(
+        Appointment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="booked_by_consultation",
+        verbose_name=_("follow-up appointment"),
+    )
+    started_at = models.DateTimeField(_("started at"))
+    #: users live in the platform database: ids as plain fields, never foreign keys
+    started_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [
+            models.Index(fields=["patient", "started_at"], name="consultation_patient"),
+            models.Index(fields=["doctor", "started_at"], name="consultation_doctor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient.full_name} — {self.doctor.full_name}, {self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ConsultationStatus.COMPLETED
+
+
+class Vitals(models.Model):
+    """One set of measurements of a patient. Linked to the visit it was taken at when
+    there is one; the nursing chart reads them as a series by ``recorded_at``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="vitals", verbose_name=_("patient")
+    )
+    appointment = models.ForeignKey(
+        Appointment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vitals",
+        verbose_name=_("appointment"),
+    )
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vitals",
+        verbose_name=_("consultation"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    systolic = models.PositiveSmallIntegerField(_("systolic pressure (mmHg)"), null=True)
+    diastolic = models.PositiveSmallIntegerField(_("diastolic pressure (mmHg)"), null=True)
+    pulse = models.PositiveSmallIntegerField(_("pulse (beats/min)"), null=True)
+    temperature = models.DecimalField(
+        _("temperature (°C)"), max_digits=4, decimal_places=1, null=True
+    )
+    spo2 = models.PositiveSmallIntegerField(_("SpO₂ (%)"), null=True)
+    respiratory_rate = models.PositiveSmallIntegerField(
+        _("respiratory rate (breaths/min)"), null=True
+    )
+    weight = models.DecimalField(_("weight (kg)"), max_digits=5, decimal_places=1, null=True)
+    height = models.DecimalField(_("height (cm)"), max_digits=4, decimal_places=1, null=True)
+    #: computed on the server from weight and height, never typed
+    bmi = models.DecimalField(_("BMI"), max_digits=4, decimal_places=1, null=True)
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("vitals")
+        verbose_name_plural = _("vitals")
+        indexes = [models.Index(fields=["patient", "recorded_at"], name="vitals_patient_series")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(systolic__isnull=True)
+                | models.Q(diastolic__isnull=True)
+                | models.Q(systolic__gt=models.F("diastolic")),
+                name="vitals_systolic_above_diastolic",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient.full_name} {self.recorded_at:%Y-%m-%d %H:%M}"
+
+
+class Diagnosis(models.Model):
+    """An ICD-10 coded diagnosis. The title is stored as it read when it was chosen, so
+    the record does not change if the code list does."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="diagnoses",
+        verbose_name=_("consultation"),
+    )
+    code = models.CharField(_("ICD-10 code"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    is_primary = models.BooleanField(_("primary"), default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_primary", "added_at", "id"]
+        verbose_name = _("diagnosis")
+        verbose_name_plural = _("diagnoses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "code"], name="diagnosis_once_per_consultation"
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_diagnosis_per_consultation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Route(models.TextChoices):
+    ORAL = "oral", _("Oral")
+    SUBLINGUAL = "sublingual", _("Sublingual")
+    TOPICAL = "topical", _("Topical")
+    INHALED = "inhaled", _("Inhaled")
+    NASAL = "nasal", _("Nasal")
+    EYE = "eye", _("Eye drops")
+    EAR = "ear", _("Ear drops")
+    RECTAL = "rectal", _("Rectal")
+    VAGINAL = "vaginal", _("Vaginal")
+    SUBCUTANEOUS = "subcutaneous", _("Subcutaneous injection")
+    INTRAMUSCULAR = "intramuscular", _("Intramuscular injection")
+    INTRAVENOUS = "intravenous", _("Intravenous")
+
+
+class Prescription(models.Model):
+    """The consultation's prescription: one per consultation, made with its first item."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    #: ``<CODE>-RX-<YEAR>-000001``, printed on the sheet and quoted at the pharmacy
+    number = models.CharField(_("prescription number"), max_length=40, unique=True, editable=False)
+    consultation = models.OneToOneField(
+        Consultation,
+        on_delete=models.CASCADE,
+        related_name="prescription",
+        verbose_name=_("consultation"),
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="prescriptions", verbose_name=_("patient")
+    )
+    doctor = models.ForeignKey(
+        Doctor, on_delete=models.PROTECT, related_name="prescriptions", verbose_name=_("doctor")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prescription")
+        verbose_name_plural = _("prescriptions")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PrescriptionItem(models.Model):
+    """One medicine of a prescription. The medicine is free text for now; the pharmacy
+    links it to its stock later."""
+
+    prescription = models.ForeignKey(
+        Prescription, on_delete=models.CASCADE, related_name="items", verbose_name=_("prescription")
+    )
+    medicine = models.CharField(_("medicine"), max_length=200)
+    dose = models.CharField(_("dose"), max_length=100)
+    route = models.CharField(_("route"), max_length=16, choices=Route.choices, default=Route.ORAL)
+    frequency = models.CharField(_("frequency"), max_length=100)
+    duration = models.CharField(_("duration"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    instructions = models.CharField(_("instructions"), max_length=300, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("prescription item")
+        verbose_name_plural = _("prescription items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gt=0),
+                name="prescription_item_quantity_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medicine} {self.dose}"
+
+
+class Amendment(models.Model):
+    """A change to a completed consultation: the old value is kept, with who changed it,
+    when and why."""
+
+    consultation = models.ForeignKey(
+        Consultation,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        verbose_name=_("consultation"),
+    )
+    field = models.CharField(_("what was changed"), max_length=40)
+    old_value = models.TextField(_("before"), blank=True)
+    new_value = models.TextField(_("after"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    author_id = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return f"{self.field} amended {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def field_label(self) -> str:
+        """The amended note as people call it ("Presenting complaint")."""
+        if self.field == "diagnosis":
+            return str(_("Diagnosis"))
+        note = Consultation._meta.get_field(self.field)
+        return str(getattr(note, "verbose_name", self.field)).capitalize()

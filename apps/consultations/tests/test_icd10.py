@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import time
+
+from apps.consultations.icd10 import icd10_lookup, icd10_search, icd10_size
+
+
+def test_the_full_who_code_list_is_loaded() -> None:
+    # 2,050 three-character categories and 10,196 subcategories of ICD-10 (2019)
+    assert icd10_size() > 12_000
+
+
+def test_a_code_is_found_with_or_without_its_dot_and_in_any_case() -> None:
+    for typed in ("J06.9", "j069", " J06.9 "):
+        found = icd10_lookup(typed)
+        assert found is not None and found.code == "J06.9"
+        assert found.title == "Acute upper respiratory infection, unspecified"
+
+
+def test_chapters_blocks_and_unknown_codes_are_not_codable() -> None:
+    assert icd10_lookup("J00-J06") is None
+    assert icd10_lookup("X") is None
+    assert icd10_lookup("Q99.99") is None
+
+
+def test_typing_a_code_prefix_lists_that_code_first_then_its_subcodes() -> None:
+    codes = [c.code for c in icd10_search("J06")]
+    assert codes[:3] == ["J06", "J06.0", "J06.8"]
+
+
+def test_typing_words_finds_titles_containing_every_word() -> None:
+    results = icd10_search("essential hypertension")
+    assert "I10" in [c.code for c in results]
+    assert all(
+        "essential" in c.title.casefold() and "hypertension" in c.title.casefold() for c in results
+    )
+
+
+def test_results_are_limited_and_an_empty_query_finds_nothing() -> None:
+    assert len(icd10_search("a")) == 20
+    assert icd10_search("   ") == []
+
+
+def test_a_search_takes_a_few_milliseconds() -> None:
+    icd10_size()  # the index is built once per process
+    queries = ["diabetes", "J4", "acute sinus", "fracture of femur", "zzzz"]
+    started = time.perf_counter()
+    for _ in range(20):
+        for query in queries:
+            icd10_search(query)
+    per_search = (time.perf_counter() - started) / (20 * len(queries))
+    # under 1 ms here; generous so a loaded CI machine does not fail it
+    assert per_search < 0.05
