@@ -15,7 +15,7 @@ from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment
-from apps.core.exceptions import HMSError, NotFound
+from apps.core.exceptions import Conflict, HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.laboratory.forms import AmendForm, CancelForm, OrderForm, ResultsForm, SettingsForm
@@ -256,6 +256,8 @@ def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResp
                 lab_results_submit(order=order, values=form.values(), user=request.user)
             else:
                 lab_results_record(order=order, values=form.values(), user=request.user)
+        except Conflict as exc:  # not taking results (yet or any more)
+            return _detail(request, _get_order(order_id), action_error=exc.message)
         except HMSError as exc:
             add_errors(form, exc)
         else:
@@ -285,6 +287,8 @@ def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> Http
     if form.is_valid():
         try:
             lab_order_cancel(order=order, user=request.user, reason=form.cleaned_data["reason"])
+        except Conflict as exc:  # the order moved on: no form to put it next to
+            return _detail(request, order, action_error=exc.message)
         except HMSError as exc:
             add_errors(form, exc)
         else:

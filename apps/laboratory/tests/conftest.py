@@ -3,8 +3,6 @@ given sex and age, and orders placed through the service."""
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -19,17 +17,6 @@ from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import make_user
-
-try:  # pragma: no cover - depends on what is merged
-    import apps.appointments.urls  # noqa: F401
-except ModuleNotFoundError:
-    # The appointments app declares its staff module before its pages exist (they are
-    # being built on another branch); until they are merged the hospital URLconf cannot
-    # load without this stand-in. Test-only: nothing outside these tests sees it.
-    _stand_in = types.ModuleType("apps.appointments.urls")
-    _stand_in.app_name = "appointments"  # type: ignore[attr-defined]
-    _stand_in.urlpatterns = []  # type: ignore[attr-defined]
-    sys.modules["apps.appointments.urls"] = _stand_in
 
 
 def born_years_ago(years: int, days: int = 0) -> date:
