@@ -119,6 +119,11 @@ class AmendForm(forms.Form):
     )
 
 
+class CatalogueItemForm(forms.Form):
+    price = forms.DecimalField(label=_("Price"), max_digits=10, min_value=None)
+    is_active = forms.BooleanField(label=_("Offered"), required=False)
+
+
 class SettingsForm(forms.Form):
     approval_required = forms.BooleanField(
         label=_("Results need approval by a second person"), required=False

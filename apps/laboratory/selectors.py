@@ -144,6 +144,14 @@ def lab_catalogue() -> tuple[list[LabPanel], list[LabTest]]:
     return panels, tests
 
 
+def lab_catalogue_item_get(*, kind: str, item_id: int) -> LabTest | LabPanel:
+    model: type[LabTest] | type[LabPanel] = LabPanel if kind == "panel" else LabTest
+    item = model.objects.filter(pk=item_id).first() if kind in ("test", "panel") else None
+    if item is None:
+        raise NotFound(_("There is no such test or panel in this catalogue."))
+    return item
+
+
 def lab_order_total(*, order: LabOrder) -> Decimal:
     return sum((line.price for line in order.lines.all()), Decimal(0))
 

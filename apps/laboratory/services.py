@@ -90,6 +90,25 @@ def lab_settings_update(*, approval_required: bool) -> LabSettings:
     return settings
 
 
+# -- catalogue ---------------------------------------------------------------------------
+
+
+def lab_catalogue_item_update(
+    *, item: LabTest | LabPanel, price: Decimal, is_active: bool
+) -> LabTest | LabPanel:
+    """The hospital's price of a test or panel and whether it is offered; orders already
+    placed keep the price they were placed at."""
+    if price < 0:
+        raise ValidationError(_("A price cannot be negative."), field="price")
+    if price.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError(_("A price has at most two decimal places."), field="price")
+    item.price = price
+    item.is_active = is_active
+    with tenant_atomic():
+        item.save(update_fields=["price", "is_active"])
+    return item
+
+
 # -- ranges and flags --------------------------------------------------------------------
 
 

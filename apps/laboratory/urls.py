@@ -11,6 +11,11 @@ urlpatterns = [
     path("worklist/", views.lab_worklist_view, name="worklist"),
     path("my-orders/", views.lab_my_orders, name="my_orders"),
     path("catalogue/", views.lab_catalogue_view, name="catalogue"),
+    path(
+        "catalogue/<str:kind>/<int:item_id>/",
+        views.lab_catalogue_item_edit,
+        name="catalogue_item",
+    ),
     path("settings/", views.lab_settings_view, name="settings"),
     path("orders/new/", views.lab_order_new, name="order_new"),
     path("orders/<uuid:order_id>/", views.lab_order_detail, name="detail"),

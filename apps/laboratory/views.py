@@ -18,11 +18,19 @@ from apps.appointments.models import Appointment
 from apps.core.exceptions import Conflict, HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.laboratory.forms import AmendForm, CancelForm, OrderForm, ResultsForm, SettingsForm
+from apps.laboratory.forms import (
+    AmendForm,
+    CancelForm,
+    CatalogueItemForm,
+    OrderForm,
+    ResultsForm,
+    SettingsForm,
+)
 from apps.laboratory.models import LabOrder, OrderStatus
 from apps.laboratory.selectors import (
     doctor_for_user,
     lab_catalogue,
+    lab_catalogue_item_get,
     lab_expected_range,
     lab_order_get,
     lab_order_total,
@@ -33,6 +41,7 @@ from apps.laboratory.selectors import (
     lab_worklist_counts,
 )
 from apps.laboratory.services import (
+    lab_catalogue_item_update,
     lab_order_approve,
     lab_order_cancel,
     lab_order_collect,
@@ -350,6 +359,35 @@ def lab_catalogue_view(request: HospitalRequest) -> HttpResponse:
     return render(
         request, page_or_fragment(request, "laboratory/catalogue.html", "catalogue"), context
     )
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required()
+def lab_catalogue_item_edit(request: HospitalRequest, kind: str, item_id: int) -> HttpResponse:
+    """An administrator sets the hospital's price of a test or panel and whether it is
+    offered (``kind`` is ``test`` or ``panel``)."""
+    try:
+        item = lab_catalogue_item_get(kind=kind, item_id=item_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    form = CatalogueItemForm(
+        data=_posted(request), initial={"price": item.price, "is_active": item.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            lab_catalogue_item_update(
+                item=item,
+                price=form.cleaned_data["price"],
+                is_active=form.cleaned_data["is_active"],
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": item.name})
+            return redirect_to(request, reverse("laboratory:catalogue"))
+    context = {"item": item, "kind": kind, "form": form}
+    template = page_or_fragment(request, "laboratory/catalogue_item.html", "form")
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from django.test import Client
 
 from apps.accounts.models import Role, User
 from apps.appointments.tests.factories import make_appointment, make_doctor
+from apps.core.exceptions import ValidationError
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabOrder, LabPanel, LabTest, OrderStatus
 from apps.laboratory.services import (
@@ -86,6 +88,11 @@ def approved(hospital: Hospital, order: LabOrder, user: User, approver: User) ->
 
 # -- every page: method, role, another hospital --------------------------------------------
 
+
+def haemoglobin() -> LabTest:
+    return LabTest.objects.get(code="HGB")
+
+
 Url = Callable[[LabOrder], str]
 PAGES: list[tuple[str, str, Url]] = [
     ("GET", "index", lambda o: "/laboratory/"),
@@ -93,6 +100,7 @@ PAGES: list[tuple[str, str, Url]] = [
     ("GET", "my orders", lambda o: "/laboratory/my-orders/"),
     ("GET", "catalogue", lambda o: "/laboratory/catalogue/"),
     ("GET", "settings", lambda o: "/laboratory/settings/"),
+    ("GET", "catalogue item", lambda o: f"/laboratory/catalogue/test/{haemoglobin().pk}/"),
     ("GET", "new order", lambda o: "/laboratory/orders/new/"),
     ("GET", "detail", lambda o: f"/laboratory/orders/{o.pk}/"),
     ("POST", "collect", lambda o: f"/laboratory/orders/{o.pk}/collect/"),
@@ -141,7 +149,10 @@ def test_every_page_answers_405_to_the_wrong_method(
     assert response.status_code == 405
 
 
-ORDER_URLS = PAGES[6:]
+#: pages of one order: another hospital's order id is not found on them. (Catalogue rows
+#: are seeded alike in every hospital, so a test id names that hospital's own row.)
+ORDER_PAGE_NAMES = {"detail", "collect", "results", "approve", "cancel", "amend", "report"}
+ORDER_URLS = [page for page in PAGES if page[1] in ORDER_PAGE_NAMES]
 
 
 @pytest.mark.parametrize(("method", "name", "url"), ORDER_URLS, ids=[p[1] for p in ORDER_URLS])
@@ -617,3 +628,49 @@ def test_the_lab_technicians_tile_counts_pending_and_urgent_orders(
     figures = {figure.label: figure.value for figure in tile.figures}
     assert figures == {"Pending": "2", "Urgent": "1", "Awaiting approval": "0"}
     assert tile.url == "/laboratory/worklist/"
+
+
+def test_an_administrator_sets_the_hospitals_price_and_withdraws_a_test(
+    hospital_a: Hospital, client_a: Client
+) -> None:
+    with tenant_context(hospital_a):
+        test = haemoglobin()
+    url = f"/laboratory/catalogue/test/{test.pk}/"
+    page = client_a.get(url)
+    assert page.status_code == 200 and "Haemoglobin" in page.text and 'value="4.00"' in page.text
+    assert f'href="{url}"' in client_a.get("/laboratory/catalogue/").text
+    negative = client_a.post(url, {"price": "-1", "is_active": "on"}, HTTP_HX_REQUEST="true")
+    assert is_fragment(negative) and 'id="id_price_error"' in negative.text
+    saved = client_a.post(url, {"price": "5.50"}, HTTP_HX_REQUEST="true")
+    assert saved.headers["HX-Redirect"] == "/laboratory/catalogue/"
+    with tenant_context(hospital_a):
+        test.refresh_from_db()
+    assert test.price == Decimal("5.50") and test.is_active is False
+    with pytest.raises(ValidationError, match="not offered"):
+        place(hospital_a, patient_of(hospital_a), panels=(), tests=("HGB",))
+
+
+def test_a_catalogue_item_that_does_not_exist_is_not_found(client_a: Client) -> None:
+    assert client_a.get("/laboratory/catalogue/test/99999/").status_code == 404
+    assert client_a.get("/laboratory/catalogue/drug/1/").status_code == 404
+
+
+def test_the_worklist_costs_the_same_queries_for_three_orders_or_thirty(
+    hospital_a: Hospital, technician: Client
+) -> None:
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.tenancy.connections import hospital_alias
+
+    def queries() -> int:
+        with CaptureQueriesContext(connections[hospital_alias(hospital_a)]) as captured:
+            assert technician.get("/laboratory/worklist/").status_code == 200
+        return len(captured.captured_queries)
+
+    for _ in range(3):
+        place(hospital_a, patient_of(hospital_a))
+    few = queries()
+    for _ in range(27):
+        place(hospital_a, patient_of(hospital_a), priority="urgent")
+    assert queries() == few
