@@ -33,6 +33,7 @@ from apps.laboratory.selectors import (
     lab_catalogue_item_get,
     lab_expected_range,
     lab_order_get,
+    lab_order_rows,
     lab_order_total,
     lab_orderable,
     lab_orders_of_doctor,
@@ -128,6 +129,7 @@ def lab_worklist_view(request: HospitalRequest) -> HttpResponse:
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": lab_order_rows(orders=page.object_list),
         "status": status,
         "query": query,
         "counts": lab_worklist_counts(),
@@ -142,7 +144,7 @@ def lab_my_orders(request: HospitalRequest) -> HttpResponse:
     doctor = doctor_for_user(user_id=request.user.pk)
     orders = lab_orders_of_doctor(doctor=doctor) if doctor else LabOrder.objects.none()
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "doctor": doctor}
+    context = {"page": page, "rows": lab_order_rows(orders=page.object_list), "doctor": doctor}
     return render(
         request, page_or_fragment(request, "laboratory/my_orders.html", "orders"), context
     )

@@ -674,3 +674,12 @@ def test_the_worklist_costs_the_same_queries_for_three_orders_or_thirty(
     for _ in range(27):
         place(hospital_a, patient_of(hospital_a), priority="urgent")
     assert queries() == few
+
+
+def test_the_worklist_benchmark_measures_the_page(hospital_a: Hospital) -> None:
+    from apps.laboratory.benchmarks import worklist_median_seconds, worklist_orders_ensure
+
+    worklist_orders_ensure(hospital=hospital_a, patient=patient_of(hospital_a), count=3)
+    with tenant_context(hospital_a):
+        assert LabOrder.objects.count() == 3
+    assert 0 < worklist_median_seconds(hospital=hospital_a, runs=2) < 5
