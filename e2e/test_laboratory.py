@@ -81,6 +81,7 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile(r"^HCH001-LAB-\d{4}-000001 Ordered Urgent"))
     number = heading.inner_text().split()[0]
+    order_id = page.url.rstrip("/").rsplit("/", 1)[-1]
 
     # Sample, then results: an implausible value is refused next to its field first.
     page.get_by_role("button", name="Sample collected").click()
@@ -105,7 +106,11 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
 
     # A second technician finds the order at the top of the worklist and approves it.
     sign_in(page, base, second, LAB_PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})  # the worklist fits a phone
     page.goto(base + "/laboratory/")
+    expect(page.get_by_role("link", name=number)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name="Approve results").click()
     expect(page.get_by_text(f"Results of {number} approved.")).to_be_visible()
@@ -121,3 +126,10 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     page.screenshot(path=str(artifacts / "lab-report-print.png"), full_page=True)
     page.pdf(path=str(artifacts / "lab-report.pdf"), format="A4", print_background=True)
     assert (artifacts / "lab-report.pdf").stat().st_size > 1000
+
+    # On a phone the approved order fits the screen's width.
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base + f"/laboratory/orders/{order_id}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts / "lab-order-390.png"), full_page=True)
