@@ -78,15 +78,16 @@ def result_field(result: LabResult) -> str:
 
 
 def lab_settings_get() -> LabSettings:
-    settings, _created = LabSettings.objects.get_or_create(pk=1)
-    return settings
+    """The hospital's lab settings; the defaults until an administrator saves them (a
+    read never writes)."""
+    return LabSettings.objects.filter(pk=1).first() or LabSettings(pk=1)
 
 
 def lab_settings_update(*, approval_required: bool) -> LabSettings:
     with tenant_atomic():
-        settings = lab_settings_get()
-        settings.approval_required = approval_required
-        settings.save()
+        settings, _created = LabSettings.objects.update_or_create(
+            pk=1, defaults={"approval_required": approval_required}
+        )
     return settings
 
 

@@ -11,7 +11,7 @@ from apps.accounts.models import Role, User
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.core.exceptions import ValidationError
 from apps.doctors.models import Doctor
-from apps.laboratory.models import LabOrder, LabPanel, LabTest, OrderStatus
+from apps.laboratory.models import LabOrder, LabPanel, LabSettings, LabTest, OrderStatus
 from apps.laboratory.services import (
     lab_order_approve,
     lab_order_collect,
@@ -581,6 +581,8 @@ def test_an_administrator_turns_the_second_person_rule_off(
 ) -> None:
     page = client_a.get("/laboratory/settings/")
     assert page.status_code == 200 and "checked" in page.text
+    with tenant_context(hospital_a):
+        assert not LabSettings.objects.exists()  # the defaults are read, never written
     response = client_a.post("/laboratory/settings/", {}, HTTP_HX_REQUEST="true")
     assert response.headers["HX-Redirect"] == "/laboratory/settings/"
     fragment = client_a.get("/laboratory/settings/", HTTP_HX_REQUEST="true")
