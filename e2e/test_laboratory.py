@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from hms.devstack import Stack
 
-ADMIN_PASSWORD = "Harbour-Admin-2026"
+ADMIN_PASSWORD = "Bayview-Admin-2026"
 LAB_PASSWORD = "Lab-Bench-2026-x"
 
 # Staff and a registered patient, made the way an administrator's tools would; the
@@ -22,7 +22,7 @@ from apps.accounts.services import account_create
 from apps.patients.services import PatientDetails, patient_register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-hospital = Hospital.objects.get(subdomain="harbour")
+hospital = Hospital.objects.get(subdomain="bayview")
 for name in ("Aynur Hüseynova", "Kamran Əliyev"):
     account = account_create(hospital=hospital, full_name=name, role="lab_technician",
                              password="{LAB_PASSWORD}")
@@ -57,16 +57,16 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     stack.manage(
         "create_hospital",
         "--name",
-        "Harbour City Hospital",
+        "Bayview Medical Centre",
         "--subdomain",
-        "harbour",
+        "bayview",
         "--code",
-        "HCH001",
+        "BMC001",
         "--admin-password",
         ADMIN_PASSWORD,
     )
     first, second = re.findall(r"USER (\S+)", stack.manage("shell", "-c", SETUP).stdout)
-    base = stack.hospital_url("harbour")
+    base = stack.hospital_url("bayview")
 
     # The first technician orders an urgent blood count at the lab desk.
     sign_in(page, base, first, LAB_PASSWORD)
@@ -79,7 +79,7 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     page.get_by_label("Urgent").check()
     page.get_by_role("button", name="Place order").click()
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_have_text(re.compile(r"^HCH001-LAB-\d{4}-000001 Ordered Urgent"))
+    expect(heading).to_have_text(re.compile(r"^BMC001-LAB-\d{4}-000001 Ordered Urgent"))
     number = heading.inner_text().split()[0]
     order_id = page.url.rstrip("/").rsplit("/", 1)[-1]
 
@@ -118,7 +118,7 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     # The report: the hospital, ranges, the high flag and who approved, on A4.
     page.get_by_role("link", name="Print report").click()
     report = page.locator("#lab-report")
-    expect(report).to_contain_text("Harbour City Hospital")
+    expect(report).to_contain_text("Bayview Medical Centre")
     expect(report).to_contain_text("Kamran Əliyev")
     expect(report.get_by_role("row", name=re.compile("Haemoglobin"))).to_contain_text("H · high")
     page.emulate_media(media="print")
