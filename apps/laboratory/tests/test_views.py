@@ -381,6 +381,19 @@ def test_a_doctor_reads_the_order_but_gets_no_lab_buttons(
     assert f"/laboratory/orders/{order_a.pk}/collect/" not in response.text
 
 
+def test_a_doctor_sees_results_only_once_approved(
+    hospital_a: Hospital, technician_a: User, second_technician_a: User, order_a: LabOrder
+) -> None:
+    client = hospital_client(hospital_a, make_user(hospital_a, Role.DOCTOR))
+    resulted(hospital_a, order_a, technician_a, HGB="18.4")
+    waiting = client.get(f"/laboratory/orders/{order_a.pk}/")
+    assert "awaiting approval" in waiting.text and "18.4" not in waiting.text
+    with tenant_context(hospital_a):
+        lab_order_approve(order=order_a, user=second_technician_a)
+    released = client.get(f"/laboratory/orders/{order_a.pk}/")
+    assert "18.4" in released.text and "H · high" in released.text
+
+
 def test_collecting_the_sample_records_who_and_when(
     hospital_a: Hospital, technician: Client, technician_a: User, order_a: LabOrder
 ) -> None:
