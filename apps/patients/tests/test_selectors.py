@@ -14,6 +14,13 @@ from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
 
+@pytest.fixture(autouse=True)
+def _only_the_providers_a_test_registers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed modules (the laboratory ...) register history providers of their own;
+    these tests are about the registry, so each starts from an empty one."""
+    monkeypatch.setattr(history, "_providers", {})
+
+
 @pytest.fixture
 def patients(hospital_a: Hospital) -> dict[str, Patient]:
     return {
