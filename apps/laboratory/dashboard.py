@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
     ):
         return []
     counts = lab_worklist_counts()
-    worklist = reverse("laboratory:worklist")
+    worklist = reverse("laboratory:worklist", urlconf=settings.HMS_HOSPITAL_URLCONF)
     return [
         Tile(
             key="laboratory.worklist",

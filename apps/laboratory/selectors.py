@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -59,7 +60,9 @@ def lab_order_rows(*, orders: Iterable[LabOrder]) -> list[OrderRow]:
     empty = {"tests": 0, "abnormal": 0}
     # one reverse() per list, not per row: it is the costliest part of a 50-row page
     placeholder = uuid.UUID(int=0)
-    prefix = reverse("laboratory:detail", args=[placeholder]).replace(f"{placeholder}/", "")
+    prefix = reverse(
+        "laboratory:detail", args=[placeholder], urlconf=settings.HMS_HOSPITAL_URLCONF
+    ).replace(f"{placeholder}/", "")
     return [
         OrderRow(
             order=order,
