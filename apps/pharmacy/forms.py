@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -167,7 +167,13 @@ class SaleLineForm(forms.Form):
         )
 
 
-class LinesFormSet(forms.BaseFormSet[forms.Form]):
+if TYPE_CHECKING:
+    _FormSet = forms.BaseFormSet[forms.Form]
+else:  # the class is generic only to the type checker
+    _FormSet = forms.BaseFormSet
+
+
+class LinesFormSet(_FormSet):
     """Document lines: rows left empty are ignored, and at least one row is needed."""
 
     def clean(self) -> None:
