@@ -37,7 +37,9 @@ def _on_hand() -> Coalesce:
 
 def medicine_search(*, query: str = "", include_inactive: bool = True) -> QuerySet[Medicine]:
     """Medicines whose names or strength contain every word typed, with ``on_hand``."""
-    medicines = Medicine.objects.annotate(on_hand=_on_hand())
+    medicines = Medicine.objects.annotate(on_hand=_on_hand()).order_by(
+        "generic_name", "strength", "brand_name", "pk"
+    )
     if not include_inactive:
         medicines = medicines.filter(is_active=True)
     for term in query.casefold().split():
@@ -120,7 +122,7 @@ def batch_get(*, batch_id: uuid.UUID | str) -> Batch:
 
 
 def supplier_list() -> QuerySet[Supplier]:
-    return Supplier.objects.annotate(receipt_count=Count("receipts"))
+    return Supplier.objects.annotate(receipt_count=Count("receipts")).order_by("name")
 
 
 def supplier_get(*, supplier_id: uuid.UUID | str) -> Supplier:
@@ -131,7 +133,11 @@ def supplier_get(*, supplier_id: uuid.UUID | str) -> Supplier:
 
 
 def receipt_list() -> QuerySet[StockReceipt]:
-    return StockReceipt.objects.select_related("supplier").annotate(line_count=Count("batches"))
+    return (
+        StockReceipt.objects.select_related("supplier")
+        .annotate(line_count=Count("batches"))
+        .order_by("-created_at", "-number")
+    )
 
 
 def receipt_get(*, receipt_id: uuid.UUID | str) -> StockReceipt:

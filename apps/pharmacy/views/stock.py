@@ -53,7 +53,8 @@ def new_line_response(
     except ValueError:
         index = 0
     index = max(0, min(index, MAX_LINES - 1))
-    form = formset_class(prefix="lines").form(prefix=f"lines-{index}", empty_permitted=True)
+    form = formset_class(prefix="lines").empty_form
+    form.prefix = f"lines-{index}"
     return render(request, template, {"line": form, "total": index + 1, "oob": True})
 
 
