@@ -50,7 +50,7 @@ class MedicineForm(forms.Form):
 class SupplierForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     address = forms.CharField(
         label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
