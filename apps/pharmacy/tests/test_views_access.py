@@ -100,7 +100,8 @@ FORMS = [
 
 
 def test_wrong_methods_are_refused(stocked: Stocked, pharmacist_a: Client) -> None:
-    for path in READ_ONLY + [
+    for path in [
+        *READ_ONLY,
         f"/pharmacy/medicines/{stocked.medicine.pk}/",
         f"/pharmacy/receipts/{stocked.receipt.pk}/",
         f"/pharmacy/sales/{stocked.sale.pk}/",
