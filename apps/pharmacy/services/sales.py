@@ -155,19 +155,20 @@ def sale_create(
     if errors or line_errors:
         raise InvalidDocument(errors, line_errors)
 
-    subtotal = sum(
-        (medicines[line.medicine_id].sale_price * line.quantity for line in lines),  # type: ignore[operator]
-        Decimal("0"),
-    )
     discount = money(details.discount or Decimal("0"))
     tax_rate = details.tax_rate or Decimal("0")
-    if discount > subtotal:
-        raise InvalidDocument({"discount": _("The discount cannot exceed the subtotal.")})
-    tax_amount = money((subtotal - discount) * tax_rate / 100)
     now = timezone.now()
 
     with tenant_atomic():
+        # prices as they stand once the medicines are locked, not as first read
         locked = medicines_lock(wanted_ids)
+        subtotal = sum(
+            (locked[line.medicine_id].sale_price * line.quantity for line in lines),  # type: ignore[index,operator]
+            Decimal("0"),
+        )
+        if discount > subtotal:
+            raise InvalidDocument({"discount": _("The discount cannot exceed the subtotal.")})
+        tax_amount = money((subtotal - discount) * tax_rate / 100)
         batches = sellable_batches(medicine_ids=wanted_ids, today=today)
         requested: dict[uuid.UUID, int] = defaultdict(int)
         for line in lines:
