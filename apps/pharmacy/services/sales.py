@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import F, Q
@@ -36,7 +36,7 @@ from apps.pharmacy.models import (
     SaleReturnLine,
 )
 from apps.pharmacy.services.errors import InsufficientStock, InvalidDocument, Shortage
-from apps.pharmacy.services.stock import MAX_QUANTITY, medicines_lock, stock_move
+from apps.pharmacy.services.stock import MAX_QUANTITY, Move, medicines_lock, stock_apply
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
 
@@ -201,39 +201,61 @@ def sale_create(
             sold_by_id=sold_by.pk if sold_by else None,
             sold_at=now,
         )
-        left = {batch.pk: batch.quantity_on_hand for batch in batches}
-        for position, line in enumerate(lines):
-            medicine = locked[line.medicine_id]  # type: ignore[index]
-            quantity = line.quantity or 0
-            sale_line = SaleLine.objects.create(
-                sale=sale,
-                medicine=medicine,
-                quantity=quantity,
-                unit_price=medicine.sale_price,
-                amount=money(medicine.sale_price * quantity),
-                prescription_item_id=line.prescription_item_id,
-                position=position,
-            )
-            for batch in batches:
-                if quantity == 0:
-                    break
-                if batch.medicine_id != medicine.pk or left[batch.pk] == 0:
-                    continue
-                taken = min(quantity, left[batch.pk])
-                left[batch.pk] -= taken
-                quantity -= taken
-                SaleAllocation.objects.create(line=sale_line, batch=batch, quantity=taken)
-                stock_move(
-                    batch=batch,
-                    quantity=-taken,
-                    kind=MovementKind.SALE,
-                    reference=sale.number,
-                    by=sold_by,
-                    at=now,
-                    sale=sale,
-                )
+        sale_lines = SaleLine.objects.bulk_create(
+            _sale_line_of(sale, locked, line, position) for position, line in enumerate(lines)
+        )
+        allocations, moves = _allocate(sale_lines, batches)
+        SaleAllocation.objects.bulk_create(allocations)
+        stock_apply(
+            moves=moves,
+            kind=MovementKind.SALE,
+            reference=sale.number,
+            by=sold_by,
+            at=now,
+            sale=sale,
+        )
     logger.info("sold %s (%d lines)", sale.number, len(lines))
     return sale
+
+
+def _sale_line_of(
+    sale: Sale, medicines: Mapping[uuid.UUID, Medicine], line: SaleLineInput, position: int
+) -> SaleLine:
+    """A checked line priced from its (locked) medicine."""
+    assert line.medicine_id is not None and line.quantity is not None
+    medicine = medicines[line.medicine_id]
+    return SaleLine(
+        sale=sale,
+        medicine=medicine,
+        quantity=line.quantity,
+        unit_price=medicine.sale_price,
+        amount=money(medicine.sale_price * line.quantity),
+        prescription_item_id=line.prescription_item_id,
+        position=position,
+    )
+
+
+def _allocate(
+    lines: Sequence[SaleLine], batches: Sequence[Batch]
+) -> tuple[list[SaleAllocation], list[Move]]:
+    """Take each line's units from its medicine's batches in the order given (FEFO),
+    a line spilling over into the next batch when one runs out."""
+    left = {batch.pk: batch.quantity_on_hand for batch in batches}
+    allocations: list[SaleAllocation] = []
+    moves: list[Move] = []
+    for line in lines:
+        quantity = line.quantity
+        for batch in batches:
+            if quantity == 0:
+                break
+            if batch.medicine_id != line.medicine_id or left[batch.pk] == 0:
+                continue
+            taken = min(quantity, left[batch.pk])
+            left[batch.pk] -= taken
+            quantity -= taken
+            allocations.append(SaleAllocation(line=line, batch=batch, quantity=taken))
+            moves.append(Move(batch, -taken))
+    return allocations, moves
 
 
 def sale_return_create(
@@ -322,10 +344,11 @@ def _refund_share(sale: Sale, gross: Decimal) -> Decimal:
 
 
 def _put_back(
-    line: SaleLine, quantity: int, *, sale_return: SaleReturn, by: User | None, at: object
+    line: SaleLine, quantity: int, *, sale_return: SaleReturn, by: User | None, at: datetime
 ) -> None:
     """Return units to the batches the line drew from, the last-drawn (latest-expiring)
     first, so the soonest-expiring stock is what stays sold."""
+    moves: list[Move] = []
     for allocation in line.allocations.select_related("batch").order_by("-id"):
         if quantity == 0:
             break
@@ -335,13 +358,13 @@ def _put_back(
         allocation.quantity_returned += back
         allocation.save(update_fields=["quantity_returned"])
         quantity -= back
-        stock_move(
-            batch=allocation.batch,
-            quantity=back,
-            kind=MovementKind.RETURN,
-            reference=line.sale.number,
-            by=by,
-            at=at,
-            sale=line.sale,
-            sale_return=sale_return,
-        )
+        moves.append(Move(allocation.batch, back))
+    stock_apply(
+        moves=moves,
+        kind=MovementKind.RETURN,
+        reference=line.sale.number,
+        by=by,
+        at=at,
+        sale=line.sale,
+        sale_return=sale_return,
+    )

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Sum
+from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,44 +49,74 @@ def medicines_lock(medicine_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Medicin
     return {medicine.pk: medicine for medicine in rows}
 
 
-def stock_move(
+@dataclass(frozen=True)
+class Move:
+    batch: Batch
+    #: signed: positive into stock, negative out of it
+    quantity: int
+
+
+def stock_apply(
     *,
-    batch: Batch,
-    quantity: int,
+    moves: Sequence[Move],
     kind: str,
     reference: str,
     by: User | None,
-    at: Any,
+    at: datetime,
     **document: Any,
-) -> StockMovement:
-    """Change ``batch``'s quantity on hand by ``quantity`` and write its ledger row.
+) -> list[StockMovement]:
+    """Change the batches' quantities on hand and write one ledger row per move.
 
-    Must run inside ``tenant_atomic`` with the batch's medicine locked. The update is
-    conditional: if the batch holds fewer units than asked, Conflict is raised and the
-    caller's transaction rolls back (the database's check constraint guards it too).
+    Must run inside ``tenant_atomic`` with the batches' medicines locked. One UPDATE
+    changes every batch, each only if it still holds what the move takes; if any does
+    not, Conflict is raised and the caller's transaction rolls back (the database's
+    check constraint guards it too). ``balance_after`` runs on from each medicine's
+    quantity on hand before the moves, which the lock keeps still.
     """
-    taken = Batch.objects.filter(pk=batch.pk, quantity_on_hand__gte=-quantity).update(
-        quantity_on_hand=F("quantity_on_hand") + quantity
-    )
-    if taken != 1:
-        raise Conflict(
-            _("Batch %(batch)s does not hold enough units.") % {"batch": batch.batch_number}
+    if not moves:
+        return []
+    change: dict[uuid.UUID, int] = defaultdict(int)
+    for move in moves:
+        change[move.batch.pk] += move.quantity
+    enough = Q()
+    for batch_id, quantity in change.items():
+        enough |= Q(pk=batch_id, quantity_on_hand__gte=-quantity)
+    updated = Batch.objects.filter(enough).update(
+        quantity_on_hand=F("quantity_on_hand")
+        + Case(
+            *(When(pk=batch_id, then=Value(quantity)) for batch_id, quantity in change.items()),
+            default=Value(0),
+            output_field=IntegerField(),
         )
-    batch.quantity_on_hand += quantity
-    balance = Batch.objects.filter(medicine_id=batch.medicine_id).aggregate(
-        total=Sum("quantity_on_hand")
-    )["total"]
-    return StockMovement.objects.create(
-        medicine_id=batch.medicine_id,
-        batch=batch,
-        kind=kind,
-        quantity=quantity,
-        balance_after=balance or 0,
-        reference=reference,
-        by_id=by.pk if by else None,
-        occurred_at=at,
-        **document,
     )
+    if updated != len(change):
+        raise Conflict(_("A batch does not hold enough units; nothing was changed."))
+    medicine_ids = {move.batch.medicine_id for move in moves}
+    balance = {
+        row["medicine_id"]: row["total"]
+        - sum(m.quantity for m in moves if m.batch.medicine_id == row["medicine_id"])
+        for row in Batch.objects.filter(medicine_id__in=medicine_ids)
+        .values("medicine_id")
+        .annotate(total=Sum("quantity_on_hand"))
+    }
+    rows = []
+    for move in moves:
+        move.batch.quantity_on_hand += move.quantity
+        balance[move.batch.medicine_id] += move.quantity
+        rows.append(
+            StockMovement(
+                medicine_id=move.batch.medicine_id,
+                batch=move.batch,
+                kind=kind,
+                quantity=move.quantity,
+                balance_after=balance[move.batch.medicine_id],
+                reference=reference,
+                by_id=by.pk if by else None,
+                occurred_at=at,
+                **document,
+            )
+        )
+    return StockMovement.objects.bulk_create(rows)
 
 
 @dataclass(frozen=True)
@@ -163,29 +194,31 @@ def stock_receive(
             ),
             received_by_id=received_by.pk if received_by else None,
         )
-        for line in lines:
-            assert line.medicine_id and line.expiry_date and line.quantity
-            assert line.unit_cost is not None
-            batch = Batch.objects.create(
-                medicine_id=line.medicine_id,
-                receipt=receipt,
-                batch_number=line.batch_number.strip(),
-                expiry_date=line.expiry_date,
-                quantity_received=line.quantity,
-                unit_cost=line.unit_cost,
-                quantity_on_hand=0,
-            )
-            stock_move(
-                batch=batch,
-                quantity=line.quantity,
-                kind=MovementKind.RECEIPT,
-                reference=receipt.number,
-                by=received_by,
-                at=now,
-                receipt=receipt,
-            )
+        batches = Batch.objects.bulk_create(_batch_of(line, receipt) for line in lines)
+        stock_apply(
+            moves=[Move(batch, batch.quantity_received) for batch in batches],
+            kind=MovementKind.RECEIPT,
+            reference=receipt.number,
+            by=received_by,
+            at=now,
+            receipt=receipt,
+        )
     logger.info("received stock %s (%d lines)", receipt.number, len(lines))
     return receipt
+
+
+def _batch_of(line: ReceiptLine, receipt: StockReceipt) -> Batch:
+    """A checked receipt line as a new, still empty batch."""
+    assert line.medicine_id and line.expiry_date and line.quantity and line.unit_cost is not None
+    return Batch(
+        medicine_id=line.medicine_id,
+        receipt=receipt,
+        batch_number=line.batch_number.strip(),
+        expiry_date=line.expiry_date,
+        quantity_received=line.quantity,
+        unit_cost=line.unit_cost,
+        quantity_on_hand=0,
+    )
 
 
 def stock_adjust(
@@ -229,9 +262,8 @@ def stock_adjust(
             adjusted_by_id=adjusted_by.pk if adjusted_by else None,
             adjusted_at=now,
         )
-        stock_move(
-            batch=batch,
-            quantity=quantity,
+        stock_apply(
+            moves=[Move(batch, quantity)],
             kind=MovementKind.ADJUSTMENT,
             reference=reason,
             by=adjusted_by,

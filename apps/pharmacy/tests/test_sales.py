@@ -4,6 +4,7 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
 from apps.core import billable
 from apps.core.exceptions import Conflict
@@ -11,7 +12,12 @@ from apps.patients.tests.factories import register
 from apps.pharmacy.models import Batch, PaymentMethod, Sale, SaleAllocation, StockMovement
 from apps.pharmacy.selectors import medicine_on_hand
 from apps.pharmacy.services.errors import InsufficientStock, InvalidDocument
-from apps.pharmacy.services.sales import sale_return_create
+from apps.pharmacy.services.sales import (
+    SaleDetails,
+    SaleLineInput,
+    sale_create,
+    sale_return_create,
+)
 from apps.pharmacy.tests.factories import in_days, make_medicine, receive, sell
 from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
@@ -254,3 +260,27 @@ def test_returning_part_of_an_invoiced_sale_withdraws_it_from_billing(
     assert on_hand(hospital_a, medicine) == 3  # the refused return changed nothing
     with tenant_context(hospital_a):
         assert StockMovement.objects.filter(kind="return").count() == 0
+
+
+def test_a_sale_of_ten_lines_from_five_batches_each_costs_a_fixed_number_of_queries(
+    hospital_a: Hospital, django_assert_max_num_queries
+) -> None:
+    medicines = [make_medicine(hospital_a, generic_name=f"Drug {n}") for n in range(10)]
+    for medicine in medicines:
+        batches = [(f"{medicine.generic_name}-{n}", in_days(30 + n), 2) for n in range(5)]
+        receive(hospital_a, medicine, *batches)
+    with tenant_context(hospital_a):
+        connection = connections[hospital_alias(hospital_a)]
+        with django_assert_max_num_queries(25, connection=connection):
+            sale = sale_create(
+                hospital=hospital_a,
+                details=SaleDetails(customer_name="Bulk buyer", payment_method="cash"),
+                lines=[SaleLineInput(medicine.pk, 10) for medicine in medicines],
+            )
+        assert SaleAllocation.objects.filter(line__sale=sale).count() == 50
+        assert not Batch.objects.filter(quantity_on_hand__gt=0).exists()
+        assert list(
+            StockMovement.objects.filter(sale=sale, medicine=medicines[0]).values_list(
+                "balance_after", flat=True
+            )
+        ) == [8, 6, 4, 2, 0]
