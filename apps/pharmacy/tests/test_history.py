@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from apps.patients import history
 from apps.patients.tests.factories import register
+from apps.pharmacy.selectors import sales_history_of
 from apps.pharmacy.tests.factories import in_days, make_medicine, receive, sell
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
@@ -13,7 +15,11 @@ def test_a_patients_pharmacy_sales_show_in_their_history(hospital_a: Hospital) -
     sale = sell(hospital_a, (medicine, 2), patient_id=patient.pk)
     sell(hospital_a, (medicine, 1))  # over the counter, no patient
     doctor = hospital_client(hospital_a, make_user(hospital_a, "doctor"))
-    page = doctor.get(f"/patients/{patient.pk}/").text
+    history.register_provider("pharmacy", sales_history_of)
+    try:
+        page = doctor.get(f"/patients/{patient.pk}/").text
+    finally:
+        history.unregister_provider("pharmacy")
     assert "Pharmacy sale" in page and sale.number in page
     assert f"/pharmacy/sales/{sale.pk}/" in page
     assert page.count("Pharmacy sale") == 1
