@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from apps.core import billable
 from apps.core.exceptions import Conflict
 from apps.patients.tests.factories import register
 from apps.pharmacy.models import Batch, PaymentMethod, Sale, SaleAllocation, StockMovement
-from apps.pharmacy.selectors import medicine_on_hand
+from apps.pharmacy.selectors import dispensed_quantities, medicine_on_hand
 from apps.pharmacy.services.errors import InsufficientStock, InvalidDocument
 from apps.pharmacy.services.sales import (
     SaleDetails,
@@ -284,3 +285,19 @@ def test_a_sale_of_ten_lines_from_five_batches_each_costs_a_fixed_number_of_quer
                 "balance_after", flat=True
             )
         ) == [8, 6, 4, 2, 0]
+
+
+def test_a_line_dispensing_a_prescription_item_counts_towards_it_net_of_returns(
+    hospital_a: Hospital,
+) -> None:
+    medicine = make_medicine(hospital_a)
+    receive(hospital_a, medicine, ("B1", in_days(100), 20))
+    item_id, other_item_id = uuid.uuid4(), uuid.uuid4()
+    with tenant_context(hospital_a):
+        sale = sale_create(
+            hospital=hospital_a,
+            details=SaleDetails(customer_name="Nizami Aliyev", payment_method="cash"),
+            lines=[SaleLineInput(medicine.pk, 6, prescription_item_id=item_id)],
+        )
+        sale_return_create(sale=sale, quantities={sale.lines.get().pk: 2}, reason="Too many")
+        assert dispensed_quantities(prescription_item_ids=[item_id, other_item_id]) == {item_id: 4}

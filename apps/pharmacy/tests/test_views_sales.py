@@ -142,3 +142,29 @@ def test_a_return_of_more_than_was_sold_is_refused_next_to_the_line(
     assert "at least one medicine" in nothing.text
     with tenant_context(hospital_a):
         assert not SaleReturn.objects.exists()
+
+
+def test_a_medicine_of_hospital_a_cannot_be_sold_on_hospital_bs_host(
+    hospital_b: Hospital, stocked: Stocked, client_b: Client
+) -> None:
+    response = client_b.post("/pharmacy/sales/new/", sale_data((stocked.medicine, 1)))
+    assert response.status_code == 200
+    assert "lines-0-medicine" in errors_in(response.text)
+    assert sales_of(hospital_b) == []
+
+
+def test_a_prescription_item_id_is_carried_by_the_sale_line(
+    hospital_a: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    item_id = "6f1c1d2e-8a3b-4c5d-9e0f-112233445566"
+    data = sale_data((stocked.medicine, 1), **{"lines-0-prescription_item_id": item_id})
+    assert pharmacist_a.post("/pharmacy/sales/new/", data).status_code == 302
+    with tenant_context(hospital_a):
+        assert (
+            str(
+                Sale.objects.get(lines__prescription_item_id=item_id)
+                .lines.get()
+                .prescription_item_id
+            )
+            == item_id
+        )
