@@ -107,9 +107,13 @@ def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
     # A sale asking for more amoxicillin than there is: refused, with the list.
     page.goto(base + "/pharmacy/sales/new/")
     page.get_by_label("Customer name").fill("Rauf Məmmədov")
-    page.locator('[name="lines-0-medicine"]').select_option(label="Paracetamol 500 mg (Panadol)")
+    page.locator('[name="lines-0-medicine"]').select_option(
+        label="Paracetamol 500 mg (Panadol) · 100 in stock"
+    )
     page.locator('[name="lines-0-quantity"]').fill("10")
-    page.locator('[name="lines-1-medicine"]').select_option(label="Amoxicillin 250 mg (Amoxil)")
+    page.locator('[name="lines-1-medicine"]').select_option(
+        label="Amoxicillin 250 mg (Amoxil) · 5 in stock"
+    )
     page.locator('[name="lines-1-quantity"]').fill("8")
     page.get_by_role("button", name="Complete sale").click()
     shortage = page.locator("#shortage")

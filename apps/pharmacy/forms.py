@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.pharmacy.models import AdjustmentReason, DosageForm, Medicine, PaymentMethod, Supplier
+from apps.pharmacy.selectors import medicines_for_sale
 from apps.pharmacy.services.catalogue import MedicineDetails, SupplierDetails
 from apps.pharmacy.services.errors import InvalidDocument
 from apps.pharmacy.services.sales import SaleDetails, SaleLineInput
@@ -147,8 +149,18 @@ class SaleForm(forms.Form):
         return SaleDetails(**self.cleaned_data)
 
 
+class MedicineInStockField(forms.ModelChoiceField):
+    """A medicine chosen for sale, shown with the units that may be sold today."""
+
+    def label_from_instance(self, obj: Medicine) -> str:
+        return _("%(medicine)s · %(count)d in stock") % {
+            "medicine": obj,
+            "count": getattr(obj, "sellable", 0),
+        }
+
+
 class SaleLineForm(forms.Form):
-    medicine = forms.ModelChoiceField(
+    medicine = MedicineInStockField(
         label=_("Medicine"), queryset=Medicine.objects.none(), empty_label="—"
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
@@ -156,7 +168,7 @@ class SaleLineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["medicine"].queryset = Medicine.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["medicine"].queryset = medicines_for_sale(today=timezone.localdate())  # type: ignore[attr-defined]
 
     def line(self) -> SaleLineInput:
         data = self.cleaned_data

@@ -71,22 +71,32 @@ def medicine_on_hand(*, medicine_id: uuid.UUID) -> int:
     return int(total or 0)
 
 
-def medicines_for_sale() -> QuerySet[Medicine]:
-    return Medicine.objects.filter(is_active=True)
-
-
-def low_stock(*, today: date) -> QuerySet[Medicine]:
-    """Active medicines whose sellable stock is under the reorder level (expired units
-    do not count: they cannot be sold), with ``on_hand`` the sellable units."""
+def _sellable_units(today: date) -> Coalesce:
+    """A medicine's units in batches that may still be sold today."""
     sellable = (
         Batch.objects.filter(medicine=OuterRef("pk"), expiry_date__gt=today)
         .values("medicine")
         .annotate(total=Sum("quantity_on_hand"))
         .values("total")
     )
+    return Coalesce(Subquery(sellable), Value(0), output_field=IntegerField())
+
+
+def medicines_for_sale(*, today: date) -> QuerySet[Medicine]:
+    """Active medicines with ``sellable`` the units that may be sold today."""
     return (
         Medicine.objects.filter(is_active=True)
-        .annotate(on_hand=Coalesce(Subquery(sellable), Value(0), output_field=IntegerField()))
+        .annotate(sellable=_sellable_units(today))
+        .order_by("generic_name", "strength", "brand_name")
+    )
+
+
+def low_stock(*, today: date) -> QuerySet[Medicine]:
+    """Active medicines whose sellable stock is under the reorder level (expired units
+    do not count: they cannot be sold), with ``on_hand`` the sellable units."""
+    return (
+        Medicine.objects.filter(is_active=True)
+        .annotate(on_hand=_sellable_units(today))
         .filter(on_hand__lt=F("reorder_level"))
         .order_by("generic_name", "strength")
     )

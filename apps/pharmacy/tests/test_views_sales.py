@@ -168,3 +168,11 @@ def test_a_prescription_item_id_is_carried_by_the_sale_line(
             )
             == item_id
         )
+
+
+def test_the_sale_form_shows_each_medicines_sellable_stock(
+    hospital_a: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    receive(hospital_a, stocked.medicine, ("OLD", in_days(-1), 50), on=in_days(-300))
+    page = pharmacist_a.get("/pharmacy/sales/new/").text
+    assert "Paracetamol 500 mg (Panadol) · 90 in stock" in page  # the expired 50 do not count
