@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.consultations",
     "apps.laboratory",
+    "apps.pharmacy",
 ]
 
 MIDDLEWARE = [

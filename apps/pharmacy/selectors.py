@@ -1,0 +1,206 @@
+"""Reading the pharmacy of the selected hospital."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import NotFound
+from apps.patients import history
+from apps.pharmacy.links import hospital_url
+from apps.pharmacy.models import (
+    Batch,
+    Medicine,
+    Sale,
+    SaleLine,
+    StockMovement,
+    StockReceipt,
+    Supplier,
+)
+
+if TYPE_CHECKING:
+    from apps.patients.models import Patient
+
+#: the default window of the "expiring soon" list and tile
+EXPIRING_DAYS = 30
+
+
+def _on_hand() -> Coalesce:
+    return Coalesce(Sum("batches__quantity_on_hand"), Value(0), output_field=IntegerField())
+
+
+def medicine_search(*, query: str = "", include_inactive: bool = True) -> QuerySet[Medicine]:
+    """Medicines whose names or strength contain every word typed, with ``on_hand``."""
+    medicines = Medicine.objects.annotate(on_hand=_on_hand()).order_by(
+        "generic_name", "strength", "brand_name", "pk"
+    )
+    if not include_inactive:
+        medicines = medicines.filter(is_active=True)
+    for term in query.casefold().split():
+        medicines = medicines.filter(search_text__contains=term)
+    return medicines
+
+
+def medicine_get(*, medicine_id: uuid.UUID | str) -> Medicine:
+    medicine = Medicine.objects.annotate(on_hand=_on_hand()).filter(pk=medicine_id).first()
+    if medicine is None:
+        raise NotFound(_("There is no such medicine in this hospital."))
+    return medicine
+
+
+def medicine_batches(*, medicine: Medicine) -> QuerySet[Batch]:
+    return medicine.batches.select_related("receipt__supplier").order_by("expiry_date", "pk")
+
+
+def medicine_ledger(*, medicine: Medicine) -> QuerySet[StockMovement]:
+    """Every movement of the medicine's stock, oldest first; the last row's
+    ``balance_after`` is the quantity on hand."""
+    return medicine.movements.select_related("batch", "adjustment").order_by("id")
+
+
+def medicine_on_hand(*, medicine_id: uuid.UUID) -> int:
+    total = Batch.objects.filter(medicine_id=medicine_id).aggregate(total=Sum("quantity_on_hand"))[
+        "total"
+    ]
+    return int(total or 0)
+
+
+def _sellable_units(today: date) -> Coalesce:
+    """A medicine's units in batches that may still be sold today."""
+    sellable = (
+        Batch.objects.filter(medicine=OuterRef("pk"), expiry_date__gt=today)
+        .values("medicine")
+        .annotate(total=Sum("quantity_on_hand"))
+        .values("total")
+    )
+    return Coalesce(Subquery(sellable), Value(0), output_field=IntegerField())
+
+
+def medicines_for_sale(*, today: date) -> QuerySet[Medicine]:
+    """Active medicines with ``sellable`` the units that may be sold today."""
+    return (
+        Medicine.objects.filter(is_active=True)
+        .annotate(sellable=_sellable_units(today))
+        .order_by("generic_name", "strength", "brand_name")
+    )
+
+
+def low_stock(*, today: date) -> QuerySet[Medicine]:
+    """Active medicines whose sellable stock is under the reorder level (expired units
+    do not count: they cannot be sold), with ``on_hand`` the sellable units."""
+    return (
+        Medicine.objects.filter(is_active=True)
+        .annotate(on_hand=_sellable_units(today))
+        .filter(on_hand__lt=F("reorder_level"))
+        .order_by("generic_name", "strength")
+    )
+
+
+def batches_expiring(*, today: date, days: int = EXPIRING_DAYS) -> QuerySet[Batch]:
+    """Batches with units left that expire within ``days`` days (not yet expired)."""
+    return (
+        Batch.objects.filter(
+            quantity_on_hand__gt=0,
+            expiry_date__gt=today,
+            expiry_date__lte=today + timedelta(days=days),
+        )
+        .select_related("medicine", "receipt__supplier")
+        .order_by("expiry_date", "medicine__generic_name")
+    )
+
+
+def batches_expired(*, today: date) -> QuerySet[Batch]:
+    """Expired batches still holding units (to be written off)."""
+    return (
+        Batch.objects.filter(quantity_on_hand__gt=0, expiry_date__lte=today)
+        .select_related("medicine", "receipt__supplier")
+        .order_by("expiry_date", "medicine__generic_name")
+    )
+
+
+def batch_get(*, batch_id: uuid.UUID | str) -> Batch:
+    batch = Batch.objects.select_related("medicine", "receipt").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound(_("There is no such batch in this hospital."))
+    return batch
+
+
+def supplier_list() -> QuerySet[Supplier]:
+    return Supplier.objects.annotate(receipt_count=Count("receipts")).order_by("name")
+
+
+def supplier_get(*, supplier_id: uuid.UUID | str) -> Supplier:
+    supplier = Supplier.objects.filter(pk=supplier_id).first()
+    if supplier is None:
+        raise NotFound(_("There is no such supplier in this hospital."))
+    return supplier
+
+
+def receipt_list() -> QuerySet[StockReceipt]:
+    return (
+        StockReceipt.objects.select_related("supplier")
+        .annotate(line_count=Count("batches"))
+        .order_by("-created_at", "-number")
+    )
+
+
+def receipt_get(*, receipt_id: uuid.UUID | str) -> StockReceipt:
+    receipt = StockReceipt.objects.select_related("supplier").filter(pk=receipt_id).first()
+    if receipt is None:
+        raise NotFound(_("There is no such stock receipt in this hospital."))
+    return receipt
+
+
+def sale_search(*, query: str = "") -> QuerySet[Sale]:
+    sales = Sale.objects.select_related("patient")
+    query = query.strip()
+    if query:
+        sales = sales.filter(
+            Q(number__icontains=query)
+            | Q(customer_name__icontains=query)
+            | Q(customer_phone__icontains=query)
+            | Q(patient__number__icontains=query)
+        )
+    return sales
+
+
+def sale_get(*, sale_id: uuid.UUID | str) -> Sale:
+    sale = Sale.objects.select_related("patient").filter(pk=sale_id).first()
+    if sale is None:
+        raise NotFound(_("There is no such sale in this hospital."))
+    return sale
+
+
+def sale_lines(*, sale: Sale) -> QuerySet[SaleLine]:
+    return sale.lines.select_related("medicine").prefetch_related("allocations__batch")
+
+
+def dispensed_quantities(*, prescription_item_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Units dispensed (net of returns) against each prescription item: what a
+    dispensing page shows as already given."""
+    rows = (
+        SaleLine.objects.filter(prescription_item_id__in=list(prescription_item_ids))
+        .values("prescription_item_id")
+        .annotate(sold=Sum("quantity"), returned=Sum("quantity_returned"))
+    )
+    return {row["prescription_item_id"]: row["sold"] - row["returned"] for row in rows}
+
+
+def sales_history_of(patient: Patient) -> list[history.HistoryEntry]:
+    return [
+        history.HistoryEntry(
+            when=sale.sold_at,
+            kind=_("Pharmacy sale"),
+            title=sale.number,
+            detail=_("%(count)d medicine(s), %(amount)s")
+            % {"count": sale.line_count, "amount": sale.net_amount},
+            url=hospital_url("pharmacy:sale", sale.pk),
+        )
+        for sale in Sale.objects.filter(patient=patient).annotate(line_count=Count("lines"))
+    ]
