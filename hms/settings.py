@@ -124,7 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+# "/" is the dashboard on a hospital host and the admin on the platform host; a URL name
+# would exist on only one of them (the platform login with an unsafe ?next= fell back to it).
+LOGIN_REDIRECT_URL = "/"
 
 # Host-only cookies: a login on one hospital's host is not a login on another's.
 SESSION_COOKIE_DOMAIN = None

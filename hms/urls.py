@@ -6,7 +6,11 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from apps.accounts.admin import platform_password_change
+
 urlpatterns = [
+    # before the admin's own: clears the forced change of a temporary password
+    path("admin/password_change/", platform_password_change, name="platform_password_change"),
     path("admin/", admin.site.urls),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

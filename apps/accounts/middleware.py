@@ -3,7 +3,8 @@
 - Anonymous visitors are sent to the hospital's login page.
 - A signed-in user who does not belong to this hospital gets 403 (platform
   superusers may enter any hospital).
-- A user with a temporary password must change it before anything else.
+- A user with a temporary password must change it before anything else — on the
+  platform host too, where the admin's own password change page is the only way on.
 - A module the hospital does not subscribe to answers 404; a module the user's role
   may not use answers 403.
 """
@@ -36,7 +37,9 @@ class HospitalAccessMiddleware:
         view_kwargs: Any,
     ) -> HttpResponse | None:
         hospital = getattr(request, "hospital", None)
-        if hospital is None or getattr(view_func, "login_exempt", False):
+        if hospital is None:
+            return _platform_password_change(request)
+        if getattr(view_func, "login_exempt", False):
             return None
         user = request.user
         if not user.is_authenticated:
@@ -53,3 +56,26 @@ class HospitalAccessMiddleware:
             if not may_use_module(user, module):
                 return render(request, "accounts/forbidden.html", {"module": module}, status=403)
         return None
+
+
+#: admin views a platform user with a temporary password may still reach
+_PLATFORM_PASSWORD_CHANGE_EXEMPT = frozenset(
+    {
+        "password_change",
+        "platform_password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "jsi18n",
+    }
+)
+
+
+def _platform_password_change(request: HttpRequest) -> HttpResponse | None:
+    user = request.user
+    if not (user.is_authenticated and user.must_change_password):
+        return None
+    match = request.resolver_match
+    if match is not None and match.url_name in _PLATFORM_PASSWORD_CHANGE_EXEMPT:
+        return None
+    return redirect("admin:password_change")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from apps.accounts.hashers import TemporaryPasswordHasher
 from apps.accounts.models import Role, User
@@ -215,13 +216,64 @@ class IssuedPassword:
         return f"IssuedPassword(user={self.user.username!r})"
 
 
+def _is_platform_account(user: User) -> bool:
+    return (
+        user.hospital_id is None
+        or user.is_superuser
+        or user.is_staff
+        or user.role == Role.PLATFORM_ADMIN
+    )
+
+
 def _ensure_manageable(*, user: User, actor: User) -> None:
     """Only a hospital's own accounts are managed here, and only by that hospital's
-    admins (or platform superusers); platform accounts are managed in the admin."""
-    if user.hospital_id is None or user.is_superuser or user.role == Role.PLATFORM_ADMIN:
-        raise ValidationError("Platform accounts are managed in the platform admin.")
+    admins (or platform superusers); platform accounts (``is_staff`` opens the platform
+    admin) are managed in the platform admin only.
+
+    The administrator rule: a hospital administrator's account (another one's, not
+    their own) is managed by the platform only — a hospital administrator can neither
+    reset, demote nor deactivate a fellow administrator, so nobody acts under another
+    administrator's name, and nobody can take a hospital over from inside it.
+    """
+    if _is_platform_account(user):
+        raise ValidationError(gettext("Platform accounts are managed in the platform admin."))
     if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(user.hospital_id))):
-        raise ValidationError("Only this hospital's administrators may manage its accounts.")
+        raise ValidationError(
+            gettext("Only this hospital's administrators may manage its accounts.")
+        )
+    if user.role == Role.HOSPITAL_ADMIN and user.pk != actor.pk and not actor.is_superuser:
+        raise ValidationError(
+            gettext("Another administrator's account is managed by the platform administrators.")
+        )
+
+
+def role_ensure_grantable(*, role: str, actor: User) -> None:
+    """May ``actor`` give an account ``role``? Staff roles only; the administrator role
+    only by the platform (see ``_ensure_manageable``)."""
+    if role not in STAFF_ROLES:
+        raise ValidationError(
+            gettext("%(role)s is not a staff role.") % {"role": repr(role)}, field="role"
+        )
+    if role == Role.HOSPITAL_ADMIN and not actor.is_superuser:
+        raise ValidationError(
+            gettext("Only the platform administrators may make a hospital administrator."),
+            field="role",
+        )
+
+
+def account_create_by(
+    *, actor: User, hospital: Hospital, full_name: str, role: str, email: str = ""
+) -> CreatedAccount:
+    """A staff login made on the staff pages by ``actor`` (see ``role_ensure_grantable``),
+    with a temporary password returned once."""
+    if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(hospital.pk))):
+        raise ValidationError(
+            gettext("Only this hospital's administrators may manage its accounts.")
+        )
+    role_ensure_grantable(role=role, actor=actor)
+    account = account_create(hospital=hospital, full_name=full_name, role=role, email=email)
+    logger.info("account %s created by %s", account.user.username, actor.username)
+    return account
 
 
 def _ensure_another_admin_remains(*, user: User) -> None:
@@ -286,6 +338,8 @@ def account_change_role(*, user: User, role: str, actor: User) -> User:
     _ensure_manageable(user=user, actor=actor)
     if role not in STAFF_ROLES:
         raise ValidationError(f"{role!r} is not a staff role.", field="role")
+    if role != user.role:
+        role_ensure_grantable(role=role, actor=actor)
     if user.role == Role.PATIENT:
         raise ValidationError("A patient's portal account cannot get a staff role.", field="role")
     if user.pk == actor.pk and role != user.role:

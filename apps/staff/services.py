@@ -14,11 +14,10 @@ from dataclasses import asdict, dataclass, replace
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.services import (
-    STAFF_ROLES,
     CreatedAccount,
-    account_create,
+    account_create_by,
     account_discard,
     account_get_linkable,
 )
@@ -138,17 +137,19 @@ def staff_member_unlink_account(*, staff_member: StaffMember) -> None:
 
 
 def staff_member_create_login(
-    *, staff_member: StaffMember, hospital: Hospital, role: str
+    *, staff_member: StaffMember, hospital: Hospital, role: str, actor: User
 ) -> CreatedAccount:
     """Make a login for the person of ``staff_member`` with ``role`` and link it. If the
     link cannot be saved the new login is removed again (two databases, no shared
     transaction)."""
     if staff_member.user_id is not None:
         raise Conflict("This record has a login already.", field="role")
-    if role not in STAFF_ROLES:
-        raise ValidationError(f"{role!r} is not a staff role.", field="role")
-    account = account_create(
-        hospital=hospital, full_name=staff_member.full_name, role=role, email=staff_member.email
+    account = account_create_by(
+        actor=actor,
+        hospital=hospital,
+        full_name=staff_member.full_name,
+        role=role,
+        email=staff_member.email,
     )
     try:
         with tenant_atomic():

@@ -19,7 +19,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.selectors import account_get, account_list
 from apps.accounts.services import (
     account_change_role,
-    account_create,
+    account_create_by,
     account_deactivate,
     account_reactivate,
     account_reset_password,
@@ -82,7 +82,8 @@ def account_create_view(request: HospitalRequest) -> HttpResponse:
     form = AccountCreateForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = account_create(
+            created = account_create_by(
+                actor=request.user,
                 hospital=request.hospital,
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
