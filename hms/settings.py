@@ -170,3 +170,43 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HMS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# -- Security (issue 11; README "Security") -------------------------------------------------
+# Grouped here so the other settings stay as they were; the README's "Security" section
+# says what each protects against.
+
+# Login throttling on every login page (hospital logins and the platform admin), per
+# account and per address, independently: HMS_LOGIN_FAILURE_LIMIT failed attempts lock
+# that account, or that address, for HMS_LOGIN_COOLOFF_MINUTES.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HMS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("HMS_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
+AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the client's address is
+# the Nth entry from the right; 0 (no proxy) trusts only the socket's address.
+HMS_TRUSTED_PROXY_COUNT = env_int("HMS_TRUSTED_PROXY_COUNT", 0)
+
+# A temporary password (new account, reset) signs in for this long, then the account's
+# administrator has to issue a new one.
+HMS_TEMPORARY_PASSWORD_HOURS = env_int("HMS_TEMPORARY_PASSWORD_HOURS", 72)
+# Sessions: a staff session ends after the hospital's idle timeout (Hospital field), a
+# platform session after this one; no session outlives SESSION_COOKIE_AGE.
+HMS_PLATFORM_SESSION_IDLE_MINUTES = env_int("HMS_PLATFORM_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = 12 * 3600
+# Messages name patients ("Registered <name>"): kept in the server-side session, never
+# in a cookie anyone can decode.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+MIDDLEWARE += [
+    "apps.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "apps.accounts.middleware.NoStoreForSignedInMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]

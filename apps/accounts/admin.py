@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 
+from apps.accounts.forms import PlatformAuthenticationForm
 from apps.accounts.models import User
 
 
@@ -35,6 +36,7 @@ class PlatformPasswordChangeForm(AdminPasswordChangeForm):
 
     def save(self, commit: bool = True) -> Any:
         self.user.must_change_password = False
+        self.user.temporary_password_expires_at = None
         return super().save(commit=commit)
 
 
@@ -54,3 +56,6 @@ def _platform_password_change(request: HttpRequest) -> HttpResponseBase:
 
 
 platform_password_change = admin.site.admin_view(_platform_password_change)
+
+
+admin.site.login_form = PlatformAuthenticationForm

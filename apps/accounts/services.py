@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext
 
 from apps.accounts.hashers import TemporaryPasswordHasher
-from apps.accounts.models import Role, User
+from apps.accounts.models import Role, User, temporary_password_expiry
 from apps.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -168,6 +169,9 @@ def account_create(
             role=role,
             hospital=hospital,
             must_change_password=password_hash.must_change,
+            temporary_password_expires_at=(
+                temporary_password_expiry() if password_hash.must_change else None
+            ),
             password=password_hash.encoded,
         )
         try:
@@ -182,7 +186,19 @@ def account_create(
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+
+
+def password_hash_apply(*, user: User, password_hash: PasswordHash) -> None:
+    """Give ``user`` a password hashed beforehand (a temporary one expires, see
+    ``temporary_password_expiry``)."""
+    user.password = password_hash.encoded
+    user.must_change_password = password_hash.must_change
+    user.temporary_password_expires_at = (
+        temporary_password_expiry() if password_hash.must_change else None
+    )
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
 
 
 def account_get_linkable(*, hospital: Hospital, user_id: uuid.UUID | str) -> User:
@@ -301,22 +317,26 @@ def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     _ensure_manageable(user=user, actor=actor)
     temporary_password = temporary_password_generate()
     user.set_temporary_password(temporary_password)
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     logger.info("password of %s reset by %s", user.username, actor.username)
     return IssuedPassword(user=user, temporary_password=temporary_password)
 
 
 def account_deactivate(*, user: User, actor: User) -> User:
-    """Stop ``user`` from signing in (their sessions stop working at the next request).
-    The account, its history and its link to a record are kept."""
+    """Stop ``user`` from signing in and end every session of theirs (raising
+    ``session_generation`` changes the hash each session carries, so even after a
+    reactivation no old session works again). The account, its history and its link to
+    a record are kept."""
     _ensure_manageable(user=user, actor=actor)
     if user.pk == actor.pk:
         raise ValidationError("You cannot deactivate your own account.")
     with transaction.atomic():
         if user.role == Role.HOSPITAL_ADMIN:
             _ensure_another_admin_remains(user=user)
-        User.objects.filter(pk=user.pk).update(is_active=False)
-    user.is_active = False
+        User.objects.filter(pk=user.pk).update(
+            is_active=False, session_generation=F("session_generation") + 1
+        )
+    user.refresh_from_db(fields=["is_active", "session_generation"])
     logger.info("account %s deactivated by %s", user.username, actor.username)
     return user
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Hospital(models.Model):
@@ -42,6 +44,13 @@ class Hospital(models.Model):
     )
     admin_name = models.CharField("administrator's name", max_length=150, blank=True)
     admin_email = models.EmailField("administrator's email", blank=True)
+    # A staff session left open on a ward computer ends after this long without a
+    # request (apps.accounts.middleware.SessionIdleTimeoutMiddleware).
+    session_idle_minutes = models.PositiveIntegerField(
+        _("staff session idle timeout (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)
