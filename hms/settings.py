@@ -178,7 +178,7 @@ LOGGING = {
 # Login throttling on every login page (hospital logins and the platform admin), per
 # account and per address, independently: HMS_LOGIN_FAILURE_LIMIT failed attempts lock
 # that account, or that address, for HMS_LOGIN_COOLOFF_MINUTES.
-INSTALLED_APPS += ["axes"]
+INSTALLED_APPS += ["axes", "csp"]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -205,8 +205,55 @@ SESSION_COOKIE_AGE = 12 * 3600
 # in a cookie anyone can decode.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# The header middlewares wrap the hospital middleware, so its own answers (unknown
+# hospital, being set up) carry the headers too.
+MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
 MIDDLEWARE += [
     "apps.accounts.middleware.SessionIdleTimeoutMiddleware",
     "apps.accounts.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Security headers on every response. The CSP allows our own scripts and styles only
+# (htmx is served from our static files; no inline script, style or eval anywhere —
+# base.html tells htmx not to add its indicator <style>), nothing external, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The CSRF token reaches htmx through hx-headers on <body>; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# Transport: behind a TLS-terminating proxy set HMS_PUBLIC_SCHEME=https. The proxy must
+# set X-Forwarded-Proto (and strip any the client sent); see README "Security".
+if HMS_PUBLIC_SCHEME not in ("http", "https"):
+    raise ImproperlyConfigured("HMS_PUBLIC_SCHEME must be http or https")
+if HMS_PUBLIC_SCHEME == "https":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HMS_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HMS_HSTS_SECONDS", 365 * 24 * 3600)
+    # every hospital is a subdomain of the base domain, all served over TLS
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # opt-in: preloading commits the whole base domain in browsers for months
+    SECURE_HSTS_PRELOAD = env_bool("HMS_HSTS_PRELOAD", False)
