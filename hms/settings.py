@@ -178,7 +178,13 @@ LOGGING = {
 # Login throttling on every login page (hospital logins and the platform admin), per
 # account and per address, independently: HMS_LOGIN_FAILURE_LIMIT failed attempts lock
 # that account, or that address, for HMS_LOGIN_COOLOFF_MINUTES.
-INSTALLED_APPS += ["axes", "csp"]
+INSTALLED_APPS += [
+    "axes",
+    "csp",
+    # the audit logs: the platform's (platform database) and each hospital's (tenant)
+    "apps.platform_audit",
+    "apps.audit",
+]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -214,6 +220,7 @@ MIDDLEWARE[_after_security:_after_security] = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 MIDDLEWARE += [
+    "apps.platform_audit.origin.RequestOriginMiddleware",  # who and from where, for audit
     "apps.accounts.middleware.SessionIdleTimeoutMiddleware",
     "apps.accounts.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks

@@ -23,7 +23,13 @@ from apps.tenancy import admin_views
 from apps.tenancy.backups import display_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
-from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
+from apps.tenancy.services import (
+    JobBatch,
+    fleet_migrate,
+    hospital_changes_record,
+    hospital_delete,
+    jobs_enqueue_many,
+)
 
 if TYPE_CHECKING:
     from apps.tenancy.admin_views import AdminRequest
@@ -100,9 +106,18 @@ class HospitalAdmin(admin.ModelAdmin):
         for hospital in queryset:
             self._delete_with_backup(request, hospital)
 
+    def save_model(self, request: HttpRequest, obj: Hospital, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            hospital_changes_record(
+                hospital=obj,
+                changes={name: form.initial.get(name) for name in form.changed_data},
+                actor=_admin_request(request).user,
+            )
+
     def _delete_with_backup(self, request: HttpRequest, hospital: Hospital) -> None:
         try:
-            backup = hospital_delete(hospital=hospital)
+            backup = hospital_delete(hospital=hospital, actor=_admin_request(request).user)
         except Conflict as exc:
             messages.error(request, exc.message)
             return
