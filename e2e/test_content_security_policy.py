@@ -9,7 +9,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 
 from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
 
-HOSPITAL_ADMIN_PASSWORD = "Harbour-Admin-2026"
+HOSPITAL_ADMIN_PASSWORD = "Policy-Check-2026"
 
 
 def test_staff_pages_htmx_and_the_admin_run_without_a_csp_violation(
@@ -25,15 +25,17 @@ def test_staff_pages_htmx_and_the_admin_run_without_a_csp_violation(
     output = stack.manage(
         "create_hospital",
         "--name",
-        "Harbour Hospital",
+        "Policy Check Infirmary",
         "--subdomain",
-        "harbour-csp",
+        "policy-check",
+        "--code",
+        "PCI901",
         "--admin-password",
         HOSPITAL_ADMIN_PASSWORD,
     ).stdout
     admin = re.search(r"Administrator username: (\S+)", output)
     assert admin, output
-    base = stack.hospital_url("harbour-csp")
+    base = stack.hospital_url("policy-check")
 
     page.goto(base + "/login/")
     page.get_by_label("Username").fill(admin.group(1))
