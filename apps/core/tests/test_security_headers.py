@@ -63,9 +63,15 @@ def test_no_template_has_an_inline_script_or_style(hospital_a: Hospital) -> None
     assert offenders == []
 
 
+def _clean_environment() -> dict[str, str]:
+    """This process's environment without HMS's and Django's own variables (the e2e
+    fixtures set DJANGO_ALLOW_ASYNC_UNSAFE in it, which check --deploy rightly flags)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("HMS_", "DJANGO_"))}
+
+
 def _check_deploy(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
-        **os.environ,
+        **_clean_environment(),
         "HMS_ENV_FILE": "/dev/null",
         "HMS_DATA_DIR": str(tmp_path),
         "HMS_DEBUG": "false",
@@ -98,7 +104,7 @@ def test_https_turns_on_secure_cookies_hsts_and_the_proxy_header(tmp_path: Path)
         " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_PROXY_SSL_HEADER, s.SECURE_SSL_REDIRECT)"
     )
     environment = {
-        **os.environ,
+        **_clean_environment(),
         "HMS_ENV_FILE": "/dev/null",
         "HMS_DATA_DIR": str(tmp_path),
         "HMS_PUBLIC_SCHEME": "https",
