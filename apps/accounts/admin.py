@@ -13,6 +13,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from apps.accounts.forms import PlatformAuthenticationForm
 from apps.accounts.models import User
+from apps.platform_audit.models import PlatformEvent
+from apps.platform_audit.services import platform_event_record
 
 
 @admin.register(User)
@@ -27,6 +29,32 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         ("Hospital", {"fields": ("role", "hospital")}),
+    )
+
+    # Accounts made, changed (a password set, a role, staff access) or deleted by the
+    # platform go to the platform's audit log besides Django's admin log.
+
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _record_account(request, obj, PlatformEvent.Kind.ACCOUNT_CREATED, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _record_account(request, obj, PlatformEvent.Kind.ACCOUNT_CHANGED, message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for user in queryset:
+            _record_account(request, user, PlatformEvent.Kind.ACCOUNT_DELETED, "")
+        return super().log_deletions(request, queryset)
+
+
+def _record_account(request: HttpRequest, user: User, kind: str, message: Any) -> None:
+    platform_event_record(
+        kind=kind,
+        summary=user.username,
+        hospital=user.hospital,
+        actor=request.user if request.user.is_authenticated else None,
+        detail={"account": str(user.pk), "username": user.username, "change": str(message)},
     )
 
 

@@ -154,3 +154,20 @@ def test_the_admin_page_searches_and_never_edits(platform: Client, root: User) -
 def test_an_unknown_kind_is_refused(root: User) -> None:
     with pytest.raises(ValueError, match="unknown"):
         platform_event_record(kind="made_up")
+
+
+def test_a_password_the_platform_sets_in_the_admin_is_recorded(
+    hospital_a: Hospital, admin_a: User, platform: Client, root: User
+) -> None:
+    response = platform.post(
+        f"/admin/accounts/user/{admin_a.pk}/password/",
+        {
+            "password1": "Platform-Set-2026",
+            "password2": "Platform-Set-2026",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    [changed] = events(Kind.ACCOUNT_CHANGED)
+    assert changed.actor_id == root.pk and changed.hospital_id == hospital_a.pk
+    assert changed.detail["username"] == admin_a.username
