@@ -131,7 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+# "/" is the dashboard on a hospital host and the admin on the platform host; a URL name
+# would exist on only one of them (the platform login with an unsafe ?next= fell back to it).
+LOGIN_REDIRECT_URL = "/"
 
 # Host-only cookies: a login on one hospital's host is not a login on another's.
 SESSION_COOKIE_DOMAIN = None
@@ -180,3 +182,97 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HMS_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# -- Security (issue 11; README "Security") -------------------------------------------------
+# Grouped here so the other settings stay as they were; the README's "Security" section
+# says what each protects against.
+
+# Login throttling on every login page (hospital logins and the platform admin), per
+# account and per address, independently: HMS_LOGIN_FAILURE_LIMIT failed attempts lock
+# that account, or that address, for HMS_LOGIN_COOLOFF_MINUTES.
+INSTALLED_APPS += [
+    "axes",
+    "csp",
+    # the audit logs: the platform's (platform database) and each hospital's (tenant)
+    "apps.platform_audit",
+    "apps.audit",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("HMS_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("HMS_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
+AXES_VERBOSE = False
+# Behind N reverse proxies that each append to X-Forwarded-For, the client's address is
+# the Nth entry from the right; 0 (no proxy) trusts only the socket's address.
+HMS_TRUSTED_PROXY_COUNT = env_int("HMS_TRUSTED_PROXY_COUNT", 0)
+
+# A temporary password (new account, reset) signs in for this long, then the account's
+# administrator has to issue a new one.
+HMS_TEMPORARY_PASSWORD_HOURS = env_int("HMS_TEMPORARY_PASSWORD_HOURS", 72)
+# Sessions: a staff session ends after the hospital's idle timeout (Hospital field), a
+# platform session after this one; no session outlives SESSION_COOKIE_AGE.
+HMS_PLATFORM_SESSION_IDLE_MINUTES = env_int("HMS_PLATFORM_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = 12 * 3600
+# Messages name patients ("Registered <name>"): kept in the server-side session, never
+# in a cookie anyone can decode.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# The header middlewares wrap the hospital middleware, so its own answers (unknown
+# hospital, being set up) carry the headers too.
+MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
+_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
+MIDDLEWARE[_after_security:_after_security] = [
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+MIDDLEWARE += [
+    "apps.platform_audit.origin.RequestOriginMiddleware",  # who and from where, for audit
+    "apps.accounts.middleware.SessionIdleTimeoutMiddleware",
+    "apps.accounts.middleware.NoStoreForSignedInMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+# Security headers on every response. The CSP allows our own scripts and styles only
+# (htmx is served from our static files; no inline script, style or eval anywhere —
+# base.html tells htmx not to add its indicator <style>), nothing external, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The CSRF token reaches htmx through hx-headers on <body>; no script reads the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# Transport: behind a TLS-terminating proxy set HMS_PUBLIC_SCHEME=https. The proxy must
+# set X-Forwarded-Proto (and strip any the client sent); see README "Security".
+if HMS_PUBLIC_SCHEME not in ("http", "https"):
+    raise ImproperlyConfigured("HMS_PUBLIC_SCHEME must be http or https")
+if HMS_PUBLIC_SCHEME == "https":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("HMS_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HMS_HSTS_SECONDS", 365 * 24 * 3600)
+    # every hospital is a subdomain of the base domain, all served over TLS
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # opt-in: preloading commits the whole base domain in browsers for months
+    SECURE_HSTS_PRELOAD = env_bool("HMS_HSTS_PRELOAD", False)

@@ -3,19 +3,29 @@
 - Anonymous visitors are sent to the hospital's login page.
 - A signed-in user who does not belong to this hospital gets 403 (platform
   superusers may enter any hospital).
-- A user with a temporary password must change it before anything else.
+- A user with a temporary password must change it before anything else — on the
+  platform host too, where the admin's own password change page is the only way on.
 - A module the hospital does not subscribe to answers 404; a module the user's role
   may not use answers 403.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import may_use_module
 from apps.tenancy.registry import module_for_namespace
@@ -36,7 +46,9 @@ class HospitalAccessMiddleware:
         view_kwargs: Any,
     ) -> HttpResponse | None:
         hospital = getattr(request, "hospital", None)
-        if hospital is None or getattr(view_func, "login_exempt", False):
+        if hospital is None:
+            return _platform_password_change(request)
+        if getattr(view_func, "login_exempt", False):
             return None
         user = request.user
         if not user.is_authenticated:
@@ -53,3 +65,90 @@ class HospitalAccessMiddleware:
             if not may_use_module(user, module):
                 return render(request, "accounts/forbidden.html", {"module": module}, status=403)
         return None
+
+
+#: admin views a platform user with a temporary password may still reach
+_PLATFORM_PASSWORD_CHANGE_EXEMPT = frozenset(
+    {
+        "password_change",
+        "platform_password_change",
+        "password_change_done",
+        "logout",
+        "login",
+        "jsi18n",
+    }
+)
+
+
+def _platform_password_change(request: HttpRequest) -> HttpResponse | None:
+    user = request.user
+    if not (user.is_authenticated and user.must_change_password):
+        return None
+    match = request.resolver_match
+    if match is not None and match.url_name in _PLATFORM_PASSWORD_CHANGE_EXEMPT:
+        return None
+    return redirect("admin:password_change")
+
+
+#: session key of the last request's time (seconds since the epoch)
+LAST_SEEN_KEY = "hms.last_seen"
+#: the stored time is refreshed at most this often, so a page's polls do not write the
+#: session on every request
+_LAST_SEEN_RESOLUTION = 30
+
+
+class SessionIdleTimeoutMiddleware:
+    """End a signed-in session that has been idle longer than allowed: the hospital's
+    ``session_idle_minutes`` on its host, HMS_PLATFORM_SESSION_IDLE_MINUTES on the
+    platform. The next request signs out and goes to the login page, which says why."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            expired = self._touch(request)
+            if expired is not None:
+                return expired
+        return self.get_response(request)
+
+    def _touch(self, request: HttpRequest) -> HttpResponse | None:
+        hospital = getattr(request, "hospital", None)
+        minutes = (
+            hospital.session_idle_minutes
+            if hospital is not None
+            else settings.HMS_PLATFORM_SESSION_IDLE_MINUTES
+        )
+        now = time.time()
+        last_seen = request.session.get(LAST_SEEN_KEY)
+        if isinstance(last_seen, (int, float)) and now - last_seen > minutes * 60:
+            logout(request)
+            messages.info(request, gettext("You were signed out after a while without activity."))
+            # before URL resolution: the hospital's URLconf is named explicitly
+            urlconf = getattr(request, "urlconf", None)
+            login_url = reverse("login" if hospital is not None else "admin:login", urlconf=urlconf)
+            target = f"{login_url}?{urlencode({'next': request.get_full_path()})}"
+            return HttpResponseClientRedirect(target) if _is_htmx(request) else redirect(target)
+        if not isinstance(last_seen, (int, float)) or now - last_seen >= _LAST_SEEN_RESOLUTION:
+            request.session[LAST_SEEN_KEY] = now
+        return None
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+class NoStoreForSignedInMiddleware:
+    """Whatever a signed-in user is shown (patients, staff, a temporary password, the
+    admin) is never kept by the browser's or a proxy's cache, so Back after sign-out or
+    the next person at a shared computer finds nothing."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated or getattr(request, "hospital", None) is not None:
+            patch_cache_control(response, no_store=True, no_cache=True, private=True)
+            response.headers.pop("Expires", None)
+        return response

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +22,10 @@ class Role(models.TextChoices):
     LAB_TECHNICIAN = "lab_technician", _("Lab technician")
     ACCOUNTANT = "accountant", _("Accountant")
     PATIENT = "patient", _("Patient")
+
+
+def temporary_password_expiry() -> datetime:
+    return timezone.now() + timedelta(hours=settings.HMS_TEMPORARY_PASSWORD_HOURS)
 
 
 class User(AbstractUser):
@@ -46,6 +53,17 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
+    temporary_password_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="A temporary password no longer signs in after this moment.",
+    )
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of the account (deactivation).",
+    )
+
     class Meta:
         ordering = ["username"]
 
@@ -57,6 +75,28 @@ class User(AbstractUser):
         self.password = make_password(raw_password, hasher=TemporaryPasswordHasher.algorithm)
         self._password = raw_password
         self.must_change_password = True
+        self.temporary_password_expires_at = temporary_password_expiry()
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        return bool(
+            self.must_change_password
+            and self.temporary_password_expires_at is not None
+            and self.temporary_password_expires_at <= timezone.now()
+        )
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django checks this hash, stored in each session, on every request: raising
+        ``session_generation`` ends every session of the account at once. Generation 0
+        hashes as Django does, so sessions made before this field existed stay valid."""
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc,no-any-return]
+        return salted_hmac(
+            "hms.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def belongs_to(self, hospital_id: object) -> bool:
         """May this user work in the hospital with ``hospital_id``?"""

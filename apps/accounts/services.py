@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext
 
 from apps.accounts.hashers import TemporaryPasswordHasher
-from apps.accounts.models import Role, User
+from apps.accounts.models import Role, User, temporary_password_expiry
 from apps.core.exceptions import ValidationError
 
 if TYPE_CHECKING:
@@ -171,6 +172,9 @@ def account_create(
             role=role,
             hospital=hospital,
             must_change_password=password_hash.must_change,
+            temporary_password_expires_at=(
+                temporary_password_expiry() if password_hash.must_change else None
+            ),
             password=password_hash.encoded,
         )
         try:
@@ -185,7 +189,19 @@ def account_create(
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+
+
+def password_hash_apply(*, user: User, password_hash: PasswordHash) -> None:
+    """Give ``user`` a password hashed beforehand (a temporary one expires, see
+    ``temporary_password_expiry``)."""
+    user.password = password_hash.encoded
+    user.must_change_password = password_hash.must_change
+    user.temporary_password_expires_at = (
+        temporary_password_expiry() if password_hash.must_change else None
+    )
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
 
 
 def account_get_linkable(*, hospital: Hospital, user_id: uuid.UUID | str) -> User:
@@ -221,15 +237,64 @@ class IssuedPassword:
         return f"IssuedPassword(user={self.user.username!r})"
 
 
+def _is_platform_account(user: User) -> bool:
+    return (
+        user.hospital_id is None
+        or user.is_superuser
+        or user.is_staff
+        or user.role == Role.PLATFORM_ADMIN
+    )
+
+
 def _ensure_manageable(*, user: User, actor: User) -> None:
     """Only a hospital's own accounts are managed here, and only by that hospital's
-    admins (or platform superusers); platform accounts are managed in the admin."""
-    if user.hospital_id is None or user.is_superuser or user.role == Role.PLATFORM_ADMIN:
+    admins (or platform superusers); platform accounts (``is_staff`` opens the platform
+    admin) are managed in the platform admin only.
+
+    The administrator rule: a hospital administrator's account (another one's, not
+    their own) is managed by the platform only — a hospital administrator can neither
+    reset, demote nor deactivate a fellow administrator, so nobody acts under another
+    administrator's name, and nobody can take a hospital over from inside it.
+    """
+    if _is_platform_account(user):
         raise ValidationError(gettext("Platform accounts are managed in the platform admin."))
     if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(user.hospital_id))):
         raise ValidationError(
             gettext("Only this hospital's administrators may manage its accounts.")
         )
+    if user.role == Role.HOSPITAL_ADMIN and user.pk != actor.pk and not actor.is_superuser:
+        raise ValidationError(
+            gettext("Another administrator's account is managed by the platform administrators.")
+        )
+
+
+def role_ensure_grantable(*, role: str, actor: User) -> None:
+    """May ``actor`` give an account ``role``? Staff roles only; the administrator role
+    only by the platform (see ``_ensure_manageable``)."""
+    if role not in STAFF_ROLES:
+        raise ValidationError(
+            gettext("%(role)s is not a staff role.") % {"role": repr(role)}, field="role"
+        )
+    if role == Role.HOSPITAL_ADMIN and not actor.is_superuser:
+        raise ValidationError(
+            gettext("Only the platform administrators may make a hospital administrator."),
+            field="role",
+        )
+
+
+def account_create_by(
+    *, actor: User, hospital: Hospital, full_name: str, role: str, email: str = ""
+) -> CreatedAccount:
+    """A staff login made on the staff pages by ``actor`` (see ``role_ensure_grantable``),
+    with a temporary password returned once."""
+    if not (actor.is_superuser or (actor.is_hospital_admin and actor.belongs_to(hospital.pk))):
+        raise ValidationError(
+            gettext("Only this hospital's administrators may manage its accounts.")
+        )
+    role_ensure_grantable(role=role, actor=actor)
+    account = account_create(hospital=hospital, full_name=full_name, role=role, email=email)
+    logger.info("account %s created by %s", account.user.username, actor.username)
+    return account
 
 
 def _ensure_another_admin_remains(*, user: User) -> None:
@@ -259,22 +324,26 @@ def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     _ensure_manageable(user=user, actor=actor)
     temporary_password = temporary_password_generate()
     user.set_temporary_password(temporary_password)
-    user.save(update_fields=["password", "must_change_password"])
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     logger.info("password of %s reset by %s", user.username, actor.username)
     return IssuedPassword(user=user, temporary_password=temporary_password)
 
 
 def account_deactivate(*, user: User, actor: User) -> User:
-    """Stop ``user`` from signing in (their sessions stop working at the next request).
-    The account, its history and its link to a record are kept."""
+    """Stop ``user`` from signing in and end every session of theirs (raising
+    ``session_generation`` changes the hash each session carries, so even after a
+    reactivation no old session works again). The account, its history and its link to
+    a record are kept."""
     _ensure_manageable(user=user, actor=actor)
     if user.pk == actor.pk:
         raise ValidationError(gettext("You cannot deactivate your own account."))
     with transaction.atomic():
         if user.role == Role.HOSPITAL_ADMIN:
             _ensure_another_admin_remains(user=user)
-        User.objects.filter(pk=user.pk).update(is_active=False)
-    user.is_active = False
+        User.objects.filter(pk=user.pk).update(
+            is_active=False, session_generation=F("session_generation") + 1
+        )
+    user.refresh_from_db(fields=["is_active", "session_generation"])
     logger.info("account %s deactivated by %s", user.username, actor.username)
     return user
 
@@ -298,6 +367,8 @@ def account_change_role(*, user: User, role: str, actor: User) -> User:
         raise ValidationError(
             gettext("%(role)r is not a staff role.") % {"role": role}, field="role"
         )
+    if role != user.role:
+        role_ensure_grantable(role=role, actor=actor)
     if user.role == Role.PATIENT:
         raise ValidationError(
             gettext("A patient's portal account cannot get a staff role."), field="role"

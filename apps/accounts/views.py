@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
@@ -64,3 +65,11 @@ def password_change_view(request: HospitalRequest) -> HttpResponse:
         "accounts/password_change.html",
         {"form": form, "forced": forced},
     )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: object
+) -> HttpResponse:
+    """django-axes' answer to a sign-in while the account or the address is locked."""
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)

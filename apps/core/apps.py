@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from apps.core.log_privacy import access_logs_strip_query_strings
+
+        access_logs_strip_query_strings()

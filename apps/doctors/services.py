@@ -29,6 +29,7 @@ from apps.accounts.services import (
     account_discard,
     account_get_linkable,
 )
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
 from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
@@ -142,6 +143,9 @@ def _save(
     if login is LoginAction.LINK:
         _ensure_doctor_account(hospital=hospital, user_id=link_user_id)
     created: CreatedAccount | None = None
+    adding = doctor._state.adding
+    fields = list(vars(details))
+    before = {} if adding else snapshot(doctor, fields)
     try:
         with tenant_atomic():
             for name, value in vars(details).items():
@@ -159,6 +163,16 @@ def _save(
                 _link(record=doctor, hospital=hospital, user_id=link_user_id)
             elif login is LoginAction.UNLINK:
                 record_unlink_user(record=doctor)
+            changes: dict[str, object] = dict(changes_between(before, snapshot(doctor, fields)))
+            if login is not LoginAction.KEEP:
+                changes["login"] = login.value
+            clinical_event_record(
+                action="doctor.created" if adding else "doctor.updated",
+                entity="doctor",
+                entity_id=doctor.pk,
+                entity_label=str(doctor),
+                changes=changes,
+            )
     except BaseException:
         if created is not None:
             _discard(created)

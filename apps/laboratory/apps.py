@@ -20,11 +20,9 @@ class LaboratoryConfig(registry.TenantAppConfig):
     # app registry is ready. Lab technicians run the lab; doctors order and read results.
     staff_module = registry.Module(
         key="laboratory",
-        label=_("Laboratory"),  # type: ignore[arg-type]
+        label=_("Laboratory"),
         url_name="laboratory:index",
-        description=_(  # type: ignore[arg-type]
-            "Order tests, collect samples, enter and approve results, print reports."
-        ),
+        description=_("Order tests, collect samples, enter and approve results, print reports."),
         roles=frozenset({"lab_technician", "doctor"}),
         order=40,
     )

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import CreatedAccount, account_create, account_discard
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize, phone_search_text
 from apps.patients.models import BloodGroup, Patient, PatientNumberSequence, Sex, name_key
@@ -213,6 +214,14 @@ def patient_register(
             )
             _apply(patient, details)
             patient.save(force_insert=True)
+            clinical_event_record(
+                action="patient.registered",
+                entity="patient",
+                entity_id=patient.pk,
+                entity_label=patient.number,
+                changes={"portal_account": account.user.username if account else ""},
+                actor=registered_by,
+            )
     except Exception as exc:
         if account is not None:
             _discard_account(account)
@@ -233,8 +242,17 @@ def _discard_account(account: CreatedAccount) -> None:
 
 def patient_update(*, patient: Patient, details: PatientDetails) -> Patient:
     details = patient_details_clean(details)
+    fields = list(asdict(details))
+    before = snapshot(patient, fields)
     _apply(patient, details)
     with tenant_atomic():
         patient.save()
+        clinical_event_record(
+            action="patient.updated",
+            entity="patient",
+            entity_id=patient.pk,
+            entity_label=patient.number,
+            changes=changes_between(before, snapshot(patient, fields)),
+        )
     logger.info("updated patient %s", patient.number)
     return patient

@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.services import (
-    STAFF_ROLES,
     CreatedAccount,
-    account_create,
+    IssuedPassword,
+    account_change_role,
+    account_create_by,
+    account_deactivate,
     account_discard,
     account_get_linkable,
+    account_reactivate,
+    account_reset_password,
 )
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
@@ -96,21 +102,41 @@ def _apply(staff_member: StaffMember, details: StaffDetails) -> None:
     ).casefold()
 
 
+DETAIL_FIELDS = tuple(field.name for field in fields(StaffDetails))
+
+
+def _record(
+    staff_member: StaffMember, action: str, changes: dict[str, Any], actor: User | None = None
+) -> None:
+    clinical_event_record(
+        action=action,
+        entity="staff_member",
+        entity_id=staff_member.pk,
+        entity_label=staff_member.full_name,
+        changes=changes,
+        actor=actor,
+    )
+
+
 def staff_member_create(*, details: StaffDetails) -> StaffMember:
     details = staff_details_clean(details)
     staff_member = StaffMember()
     _apply(staff_member, details)
     with tenant_atomic():
         staff_member.save(force_insert=True)
+        _record(staff_member, "staff_member.created", changes_between({}, asdict(details)))
     logger.info("staff record %s created", staff_member.pk)
     return staff_member
 
 
 def staff_member_update(*, staff_member: StaffMember, details: StaffDetails) -> StaffMember:
     details = staff_details_clean(details)
+    before = snapshot(staff_member, DETAIL_FIELDS)
     _apply(staff_member, details)
     with tenant_atomic():
         staff_member.save()
+        changes = changes_between(before, snapshot(staff_member, DETAIL_FIELDS))
+        _record(staff_member, "staff_member.updated", changes)
     return staff_member
 
 
@@ -126,34 +152,95 @@ def staff_member_link_account(
         raise Conflict(_("This record has a login already; unlink it first."), field="user")
     with tenant_atomic():
         record_link_user(record=staff_member, hospital=hospital, user_id=user.pk)
+        _record(staff_member, "staff_member.login_linked", {"login": user.username})
     logger.info("staff record %s linked to %s", staff_member.pk, user.username)
 
 
 def staff_member_unlink_account(*, staff_member: StaffMember) -> None:
     with tenant_atomic():
+        previous = staff_member.user_id
         record_unlink_user(record=staff_member)
+        _record(staff_member, "staff_member.login_unlinked", {"login": str(previous or "")})
     logger.info("staff record %s unlinked", staff_member.pk)
 
 
 def staff_member_create_login(
-    *, staff_member: StaffMember, hospital: Hospital, role: str
+    *, staff_member: StaffMember, hospital: Hospital, role: str, actor: User
 ) -> CreatedAccount:
     """Make a login for the person of ``staff_member`` with ``role`` and link it. If the
     link cannot be saved the new login is removed again (two databases, no shared
     transaction)."""
     if staff_member.user_id is not None:
         raise Conflict(_("This record has a login already."), field="role")
-    if role not in STAFF_ROLES:
-        raise ValidationError(_("%(role)r is not a staff role.") % {"role": role}, field="role")
-    account = account_create(
-        hospital=hospital, full_name=staff_member.full_name, role=role, email=staff_member.email
+    account = account_create_by(
+        actor=actor,
+        hospital=hospital,
+        full_name=staff_member.full_name,
+        role=role,
+        email=staff_member.email,
     )
     try:
         with tenant_atomic():
             record_link_user(record=staff_member, hospital=hospital, user_id=account.user.pk)
+            _record(
+                staff_member,
+                "staff_member.login_created",
+                {"login": account.user.username, "role": role},
+                actor=actor,
+            )
     except Exception:
         staff_member.user_id = None
         account_discard(user=account.user)
         raise
     logger.info("login %s created for staff record %s", account.user.username, staff_member.pk)
     return account
+
+
+# -- a hospital's logins, as its administrators manage them (recorded in its audit log) ---
+
+
+def _record_account(user: User, action: str, changes: dict[str, Any], actor: User) -> None:
+    clinical_event_record(
+        action=action,
+        entity="account",
+        entity_id=user.pk,
+        entity_label=user.username,
+        changes=changes,
+        actor=actor,
+    )
+
+
+def staff_account_create(
+    *, actor: User, hospital: Hospital, full_name: str, role: str, email: str = ""
+) -> CreatedAccount:
+    created = account_create_by(
+        actor=actor, hospital=hospital, full_name=full_name, role=role, email=email
+    )
+    _record_account(created.user, "account.created", {"role": role}, actor)
+    return created
+
+
+def staff_account_reset_password(*, user: User, actor: User) -> IssuedPassword:
+    issued = account_reset_password(user=user, actor=actor)
+    _record_account(user, "account.password_reset", {}, actor)
+    return issued
+
+
+def staff_account_deactivate(*, user: User, actor: User) -> User:
+    account_deactivate(user=user, actor=actor)
+    _record_account(user, "account.deactivated", {"is_active": [True, False]}, actor)
+    return user
+
+
+def staff_account_reactivate(*, user: User, actor: User) -> User:
+    account_reactivate(user=user, actor=actor)
+    _record_account(user, "account.reactivated", {"is_active": [False, True]}, actor)
+    return user
+
+
+def staff_account_change_role(*, user: User, role: str, actor: User) -> User:
+    previous = user.role
+    account_change_role(user=user, role=role, actor=actor)
+    if previous != user.role:
+        _record_account(user, "account.role_changed", {"role": [previous, user.role]}, actor)
+    return user

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from apps.audit import views as audit_views
 from apps.staff.views import accounts, records
 
 app_name = "staff"
@@ -26,6 +27,8 @@ urlpatterns = [
         accounts.account_reactivate_view,
         name="account_reactivate",
     ),
+    # the hospital's audit log: a page of the staff module, so administrators only
+    path("audit/", audit_views.event_list, name="audit"),
     path("records/", records.record_list, name="records"),
     path("records/new/", records.record_create, name="record_create"),
     path("records/<uuid:staff_member_id>/", records.record_detail, name="record_detail"),

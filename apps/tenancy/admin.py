@@ -32,7 +32,13 @@ from apps.tenancy.forms import HospitalChangeForm
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
-from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
+from apps.tenancy.services import (
+    JobBatch,
+    fleet_migrate,
+    hospital_changes_record,
+    hospital_delete,
+    jobs_enqueue_many,
+)
 from apps.tenancy.subscriptions import hospitals_module_enable
 
 if TYPE_CHECKING:
@@ -102,6 +108,12 @@ class HospitalAdmin(admin.ModelAdmin):
             hospital_logo_remove(hospital=obj)
         elif form.cleaned_data.get("logo"):
             hospital_logo_set(hospital=obj, data=form.cleaned_data["logo"])
+        if change and form.changed_data:
+            hospital_changes_record(
+                hospital=obj,
+                changes={name: form.initial.get(name) for name in form.changed_data},
+                actor=_admin_request(request).user,
+            )
 
     @admin.display(description=_("Site"), ordering="subdomain")
     def open_site(self, obj: Hospital) -> str:
@@ -134,7 +146,7 @@ class HospitalAdmin(admin.ModelAdmin):
 
     def _delete_with_backup(self, request: HttpRequest, hospital: Hospital) -> None:
         try:
-            backup = hospital_delete(hospital=hospital)
+            backup = hospital_delete(hospital=hospital, actor=_admin_request(request).user)
         except Conflict as exc:
             messages.error(request, exc.message)
             return

@@ -5,9 +5,11 @@ The job and batch pages serve the whole page and, to HTMX polls, the live fragme
 once everything has ended the fragment comes with HTTP 286 and polling stops.
 
 The administrator's temporary password of a new hospital is generated in the request
-that adds it and travels only to that browser, in a signed, HttpOnly cookie scoped to
-the job pages; the job page shows it once the job has given it to the account, then
-deletes the cookie. The worker only ever sees its hash.
+that adds it and kept on the server, in the session of the administrator who added it
+(never in a cookie, which a browser, a proxy or a shared computer could read); the job
+page shows it once the job has given it to the account, then wipes it. It also goes
+when that session ends (sign-out, idle timeout) or after a day. The worker only ever
+sees its hash.
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ if TYPE_CHECKING:
 else:
     AdminRequest = HttpRequest
 
-PASSWORD_COOKIE_SALT = "hms.tenancy.temporary-password"
-PASSWORD_COOKIE_MAX_AGE = 24 * 3600
+#: session key of the temporary passwords waiting to be shown: {hospital id hex: [password, until]}
+PASSWORD_SESSION_KEY = "hms.tenancy.admin_passwords"
+PASSWORD_MAX_AGE = 24 * 3600
 #: a queued job the broker never got is re-sent by the page at most this often
 REDISPATCH_EVERY = 5
 
@@ -68,40 +71,27 @@ def batch_url(batch: uuid.UUID) -> str:
     return reverse("admin:tenancy_provisioningjob_batch", args=[batch])
 
 
-def _jobs_path() -> str:
-    return reverse("admin:tenancy_provisioningjob_changelist")
-
-
-def _password_cookie(hospital_id: uuid.UUID) -> str:
-    return f"hms_admin_password_{hospital_id.hex}"
-
-
-def _remember_password(response: HttpResponse, request: HttpRequest, added: Any) -> None:
-    response.set_signed_cookie(
-        _password_cookie(added.hospital.pk),
-        added.temporary_password,
-        salt=PASSWORD_COOKIE_SALT,
-        max_age=PASSWORD_COOKIE_MAX_AGE,
-        path=_jobs_path(),
-        secure=request.is_secure(),
-        httponly=True,
-        samesite="Strict",
-    )
+def _remember_password(request: HttpRequest, added: Any) -> None:
+    waiting = dict(request.session.get(PASSWORD_SESSION_KEY, {}))
+    until = timezone.now().timestamp() + PASSWORD_MAX_AGE
+    waiting[added.hospital.pk.hex] = [added.temporary_password, until]
+    request.session[PASSWORD_SESSION_KEY] = waiting
 
 
 def _password_to_reveal(request: AdminRequest, job: ProvisioningJob) -> str | None:
-    """The temporary password, if this browser asked for the job and it has been given
-    to the administrator's account."""
+    """The temporary password, if this session asked for the job and it has been given
+    to the administrator's account; taken out of the session as it is read."""
     if not (job.status == ProvisioningJob.Status.SUCCEEDED and job.admin_password_applied):
         return None
     if request.user.pk not in _requesters(job):
         return None
-    return request.get_signed_cookie(
-        _password_cookie(job.hospital_id),
-        default=None,
-        salt=PASSWORD_COOKIE_SALT,
-        max_age=PASSWORD_COOKIE_MAX_AGE,
-    )
+    waiting = dict(request.session.get(PASSWORD_SESSION_KEY, {}))
+    entry = waiting.pop(job.hospital_id.hex, None)
+    if entry is None:
+        return None
+    request.session[PASSWORD_SESSION_KEY] = waiting
+    password, until = entry
+    return str(password) if timezone.now().timestamp() <= until else None
 
 
 def _requesters(job: ProvisioningJob) -> set[Any]:
@@ -147,10 +137,9 @@ def hospital_add_view(request: AdminRequest, *, model_admin: ModelAdmin) -> Http
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             model_admin.log_addition(request, added.hospital, [{"added": {}}])
-            response = redirect(job_url(added.job))
             if added.temporary_password:
-                _remember_password(response, request, added)
-            return response
+                _remember_password(request, added)
+            return redirect(job_url(added.job))
     context = _admin_context(request, model_admin, form=form, title="Add hospital")
     return TemplateResponse(request, "admin/tenancy/hospital/add.html", context)
 
@@ -255,8 +244,6 @@ def job_view(request: AdminRequest, *, model_admin: ModelAdmin, job_id: str) -> 
         response = TemplateResponse(
             request, template, _admin_context(request, model_admin, title=title, **context)
         )
-    if password:
-        response.delete_cookie(_password_cookie(job.hospital_id), path=_jobs_path())
     return response
 
 

@@ -32,6 +32,8 @@ from django.utils import timezone
 
 from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
+from apps.platform_audit.models import PlatformEvent
+from apps.platform_audit.services import platform_event_record
 from apps.tenancy.backups import backup_path, database_restore, display_path
 from apps.tenancy.connections import database_path
 from apps.tenancy.exceptions import ProvisioningError
@@ -111,7 +113,23 @@ class JobRecorder:
         except JobTakenOver:
             logger.warning("job %s was taken over before it could finish", self.job.pk)
             return False
+        _audit_finished(self.job, status, error=str(fields.get("error", "")))
         return True
+
+
+def _audit_finished(job: ProvisioningJob, status: str, *, error: str) -> None:
+    """The job's end in the platform's audit log, in the name of whoever asked for it;
+    a failure to write it is logged and never fails the job."""
+    try:
+        platform_event_record(
+            kind=PlatformEvent.Kind.JOB_FINISHED,
+            summary=f"{job.get_kind_display()}: {status}",
+            hospital=job.hospital,
+            actor=job.requested_by,
+            detail={"job": str(job.pk), "kind": job.kind, "status": status, "error": error},
+        )
+    except Exception:
+        logger.exception("could not record the end of job %s in the audit log", job.pk)
 
 
 @contextmanager

@@ -59,7 +59,11 @@ def platform_url() -> str:
 
 def not_ready(request: HttpRequest, hospital: Hospital, *, polling: bool) -> HttpResponse:
     job = job_latest(hospital)
-    context = {"hospital": hospital, "job": job, "poll_parameter": PROGRESS_POLL}
+    # A fixed path, never the request's: an echoed path such as "/\\evil.example/x"
+    # would make the poll an absolute URL to another origin. Every path of a hospital
+    # that is not ready answers the poll, and a ready one's answer reloads the page the
+    # browser is on.
+    context = {"hospital": hospital, "job": job, "poll_url": f"/?{PROGRESS_POLL}=1"}
     if not polling:
         return render(request, "tenancy/not_ready.html", context, status=503)
     html = render_to_string("tenancy/not_ready.html#progress", context, request)

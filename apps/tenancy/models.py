@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,13 @@ class Hospital(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     admin_name = models.CharField(_("administrator's name"), max_length=150, blank=True)
     admin_email = models.EmailField(_("administrator's email"), blank=True)
+    # A staff session left open on a ward computer ends after this long without a
+    # request (apps.accounts.middleware.SessionIdleTimeoutMiddleware).
+    session_idle_minutes = models.PositiveIntegerField(
+        _("staff session idle timeout (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)

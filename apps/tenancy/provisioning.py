@@ -34,6 +34,7 @@ from apps.accounts.services import (
     CreatedAccount,
     PasswordHash,
     account_create,
+    password_hash_apply,
     password_hash_make,
     temporary_password_generate,
 )
@@ -296,9 +297,7 @@ def _apply_password(user: User, password: str | PasswordHash | None) -> str | No
     if not isinstance(password, PasswordHash):
         temporary = None if password else temporary_password_generate()
         password = password_hash_make(password or temporary or "", temporary=temporary is not None)
-    user.password = password.encoded
-    user.must_change_password = password.must_change
-    user.save(update_fields=["password", "must_change_password"])
+    password_hash_apply(user=user, password_hash=password)
     return temporary
 
 

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
+from apps.platform_audit.models import PlatformEvent
+from apps.platform_audit.services import platform_event_record
 from apps.tenancy.backups import backup_path, database_copy
 from apps.tenancy.connections import (
     alias_for_code,
@@ -134,6 +136,7 @@ def hospital_create(
     enabled_modules: Iterable[str] | None = None,
     admin_name: str = "",
     admin_email: str = "",
+    requested_by: User | None = None,
 ) -> Hospital:
     """Validate and save a new hospital in status Provisioning; nothing else is created
     until it is provisioned, so a refusal here leaves nothing behind."""
@@ -171,11 +174,42 @@ def hospital_create(
     try:
         with transaction.atomic():
             hospital.save()
+            platform_event_record(
+                kind=PlatformEvent.Kind.HOSPITAL_CREATED,
+                summary=f"{hospital.name} ({hospital.subdomain})",
+                hospital=hospital,
+                actor=requested_by,
+                detail={"plan": hospital.plan, "modules": hospital.enabled_modules},
+            )
     except IntegrityError:
         raise ValidationError(
             "Another hospital with this subdomain or code was just created.", field="subdomain"
         ) from None
     return hospital
+
+
+def hospital_changes_record(
+    *, hospital: Hospital, changes: dict[str, object], actor: User | None = None
+) -> None:
+    """Record in the platform's audit log that ``hospital``'s details were changed
+    (``changes``: field → value before); a change of modules is an event of its own."""
+    before = {name: value for name, value in changes.items()}
+    detail = {
+        name: [_plain_value(value), _plain_value(getattr(hospital, name, None))]
+        for name, value in before.items()
+    }
+    kind = (
+        PlatformEvent.Kind.MODULES_CHANGED
+        if "enabled_modules" in changes
+        else PlatformEvent.Kind.HOSPITAL_CHANGED
+    )
+    platform_event_record(
+        kind=kind, summary=", ".join(sorted(changes)), hospital=hospital, actor=actor, detail=detail
+    )
+
+
+def _plain_value(value: object) -> object:
+    return value if isinstance(value, (str, int, float, bool, list, type(None))) else str(value)
 
 
 # -- jobs ------------------------------------------------------------------------------
@@ -234,6 +268,13 @@ def job_enqueue(
                 admin_password_hash=admin_password.encoded if admin_password else "",
                 admin_must_change_password=admin_password.must_change if admin_password else True,
             )
+            platform_event_record(
+                kind=PlatformEvent.Kind.JOB_REQUESTED,
+                summary=job.get_kind_display(),
+                hospital=hospital,
+                actor=requested_by,
+                detail={"job": str(job.pk), "kind": kind},
+            )
     except IntegrityError:
         active = hospital.jobs.filter(status__in=ProvisioningJob.ACTIVE_STATUSES).first()
         doing = f" ({active.get_kind_display().lower()}, {active.status})" if active else ""
@@ -286,6 +327,7 @@ def hospital_add(
             enabled_modules=enabled_modules,
             admin_name=admin_name,
             admin_email=admin_email,
+            requested_by=requested_by,
         )
         job = job_enqueue(
             hospital=hospital, kind=Kind.CREATE, requested_by=requested_by, admin_password=secret
@@ -401,7 +443,7 @@ def fleet_migrate(*, hospitals: Iterable[Hospital], requested_by: User | None = 
     return result
 
 
-def hospital_delete(*, hospital: Hospital) -> Path | None:
+def hospital_delete(*, hospital: Hospital, actor: User | None = None) -> Path | None:
     """Delete a hospital: its row, its users and its jobs — after keeping a backup of
     its database in ``tenant_databases/backups/`` (returned; None when it had none).
 
@@ -414,6 +456,13 @@ def hospital_delete(*, hospital: Hospital) -> Path | None:
     path = database_path(hospital)
     backup = database_copy(path, backup_path(hospital, "delete")) if path.exists() else None
     with transaction.atomic():
+        platform_event_record(
+            kind=PlatformEvent.Kind.HOSPITAL_DELETED,
+            summary=f"{hospital.name} ({hospital.subdomain})",
+            hospital=hospital,
+            actor=actor,
+            detail={"backup": str(backup) if backup else ""},
+        )
         hospital.delete()
     forget_database(alias_for_code(hospital.code))
     remove_database_files(path)

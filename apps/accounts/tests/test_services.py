@@ -10,6 +10,7 @@ from apps.accounts.selectors import account_get, account_list, accounts_by_id
 from apps.accounts.services import (
     account_change_role,
     account_create,
+    account_create_by,
     account_deactivate,
     account_discard,
     account_get_linkable,
@@ -136,8 +137,8 @@ def test_an_admin_cannot_deactivate_or_demote_themselves(
 
 def test_the_last_active_admin_of_a_hospital_is_kept(hospital_a: Hospital, admin_a: User) -> None:
     second_admin = make_user(hospital_a, Role.HOSPITAL_ADMIN)
-    account_deactivate(user=admin_a, actor=second_admin)
     superuser = User.objects.create_superuser("root", "root@example.com", TEST_PASSWORD)
+    account_deactivate(user=admin_a, actor=superuser)
     with pytest.raises(ValidationError, match="last active administrator"):
         account_deactivate(user=second_admin, actor=superuser)
     with pytest.raises(ValidationError, match="last active administrator"):
@@ -226,3 +227,69 @@ def test_temporary_passwords_have_no_look_alike_characters() -> None:
     passwords = "".join(temporary_password_generate() for _ in range(200))
     assert not set(passwords) & set("lI1O0o")
     assert len(set(passwords)) > 40  # still letters of both cases and digits
+
+
+def test_an_account_with_platform_admin_access_is_not_managed_from_a_hospital(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    """is_staff opens /admin/: a reset from the staff pages would hand it over."""
+    nurse = make_user(hospital_a, Role.NURSE)
+    User.objects.filter(pk=nurse.pk).update(is_staff=True)
+    nurse.refresh_from_db()
+    for action in (account_reset_password, account_deactivate):
+        with pytest.raises(ValidationError, match="platform admin"):
+            action(user=nurse, actor=admin_a)
+    with pytest.raises(ValidationError, match="platform admin"):
+        account_change_role(user=nurse, role=Role.DOCTOR, actor=admin_a)
+    nurse.refresh_from_db()
+    assert nurse.check_password(TEST_PASSWORD) and nurse.is_active
+
+
+def test_a_hospital_admin_cannot_reset_demote_or_deactivate_another_admin(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    second_admin = make_user(hospital_a, Role.HOSPITAL_ADMIN)
+    with pytest.raises(ValidationError, match="platform administrators"):
+        account_reset_password(user=second_admin, actor=admin_a)
+    with pytest.raises(ValidationError, match="platform administrators"):
+        account_deactivate(user=second_admin, actor=admin_a)
+    with pytest.raises(ValidationError, match="platform administrators"):
+        account_change_role(user=second_admin, role=Role.NURSE, actor=admin_a)
+    second_admin.refresh_from_db()
+    assert second_admin.check_password(TEST_PASSWORD)
+    assert second_admin.is_active and second_admin.role == Role.HOSPITAL_ADMIN
+
+
+def test_a_hospital_admin_cannot_create_or_promote_an_administrator(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    nurse = make_user(hospital_a, Role.NURSE)
+    with pytest.raises(ValidationError, match="platform administrators"):
+        account_change_role(user=nurse, role=Role.HOSPITAL_ADMIN, actor=admin_a)
+    with pytest.raises(ValidationError, match="platform administrators"):
+        account_create_by(
+            actor=admin_a, hospital=hospital_a, full_name="Eve Admin", role=Role.HOSPITAL_ADMIN
+        )
+    nurse.refresh_from_db()
+    assert nurse.role == Role.NURSE
+    assert not User.objects.filter(first_name="Eve").exists()
+
+
+def test_the_platform_may_make_and_reset_a_hospital_administrator(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    superuser = User.objects.create_superuser("root", "root@example.com", TEST_PASSWORD)
+    created = account_create_by(
+        actor=superuser, hospital=hospital_a, full_name="Second Admin", role=Role.HOSPITAL_ADMIN
+    )
+    issued = account_reset_password(user=admin_a, actor=superuser)
+    admin_a.refresh_from_db()
+    assert created.user.role == Role.HOSPITAL_ADMIN
+    assert admin_a.check_password(issued.temporary_password)
+
+
+def test_an_admin_of_another_hospital_cannot_create_accounts_here(
+    hospital_a: Hospital, admin_b: User
+) -> None:
+    with pytest.raises(ValidationError, match="administrators"):
+        account_create_by(actor=admin_b, hospital=hospital_a, full_name="X Y", role=Role.NURSE)

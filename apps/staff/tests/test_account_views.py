@@ -291,3 +291,44 @@ def test_an_admin_cannot_deactivate_their_own_login(client_a: Client, admin_a: U
     assert response.status_code == 200 and "cannot deactivate your own" in response.text
     admin_a.refresh_from_db()
     assert admin_a.is_active
+
+
+# -- the administrator rule (issue 11) ---------------------------------------------------
+
+
+def test_the_reset_page_refuses_an_account_with_platform_admin_access(
+    hospital_a: Hospital, client_a: Client, nurse_a: User
+) -> None:
+    User.objects.filter(pk=nurse_a.pk).update(is_staff=True)
+    response = client_a.post(f"/staff/accounts/{nurse_a.pk}/reset-password/")
+    assert response.status_code == 200 and "platform admin" in response.text
+    assert 'data-testid="temporary-password"' not in response.text
+    nurse_a.refresh_from_db()
+    assert nurse_a.check_password(TEST_PASSWORD)
+
+
+def test_a_hospital_admin_cannot_reset_a_fellow_administrators_password(
+    hospital_a: Hospital, client_a: Client
+) -> None:
+    second_admin = make_user(hospital_a, Role.HOSPITAL_ADMIN)
+    response = client_a.post(f"/staff/accounts/{second_admin.pk}/reset-password/", **HTMX)
+    assert "platform administrators" in response.text
+    second_admin.refresh_from_db()
+    assert second_admin.check_password(TEST_PASSWORD) and not second_admin.must_change_password
+
+
+def test_a_hospital_admin_cannot_create_an_administrator_login(client_a: Client) -> None:
+    response = client_a.post(
+        "/staff/accounts/new/", {"full_name": "Eve Intruder", "role": Role.HOSPITAL_ADMIN}
+    )
+    assert response.status_code == 200 and 'id="id_role_error"' in response.text
+    assert not User.objects.filter(first_name="Eve").exists()
+
+
+def test_a_hospital_admin_cannot_promote_a_nurse_to_administrator(
+    client_a: Client, nurse_a: User
+) -> None:
+    response = client_a.post(f"/staff/accounts/{nurse_a.pk}/role/", {"role": Role.HOSPITAL_ADMIN})
+    assert "platform administrators" in response.text
+    nurse_a.refresh_from_db()
+    assert nurse_a.role == Role.NURSE

@@ -119,13 +119,13 @@ def test_only_an_active_staff_login_of_the_same_hospital_can_be_linked(
 
 
 def test_a_login_created_for_a_record_is_linked_and_its_password_never_logged(
-    hospital_a: Hospital, caplog: pytest.LogCaptureFixture
+    hospital_a: Hospital, admin_a: User, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     member = add_staff_member(hospital_a)
     with tenant_context(hospital_a):
         created = staff_member_create_login(
-            staff_member=member, hospital=hospital_a, role=Role.NURSE
+            staff_member=member, hospital=hospital_a, role=Role.NURSE, actor=admin_a
         )
         assert StaffMember.objects.get().user_id == created.user.pk
     user = User.objects.get(pk=created.user.pk)
@@ -136,24 +136,34 @@ def test_a_login_created_for_a_record_is_linked_and_its_password_never_logged(
 
 
 def test_a_login_is_not_created_for_a_record_that_has_one_or_with_a_non_staff_role(
-    hospital_a: Hospital,
+    hospital_a: Hospital, admin_a: User
 ) -> None:
     member = add_staff_member(hospital_a)
     with tenant_context(hospital_a):
         with pytest.raises(ValidationError, match="not a staff role"):
-            staff_member_create_login(staff_member=member, hospital=hospital_a, role=Role.PATIENT)
-        staff_member_create_login(staff_member=member, hospital=hospital_a, role=Role.NURSE)
+            staff_member_create_login(
+                staff_member=member, hospital=hospital_a, role=Role.PATIENT, actor=admin_a
+            )
+        staff_member_create_login(
+            staff_member=member, hospital=hospital_a, role=Role.NURSE, actor=admin_a
+        )
         with pytest.raises(Conflict, match="has a login already"):
-            staff_member_create_login(staff_member=member, hospital=hospital_a, role=Role.DOCTOR)
+            staff_member_create_login(
+                staff_member=member, hospital=hospital_a, role=Role.DOCTOR, actor=admin_a
+            )
     assert User.objects.filter(hospital=hospital_a, role__in=[Role.NURSE, Role.DOCTOR]).count() == 1
 
 
-def test_if_the_link_cannot_be_saved_the_new_login_is_removed(hospital_a: Hospital) -> None:
+def test_if_the_link_cannot_be_saved_the_new_login_is_removed(
+    hospital_a: Hospital, admin_a: User
+) -> None:
     member = add_staff_member(hospital_a)
     with tenant_context(hospital_a):
         StaffMember.objects.filter(pk=member.pk).delete()  # gone meanwhile
         with pytest.raises(Exception, match="did not affect any rows"):
-            staff_member_create_login(staff_member=member, hospital=hospital_a, role=Role.NURSE)
+            staff_member_create_login(
+                staff_member=member, hospital=hospital_a, role=Role.NURSE, actor=admin_a
+            )
     assert not User.objects.filter(username="gunel.rzayeva").exists()
 
 
@@ -189,3 +199,14 @@ def test_linkable_logins_are_active_unlinked_staff_logins(
     with tenant_context(hospital_a):
         staff_member_link_account(staff_member=member, hospital=hospital_a, user_id=linked.pk)
         assert set(linkable_accounts(hospital=hospital_a)) == {free, admin_a}
+
+
+def test_a_hospital_admin_cannot_make_an_administrators_login_for_a_record(
+    hospital_a: Hospital, admin_a: User
+) -> None:
+    member = add_staff_member(hospital_a)
+    with tenant_context(hospital_a), pytest.raises(ValidationError, match="platform"):
+        staff_member_create_login(
+            staff_member=member, hospital=hospital_a, role=Role.HOSPITAL_ADMIN, actor=admin_a
+        )
+    assert User.objects.filter(hospital=hospital_a, role=Role.HOSPITAL_ADMIN).count() == 1

@@ -18,13 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.models import Role, User
 from apps.accounts.selectors import account_get, account_list
-from apps.accounts.services import (
-    account_change_role,
-    account_create,
-    account_deactivate,
-    account_reactivate,
-    account_reset_password,
-)
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
@@ -33,6 +26,13 @@ from apps.core.user_links import linked_record_for
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import account_rows
+from apps.staff.services import (
+    staff_account_change_role,
+    staff_account_create,
+    staff_account_deactivate,
+    staff_account_reactivate,
+    staff_account_reset_password,
+)
 from apps.staff.views.common import PAGE_SIZE
 
 
@@ -95,7 +95,8 @@ def account_create_view(request: HospitalRequest) -> HttpResponse:
     form = AccountCreateForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = account_create(
+            created = staff_account_create(
+                actor=request.user,
                 hospital=request.hospital,
                 full_name=form.cleaned_data["full_name"],
                 role=form.cleaned_data["role"],
@@ -123,7 +124,7 @@ def account_role(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
     form = RoleForm(data=request.POST)
     if form.is_valid():
         try:
-            account_change_role(user=user, role=form.cleaned_data["role"], actor=request.user)
+            staff_account_change_role(user=user, role=form.cleaned_data["role"], actor=request.user)
         except HMSError as exc:
             add_errors(form, exc)
         else:
@@ -141,7 +142,7 @@ def account_role(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
 def account_reset_password_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
     user = _get_account(request, user_id)
     try:
-        issued = account_reset_password(user=user, actor=request.user)
+        issued = staff_account_reset_password(user=user, actor=request.user)
     except HMSError as exc:
         return _render_detail(request, user, action_error=exc.message)
     return _render_detail(request, user, issued=issued)
@@ -151,7 +152,7 @@ def account_reset_password_view(request: HospitalRequest, user_id: uuid.UUID) ->
 def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
     user = _get_account(request, user_id)
     try:
-        account_deactivate(user=user, actor=request.user)
+        staff_account_deactivate(user=user, actor=request.user)
     except HMSError as exc:
         return _render_detail(request, user, action_error=exc.message)
     return _done(
@@ -165,7 +166,7 @@ def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> Htt
 def account_reactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
     user = _get_account(request, user_id)
     try:
-        account_reactivate(user=user, actor=request.user)
+        staff_account_reactivate(user=user, actor=request.user)
     except HMSError as exc:
         return _render_detail(request, user, action_error=exc.message)
     return _done(request, user, _("%(username)s can sign in again.") % {"username": user.username})

@@ -164,6 +164,7 @@ def record_create_login(request: HospitalRequest, staff_member_id: uuid.UUID) ->
                 staff_member=staff_member,
                 hospital=request.hospital,
                 role=form.cleaned_data["role"],
+                actor=request.user,
             )
         except HMSError as exc:
             add_errors(form, exc)

@@ -8,13 +8,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
-from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.tenancy.admin_views import PASSWORD_COOKIE_SALT
+from apps.tenancy.admin_views import PASSWORD_SESSION_KEY
 from apps.tenancy.connections import database_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
@@ -85,17 +84,15 @@ def test_saving_a_hospital_queues_its_job_and_opens_the_job_page(
     assert hospital.admin_name == "Amina Karimova"
 
 
-def test_the_temporary_password_goes_to_the_asking_browser_only_never_to_the_database(
+def test_the_temporary_password_stays_on_the_server_never_in_a_cookie_or_the_database(
     platform_client: Client,
 ) -> None:
     hospital, job, response = add_hospital(platform_client)
-    cookie = response.cookies[f"hms_admin_password_{hospital.pk.hex}"]
-    assert cookie["httponly"] and cookie["samesite"] == "Strict"
-    assert cookie["path"] == "/admin/tenancy/provisioningjob/"
-    request = HttpRequest()
-    request.COOKIES[cookie.key] = cookie.value
-    password = request.get_signed_cookie(cookie.key, salt=PASSWORD_COOKIE_SALT)
+    password = platform_client.session[PASSWORD_SESSION_KEY][hospital.pk.hex][0]
     assert password is not None and len(password) >= 12
+    for cookie in [*response.cookies.values(), *platform_client.cookies.values()]:
+        assert password not in cookie.value
+        assert "admin_password" not in cookie.key
     stored = " ".join(
         str(value) for value in ProvisioningJob.objects.values().get(pk=job.pk).values()
     )
@@ -103,6 +100,21 @@ def test_the_temporary_password_goes_to_the_asking_browser_only_never_to_the_dat
     assert password not in " ".join(
         str(v) for v in Hospital.objects.values().get(pk=hospital.pk).values()
     )
+
+
+def test_a_temporary_password_nobody_collected_for_a_day_is_not_shown(
+    platform_client: Client,
+) -> None:
+    hospital, job, _ = add_hospital(platform_client)
+    session = platform_client.session
+    waiting = session[PASSWORD_SESSION_KEY]
+    waiting[hospital.pk.hex][1] = timezone.now().timestamp() - 1
+    session[PASSWORD_SESSION_KEY] = waiting
+    session.save()
+    job = run(job)
+    html = platform_client.get(job_page(job)).text
+    assert 'data-testid="admin-password"' not in html
+    assert hospital.pk.hex not in platform_client.session[PASSWORD_SESSION_KEY]
 
 
 def test_a_reserved_subdomain_is_shown_next_to_the_field_and_nothing_is_created(
@@ -196,7 +208,7 @@ def test_the_finished_job_shows_the_link_username_and_password_once(
     password = match.group(1)
     admin = User.objects.get(username=job.admin_username)
     assert admin.check_password(password)
-    assert first.cookies[f"hms_admin_password_{hospital.pk.hex}"].value == ""  # deleted
+    assert hospital.pk.hex not in platform_client.session[PASSWORD_SESSION_KEY]  # wiped
     second = platform_client.get(job_page(job))
     assert password not in second.text
     assert "shown once, in the browser that asked" in second.text
@@ -205,13 +217,13 @@ def test_the_finished_job_shows_the_link_username_and_password_once(
 def test_another_admin_never_sees_the_password(platform_client: Client, superuser: User) -> None:
     from apps.tenancy.tests.conftest import make_platform_user
 
-    hospital, job, response = add_hospital(platform_client)
+    _, job, _ = add_hospital(platform_client)
     run(job)
     other = Client()
     other.force_login(make_platform_user(superuser=True, username="another"))
-    name = f"hms_admin_password_{hospital.pk.hex}"
-    other.cookies[name] = response.cookies[name].value
     assert 'data-testid="admin-password"' not in other.get(job_page(job)).text
+    # the asking administrator still sees it: the other one's visit did not consume it
+    assert 'data-testid="admin-password"' in platform_client.get(job_page(job)).text
 
 
 def test_a_queued_job_says_it_is_waiting_for_a_worker_after_a_few_seconds(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from apps.accounts.models import Role, User
@@ -117,7 +119,20 @@ def test_the_being_set_up_page_shows_the_jobs_live_progress_and_polls(
     assert response.status_code == 503
     assert 'aria-valuenow="64"' in response.text
     assert "Seed reference data" in response.text
-    assert 'hx-get="/patients/?provisioning-progress=1"' in response.text
+    assert 'hx-get="/?provisioning-progress=1"' in response.text
+
+
+def test_the_being_set_up_page_never_echoes_the_request_path_into_htmx(
+    hospital_a: Hospital,
+) -> None:
+    """``/%5C127.0.0.1:8832/x`` rendered as ``hx-get="/\\127.0.0.1:8832/x"``, which a
+    browser resolves to another origin."""
+    _provisioning_with_progress(hospital_a)
+    response = Client(HTTP_HOST=hospital_a.host).get("/%5C127.0.0.1:8832/x")
+    assert response.status_code == 503
+    hx_urls = re.findall(r'hx-(?:get|post|put|patch|delete)="([^"]*)"', response.text)
+    assert hx_urls == ["/?provisioning-progress=1"]
+    assert "127.0.0.1:8832" not in response.text
 
 
 def test_its_poll_gets_the_progress_fragment(hospital_a: Hospital) -> None:
