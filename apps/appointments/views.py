@@ -382,7 +382,12 @@ def unavailability_add(request: HospitalRequest) -> HttpResponse:
                 created_by_id=request.user.pk,
             )
         except HMSError as exc:
-            add_errors(form, exc)
+            if exc.field == "ends_at":  # the period's end is typed as a day and a time
+                form.add_error(
+                    "time_to" if form.cleaned_data["time_to"] else "date_to", exc.message
+                )
+            else:
+                add_errors(form, exc)
         else:
             messages.success(request, _("The doctor's time is blocked."))
             return redirect_to(request, reverse("appointments:unavailability", args=[period.pk]))
