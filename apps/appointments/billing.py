@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
@@ -21,7 +22,9 @@ NOT_CHARGED = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
 
 class ConsultationSource:
     key = CONSULTATION_SOURCE
-    label = gettext_lazy("Consultation")
+    # Lazy, so each reader sees it in their own language; it renders as the str the
+    # protocol asks for.
+    label: str = cast(str, gettext_lazy("Consultation"))
 
     def _item(self, appointment: Appointment) -> BillableItem:
         day = appointment.starts_at or appointment.checked_in_at or appointment.created_at

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import time
+from functools import partial
 
 from django.conf import settings
 
@@ -54,7 +55,7 @@ def test_two_desks_taking_one_slot_at_once_exactly_one_succeeds(hospital_a: Hosp
     outcomes = at_once(
         hospital_a,
         [
-            lambda patient=patient: appointment_book(patient=patient, doctor=doctor, starts_at=slot)
+            partial(appointment_book, patient=patient, doctor=doctor, starts_at=slot)
             for patient in patients
         ],
     )
@@ -73,7 +74,7 @@ def test_one_patient_booked_with_two_doctors_at_once_gets_one(hospital_a: Hospit
     outcomes = at_once(
         hospital_a,
         [
-            lambda doctor=doctor: appointment_book(patient=patient, doctor=doctor, starts_at=slot)
+            partial(appointment_book, patient=patient, doctor=doctor, starts_at=slot)
             for doctor in doctors
         ],
     )

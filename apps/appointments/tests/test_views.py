@@ -278,7 +278,7 @@ def test_the_booking_page_shows_the_grid_with_taken_slots_not_choosable(
     make_appointment(hospital_a, doctor=doctor, day=NEXT_WEEK, at=time(9, 20))
     page = desk_a.get(
         "/appointments/book/",
-        {"patient": patient.pk, "doctor": doctor.pk, "date": NEXT_WEEK.isoformat()},
+        {"patient": str(patient.pk), "doctor": str(doctor.pk), "date": NEXT_WEEK.isoformat()},
     )
     assert page.status_code == 200
     assert re.search(r'value="09:20" class="slot taken"\s+disabled', page.text)
@@ -367,7 +367,7 @@ def test_a_walk_in_joins_the_queue_from_the_booking_page(
     hospital_a: Hospital, desk_a: Client
 ) -> None:
     doctor, patient = make_doctor(hospital_a), register(hospital_a)
-    page = desk_a.get("/appointments/book/", {"patient": patient.pk, "doctor": doctor.pk})
+    page = desk_a.get("/appointments/book/", {"patient": str(patient.pk), "doctor": str(doctor.pk)})
     assert "/appointments/book/walk-in/" in page.text
     response = desk_a.post(
         "/appointments/book/walk-in/", {"patient": patient.pk, "doctor": doctor.pk}
