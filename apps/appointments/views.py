@@ -97,15 +97,12 @@ def today(request: HospitalRequest) -> HttpResponse:
     board_filters = filters.filters()
     day = filters.day()
     now = timezone.now()
-    rows = [
-        (appointment, selectors.waiting_minutes(appointment, now=now))
-        for appointment in selectors.flow_board(day=day, filters=board_filters)
-    ]
     context = {
         "filters": filters,
         "day": day,
         "is_today": day == timezone.localdate(),
-        "rows": rows,
+        "rows": selectors.flow_board_rows(day=day, filters=board_filters, now=now),
+        "base": reverse("appointments:today"),
         "counts": _status_counts(selectors.day_counts(day=day)),
         "can_book": may_act_as(request.user, BOOKERS),
         "now": now,
