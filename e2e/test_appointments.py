@@ -92,7 +92,7 @@ def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_s
     second_slot.click(no_wait_after=True)
     first.wait_for_load_state()
     second.wait_for_load_state()
-    pages = {"booked": None, "refused": None}
+    pages: dict[str, Page | None] = {"booked": None, "refused": None}
     for page in (first, second):
         page.wait_for_function("document.readyState === 'complete'")
         if re.search(r"/appointments/[0-9a-f-]{36}/$", page.url):
