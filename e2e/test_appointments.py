@@ -119,3 +119,6 @@ def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_s
     expect(row).to_contain_text("0 min")
     assert booked.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     booked.screenshot(path=str(artifacts / "appointments-flow-board.png"), full_page=True)
+    booked.get_by_label("Patient").fill("nobody like this")
+    expect(booked.get_by_text("No appointments match.")).to_be_visible()
+    expect(booked).to_have_url(re.compile(r"q=nobody"))

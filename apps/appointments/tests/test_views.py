@@ -602,3 +602,15 @@ def test_an_unknown_rule_is_refused_next_to_the_field(client_a: Client) -> None:
     assert response.status_code == 400
     assert response.text.lstrip().startswith('<div id="settings-form"')
     assert 'id="id_conflict_policy_error"' in response.text
+
+
+def test_an_unknown_doctor_is_reported_not_a_server_error(
+    hospital_a: Hospital, desk_a: Client
+) -> None:
+    patient = register(hospital_a)
+    response = desk_a.post(
+        "/appointments/book/slot/", {**slot_post(patient, make_doctor(hospital_a)), "doctor": "999"}
+    )
+    assert response.status_code == 400 and 'id="id_doctor_error"' in response.text
+    with tenant_context(hospital_a):
+        assert not Appointment.objects.exists()
