@@ -28,7 +28,7 @@ from apps.regions.models import Clinic, Specialization
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
-hospital = Hospital.objects.get(subdomain="harbour")
+hospital = Hospital.objects.get(subdomain="bayside")
 with tenant_context(hospital):
     clinic = Clinic.objects.select_related("city__region").first()
     doctor = Doctor.objects.create(
@@ -71,9 +71,9 @@ def sign_in(browser: Browser, url: str, username: str) -> Page:
 def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_slot(
     stack: Stack, browser: Browser, artifacts: Path
 ) -> None:
-    stack.manage("create_hospital", "--name", "Harbour Hospital", "--subdomain", "harbour")
+    stack.manage("create_hospital", "--name", "Bayside Hospital", "--subdomain", "bayside")
     setup = json.loads(stack.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-    url = stack.hospital_url("harbour")
+    url = stack.hospital_url("bayside")
     first, second = (sign_in(browser, url, username) for username in setup["desks"])
 
     # Both desks open the same doctor's day for their own patient; the grid shows free slots.

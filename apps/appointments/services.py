@@ -68,8 +68,8 @@ class BookingNeedsConfirmation(Conflict):
 def _lock(doctor: Doctor, patient: Patient) -> None:
     """Lock the doctor's then the patient's row for the rest of the transaction
     (PostgreSQL; SQLite's IMMEDIATE transaction already holds the database's lock)."""
-    Doctor.objects.select_for_update().filter(pk=doctor.pk).exists()
-    Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+    list(Doctor.objects.select_for_update().filter(pk=doctor.pk).values_list("pk"))
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
 
 
 def _check_conflicts(conflicts: list[BookingConflict], *, confirm: bool) -> None:

@@ -394,7 +394,8 @@ def unavailability_add(request: HospitalRequest) -> HttpResponse:
 
 
 def _unavailability_initial(request: HospitalRequest) -> dict[str, Any]:
-    doctor = Doctor.objects.filter(pk=request.GET.get("doctor") or 0).first()
+    raw = request.GET.get("doctor", "")
+    doctor = Doctor.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     today = timezone.localdate()
     return {"doctor": doctor, "date_from": today, "date_to": today}
 

@@ -614,3 +614,13 @@ def test_an_unknown_doctor_is_reported_not_a_server_error(
     assert response.status_code == 400 and 'id="id_doctor_error"' in response.text
     with tenant_context(hospital_a):
         assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("doctor", ["abc", "999", "1"])
+def test_the_unavailability_form_takes_a_doctor_from_the_address(
+    hospital_a: Hospital, client_a: Client, doctor: str
+) -> None:
+    make_doctor(hospital_a)
+    page = client_a.get("/appointments/unavailability/add/", {"doctor": doctor})
+    assert page.status_code == 200
+    assert ('<option value="1" selected>' in page.text) == (doctor == "1")

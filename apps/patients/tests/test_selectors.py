@@ -87,7 +87,9 @@ def test_a_patient_of_another_hospital_is_not_found(
 def test_history_is_empty_until_a_module_provides_entries(
     hospital_a: Hospital, patients: dict[str, Patient]
 ) -> None:
-    assert patient_history(patient=patients["nizami"]) == []
+    # Providers read the hospital's database (appointments registers one), as on the page.
+    with tenant_context(hospital_a):
+        assert patient_history(patient=patients["nizami"]) == []
 
 
 def test_history_merges_every_providers_entries_newest_first(
