@@ -16,10 +16,21 @@ from apps.appointments.models import (
     ConflictPolicy,
     UnavailabilityKind,
 )
-from apps.appointments.selectors import BoardFilters, at_time, doctor_choices
+from apps.appointments.selectors import BoardFilters, at_time, day_within_reach, doctor_choices
 from apps.doctors.models import Doctor
 
 SEARCH_MAX = 100
+
+
+class DayField(forms.DateField):
+    """A day within a year of today: the pages neither look nor book further."""
+
+    default_error_messages = {"out_of_reach": _("Choose a day within a year of today.")}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not day_within_reach(value):
+            raise forms.ValidationError(self.error_messages["out_of_reach"], code="out_of_reach")
 
 
 class DoctorDayForm(forms.Form):
@@ -28,7 +39,7 @@ class DoctorDayForm(forms.Form):
     doctor = forms.ModelChoiceField(
         label=_("Doctor"), queryset=Doctor.objects.none(), empty_label=_("Choose a doctor")
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,7 +51,7 @@ class BookingForm(forms.Form):
 
     patient = forms.UUIDField(widget=forms.HiddenInput)
     doctor = forms.ModelChoiceField(queryset=Doctor.objects.none(), widget=forms.HiddenInput)
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = DayField(widget=forms.HiddenInput)
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     kind = forms.ChoiceField(
         label=_("Kind"),
@@ -75,7 +86,7 @@ class WalkInForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    date = forms.DateField(widget=forms.HiddenInput)
+    date = DayField(widget=forms.HiddenInput)
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -104,9 +115,7 @@ class BoardFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Patient"), required=False)
-    date = forms.DateField(
-        label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=_("Day"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,14 +144,14 @@ class UnavailabilityForm(forms.Form):
         label=_("Doctor"), queryset=Doctor.objects.none(), empty_label=_("Choose a doctor")
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=UnavailabilityKind.choices)
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = DayField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     time_from = forms.TimeField(
         label=_("From time"),
         required=False,
         help_text=_("Leave empty to block the whole day."),
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
-    date_to = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = DayField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
     time_to = forms.TimeField(
         label=_("Until time"),
         required=False,

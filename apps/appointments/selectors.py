@@ -31,8 +31,18 @@ from apps.patients.models import Patient
 #: the length of a booking made outside the doctor's hours (no schedule to take it from)
 DEFAULT_SLOT_MINUTES = 20
 
+#: how far from today the pages look and book, each way (beyond it dates are refused
+#: before any arithmetic on them can overflow)
+MAX_DAYS_AHEAD = 366
+
 #: statuses of an appointment still waiting for something to happen today
 OPEN_STATUSES = (AppointmentStatus.SCHEDULED, AppointmentStatus.CHECKED_IN)
+
+
+def day_within_reach(day: date) -> bool:
+    today = timezone.localdate()
+    reach = timedelta(days=MAX_DAYS_AHEAD)
+    return today - reach <= day <= today + reach
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -31,6 +31,7 @@ from apps.appointments.models import (
 )
 from apps.appointments.selectors import (
     DEFAULT_SLOT_MINUTES,
+    MAX_DAYS_AHEAD,
     BookingConflict,
     ConflictKind,
     booking_conflicts,
@@ -44,9 +45,6 @@ from apps.patients.models import Patient
 from apps.tenancy.db import tenant_atomic
 
 logger = logging.getLogger(__name__)
-
-#: how far ahead a booking may be made
-MAX_DAYS_AHEAD = 366
 
 
 class BookingRefused(Conflict):

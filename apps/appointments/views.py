@@ -348,9 +348,12 @@ def appointment_reschedule(request: HospitalRequest, appointment_id: uuid.UUID) 
 def _day_param(request: HospitalRequest, appointment: Appointment) -> date:
     raw = request.POST.get("date") or request.GET.get("date") or ""
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
+        day = None
+    if day is None or not selectors.day_within_reach(day):
         return max(appointment.date, timezone.localdate())
+    return day
 
 
 # -- unavailability (administrators) -------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import time
 from functools import partial
 
-from django.conf import settings
+from django.db import connections
 
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.appointments.services import BookingRefused, appointment_book, appointment_reschedule
@@ -43,9 +43,14 @@ def at_once(hospital: Hospital, actions: list[Callable[[], object]]) -> list[obj
     return outcomes
 
 
-def test_hospital_databases_open_immediate_transactions() -> None:
-    # What the booking's serialization relies on (see apps.appointments.services).
-    assert settings.SQLITE_OPTIONS["transaction_mode"] == "IMMEDIATE"
+def test_a_hospitals_database_opens_immediate_transactions(hospital_a: Hospital) -> None:
+    # What the booking's serialization relies on (see apps.appointments.services): the
+    # write lock is taken when the transaction begins, before the clash check reads.
+    with tenant_context(hospital_a):
+        Appointment.objects.exists()  # registers and opens the hospital's connection
+        connection = connections[hospital_alias(hospital_a)]
+        assert connection.vendor == "sqlite"
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
 def test_two_desks_taking_one_slot_at_once_exactly_one_succeeds(hospital_a: Hospital) -> None:

@@ -624,3 +624,22 @@ def test_the_unavailability_form_takes_a_doctor_from_the_address(
     page = client_a.get("/appointments/unavailability/add/", {"doctor": doctor})
     assert page.status_code == 200
     assert ('<option value="1" selected>' in page.text) == (doctor == "1")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2020-02-30"])
+def test_days_beyond_reach_are_refused_not_a_server_error(
+    hospital_a: Hospital, client_a: Client, booked: Appointment, day: str
+) -> None:
+    doctor, patient = booked.doctor, register(hospital_a)
+    page = client_a.get("/appointments/book/", {"doctor": str(doctor.pk), "date": day})
+    assert page.status_code == 200 and 'class="slot' not in page.text
+    assert client_a.get("/appointments/", {"date": day}).status_code == 200
+    assert client_a.get(f"/appointments/{booked.pk}/reschedule/", {"date": day}).status_code == 200
+    booking = {**slot_post(patient, doctor), "date": day, "time": "23:59"}
+    assert client_a.post("/appointments/book/slot/", booking).status_code == 400
+    moved = client_a.post(f"/appointments/{booked.pk}/reschedule/", {"date": day, "time": "23:59"})
+    assert moved.status_code == 400
+    period = {"doctor": doctor.pk, "kind": "leave", "date_from": day, "date_to": day}
+    assert client_a.post("/appointments/unavailability/add/", period).status_code == 400
+    with tenant_context(hospital_a):
+        assert Appointment.objects.count() == 1 and not DoctorUnavailability.objects.exists()
