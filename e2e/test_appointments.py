@@ -86,6 +86,7 @@ def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_s
     second_slot = second.locator(f'button.slot.free[value="{time_text}"]')
     expect(second_slot).to_be_enabled()
     first.screenshot(path=str(artifacts / "appointments-slot-grid.png"), full_page=True)
+    assert first.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     # Both press the same slot at the same moment.
     slot.click(no_wait_after=True)
@@ -112,6 +113,7 @@ def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_s
     expect(booked.get_by_text("is checked in.")).to_be_visible()
     expect(booked.locator(".badge.status-checked_in")).to_have_text("Checked in")
     expect(booked.locator("dt:has-text('Queue number') + dd")).to_have_text("1")
+    booked.screenshot(path=str(artifacts / "appointments-checked-in.png"), full_page=True)
 
     # The flow board shows the patient waiting, and fits a phone's width.
     booked.goto(f"{url}/appointments/")
