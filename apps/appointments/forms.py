@@ -138,10 +138,17 @@ class BoardFilterForm(forms.Form):
 
 
 class UnavailabilityForm(forms.Form):
-    """A period the doctor cannot be booked: whole days, or from a time to a time."""
+    """A period a doctor (or every doctor, for a holiday) cannot be booked: whole days, or
+    from a time to a time."""
 
     doctor = forms.ModelChoiceField(
-        label=_("Doctor"), queryset=Doctor.objects.none(), empty_label=_("Choose a doctor")
+        label=_("Doctor"),
+        queryset=Doctor.objects.none(),
+        empty_label=_("Choose a doctor"),
+        required=False,
+    )
+    every_doctor = forms.BooleanField(
+        label=_("Every active doctor (a hospital holiday)"), required=False
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=UnavailabilityKind.choices)
     date_from = DayField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -166,6 +173,10 @@ class UnavailabilityForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if cleaned.get("every_doctor") and cleaned.get("doctor"):
+            self.add_error("doctor", _("Choose one doctor or every doctor, not both."))
+        elif not (cleaned.get("every_doctor") or cleaned.get("doctor") or "doctor" in self.errors):
+            self.add_error("doctor", _("Choose a doctor, or every doctor."))
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The last day cannot be before the first."))

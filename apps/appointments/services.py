@@ -336,6 +336,18 @@ def appointments_mark_no_shows(*, before: date) -> int:
 # -- unavailability ------------------------------------------------------------------------
 
 
+def _check_period(*, kind: str, starts_at: datetime, ends_at: datetime) -> None:
+    if kind not in UnavailabilityKind.values:
+        raise ValidationError(_("Choose what kind of absence this is."), field="kind")
+    if ends_at <= starts_at:
+        raise ValidationError(_("The end must be after the start."), field="ends_at")
+    if ends_at - starts_at > timedelta(days=MAX_DAYS_AHEAD):
+        raise ValidationError(
+            _("A period can be at most %(days)s days long.") % {"days": MAX_DAYS_AHEAD},
+            field="ends_at",
+        )
+
+
 def unavailability_create(
     *,
     doctor: Doctor,
@@ -347,15 +359,7 @@ def unavailability_create(
 ) -> DoctorUnavailability:
     """Block the doctor's time in [starts_at, ends_at). Appointments already booked in it
     stay (``selectors.unavailability_collisions`` lists them for the front desk)."""
-    if kind not in UnavailabilityKind.values:
-        raise ValidationError(_("Choose what kind of absence this is."), field="kind")
-    if ends_at <= starts_at:
-        raise ValidationError(_("The end must be after the start."), field="ends_at")
-    if ends_at - starts_at > timedelta(days=MAX_DAYS_AHEAD):
-        raise ValidationError(
-            _("A period can be at most %(days)s days long.") % {"days": MAX_DAYS_AHEAD},
-            field="ends_at",
-        )
+    _check_period(kind=kind, starts_at=starts_at, ends_at=ends_at)
     with tenant_atomic():
         period = DoctorUnavailability.objects.create(
             doctor=doctor,
@@ -367,6 +371,34 @@ def unavailability_create(
         )
     logger.info("doctor %s unavailable %s–%s", doctor.pk, starts_at, ends_at)
     return period
+
+
+def unavailability_create_for_every_doctor(
+    *,
+    kind: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    created_by_id: uuid.UUID | None = None,
+) -> list[DoctorUnavailability]:
+    """A hospital holiday: the same period for every active doctor, all or none."""
+    _check_period(kind=kind, starts_at=starts_at, ends_at=ends_at)
+    with tenant_atomic():
+        periods = DoctorUnavailability.objects.bulk_create(
+            DoctorUnavailability(
+                doctor=doctor,
+                kind=kind,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reason=reason.strip()[:300],
+                created_by_id=created_by_id,
+            )
+            for doctor in Doctor.objects.filter(is_active=True)
+        )
+    if not periods:
+        raise ValidationError(_("The hospital has no active doctor yet."), field="every_doctor")
+    logger.info("%s doctors unavailable %s–%s", len(periods), starts_at, ends_at)
+    return periods
 
 
 def unavailability_delete(*, unavailability: DoctorUnavailability) -> None:

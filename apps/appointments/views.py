@@ -372,15 +372,20 @@ def unavailability_add(request: HospitalRequest) -> HttpResponse:
     form = UnavailabilityForm(request.POST or None, initial=_unavailability_initial(request))
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.period()
+        period_of = {
+            "kind": form.cleaned_data["kind"],
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "reason": form.cleaned_data["reason"],
+            "created_by_id": request.user.pk,
+        }
         try:
-            period = services.unavailability_create(
-                doctor=form.cleaned_data["doctor"],
-                kind=form.cleaned_data["kind"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                reason=form.cleaned_data["reason"],
-                created_by_id=request.user.pk,
-            )
+            if form.cleaned_data["every_doctor"]:
+                periods = services.unavailability_create_for_every_doctor(**period_of)
+            else:
+                periods = [
+                    services.unavailability_create(doctor=form.cleaned_data["doctor"], **period_of)
+                ]
         except HMSError as exc:
             if exc.field == "ends_at":  # the period's end is typed as a day and a time
                 form.add_error(
@@ -389,8 +394,15 @@ def unavailability_add(request: HospitalRequest) -> HttpResponse:
             else:
                 add_errors(form, exc)
         else:
+            if len(periods) > 1:
+                messages.success(
+                    request,
+                    _("The time of %(count)s doctors is blocked.") % {"count": len(periods)},
+                )
+                return redirect_to(request, reverse("appointments:unavailability_list"))
             messages.success(request, _("The doctor's time is blocked."))
-            return redirect_to(request, reverse("appointments:unavailability", args=[period.pk]))
+            url = reverse("appointments:unavailability", args=[periods[0].pk])
+            return redirect_to(request, url)
     template = page_or_fragment(request, "appointments/unavailability_form.html", "form")
     status = 400 if form.is_bound else 200
     return render(request, template, {"form": form}, status=status)

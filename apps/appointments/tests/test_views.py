@@ -643,3 +643,39 @@ def test_days_beyond_reach_are_refused_not_a_server_error(
     assert client_a.post("/appointments/unavailability/add/", period).status_code == 400
     with tenant_context(hospital_a):
         assert Appointment.objects.count() == 1 and not DoctorUnavailability.objects.exists()
+
+
+def test_a_holiday_blocks_every_active_doctor_at_once(
+    hospital_a: Hospital, client_a: Client
+) -> None:
+    doctors = [make_doctor(hospital_a), make_doctor(hospital_a, name="Dr Rauf Əliyev")]
+    retired = make_doctor(hospital_a, name="Dr Old")
+    with tenant_context(hospital_a):
+        retired.is_active = False
+        retired.save()
+    holiday = {
+        "every_doctor": "on",
+        "kind": UnavailabilityKind.HOLIDAY,
+        "date_from": NEXT_WEEK.isoformat(),
+        "date_to": NEXT_WEEK.isoformat(),
+    }
+    response = client_a.post("/appointments/unavailability/add/", holiday)
+    assert response.status_code == 302
+    assert response["Location"] == "/appointments/unavailability/"
+    with tenant_context(hospital_a):
+        blocked = set(DoctorUnavailability.objects.values_list("doctor_id", flat=True))
+    assert blocked == {d.pk for d in doctors}
+
+
+def test_a_period_needs_one_doctor_or_every_doctor(hospital_a: Hospital, client_a: Client) -> None:
+    doctor = make_doctor(hospital_a)
+    period = {"kind": "leave", "date_from": NEXT_WEEK.isoformat(), "date_to": NEXT_WEEK.isoformat()}
+    neither = client_a.post("/appointments/unavailability/add/", period)
+    assert neither.status_code == 400
+    assert re.search(r'id="id_doctor_error">Choose a doctor, or every doctor', neither.text)
+    both = client_a.post(
+        "/appointments/unavailability/add/", {**period, "doctor": doctor.pk, "every_doctor": "on"}
+    )
+    assert both.status_code == 400 and "not both" in both.text
+    with tenant_context(hospital_a):
+        assert not DoctorUnavailability.objects.exists()
