@@ -18,8 +18,9 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             # a run nobody picked up in time is superseded by the next one
             "options": {"expires": float(interval)},
         },
-        # Shortly after midnight (the platform's time zone): yesterday's appointments
-        # nobody came to become No-show in every ready hospital.
+        # Shortly after midnight in Celery's time zone (UTC unless CELERY_TIMEZONE is
+        # set): appointments of past days nobody came to become No-show in every ready
+        # hospital ("past" by the hospitals' TIME_ZONE, so an east-of-UTC zone is safe).
         "mark-appointment-no-shows": {
             "task": "appointments.mark_no_shows_everywhere",
             "schedule": crontab(hour=0, minute=15),

@@ -679,3 +679,31 @@ def test_a_period_needs_one_doctor_or_every_doctor(hospital_a: Hospital, client_
     assert both.status_code == 400 and "not both" in both.text
     with tenant_context(hospital_a):
         assert not DoctorUnavailability.objects.exists()
+
+
+def test_another_hospitals_user_cannot_book_on_this_host(
+    hospital_a: Hospital, admin_b: User
+) -> None:
+    doctor, patient = make_doctor(hospital_a), register(hospital_a)
+    client = hospital_client(hospital_a, admin_b)
+    assert client.post("/appointments/book/slot/", slot_post(patient, doctor)).status_code == 403
+    walk_in = {"patient": str(patient.pk), "doctor": str(doctor.pk)}
+    assert client.post("/appointments/book/walk-in/", walk_in).status_code == 403
+    with tenant_context(hospital_a):
+        assert not Appointment.objects.exists()
+
+
+def test_an_htmx_cancel_redirects_the_client_to_the_appointment(
+    hospital_a: Hospital, desk_a: Client, booked: Appointment
+) -> None:
+    response = desk_a.post(f"/appointments/{booked.pk}/cancel/", {"reason": "Ill"}, **HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/appointments/{booked.pk}/"
+    assert reload(hospital_a, booked).status == AppointmentStatus.CANCELLED
+
+
+@pytest.mark.parametrize("role", [Role.DOCTOR, Role.NURSE])
+def test_clinicians_see_no_booking_link_on_a_patients_page(hospital_a: Hospital, role: str) -> None:
+    patient = register(hospital_a)
+    client = hospital_client(hospital_a, make_user(hospital_a, role))
+    assert "/appointments/book/" not in client.get(f"/patients/{patient.pk}/").text
