@@ -707,3 +707,21 @@ def test_clinicians_see_no_booking_link_on_a_patients_page(hospital_a: Hospital,
     patient = register(hospital_a)
     client = hospital_client(hospital_a, make_user(hospital_a, role))
     assert "/appointments/book/" not in client.get(f"/patients/{patient.pk}/").text
+
+
+def test_a_warned_walk_in_is_added_after_a_confirmation(
+    hospital_a: Hospital, desk_a: Client
+) -> None:
+    with tenant_context(hospital_a):
+        services.appointment_settings_update(conflict_policy=ConflictPolicy.WARN)
+    doctor, patient = make_doctor(hospital_a), register(hospital_a)
+    walk_in = {"patient": str(patient.pk), "doctor": str(doctor.pk), "reason": "Fever"}
+    assert desk_a.post("/appointments/book/walk-in/", walk_in).status_code == 302
+    warned = desk_a.post("/appointments/book/walk-in/", walk_in)
+    assert warned.status_code == 200 and "Add to the queue anyway" in warned.text
+    assert "already in Dr Leyla Məmmədova&#x27;s queue today" in warned.text
+    confirmed = desk_a.post("/appointments/book/walk-in/", {**walk_in, "confirm": "on"})
+    assert confirmed.status_code == 302
+    with tenant_context(hospital_a):
+        queue = sorted(Appointment.objects.values_list("queue_number", flat=True))
+    assert queue == [1, 2]
