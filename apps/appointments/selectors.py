@@ -245,31 +245,40 @@ def booking_conflicts(
                 "end": _local(other.ends_at or other.starts_at),
             }
             conflicts.append(BookingConflict(ConflictKind.PATIENT_BUSY, message))
+    outside = hours_conflict(doctor=doctor, starts_at=starts_at, ends_at=ends_at)
+    if outside is not None:
+        conflicts.append(outside)
+    return conflicts
+
+
+def hours_conflict(
+    *, doctor: Doctor, starts_at: datetime, ends_at: datetime
+) -> BookingConflict | None:
+    """The clash of [starts_at, ends_at) with the doctor's hours of that day, if any; a
+    walk-in asks about one moment (``starts_at == ends_at``)."""
     day = timezone.localdate(starts_at)
     hours = doctor_hours(doctor=doctor, day=day)
     if hours is None:
-        conflicts.append(
-            BookingConflict(
-                ConflictKind.OUTSIDE_HOURS,
-                _("%(doctor)s does not work on %(weekday)s.")
-                % {"doctor": doctor.full_name, "weekday": hours_weekday_name(day)},
-            )
+        return BookingConflict(
+            ConflictKind.OUTSIDE_HOURS,
+            _("%(doctor)s does not work on %(weekday)s.")
+            % {"doctor": doctor.full_name, "weekday": hours_weekday_name(day)},
         )
-    elif starts_at < at_time(day, hours.starts_at) or ends_at > at_time(day, hours.ends_at):
-        conflicts.append(
-            BookingConflict(
-                ConflictKind.OUTSIDE_HOURS,
-                _("%(start)s–%(end)s is outside %(doctor)s's hours (%(open)s–%(close)s).")
-                % {
-                    "start": _local(starts_at),
-                    "end": _local(ends_at),
-                    "doctor": doctor.full_name,
-                    "open": f"{hours.starts_at:%H:%M}",
-                    "close": f"{hours.ends_at:%H:%M}",
-                },
-            )
-        )
-    return conflicts
+    opens, closes = at_time(day, hours.starts_at), at_time(day, hours.ends_at)
+    if opens <= starts_at and ends_at <= closes:
+        return None
+    placeholders = {
+        "start": _local(starts_at),
+        "end": _local(ends_at),
+        "doctor": doctor.full_name,
+        "open": f"{hours.starts_at:%H:%M}",
+        "close": f"{hours.ends_at:%H:%M}",
+    }
+    if starts_at == ends_at:
+        message = _("It is %(start)s, outside %(doctor)s's hours (%(open)s–%(close)s).")
+    else:
+        message = _("%(start)s–%(end)s is outside %(doctor)s's hours (%(open)s–%(close)s).")
+    return BookingConflict(ConflictKind.OUTSIDE_HOURS, message % placeholders)
 
 
 def hours_weekday_name(day: date) -> str:

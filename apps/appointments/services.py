@@ -37,6 +37,7 @@ from apps.appointments.selectors import (
     booking_conflicts,
     conflict_policy,
     doctor_hours,
+    hours_conflict,
     unavailability_overlapping,
 )
 from apps.core.exceptions import Conflict, ValidationError
@@ -47,20 +48,21 @@ from apps.tenancy.db import tenant_atomic
 logger = logging.getLogger(__name__)
 
 
-class BookingRefused(Conflict):
-    """The booking clashes and the hospital refuses clashes; ``conflicts`` says how."""
+class BookingClash(Conflict):
+    """The booking clashes with other appointments or the doctor's hours; ``conflicts``
+    says how."""
 
     def __init__(self, conflicts: list[BookingConflict]) -> None:
         super().__init__(" ".join(c.message for c in conflicts), field="starts_at")
         self.conflicts = conflicts
 
 
-class BookingNeedsConfirmation(Conflict):
-    """The booking clashes and the hospital warns: book again with ``confirm=True``."""
+class BookingRefused(BookingClash):
+    """A clash, and the hospital refuses clashes."""
 
-    def __init__(self, conflicts: list[BookingConflict]) -> None:
-        super().__init__(" ".join(c.message for c in conflicts), field="starts_at")
-        self.conflicts = conflicts
+
+class BookingNeedsConfirmation(BookingClash):
+    """A clash, and the hospital warns: book again with ``confirm=True``."""
 
 
 def _lock(doctor: Doctor, patient: Patient) -> None:
@@ -197,8 +199,9 @@ def appointment_walk_in(
 ) -> Appointment:
     """A patient who came without an appointment joins the doctor's queue of today:
     booked and checked in in one step, with the next queue number. Refused while the
-    doctor is unavailable; the patient already waiting for the same doctor today is a
-    clash like any other (refused or warned by the hospital's rule)."""
+    doctor is unavailable; the patient already waiting for the same doctor today, or a
+    time outside the doctor's hours, is a clash like any other (refused or warned by the
+    hospital's rule)."""
     now = now or timezone.now()
     if not doctor.is_active:
         raise ValidationError(
@@ -209,6 +212,7 @@ def appointment_walk_in(
     with tenant_atomic():
         _lock(doctor, patient)
         _refuse_unavailable(doctor=doctor, starts_at=now, ends_at=now + timedelta(minutes=1))
+        conflicts = []
         waiting = Appointment.objects.filter(
             patient=patient,
             doctor=doctor,
@@ -216,23 +220,18 @@ def appointment_walk_in(
             status__in=(AppointmentStatus.CHECKED_IN, AppointmentStatus.IN_CONSULTATION),
         ).first()
         if waiting is not None:
-            _check_conflicts(
-                [
-                    BookingConflict(
-                        kind=ConflictKind.PATIENT_BUSY,
-                        message=_(
-                            "%(patient)s is already in %(doctor)s's queue today "
-                            "(number %(number)s)."
-                        )
-                        % {
-                            "patient": patient.full_name,
-                            "doctor": doctor.full_name,
-                            "number": waiting.queue_number,
-                        },
-                    )
-                ],
-                confirm=confirm,
-            )
+            message = _(
+                "%(patient)s is already in %(doctor)s's queue today (number %(number)s)."
+            ) % {
+                "patient": patient.full_name,
+                "doctor": doctor.full_name,
+                "number": waiting.queue_number,
+            }
+            conflicts.append(BookingConflict(kind=ConflictKind.PATIENT_BUSY, message=message))
+        outside = hours_conflict(doctor=doctor, starts_at=now, ends_at=now)
+        if outside is not None:
+            conflicts.append(outside)
+        _check_conflicts(conflicts, confirm=confirm)
         appointment = Appointment.objects.create(
             patient=patient,
             doctor=doctor,

@@ -23,6 +23,7 @@ from apps.appointments.selectors import (
     unavailability_collisions,
 )
 from apps.appointments.services import (
+    BookingClash,
     BookingNeedsConfirmation,
     BookingRefused,
     appointment_book,
@@ -38,6 +39,8 @@ from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
 NEXT_WEEK = timezone.localdate() + timedelta(days=7)
+#: a doctor's hours covering the whole day, so a walk-in is within them whenever it runs
+ALL_DAY = (time(0), time(23, 59, 59))
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -254,7 +257,7 @@ def test_a_follow_up_must_follow_the_same_patients_appointment(hospital_a: Hospi
 
 
 def test_a_walk_in_joins_todays_queue_checked_in(hospital_a: Hospital) -> None:
-    doctor = make_doctor(hospital_a)
+    doctor = make_doctor(hospital_a, hours=ALL_DAY)
     booked = make_appointment(hospital_a, doctor=doctor)
     with tenant_context(hospital_a):
         appointment_check_in(appointment=booked)
@@ -266,7 +269,7 @@ def test_a_walk_in_joins_todays_queue_checked_in(hospital_a: Hospital) -> None:
 
 
 def test_a_walk_in_is_refused_while_the_doctor_is_away(hospital_a: Hospital) -> None:
-    doctor = make_doctor(hospital_a)
+    doctor = make_doctor(hospital_a, hours=ALL_DAY)
     now = timezone.now()
     with tenant_context(hospital_a):
         services.unavailability_create(
@@ -284,11 +287,30 @@ def test_a_patient_already_in_the_doctors_queue_is_a_clash(
     hospital_a: Hospital, policy: str
 ) -> None:
     set_policy(hospital_a, policy)
-    doctor, patient = make_doctor(hospital_a), register(hospital_a)
+    doctor, patient = make_doctor(hospital_a, hours=ALL_DAY), register(hospital_a)
     book(hospital_a, doctor=doctor, patient=patient, kind=AppointmentKind.WALK_IN)
     expected = BookingRefused if policy == ConflictPolicy.BLOCK else BookingNeedsConfirmation
-    with pytest.raises(expected), tenant_context(hospital_a):
+    with pytest.raises(BookingClash) as clash, tenant_context(hospital_a):
         appointment_walk_in(patient=patient, doctor=doctor)
+    assert type(clash.value) is expected
+    assert [c.kind for c in clash.value.conflicts] == [ConflictKind.PATIENT_BUSY]
+
+
+@pytest.mark.parametrize("policy", [ConflictPolicy.BLOCK, ConflictPolicy.WARN])
+def test_a_walk_in_outside_the_doctors_hours_is_a_clash(hospital_a: Hospital, policy: str) -> None:
+    set_policy(hospital_a, policy)
+    doctor = make_doctor(hospital_a, hours=(time(9), time(17)))
+    evening = at(timezone.localdate(), 18, 30)
+    expected = BookingRefused if policy == ConflictPolicy.BLOCK else BookingNeedsConfirmation
+    with pytest.raises(BookingClash) as clash:
+        book(hospital_a, doctor=doctor, kind=AppointmentKind.WALK_IN, now=evening)
+    assert type(clash.value) is expected
+    assert [c.kind for c in clash.value.conflicts] == [ConflictKind.OUTSIDE_HOURS]
+    assert "It is 18:30, outside" in clash.value.message
+    morning = book(
+        hospital_a, doctor=doctor, kind=AppointmentKind.WALK_IN, now=at(timezone.localdate(), 10)
+    )
+    assert morning.queue_number == 1
 
 
 # -- rescheduling -------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from apps.appointments.models import (
     UnavailabilityKind,
 )
 from apps.appointments.tests.factories import make_appointment, make_doctor
-from apps.appointments.tests.test_services import NEXT_WEEK, at
+from apps.appointments.tests.test_services import ALL_DAY, NEXT_WEEK, at
 from apps.appointments.transitions import appointment_check_in
 from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context
@@ -366,7 +366,7 @@ def test_a_warned_clash_asks_for_a_confirmation_then_books(
 def test_a_walk_in_joins_the_queue_from_the_booking_page(
     hospital_a: Hospital, desk_a: Client
 ) -> None:
-    doctor, patient = make_doctor(hospital_a), register(hospital_a)
+    doctor, patient = make_doctor(hospital_a, hours=ALL_DAY), register(hospital_a)
     page = desk_a.get("/appointments/book/", {"patient": str(patient.pk), "doctor": str(doctor.pk)})
     assert "/appointments/book/walk-in/" in page.text
     response = desk_a.post(
@@ -714,7 +714,7 @@ def test_a_warned_walk_in_is_added_after_a_confirmation(
 ) -> None:
     with tenant_context(hospital_a):
         services.appointment_settings_update(conflict_policy=ConflictPolicy.WARN)
-    doctor, patient = make_doctor(hospital_a), register(hospital_a)
+    doctor, patient = make_doctor(hospital_a, hours=ALL_DAY), register(hospital_a)
     walk_in = {"patient": str(patient.pk), "doctor": str(doctor.pk), "reason": "Fever"}
     assert desk_a.post("/appointments/book/walk-in/", walk_in).status_code == 302
     warned = desk_a.post("/appointments/book/walk-in/", walk_in)
