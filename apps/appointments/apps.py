@@ -10,7 +10,7 @@ class AppointmentsConfig(registry.TenantAppConfig):
     label = "appointments"
     verbose_name = "Appointments"
     # Role values as plain strings: apps.accounts.models cannot be imported before the
-    # app registry is ready.
+    # app registry is ready. The front desk books; clinicians follow the day.
     staff_module = registry.Module(
         key="appointments",
         label="Appointments",
@@ -19,3 +19,12 @@ class AppointmentsConfig(registry.TenantAppConfig):
         roles=frozenset({"receptionist", "doctor", "nurse"}),
         order=20,
     )
+    billable_sources = ("apps.appointments.billing.source",)
+    dashboard_tiles = "apps.appointments.dashboard.tiles"
+    dashboard_series = "apps.appointments.dashboard.series"
+
+    def ready(self) -> None:
+        from apps.appointments.history import appointments_of
+        from apps.patients import history
+
+        history.register_provider("appointments", appointments_of)

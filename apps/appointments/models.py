@@ -5,6 +5,7 @@ function per transition (``apps.appointments.transitions``)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,11 @@ class Appointment(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    #: the doctor's consulting fee when the appointment was booked: the price billed,
+    #: whatever the doctor's fee becomes later
+    consultation_fee = models.DecimalField(
+        _("consultation fee"), max_digits=10, decimal_places=2, default=Decimal("0.00")
+    )
     #: users live in the platform database: ids as plain fields, never foreign keys
     booked_by_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -110,3 +116,79 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         when = f"{self.starts_at:%Y-%m-%d %H:%M}" if self.starts_at else f"{self.date} walk-in"
         return f"{self.patient.full_name} — {self.doctor.full_name}, {when}"
+
+
+class ConflictPolicy(models.TextChoices):
+    BLOCK = "block", _("Refuse the booking")
+    WARN = "warn", _("Warn, and book after a confirmation")
+
+
+class AppointmentSettings(models.Model):
+    """The hospital's booking rules: one row (pk 1) in each hospital's database."""
+
+    conflict_policy = models.CharField(
+        _("when a booking overlaps or falls outside the doctor's hours"),
+        max_length=8,
+        choices=ConflictPolicy.choices,
+        default=ConflictPolicy.BLOCK,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appointment settings")
+        verbose_name_plural = _("appointment settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="one_appointment_settings_row")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_conflict_policy_display())
+
+
+class UnavailabilityKind(models.TextChoices):
+    LEAVE = "leave", _("Leave")
+    HOLIDAY = "holiday", _("Holiday")
+    BLOCKED = "blocked", _("Blocked time")
+
+
+class DoctorUnavailability(models.Model):
+    """A stretch of time the doctor cannot be booked: leave, a holiday, a blocked
+    afternoon. ``ends_at`` is exclusive."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    doctor = models.ForeignKey(
+        Doctor,
+        on_delete=models.CASCADE,
+        related_name="unavailabilities",
+        verbose_name=_("doctor"),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=8,
+        choices=UnavailabilityKind.choices,
+        default=UnavailabilityKind.LEAVE,
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "doctor_id"]
+        verbose_name = _("doctor unavailability")
+        verbose_name_plural = _("doctor unavailabilities")
+        indexes = [
+            models.Index(
+                fields=["doctor", "starts_at", "ends_at"], name="unavailability_doctor_time"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="unavailability_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.doctor.full_name}: {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
