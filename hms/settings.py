@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.doctors",
     "apps.numbering",
     "apps.appointments",
+    "apps.billing",
 ]
 
 MIDDLEWARE = [
