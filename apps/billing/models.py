@@ -146,6 +146,11 @@ class Invoice(models.Model):
         return self.status == InvoiceStatus.DRAFT
 
     @property
+    def is_issued(self) -> bool:
+        """Issued and not reversed: paid or not, it can be credited."""
+        return self.status in ISSUED_STATUSES
+
+    @property
     def is_unpaid(self) -> bool:
         return self.status in UNPAID_STATUSES
 
