@@ -185,14 +185,15 @@ def test_the_unpaid_list_shows_what_is_owed_and_htmx_gets_the_results_only(
     hospital_a: Hospital, accountant_a: Client, work: FakeSource, patient: Patient
 ) -> None:
     invoice = issued(hospital_a, work, patient, "100.00", "23.45")
+    number = str(invoice.number)
     draft(hospital_a, work, patient)
     page = accountant_a.get("/billing/")
-    assert invoice.number in page.text and "123.45 AZN" in page.text
+    assert number in page.text and "123.45 AZN" in page.text
     assert "Owed on unpaid invoices" in page.text
     fragment = accountant_a.get("/billing/?state=draft", **HTMX)
     assert is_fragment(fragment) and 'id="invoice-results"' in fragment.text
-    assert invoice.number not in fragment.text and "Draft" in fragment.text
-    assert invoice.number in accountant_a.get(f"/billing/?state=all&q={invoice.number}").text
+    assert number not in fragment.text and "Draft" in fragment.text
+    assert number in accountant_a.get(f"/billing/?state=all&q={number}").text
     assert "No invoice matches" in accountant_a.get("/billing/?state=all&q=nobody").text
 
 
@@ -222,7 +223,7 @@ def test_the_picker_lists_unbilled_items_ticked_and_makes_a_draft_of_those_chose
     with tenant_context(hospital_a):
         invoice = Invoice.objects.get()
         assert list(invoice.lines.values_list("reference", flat=True)) == [visit.reference]
-    assert response.status_code == 302 and response.url == f"/billing/invoices/{invoice.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/billing/invoices/{invoice.pk}/"
     again = receptionist_a.get(f"/billing/patients/{patient.pk}/invoice/")
     assert "Blood count" in again.text and "Dr Məmmədova" not in again.text
     htmx = receptionist_a.post(
