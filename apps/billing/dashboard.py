@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse as django_reverse
 from django.utils.translation import gettext as _
 
 from apps.billing.formatting import money_display
 from apps.billing.selectors import collections, revenue_by_day, unpaid_total
 from apps.core.dashboard import DailySeries, Figure, Tile
+from apps.tenancy.context import current_hospital
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -21,7 +23,14 @@ if TYPE_CHECKING:
 TILE_ROLES = frozenset({"accountant"})
 
 
+def reverse(name: str) -> str:
+    """A hospital page's path, also outside a request (a provider may run anywhere)."""
+    return django_reverse(name, urlconf=settings.HMS_HOSPITAL_URLCONF)
+
+
 def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
+    if not hospital.module_enabled("billing"):
+        return []
     if not (user.is_hospital_admin or user.role in TILE_ROLES):
         return []
     received = collections(start=today, end=today)
@@ -50,6 +59,9 @@ def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
 
 
 def series(*, start: date, end: date) -> list[DailySeries]:
+    hospital = current_hospital()
+    if hospital is None or not hospital.module_enabled("billing"):
+        return []
     return [
         DailySeries(
             key="billing.revenue",

@@ -223,7 +223,9 @@ def test_the_picker_lists_unbilled_items_ticked_and_makes_a_draft_of_those_chose
     with tenant_context(hospital_a):
         invoice = Invoice.objects.get()
         assert list(invoice.lines.values_list("reference", flat=True)) == [visit.reference]
-    assert response.status_code == 302 and response["Location"] == f"/billing/invoices/{invoice.pk}/"
+    assert (
+        response.status_code == 302 and response["Location"] == f"/billing/invoices/{invoice.pk}/"
+    )
     again = receptionist_a.get(f"/billing/patients/{patient.pk}/invoice/")
     assert "Blood count" in again.text and "Dr Məmmədova" not in again.text
     htmx = receptionist_a.post(
