@@ -47,8 +47,15 @@ class ServiceForm(forms.Form):
         return cls(data=data, initial=initial)
 
 
-def _active_services() -> forms.ModelChoiceField[Service]:
-    return forms.ModelChoiceField(
+class ServiceChoiceField(forms.ModelChoiceField):
+    """Services named as the cashier looks for them: name, code and price."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.code}) — {obj.price}"
+
+
+def _active_services() -> ServiceChoiceField:
+    return ServiceChoiceField(
         label=_("Service"),
         queryset=service_list(active_only=True),
         required=False,

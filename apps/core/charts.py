@@ -30,8 +30,10 @@ class Bar:
     y: float
     width: float
     height: float
-    #: the bar's middle, where its value label goes
-    center: float
+    #: where its value label goes, and how it hangs from there (labels near the edges
+    #: grow inwards, so none is cut off)
+    label_x: float
+    label_anchor: str
     #: shown as text above the bar (the tallest and the last day's)
     labelled: bool
 
@@ -57,6 +59,8 @@ class BarChart:
     ticks: list[Tick]
     day_labels: list[DayLabel]
     total_label: str
+    #: what the axis counts in, for the caption: the currency, or "" for counts
+    unit_label: str = ""
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -82,6 +86,11 @@ def format_value(value: Decimal, unit: str, currency: str) -> str:
     return f"{value:,.0f}"
 
 
+def format_axis(value: Decimal) -> str:
+    """Axis figures stay short (the unit is in the chart's caption): ``2,000``, ``0.5``."""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
 def bar_chart(series: DailySeries, *, start: date, end: date, currency: str = "AZN") -> BarChart:
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     values = [Decimal(series.values.get(day, 0)) for day in days]
@@ -102,14 +111,18 @@ def bar_chart(series: DailySeries, *, start: date, end: date, currency: str = "A
                 y=round(HEIGHT - BOTTOM - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
-                center=round(LEFT + n * slot + slot / 2, 2),
+                label_x=round(
+                    LEFT + n * slot + (0 if n < 3 else slot if n >= len(days) - 3 else slot / 2),
+                    2,
+                ),
+                label_anchor="start" if n < 3 else "end" if n >= len(days) - 3 else "middle",
                 labelled=value > 0 and n in (tallest, len(days) - 1),
             )
         )
     ticks = [
         Tick(
             y=round(HEIGHT - BOTTOM - plot_height * fraction, 2),
-            label=format_value(top * Decimal(str(fraction)), series.unit, currency),
+            label=format_axis(top * Decimal(str(fraction))),
         )
         for fraction in (0, 0.5, 1)
     ]
@@ -126,4 +139,5 @@ def bar_chart(series: DailySeries, *, start: date, end: date, currency: str = "A
         ticks=ticks,
         day_labels=day_labels,
         total_label=format_value(sum(values, Decimal(0)), series.unit, currency),
+        unit_label=currency if series.unit == "money" else "",
     )
