@@ -95,8 +95,15 @@ def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboa
     page.screenshot(path=str(artifacts / "billing-invoice.png"), full_page=True)
     page.emulate_media(media="print")
     page.pdf(path=str(artifacts / "billing-invoice.pdf"), format="A4")
+    page.screenshot(path=str(artifacts / "billing-invoice-print.png"), full_page=True)
     expect(page.locator(".invoice-actions")).to_be_hidden()
     page.emulate_media(media="screen")
+
+    # A phone's width: the invoice stacks its tables instead of scrolling sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "billing-invoice-390.png"), full_page=True)
+    assert page.evaluate("document.querySelector('#invoice').scrollWidth <= 390")
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     page.get_by_role("link", name=re.compile(r"CHC001-RCT-\d{4}-000002")).click()
     expect(page.get_by_text("Amount received: 37.50 AZN")).to_be_visible()

@@ -291,7 +291,7 @@ def test_a_draft_takes_a_service_a_discount_and_is_issued(
     issued_page = receptionist_a.get(url)
     assert invoice.number in issued_page.text and "Staff family" in issued_page.text
     assert "Issue the invoice" not in issued_page.text and "Take a payment" in issued_page.text
-    assert "billing/print.css" in issued_page.text and "data-print" in issued_page.text
+    assert "billing/billing.css" in issued_page.text and "data-print" in issued_page.text
 
 
 def test_bad_action_input_is_shown_next_to_its_field(
@@ -356,7 +356,7 @@ def test_partial_then_full_payment_with_a_receipt_each(
         payment = invoice.payments.get(method="card")
     receipt = receptionist_a.get(f"/billing/receipts/{payment.pk}/")
     assert payment.receipt_number in receipt.text and "40.00 AZN" in receipt.text
-    assert "slip 7781" in receipt.text and "billing/print.css" in receipt.text
+    assert "slip 7781" in receipt.text and "billing/billing.css" in receipt.text
 
 
 def test_accountants_write_off_cancel_and_credit(
