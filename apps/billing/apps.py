@@ -23,7 +23,10 @@ class BillingConfig(registry.TenantAppConfig):
     dashboard_series = "apps.billing.dashboard.series"
 
     def ready(self) -> None:
+        from apps.billing.history import invoices_of
         from apps.billing.services import billable_withdraw
         from apps.core.billable import register_withdraw_handler
+        from apps.patients import history
 
         register_withdraw_handler(billable_withdraw)
+        history.register_provider("billing", invoices_of)

@@ -475,3 +475,13 @@ def test_a_backwards_or_unreadable_range_is_refused_next_to_the_date(
     assert 'id="id_end_error"' in too_long.text
     garbage = accountant_a.get("/billing/collections/?start=yesterday")
     assert garbage.status_code == 200 and 'id="id_start_error"' in garbage.text
+
+
+def test_issued_invoices_show_in_the_patients_history(
+    hospital_a: Hospital, client_a: Client, work: FakeSource, patient: Patient
+) -> None:
+    invoice = issued(hospital_a, work, patient, "40.00")
+    draft(hospital_a, work, patient, "99.00")
+    page = client_a.get(f"/patients/{patient.pk}/").text
+    assert f'href="/billing/invoices/{invoice.pk}/"' in page and "40.00 AZN · Issued" in page
+    assert "99.00 AZN" not in page

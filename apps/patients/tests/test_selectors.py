@@ -85,14 +85,17 @@ def test_a_patient_of_another_hospital_is_not_found(
 
 
 def test_history_is_empty_until_a_module_provides_entries(
-    hospital_a: Hospital, patients: dict[str, Patient]
+    hospital_a: Hospital, patients: dict[str, Patient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # installed modules (billing ...) register providers of their own: none here
+    monkeypatch.setattr(history, "_providers", {})
     assert patient_history(patient=patients["nizami"]) == []
 
 
 def test_history_merges_every_providers_entries_newest_first(
-    patients: dict[str, Patient],
+    patients: dict[str, Patient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(history, "_providers", {})  # only this test's providers
     now = timezone.now()
 
     def appointments(patient: Patient) -> list[history.HistoryEntry]:
