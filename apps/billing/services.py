@@ -157,19 +157,15 @@ def _chosen_items(*, patient: Patient, keys: Iterable[str]) -> list[BillableItem
 def _refuse_items_already_invoiced(items: Sequence[BillableItem]) -> None:
     if not items:
         return
-    taken = (
-        InvoiceLine.objects.filter(
-            is_live=True,
-            source__in={item.source for item in items},
-            reference__in={item.reference for item in items},
-        )
-        .select_related("invoice")
-        .first()
-    )
-    if taken is not None and any(
-        (item.source, item.reference) == (taken.source, taken.reference) for item in items
-    ):
-        raise Conflict(_already_invoiced(taken), field="items")
+    wanted = {(item.source, item.reference) for item in items}
+    candidates = InvoiceLine.objects.filter(
+        is_live=True,
+        source__in={source for source, _reference in wanted},
+        reference__in={reference for _source, reference in wanted},
+    ).select_related("invoice")
+    for line in candidates:
+        if (line.source, line.reference) in wanted:
+            raise Conflict(_already_invoiced(line), field="items")
 
 
 def _already_invoiced(line: InvoiceLine) -> str:
@@ -519,23 +515,19 @@ def billable_withdraw(*, source: str, reference: str) -> None:
     """Registered with ``apps.core.billable``: work withdrawn by its module (an
     appointment cancelled) leaves an unpaid draft; on an issued invoice it is refused,
     naming the way out. Runs inside the withdrawing module's transaction."""
-    line = (
-        InvoiceLine.objects.select_related("invoice")
-        .filter(is_live=True, source=source, reference=reference)
-        .first()
-    )
-    if line is None:
-        return
-    invoice = line.invoice
-    if invoice.status != InvoiceStatus.DRAFT:
-        raise Conflict(
-            _(
-                "%(item)s is on invoice %(number)s, which is issued. Issue a credit note "
-                "for that invoice in Billing first, then try again."
-            )
-            % {"item": line.description, "number": invoice.number},
-            field="billing",
-        )
     with tenant_atomic():
+        line = InvoiceLine.objects.filter(is_live=True, source=source, reference=reference).first()
+        if line is None:
+            return
+        invoice = _locked(line.invoice)
+        if invoice.status != InvoiceStatus.DRAFT:
+            raise Conflict(
+                _(
+                    "%(item)s is on invoice %(number)s, which is issued. Issue a credit note "
+                    "for that invoice in Billing first, then try again."
+                )
+                % {"item": line.description, "number": invoice.number},
+                field="billing",
+            )
         line.delete()
         _recompute(invoice)

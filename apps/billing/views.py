@@ -95,7 +95,11 @@ def invoice_new(request: HospitalRequest) -> HttpResponse:
     """Find the patient to invoice."""
     query = request.GET.get("q", "").strip()[:100]
     patients = patient_search(query=query)[:PAGE_SIZE] if query else []
-    context = {"query": query, "patients": patients}
+    context = {
+        "query": query,
+        "patients": patients,
+        "can_account": may_act_as(request.user, ACCOUNTS),
+    }
     return render(request, page_or_fragment(request, "billing/new.html", "results"), context)
 
 
@@ -126,7 +130,12 @@ def invoice_pick(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespons
     chosen = {str(key) for key in form["items"].value() or []}
     keys = [services.item_key(item) for item in items]
     rows = [(key, item, key in chosen) for key, item in zip(keys, items, strict=True)]
-    context = {"patient": patient, "form": form, "items": items, "rows": rows}
+    context = {
+        "patient": patient,
+        "form": form,
+        "rows": rows,
+        "can_account": may_act_as(request.user, ACCOUNTS),
+    }
     return render(request, page_or_fragment(request, "billing/pick.html", "form"), context)
 
 

@@ -270,6 +270,8 @@ def test_a_draft_takes_a_service_a_discount_and_is_issued(
     url = f"/billing/invoices/{invoice.pk}/"
     page = receptionist_a.get(url)
     assert "Draft" in page.text and "40.00 AZN" in page.text and "Issue the invoice" in page.text
+    fragment = receptionist_a.get(url, **HTMX)
+    assert is_fragment(fragment) and fragment.text.lstrip().startswith('<article id="invoice"')
     added = receptionist_a.post(
         url + "services/", {"add_service-service": ecg.pk, "add_service-quantity": "2"}, **HTMX
     )
