@@ -33,6 +33,7 @@ from apps.billing.services import (
 from apps.billing.tests.conftest import FakeSource
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.numbering.models import DocumentSeries
 from apps.patients.models import Patient
 from apps.patients.tests.factories import register
 from apps.tenancy.connections import close_database, hospital_alias
@@ -581,3 +582,36 @@ def test_collections_sum_each_day_by_method_and_cashier(
 def test_collections_of_a_range_without_payments_are_empty(in_a: Hospital) -> None:
     empty = collections(start=date(2020, 1, 1), end=date(2020, 1, 31))
     assert (empty.days, empty.total, empty.count) == ([], D("0"), 0)
+
+
+def test_two_cashiers_issuing_one_draft_at_once_number_it_once(
+    hospital_a: Hospital, work: FakeSource, patient: Patient
+) -> None:
+    with tenant_context(hospital_a):
+        invoice = invoice_create(patient=patient, item_keys=[item_key(work.add(patient))])
+    start = threading.Barrier(3)
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def cashier() -> None:
+        try:
+            with tenant_context(hospital_a):
+                start.wait()
+                outcomes.append(str(invoice_issue(hospital=hospital_a, invoice=invoice).number))
+        except Conflict:
+            outcomes.append("refused")
+        except BaseException as exc:  # collected and failed on below
+            errors.append(exc)
+        finally:
+            close_database(hospital_alias(hospital_a))
+
+    threads = [threading.Thread(target=cashier) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    number = f"{hospital_a.code}-INV-{timezone.localdate().year}-000001"
+    assert sorted(outcomes) == [number, "refused", "refused"]
+    with tenant_context(hospital_a):
+        assert DocumentSeries.objects.get(kind="INV").last_value == 1
