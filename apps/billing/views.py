@@ -35,6 +35,7 @@ from apps.billing.models import Invoice, InvoiceStatus, Service
 from apps.core.exceptions import Conflict, HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.doctors.selectors import doctor_list
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
 
@@ -363,7 +364,13 @@ def service_list(request: HospitalRequest) -> HttpResponse:
         else:
             messages.success(request, _("Added %(service)s.") % {"service": service.name})
             return redirect_to(request, reverse("billing:services"))
-    context = {"services": selectors.service_list(), "form": form, "can_edit": can_edit}
+    context = {
+        "services": selectors.service_list(),
+        # consultations are charged at each doctor's own fee (set on the doctor's page)
+        "doctors": doctor_list().filter(is_active=True),
+        "form": form,
+        "can_edit": can_edit,
+    }
     return render(request, page_or_fragment(request, "billing/services.html", "form"), context)
 
 

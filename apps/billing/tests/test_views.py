@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Role, User
+from apps.appointments.tests.factories import make_doctor
 from apps.billing.models import Invoice, InvoiceStatus, Payment, Service
 from apps.billing.services import (
     invoice_create,
@@ -437,8 +438,11 @@ def test_accountants_keep_the_price_list(hospital_a: Hospital, accountant_a: Cli
 def test_the_front_desk_reads_the_price_list_but_does_not_change_it(
     hospital_a: Hospital, receptionist_a: Client
 ) -> None:
+    make_doctor(hospital_a, name="Dr Leyla Məmmədova", fee=Decimal("45.00"))
     page = receptionist_a.get("/billing/services/")
     assert page.status_code == 200 and "Add to the price list" not in page.text
+    consultations = page.text[page.text.index('id="consultations"') :]
+    assert "Dr Leyla Məmmədova" in consultations and "45.00 AZN" in consultations
     response = receptionist_a.post("/billing/services/", {"code": "X", "name": "X", "price": "1"})
     assert response.status_code == 403
     with tenant_context(hospital_a):
