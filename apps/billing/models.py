@@ -99,10 +99,10 @@ class Invoice(models.Model):
         _("total"), default=Decimal("0.00"), max_digits=12, decimal_places=2
     )
     paid = models.DecimalField(_("paid"), default=Decimal("0.00"), max_digits=12, decimal_places=2)
+    #: the sum of the invoice's write-offs (``WriteOff`` rows say who, when and why)
     written_off = models.DecimalField(
         _("written off"), default=Decimal("0.00"), max_digits=12, decimal_places=2
     )
-    write_off_reason = models.CharField(_("reason for the write-off"), max_length=200, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
@@ -225,6 +225,27 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return self.receipt_number
+
+
+class WriteOff(models.Model):
+    """Part of an invoice's balance given up, with who, when and why."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="write_offs")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by_id = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="write_off_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.reason})"
 
 
 class CreditNote(models.Model):

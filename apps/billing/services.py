@@ -33,6 +33,7 @@ from apps.billing.models import (
     Payment,
     PaymentMethod,
     Service,
+    WriteOff,
 )
 from apps.billing.money import ZERO, invoice_totals, line_amount, to_cents
 from apps.billing.selectors import sources_by_key
@@ -482,9 +483,11 @@ def _require_unpaid(invoice: Invoice) -> None:
         )
 
 
-def invoice_write_off(*, invoice: Invoice, amount: Decimal, reason: str) -> Invoice:
+def invoice_write_off(
+    *, invoice: Invoice, amount: Decimal, reason: str, created_by_id: uuid.UUID | None = None
+) -> Invoice:
     """Give up part or all of the balance, with a reason (paid + written off never exceed
-    the total)."""
+    the total); each write-off is kept with who and when."""
     reason = reason.strip()
     if amount <= 0 or to_cents(amount) != amount:
         raise ValidationError(
@@ -500,11 +503,12 @@ def invoice_write_off(*, invoice: Invoice, amount: Decimal, reason: str) -> Invo
                 _("That is more than the balance of %(balance)s.") % {"balance": invoice.balance},
                 field="amount",
             )
+        WriteOff.objects.create(
+            invoice=invoice, amount=amount, reason=reason[:200], created_by_id=created_by_id
+        )
         invoice.written_off += amount
-        reasons = [r for r in (invoice.write_off_reason, reason) if r]
-        invoice.write_off_reason = " · ".join(reasons)[:200]
         invoice.status = _settled_status(invoice)
-        invoice.save(update_fields=["written_off", "write_off_reason", "status", "updated_at"])
+        invoice.save(update_fields=["written_off", "status", "updated_at"])
     return invoice
 
 

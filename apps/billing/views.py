@@ -167,10 +167,12 @@ def _invoice_page(
     forms["payment"].initial = {"amount": invoice.balance if invoice.is_unpaid else None}
     forms.update(bound or {})
     payments = list(invoice.payments.all())
+    write_offs = list(invoice.write_offs.all())
     people = accounts_by_id(
         hospital=request.hospital,
         user_ids=[invoice.created_by_id, invoice.issued_by_id]
-        + [payment.received_by_id for payment in payments],
+        + [payment.received_by_id for payment in payments]
+        + [write_off.created_by_id for write_off in write_offs],
     )
     context: dict[str, Any] = {
         "invoice": invoice,
@@ -178,6 +180,10 @@ def _invoice_page(
         "payments": [
             (payment, people.get(payment.received_by_id) if payment.received_by_id else None)
             for payment in payments
+        ],
+        "write_offs": [
+            (write_off, people.get(write_off.created_by_id) if write_off.created_by_id else None)
+            for write_off in write_offs
         ],
         "credit_note": getattr(invoice, "credit_note", None),
         "issued_by": people.get(invoice.issued_by_id) if invoice.issued_by_id else None,
@@ -327,7 +333,12 @@ def invoice_credit(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRespo
 @roles_required(*ACCOUNTS)
 def invoice_write_off(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
-        services.invoice_write_off(invoice=invoice, amount=data["amount"], reason=data["reason"])
+        services.invoice_write_off(
+            invoice=invoice,
+            amount=data["amount"],
+            reason=data["reason"],
+            created_by_id=request.user.pk,
+        )
 
     return _act(request, invoice_id, "write_off", act, _("Amount written off."))
 
