@@ -16,7 +16,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError
@@ -24,16 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.billing.models import (
-    UNPAID_STATUSES,
     CreditNote,
     DiscountKind,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
-    Payment,
-    PaymentMethod,
     Service,
-    WriteOff,
 )
 from apps.billing.money import ZERO, invoice_totals, line_amount, to_cents
 from apps.billing.selectors import sources_by_key
@@ -45,48 +40,6 @@ from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
 
 MAX_QUANTITY = Decimal("1000")
-
-
-# -- price list -------------------------------------------------------------------------
-
-
-def _service_clean(*, code: str, name: str, price: Decimal) -> tuple[str, str]:
-    code, name = code.strip().upper(), name.strip()
-    if not code:
-        raise ValidationError(_("Give the service a code."), field="code")
-    if not name:
-        raise ValidationError(_("Give the service a name."), field="name")
-    if price < 0:
-        raise ValidationError(_("A price cannot be negative."), field="price")
-    if to_cents(price) != price:
-        raise ValidationError(_("A price has at most two decimal places."), field="price")
-    return code, name
-
-
-def service_create(*, code: str, name: str, price: Decimal, is_active: bool = True) -> Service:
-    code, name = _service_clean(code=code, name=name, price=price)
-    with tenant_atomic():
-        if Service.objects.filter(code=code).exists():
-            raise ValidationError(
-                _("Another service already has the code %(code)s.") % {"code": code}, field="code"
-            )
-        return Service.objects.create(code=code, name=name, price=price, is_active=is_active)
-
-
-def service_update(
-    *, service: Service, code: str, name: str, price: Decimal, is_active: bool
-) -> Service:
-    """Change a service; invoices already made keep the price they were made with."""
-    code, name = _service_clean(code=code, name=name, price=price)
-    with tenant_atomic():
-        if Service.objects.filter(code=code).exclude(pk=service.pk).exists():
-            raise ValidationError(
-                _("Another service already has the code %(code)s.") % {"code": code}, field="code"
-            )
-        service.code, service.name, service.price, service.is_active = code, name, price, is_active
-        service.save()
-    return service
-
 
 # -- drafts -----------------------------------------------------------------------------
 
@@ -102,7 +55,8 @@ def item_key(item: BillableItem) -> str:
     return f"{item.source}|{item.reference}"
 
 
-def _locked(invoice: Invoice) -> Invoice:
+def locked_for_update(invoice: Invoice) -> Invoice:
+    """The invoice as it is now, locked until the transaction ends (PostgreSQL)."""
     return Invoice.objects.select_for_update().get(pk=invoice.pk)
 
 
@@ -249,7 +203,7 @@ def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
 
 def invoice_add_service(*, invoice: Invoice, line: ServiceLine) -> Invoice:
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         _require_draft(invoice)
         _service_line(invoice, line).save()
         _recompute(invoice)
@@ -259,7 +213,7 @@ def invoice_add_service(*, invoice: Invoice, line: ServiceLine) -> Invoice:
 def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
     """Take a line off a draft (its item becomes unbilled again)."""
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         _require_draft(invoice)
         deleted, _rows = InvoiceLine.objects.filter(invoice=invoice, pk=line_id).delete()
         if not deleted:
@@ -285,7 +239,7 @@ def invoice_set_discount(*, invoice: Invoice, kind: str, value: Decimal, reason:
     elif not reason:
         raise ValidationError(_("Say why the discount is given."), field="discount_reason")
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         _require_draft(invoice)
         if kind == DiscountKind.AMOUNT and value > invoice.subtotal:
             raise ValidationError(
@@ -303,7 +257,8 @@ def invoice_set_discount(*, invoice: Invoice, kind: str, value: Decimal, reason:
 # -- forward moves ----------------------------------------------------------------------
 
 
-def _settled_status(invoice: Invoice) -> InvoiceStatus:
+def settled_status(invoice: Invoice) -> InvoiceStatus:
+    """Issued, Partly paid or Paid, from what was received and written off."""
     if invoice.balance <= 0:
         return InvoiceStatus.PAID
     if invoice.paid > 0 or invoice.written_off > 0:
@@ -318,7 +273,7 @@ def invoice_issue(
     immutable. Each item is checked once more with its source (work withdrawn since the
     draft was made is not invoiced)."""
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         _require_draft(invoice)
         lines = list(invoice.lines.all())
         if not lines:
@@ -341,7 +296,7 @@ def invoice_issue(
             hospital=hospital, kind="INV", year=timezone.localdate(now).year
         )
         invoice.issued_at, invoice.issued_by_id = now, issued_by_id
-        invoice.status = _settled_status(invoice)
+        invoice.status = settled_status(invoice)
         invoice.save(update_fields=["number", "issued_at", "issued_by_id", "status", "updated_at"])
     return invoice
 
@@ -365,7 +320,7 @@ def invoice_cancel(*, invoice: Invoice, reason: str) -> Invoice:
     its number; its items become unbilled again). Money received → a credit note."""
     reason = reason.strip()
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         if invoice.status == InvoiceStatus.ISSUED and (invoice.paid or invoice.written_off):
             raise Conflict(_credit_note_instead(invoice), field="reason")
         if invoice.status in (InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID):
@@ -402,7 +357,7 @@ def invoice_credit(
     if not reason:
         raise ValidationError(_("Say why the invoice is credited."), field="reason")
     with tenant_atomic():
-        invoice = _locked(invoice)
+        invoice = locked_for_update(invoice)
         if invoice.status not in (
             InvoiceStatus.ISSUED,
             InvoiceStatus.PARTLY_PAID,
@@ -429,89 +384,6 @@ def invoice_credit(
     return note
 
 
-def payment_record(
-    *,
-    hospital: Hospital,
-    invoice: Invoice,
-    method: str,
-    amount: Decimal,
-    note: str = "",
-    received_by_id: uuid.UUID | None = None,
-    at: datetime | None = None,
-) -> Payment:
-    """Money received on an issued invoice, up to its balance, with its own receipt
-    number (``<CODE>-RCT-<year>-000001``); the invoice becomes Partly paid or Paid."""
-    if method not in PaymentMethod.values:
-        raise ValidationError(_("Choose how the patient pays."), field="method")
-    if amount <= 0 or to_cents(amount) != amount:
-        raise ValidationError(
-            _("An amount is more than 0, with at most two decimals."), field="amount"
-        )
-    at = at or timezone.now()
-    with tenant_atomic():
-        invoice = _locked(invoice)
-        _require_unpaid(invoice)
-        if amount > invoice.balance:
-            raise ValidationError(
-                _("That is more than the balance of %(balance)s.") % {"balance": invoice.balance},
-                field="amount",
-            )
-        payment = Payment.objects.create(
-            invoice=invoice,
-            receipt_number=document_number_allocate(
-                hospital=hospital, kind="RCT", year=timezone.localdate(at).year
-            ),
-            method=method,
-            amount=amount,
-            note=note.strip()[:200],
-            received_at=at,
-            received_by_id=received_by_id,
-        )
-        invoice.paid += amount
-        invoice.status = _settled_status(invoice)
-        invoice.save(update_fields=["paid", "status", "updated_at"])
-    payment.invoice = invoice
-    return payment
-
-
-def _require_unpaid(invoice: Invoice) -> None:
-    if invoice.status not in UNPAID_STATUSES:
-        raise Conflict(
-            _("This invoice is %(status)s: nothing is owed on it.")
-            % {"status": invoice.get_status_display()},
-            field="amount",
-        )
-
-
-def invoice_write_off(
-    *, invoice: Invoice, amount: Decimal, reason: str, created_by_id: uuid.UUID | None = None
-) -> Invoice:
-    """Give up part or all of the balance, with a reason (paid + written off never exceed
-    the total); each write-off is kept with who and when."""
-    reason = reason.strip()
-    if amount <= 0 or to_cents(amount) != amount:
-        raise ValidationError(
-            _("An amount is more than 0, with at most two decimals."), field="amount"
-        )
-    if not reason:
-        raise ValidationError(_("Say why the amount is written off."), field="reason")
-    with tenant_atomic():
-        invoice = _locked(invoice)
-        _require_unpaid(invoice)
-        if amount > invoice.balance:
-            raise ValidationError(
-                _("That is more than the balance of %(balance)s.") % {"balance": invoice.balance},
-                field="amount",
-            )
-        WriteOff.objects.create(
-            invoice=invoice, amount=amount, reason=reason[:200], created_by_id=created_by_id
-        )
-        invoice.written_off += amount
-        invoice.status = _settled_status(invoice)
-        invoice.save(update_fields=["written_off", "status", "updated_at"])
-    return invoice
-
-
 # -- withdrawn work ---------------------------------------------------------------------
 
 
@@ -523,7 +395,7 @@ def billable_withdraw(*, source: str, reference: str) -> None:
         line = InvoiceLine.objects.filter(is_live=True, source=source, reference=reference).first()
         if line is None:
             return
-        invoice = _locked(line.invoice)
+        invoice = locked_for_update(line.invoice)
         if invoice.status != InvoiceStatus.DRAFT:
             raise Conflict(
                 _(
