@@ -80,7 +80,6 @@ class InvoicePickForm(forms.Form):
 
     def __init__(self, *args: Any, items: list[BillableItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.billable_items = items
         items_field: forms.MultipleChoiceField = self.fields["items"]  # type: ignore[assignment]
         items_field.choices = [(item_key(item), item.description) for item in items]
         if not self.is_bound:
