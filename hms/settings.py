@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.consultations",
     "apps.laboratory",
     "apps.pharmacy",
+    "apps.billing",
 ]
 
 MIDDLEWARE = [

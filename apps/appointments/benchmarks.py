@@ -26,6 +26,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.services import account_create
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.appointments.selectors import flow_board_rows, slot_grid
+from apps.core.benchmarking import Measurement
 from apps.doctors.models import Doctor, DoctorSchedule
 from apps.patients.models import Patient, Sex, name_key
 from apps.regions.models import Clinic, Specialization
@@ -251,3 +252,13 @@ def measure_appointments(
     for timing in timings:
         report(timing.line)
     return timings
+
+
+def clinic_benchmarks(*, hospital: Hospital, runs: int) -> list[Measurement]:
+    """``manage.py benchmark clinic``'s entry: the slot grid and the flow board timed as
+    above (wall clock, medians over ``runs``)."""
+    timings = measure_appointments(hospital=hospital, runs=runs, report=lambda line: None)
+    return [
+        Measurement(f"appointments: {timing.label}", timing.target, list(timing.runs))
+        for timing in timings
+    ]

@@ -92,7 +92,7 @@ def test_a_patient_of_another_hospital_is_not_found(
 
 
 def test_history_is_empty_until_a_module_provides_entries(
-    hospital_a: Hospital, patients: dict[str, Patient]
+    hospital_a: Hospital, patients: dict[str, Patient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # installed modules' providers query the hospital's database, as in a request
     with tenant_context(hospital_a):
@@ -100,8 +100,9 @@ def test_history_is_empty_until_a_module_provides_entries(
 
 
 def test_history_merges_every_providers_entries_newest_first(
-    hospital_a: Hospital, patients: dict[str, Patient]
+    hospital_a: Hospital, patients: dict[str, Patient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(history, "_providers", {})  # only this test's providers
     now = timezone.now()
 
     def appointments(patient: Patient) -> list[history.HistoryEntry]:

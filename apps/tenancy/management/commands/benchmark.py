@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import subprocess
@@ -12,8 +13,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.core.benchmarking import Measurement
 from apps.tenancy import benchmarks
 from apps.tenancy.migrations_state import tenant_migration_names
+from apps.tenancy.registry import tenant_app_configs
 from hms.devstack import ROOT, Stack, free_port
 
 SCRATCH_MARKER = ".hms-benchmark-scratch"
@@ -24,15 +27,19 @@ CHECK_TARGET_SECONDS = 2.0
 
 class Command(BaseCommand):
     help = (
-        "Measure provisioning side by side in one run: median time to a ready hospital on "
-        "the slow path and the clone path, fleet-migrate of N hospitals with 1 and 2 "
-        "worker processes, and the up-to-date check of a fleet. Runs in a scratch data "
-        "directory with its own Redis and Celery workers; the real platform is untouched."
+        "provisioning: median time to a ready hospital on the slow path and the clone path, "
+        "fleet-migrate of N hospitals with 1 and 2 worker processes, and the up-to-date "
+        "check of a fleet. clinic: server time of the outpatient pages each installed "
+        "module measures (its benchmarks.clinic_benchmarks), as medians against targets. "
+        "Runs in a scratch data directory (provisioning with its own Redis and Celery "
+        "workers), DEBUG off; the real platform is untouched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["provisioning"], help="what to measure")
-        parser.add_argument("--runs", type=int, default=15, help="runs per path (median)")
+        parser.add_argument("what", choices=["provisioning", "clinic"], help="what to measure")
+        parser.add_argument(
+            "--runs", type=int, default=15, help="runs per path or per page (median)"
+        )
         parser.add_argument("--fleet", type=int, default=20, help="hospitals to fleet-migrate")
         parser.add_argument(
             "--check", type=int, default=500, help="hospitals in the up-to-date check"
@@ -46,7 +53,10 @@ class Command(BaseCommand):
         if options["check"] < options["fleet"]:
             raise CommandError("--check must be at least --fleet")
         if options["scratch"]:
-            self.measure(options)
+            if options["what"] == "clinic":
+                self.measure_clinic(options)
+            else:
+                self.measure(options)
         else:
             self.run_in_scratch_directory(options)
 
@@ -55,7 +65,7 @@ class Command(BaseCommand):
             stack = Stack(data_dir=Path(directory), web_port=free_port(), redis_port=free_port())
             (stack.data_dir / SCRATCH_MARKER).touch()
             command = [
-                sys.executable, "manage.py", "benchmark", "provisioning", "--scratch",
+                sys.executable, "manage.py", "benchmark", options["what"], "--scratch",
                 f"--runs={options['runs']}", f"--fleet={options['fleet']}",
                 f"--check={options['check']}",
             ]  # fmt: skip
@@ -139,6 +149,39 @@ class Command(BaseCommand):
             f"up-to-date fleet of {checks.hospitals} checked under {CHECK_TARGET_SECONDS:.0f} s",
             fleet_noop < CHECK_TARGET_SECONDS,
         )
+
+    def measure_clinic(self, options: dict[str, Any]) -> None:
+        """Each tenant app may have ``benchmarks.clinic_benchmarks(*, hospital, runs)``
+        returning ``apps.core.benchmarking.Measurement``s; found by app, not listed here."""
+        if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
+            raise CommandError("--scratch runs only inside the directory the benchmark made")
+        call_command("migrate", verbosity=0)
+        out = self.stdout.write
+        hospital = benchmarks.hospitals_ensure(1)[0]
+        out(f"HMS clinic benchmark — server time, DEBUG off, median of {options['runs']} runs")
+        measurements: list[Measurement] = []
+        for config in tenant_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.benchmarks")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{config.name}.benchmarks":
+                    raise
+                continue
+            measure = getattr(module, "clinic_benchmarks", None)
+            if measure is not None:
+                measurements.extend(measure(hospital=hospital, runs=options["runs"]))
+        if not measurements:
+            raise CommandError("no installed module measures anything for the clinic")
+        for measurement in measurements:
+            out(
+                f"  {measurement.label:<58} {measurement.median * 1e3:8.1f} ms"
+                f"  (target {measurement.target * 1e3:.0f} ms)"
+            )
+        out("\nTargets")
+        for measurement in measurements:
+            self.verdict(
+                f"{measurement.label} under {measurement.target * 1e3:.0f} ms", measurement.met
+            )
 
     def verdict(self, target: str, met: bool) -> None:
         style = self.style.SUCCESS if met else self.style.WARNING

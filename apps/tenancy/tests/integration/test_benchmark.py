@@ -48,3 +48,20 @@ def test_the_scratch_mode_refuses_to_run_against_a_real_data_directory() -> None
     result = benchmark("--scratch")
     assert result.returncode != 0
     assert "only inside the directory the benchmark made" in result.stderr
+
+
+def test_the_clinic_benchmark_prints_each_modules_medians_against_targets() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "clinic", "--runs=1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stdout
+    assert result.returncode == 0, output + result.stderr
+    assert "DEBUG off" in output
+    assert re.search(
+        r"invoicing a patient with 20 unbilled items +\d+\.\d ms +\(target 50 ms\)", output
+    )
