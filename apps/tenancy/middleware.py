@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
 from apps.tenancy.context import tenant_context
@@ -60,9 +61,11 @@ def platform_url() -> str:
 def not_ready(request: HttpRequest, hospital: Hospital, *, polling: bool) -> HttpResponse:
     job = job_latest(hospital)
     context = {"hospital": hospital, "job": job, "poll_parameter": PROGRESS_POLL}
-    if not polling:
-        return render(request, "tenancy/not_ready.html", context, status=503)
-    html = render_to_string("tenancy/not_ready.html#progress", context, request)
+    # before the language middleware has run: in the hospital's own language
+    with translation.override(hospital.language):
+        if not polling:
+            return render(request, "tenancy/not_ready.html", context, status=503)
+        html = render_to_string("tenancy/not_ready.html#progress", context, request)
     if hospital.status == Hospital.Status.FAILED:
         return HttpResponseStopPolling(html)
     return HttpResponse(html)
