@@ -9,7 +9,7 @@ host (no hospital) Django's usual order applies (cookie, Accept-Language, LANGUA
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +20,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import login_exempt, password_change_exempt
 from apps.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def language_codes() -> list[str]:
@@ -50,7 +53,7 @@ class LanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def user_language_set(*, user: Any, language: str) -> None:
+def user_language_set(*, user: User, language: str) -> None:
     """Remember ``language`` as the user's own choice (every device, every sign-in)."""
     if language not in language_codes():
         message = translation.gettext("Choose a language from the list.")
