@@ -132,6 +132,21 @@ def overflow(page: Page) -> tuple[int, int]:
     return widths[0], widths[1]
 
 
+#: the prompts ("Choose a region first, or a city") of visible selects that do not fit
+CUT_SELECTS = """
+[...document.querySelectorAll("select")]
+  .filter((s) => s.offsetParent !== null && s.value === "")
+  .map((s) => {
+  const style = getComputedStyle(s);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const text = s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : "";
+  const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(text).width <= room ? null : `${s.name}: ${text}`;
+}).filter(Boolean)
+"""
+
+
 def slug(path: str) -> str:
     """``/patients/<uuid>/edit/`` → ``patients-id-edit`` (stable file names)."""
     path = re.sub(r"/[0-9a-f-]{36}/|/[0-9]+/", "/id/", path)
@@ -157,6 +172,9 @@ def test_every_staff_page_fits_the_screen_and_its_navigation_is_reachable(
         scroll_width, inner_width = overflow(page)
         if scroll_width > inner_width:
             wide_pages.append(f"{path}: {scroll_width} > {inner_width}")
+        cut = page.evaluate(CUT_SELECTS)
+        if cut:
+            wide_pages.append(f"{path}: select prompt cut off: {cut}")
         navigation = page.locator("nav.nav")
         if device == "phone":
             expect(navigation).to_be_hidden()
@@ -166,7 +184,7 @@ def test_every_staff_page_fits_the_screen_and_its_navigation_is_reachable(
         expect(navigation.get_by_role("link", name="Patients")).to_be_visible()
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         expect(page.get_by_role("link", name="Change password")).to_be_visible()
-    assert not wide_pages, "pages wider than the screen:\n" + "\n".join(wide_pages)
+    assert not wide_pages, "pages wider than the screen or cut:\n" + "\n".join(wide_pages)
     context.close()
 
 
