@@ -150,3 +150,11 @@ def test_the_being_set_up_page_speaks_the_hospitals_language(hospital_a: Hospita
     )
     page = hospital_client(hospital_a).get("/")
     assert page.status_code == 503 and "City General Hospital hazırlanır" in page.text
+
+
+def test_a_requests_language_does_not_outlive_the_request(
+    hospital_a: Hospital, client_a: Client
+) -> None:
+    _set_language(hospital_a, "az")
+    assert "İdarə paneli" in client_a.get("/").text
+    assert translation.get_language() == "en"
