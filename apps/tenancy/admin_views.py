@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
@@ -140,7 +141,7 @@ def hospital_add_view(request: AdminRequest, *, model_admin: ModelAdmin) -> Http
             if added.temporary_password:
                 _remember_password(request, added)
             return redirect(job_url(added.job))
-    context = _admin_context(request, model_admin, form=form, title="Add hospital")
+    context = _admin_context(request, model_admin, form=form, title=gettext("Add hospital"))
     return TemplateResponse(request, "admin/tenancy/hospital/add.html", context)
 
 
@@ -194,7 +195,7 @@ def recreate_selected(
         model_admin,
         form=form,
         hospitals=hospitals,
-        title="Recreate hospital databases",
+        title=gettext("Recreate hospital databases"),
         action_checkbox_name="_selected_action",
     )
     return TemplateResponse(request, "admin/tenancy/hospital/recreate_confirmation.html", context)
@@ -277,7 +278,7 @@ def batch_view(request: AdminRequest, *, model_admin: ModelAdmin, batch: uuid.UU
     template = "admin/tenancy/provisioningjob/batch.html"
     if request.htmx:
         return _fragment(request, f"{template}#live", context, done=summary.finished)
-    title = f"{summary.total} job{'s' if summary.total != 1 else ''}"
+    title = ngettext("%(count)d job", "%(count)d jobs", summary.total) % {"count": summary.total}
     return TemplateResponse(
         request, template, _admin_context(request, model_admin, title=title, **context)
     )

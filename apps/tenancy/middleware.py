@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
 from apps.tenancy.context import tenant_context
@@ -64,9 +65,11 @@ def not_ready(request: HttpRequest, hospital: Hospital, *, polling: bool) -> Htt
     # that is not ready answers the poll, and a ready one's answer reloads the page the
     # browser is on.
     context = {"hospital": hospital, "job": job, "poll_url": f"/?{PROGRESS_POLL}=1"}
-    if not polling:
-        return render(request, "tenancy/not_ready.html", context, status=503)
-    html = render_to_string("tenancy/not_ready.html#progress", context, request)
+    # before the language middleware has run: in the hospital's own language
+    with translation.override(hospital.language):
+        if not polling:
+            return render(request, "tenancy/not_ready.html", context, status=503)
+        html = render_to_string("tenancy/not_ready.html#progress", context, request)
     if hospital.status == Hospital.Status.FAILED:
         return HttpResponseStopPolling(html)
     return HttpResponse(html)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
@@ -102,7 +103,7 @@ def job_get(job_id: uuid.UUID | str) -> ProvisioningJob:
         .first()
     )
     if job is None:
-        raise NotFound("There is no such job.")
+        raise NotFound(_("There is no such job."))
     return job
 
 
@@ -117,20 +118,19 @@ def job_notice(job: ProvisioningJob, *, now: datetime | None = None) -> str:
     if job.status == ProvisioningJob.Status.QUEUED:
         if now - job.created_at < timedelta(seconds=settings.HMS_JOB_WAITING_SECONDS):
             return ""
-        notice = "Waiting for a worker — is `make run` running?"
         if job.dispatched_at is None and job.dispatch_error:
-            notice += (
-                " The message broker (Redis) could not be reached; the job will be sent "
-                "as soon as it is back."
+            return _(
+                "Waiting for a worker — is `make run` running? The message broker (Redis) "
+                "could not be reached; the job will be sent as soon as it is back."
             )
-        return notice
+        return _("Waiting for a worker — is `make run` running?")
     if job.status == ProvisioningJob.Status.RUNNING and job.heartbeat_at is not None:
         silent = (now - job.heartbeat_at).total_seconds()
         if silent > max(3 * settings.HMS_JOB_HEARTBEAT_SECONDS, 5):
-            return (
-                f"No heartbeat from the worker for {silent:.0f} s. If it was stopped, the job "
-                f"is marked failed after {settings.HMS_JOB_STALE_SECONDS} s and can be retried."
-            )
+            return _(
+                "No heartbeat from the worker for %(silent)d s. If it was stopped, the job "
+                "is marked failed after %(stale)d s and can be retried."
+            ) % {"silent": round(silent), "stale": settings.HMS_JOB_STALE_SECONDS}
     return ""
 
 
@@ -166,7 +166,7 @@ def batch_summary(batch: uuid.UUID | str) -> BatchSummary:
         .order_by("hospital__name", "-created_at")
     )
     if not jobs:
-        raise NotFound("There is no such batch of jobs.")
+        raise NotFound(_("There is no such batch of jobs."))
     latest: dict[uuid.UUID, ProvisioningJob] = {}
     for job in jobs:
         latest.setdefault(job.hospital_id, job)
@@ -224,17 +224,22 @@ def hospital_badge(hospital: Hospital) -> Badge:
     job_id = job.pk if job else None
     active = job if job is not None and job.is_active else None
     if hospital.status == Hospital.Status.PROVISIONING:
-        label = f"Provisioning {active.percent}%" if active else "Provisioning"
+        label = (
+            _("Provisioning %(percent)d%%") % {"percent": active.percent}
+            if active
+            else _("Provisioning")
+        )
         return Badge("provisioning", label, job_id, live=active is not None)
     if active is not None:
         kind = active.get_kind_display()
         if active.status == ProvisioningJob.Status.QUEUED:
-            return Badge("queued", f"{kind}: queued", job_id, live=True)
-        return Badge("running", f"{kind} {active.percent}%", job_id, live=True)
+            return Badge("queued", _("%(kind)s: queued") % {"kind": kind}, job_id, live=True)
+        label = _("%(kind)s %(percent)d%%") % {"kind": kind, "percent": active.percent}
+        return Badge("running", label, job_id, live=True)
     if hospital.status == Hospital.Status.FAILED:
-        return Badge("error", "Error", job_id)
+        return Badge("error", _("Error"), job_id)
     if not database_path(hospital).exists():
-        return Badge("missing", "Missing", job_id)
+        return Badge("missing", _("Missing"), job_id)
     if hospital.migration_state != tenant_migration_state():
-        return Badge("incomplete", "Incomplete: migrations pending", job_id)
-    return Badge("ready", "Ready", job_id)
+        return Badge("incomplete", _("Incomplete: migrations pending"), job_id)
+    return Badge("ready", _("Ready"), job_id)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
@@ -73,14 +74,19 @@ def subdomain_validate(subdomain: str) -> str:
     value = subdomain.strip().lower()
     if not _SUBDOMAIN.match(value):
         raise ValidationError(
-            f"Subdomain {subdomain!r} is not valid: use lower-case letters, digits and "
-            "hyphens (not at the start or end), at most 63 characters.",
+            _(
+                "Subdomain %(subdomain)r is not valid: use lower-case letters, digits and "
+                "hyphens (not at the start or end), at most 63 characters."
+            )
+            % {"subdomain": subdomain},
             field="subdomain",
         )
     if value in RESERVED_SUBDOMAINS:
-        raise ValidationError(f"Subdomain {value!r} is reserved.", field="subdomain")
+        message = _("Subdomain %(subdomain)r is reserved.") % {"subdomain": value}
+        raise ValidationError(message, field="subdomain")
     if Hospital.objects.filter(subdomain=value).exists():
-        raise ValidationError(f"Subdomain {value!r} is already taken.", field="subdomain")
+        message = _("Subdomain %(subdomain)r is already taken.") % {"subdomain": value}
+        raise ValidationError(message, field="subdomain")
     return value
 
 
@@ -88,19 +94,24 @@ def code_validate(code: str) -> str:
     value = code.strip().upper()
     if not _CODE.match(value):
         raise ValidationError(
-            f"Code {code!r} is not valid: 2-16 upper-case letters and digits, starting "
-            "with a letter (e.g. CGH001).",
+            _(
+                "Code %(code)r is not valid: 2-16 upper-case letters and digits, starting "
+                "with a letter (e.g. CGH001)."
+            )
+            % {"code": code},
             field="code",
         )
     if Hospital.objects.filter(code=value).exists():
-        raise ValidationError(f"Code {value!r} is already taken.", field="code")
+        raise ValidationError(_("Code %(code)r is already taken.") % {"code": value}, field="code")
     try:
         path = safe_path_in(tenant_db_dir(), database_file_name(value))
     except ValidationError as exc:
         raise ValidationError(exc.message, field="code") from None
     if path.exists():
         raise ValidationError(
-            f"A database file already exists for code {value!r} ({path.name}).", field="code"
+            _("A database file already exists for code %(code)r (%(file)s).")
+            % {"code": value, "file": path.name},
+            field="code",
         )
     return value
 
@@ -142,9 +153,9 @@ def hospital_create(
     until it is provisioned, so a refusal here leaves nothing behind."""
     name = name.strip()
     if not name:
-        raise ValidationError("The hospital needs a name.", field="name")
+        raise ValidationError(_("The hospital needs a name."), field="name")
     if len(name) > 200:
-        raise ValidationError("The name is longer than 200 characters.", field="name")
+        raise ValidationError(_("The name is longer than 200 characters."), field="name")
     subdomain = subdomain_validate(subdomain)
     code = code_validate(code) if code else code_suggest(name)
     if plan not in Hospital.Plan.values:
@@ -158,7 +169,8 @@ def hospital_create(
             validate_email(admin_email)
         except Exception:
             raise ValidationError(
-                f"{admin_email!r} is not a valid email address.", field="admin_email"
+                _("%(email)r is not a valid email address.") % {"email": admin_email},
+                field="admin_email",
             ) from None
     hospital = Hospital(
         name=name,
@@ -183,7 +195,8 @@ def hospital_create(
             )
     except IntegrityError:
         raise ValidationError(
-            "Another hospital with this subdomain or code was just created.", field="subdomain"
+            _("Another hospital with this subdomain or code was just created."),
+            field="subdomain",
         ) from None
     return hospital
 
