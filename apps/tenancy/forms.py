@@ -120,6 +120,7 @@ class HospitalChangeForm(forms.ModelForm):
             "language",
             "currency",
             "address",
+            "session_idle_minutes",
             "admin_name",
             "admin_email",
         ]
