@@ -39,7 +39,8 @@ def write_env_value(path: Path, key: str, value: str) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Prepare the platform: migrate the platform database and create (or update) the "
+        "Prepare the platform: migrate the platform database, collect the static files "
+        "and create (or update) the "
         "platform superuser. The password comes from HMS_ADMIN_PASSWORD, or is generated "
         "once, printed and kept in the git-ignored env file."
     )
@@ -49,6 +50,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # gunicorn serves the static files through WhiteNoise from STATIC_ROOT (`make run`)
+        call_command("collectstatic", interactive=False, verbosity=0)
         env_file = Path(options["env_file"])
         stored = read_env_file(env_file)
         if env_file.exists():
