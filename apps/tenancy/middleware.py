@@ -9,20 +9,28 @@ reloads into the hospital's site once it is ready.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
+from apps.core.error_pages import service_unavailable
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from apps.tenancy.selectors import hospital_by_host, job_latest
 
+logger = logging.getLogger(__name__)
+
 #: query parameter of the "being provisioned" page's own polls
 PROGRESS_POLL = "provisioning-progress"
+#: SQLite errors of a database that is busy or unreachable for now, not broken: the
+#: request is answered 503 (try again) rather than 500
+UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
 
 
 class HospitalMiddleware:
@@ -49,6 +57,16 @@ class HospitalMiddleware:
         request.urlconf = settings.HMS_HOSPITAL_URLCONF  # type: ignore[attr-defined]
         with tenant_context(hospital):
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A hospital's database that is busy (locked past the busy timeout) or cannot
+        be opened answers the branded 503 page; anything else is a 500."""
+        if isinstance(exception, OperationalError) and any(
+            sign in str(exception).lower() for sign in UNAVAILABLE
+        ):
+            logger.error("database unavailable for %s", request.get_host(), exc_info=exception)
+            return service_unavailable(request)
+        return None
 
 
 def platform_url() -> str:
