@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +35,13 @@ from apps.accounts.services import (
     password_hash_make,
     temporary_password_generate,
 )
-from apps.tenancy.backups import backup_path, database_copy, database_restore, display_path
+from apps.tenancy.backups import (
+    backup_path,
+    backups_dir,
+    database_copy,
+    database_restore,
+    display_path,
+)
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -49,6 +53,7 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
 from apps.tenancy.migrations_state import (
     apply_tenant_migrations,
     inspect_database,
@@ -118,11 +123,16 @@ def remove_database_files(path: Path) -> None:
 
 
 def copy_database_file(source: Path, target: Path) -> None:
-    """Copy a closed SQLite file so the target appears complete or not at all."""
+    """Copy a closed SQLite file so the target appears complete or not at all (and,
+    once it has appeared, survives a power cut). A copy cut short leaves a
+    ``.partial`` that ``remove_stale_working_files`` cleans up."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    try:
+        copy_private(source, partial)
+        durable_replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def template_digest_path(template: Path) -> Path:
@@ -143,27 +153,39 @@ def template_save(verified: Path) -> Path:
     copy_database_file(verified, template)
     digest_path = template_digest_path(template)
     partial = digest_path.with_name(f"{digest_path.name}.{uuid.uuid4().hex[:8]}.partial")
-    partial.write_text(digest)
-    os.replace(partial, digest_path)
+    try:
+        write_private_text(partial, digest)
+        durable_replace(partial, digest_path)
+    finally:
+        partial.unlink(missing_ok=True)
     return template
 
 
 def remove_stale_working_files(code: str, *, older_than: float | None = None) -> int:
-    """Remove temporary databases of ``code`` that a crashed run left behind; with
-    ``older_than`` (a timestamp), only files last written before it, so a run that has
-    just started for the same hospital keeps its own."""
-    directory = working_dir()
-    if not directory.is_dir():
-        return 0
+    """Remove what a crashed run for ``code`` left behind: its temporary databases in
+    ``tmp/``, a backup copy cut short (``backups/hospital_<code>.*.partial``) and any
+    template copy cut short (``templates/*.partial``, whichever hospital's build wrote
+    it). With ``older_than`` (a timestamp), only files last written before it, so a run
+    that has just started keeps its own. Returns how many files were removed."""
+
+    name = code.lower()
+    patterns = (
+        (working_dir(), f"hospital_{name}.*.sqlite3*"),
+        (backups_dir(), f"hospital_{name}.*.partial"),
+        (templates_dir(), "*.partial"),
+    )
     removed = 0
-    for path in directory.glob(f"hospital_{code.lower()}.*.sqlite3*"):
-        try:
-            if older_than is not None and path.stat().st_mtime >= older_than:
-                continue
-        except FileNotFoundError:
+    for directory, pattern in patterns:
+        if not directory.is_dir():
             continue
-        path.unlink(missing_ok=True)
-        removed += 1
+        for path in directory.glob(pattern):
+            try:
+                if older_than is not None and path.stat().st_mtime >= older_than:
+                    continue
+            except FileNotFoundError:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 
@@ -411,11 +433,12 @@ def _build(
             work_path.parent.mkdir(parents=True, exist_ok=True)
             template = template_path()
             if use_template and template.exists():
-                shutil.copyfile(template, work_path)
+                copy_private(template, work_path)
                 fast_path = True
                 step.summary = f"fast path: cloned template {template.name}"
             else:
                 step.summary = "slow path: new empty database (no template for this state yet)"
+                create_private(work_path)  # SQLite takes an empty file as a new database
                 register_database(work_alias, work_path)
                 connections[work_alias].ensure_connection()
 
@@ -461,7 +484,7 @@ def _build(
                     f"a database appeared at {final_path.name} meanwhile", step=step.step.label
                 )
             remove_leftover_sidecars(final_path)
-            os.replace(work_path, final_path)
+            durable_replace(work_path, final_path)
             moved_into_place = True
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
             with transaction.atomic():

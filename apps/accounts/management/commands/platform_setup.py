@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import temporary_password_generate
+from apps.tenancy.files import make_data_files_private, make_private
 from apps.tenancy.middleware import platform_url
 
 
@@ -50,6 +51,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # Databases and backups made before they were created owner-only become so.
+        make_data_files_private(Path(settings.HMS_TENANT_DB_DIR))
+        for database in Path(settings.DATABASES["default"]["NAME"]).parent.glob("db.sqlite3*"):
+            make_private(database)
         # gunicorn serves the static files through WhiteNoise from STATIC_ROOT (`make run`)
         call_command("collectstatic", interactive=False, verbosity=0)
         env_file = Path(options["env_file"])
