@@ -53,7 +53,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         # Databases and backups made before they were created owner-only become so.
         make_data_files_private(Path(settings.HMS_TENANT_DB_DIR))
-        for database in Path(settings.DATABASES["default"]["NAME"]).parent.glob("db.sqlite3*"):
+        platform_database = Path(str(settings.DATABASES["default"]["NAME"]))
+        for database in platform_database.parent.glob(f"{platform_database.name}*"):
             make_private(database)
         # gunicorn serves the static files through WhiteNoise from STATIC_ROOT (`make run`)
         call_command("collectstatic", interactive=False, verbosity=0)
