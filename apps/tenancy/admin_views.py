@@ -31,7 +31,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 from apps.core.exceptions import HMSError
 from apps.tenancy.backups import display_path
 from apps.tenancy.forms import HospitalAddForm, RecreateConfirmationForm
-from apps.tenancy.jobs import job_dispatch
+from apps.tenancy.jobs import job_dispatch, job_is_stale, job_reap_if_stale, jobs_reap_stale
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.selectors import (
     batch_summary,
@@ -238,6 +238,8 @@ def job_view(request: AdminRequest, *, model_admin: ModelAdmin, job_id: str) -> 
         raise PermissionDenied
     job = _job_or_404(job_id)
     _resend_if_never_sent(job)
+    if job_reap_if_stale(job):  # the worker died and no beat may be running to notice
+        job.refresh_from_db()
     password = _password_to_reveal(request, job)
     context = {
         "job": job,
@@ -286,6 +288,9 @@ def batch_view(request: AdminRequest, *, model_admin: ModelAdmin, batch: uuid.UU
         summary = batch_summary(batch)
     except HMSError:
         raise Http404("No such batch") from None
+    stale = [job.pk for job in summary.jobs if job_is_stale(job)]
+    if stale and jobs_reap_stale(job_ids=stale):
+        summary = batch_summary(batch)
     context = {"summary": summary}
     template = "admin/tenancy/provisioningjob/batch.html"
     if request.htmx:

@@ -4,7 +4,9 @@
 domain is the platform (admin). An unknown subdomain is a 404 page — better than
 revealing or mixing data — and a hospital that is not ready shows a "being provisioned"
 page with its job's live progress instead of a stack trace; the page polls itself and
-reloads into the hospital's site once it is ready.
+reloads into the hospital's site once it is ready. A job whose worker died is reaped
+right there (``jobs.job_reap_if_stale``), so its hospital comes back after
+HMS_JOB_STALE_SECONDS even while no worker runs.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class HospitalMiddleware:
                 status=404,
             )
         polling = PROGRESS_POLL in request.GET and request.headers.get("HX-Request") == "true"
+        if not hospital.is_ready and reaped_job_of(hospital):
+            hospital.refresh_from_db()  # the reaper may have given the hospital back
         if not hospital.is_ready:
             return not_ready(request, hospital, polling=polling)
         if polling:
@@ -67,6 +71,15 @@ class HospitalMiddleware:
             logger.error("database unavailable for %s", request.get_host(), exc_info=exception)
             return service_unavailable(request)
         return None
+
+
+def reaped_job_of(hospital: Hospital) -> bool:
+    """Reap the hospital's job here if its worker died: with no worker running there is
+    no beat either, and the hospital must not stay offline until one comes back."""
+    from apps.tenancy.jobs import job_reap_if_stale
+
+    job = job_latest(hospital)
+    return job is not None and job_reap_if_stale(job)
 
 
 def platform_url() -> str:

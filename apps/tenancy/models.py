@@ -128,6 +128,10 @@ class ProvisioningJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     #: the copy of the database taken first (recreate keeps it; migrate restores it)
     backup_path = models.CharField(max_length=500, blank=True)
+    #: identity ("device:inode") of the new database a recreate is about to move into
+    #: place, written just before the move: the reaper compares it with the file in
+    #: place to know whether the move happened
+    replacement = models.CharField(max_length=64, blank=True)
     admin_username = models.CharField(max_length=150, blank=True)
     #: hash (never the clear text) of the password the worker gives a new administrator
     admin_password_hash = models.CharField(max_length=256, blank=True, editable=False)

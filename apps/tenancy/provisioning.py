@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -383,10 +384,15 @@ def hospital_recreate(
     report: Reporter = silent,
     backup_to: Path | None = None,
     admin_password: str | PasswordHash | None = None,
+    before_replace: Callable[[str], None] | None = None,
 ) -> ProvisionResult:
     """Build ``hospital`` a fresh database and put it in place of the current one, which
     is first backed up to ``backup_to`` (default: a new file in the backups directory)
-    and kept there. Until the last step the old database is untouched."""
+    and kept there. Until the last step the old database is untouched.
+
+    ``before_replace`` is told the new database's ``file_identity`` just before it is
+    moved into place (a job records it, so whoever cleans up after a killed worker can
+    tell which database is in place)."""
     return _build(
         hospital,
         report=report,
@@ -394,7 +400,18 @@ def hospital_recreate(
         keep_existing_admin=True,
         use_template=True,
         replace_into=backup_to or backup_path(hospital, "recreate"),
+        before_replace=before_replace,
     )
+
+
+def file_identity(path: Path) -> str:
+    """``device:inode`` of ``path`` — kept by a rename, so it tells which file is in
+    place after a move; "" when there is no file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{info.st_dev}:{info.st_ino}"
 
 
 def _build(
@@ -405,6 +422,7 @@ def _build(
     keep_existing_admin: bool,
     use_template: bool,
     replace_into: Path | None,
+    before_replace: Callable[[str], None] | None = None,
 ) -> ProvisionResult:
     replacing = replace_into is not None
     runner = StepRunner((BACKUP_STEP, *CREATE_STEPS) if replacing else CREATE_STEPS, report)
@@ -484,6 +502,8 @@ def _build(
                     f"a database appeared at {final_path.name} meanwhile", step=step.step.label
                 )
             remove_leftover_sidecars(final_path)
+            if before_replace is not None:
+                before_replace(file_identity(work_path))
             durable_replace(work_path, final_path)
             moved_into_place = True
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
