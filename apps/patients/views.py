@@ -55,11 +55,12 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
                 hospital=request.hospital,
                 details=form.details(),
                 portal_account=form.cleaned_data["portal_account"],
-                confirm_duplicates=form.cleaned_data["confirm_duplicates"],
+                confirmed_matches=form.cleaned_data["confirm_duplicates"],
                 registered_by=request.user,
             )
         except LikelyDuplicates as exc:
             context["duplicates"] = exc.matches
+            context["duplicate_ids"] = ",".join(str(match.pk) for match in exc.matches)
         except HMSError as exc:
             add_errors(form, exc)
         else:
