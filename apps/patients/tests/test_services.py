@@ -267,9 +267,7 @@ def test_two_identical_registrations_at_the_same_moment_register_one_person(
 
     for person in range(pairs):
         start = threading.Barrier(2)
-        pair = [
-            threading.Thread(target=registrar, args=(start, person, False)) for _ in range(2)
-        ]
+        pair = [threading.Thread(target=registrar, args=(start, person, False)) for _ in range(2)]
         for thread in pair:
             thread.start()
         for thread in pair:
