@@ -169,6 +169,14 @@ HMS_JOB_STALE_SECONDS = env_int("HMS_JOB_STALE_SECONDS", 30)
 HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 
+# Backups (apps/tenancy/recovery.py): the beat looks every BACKUP_CHECK seconds and backs
+# up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
+# scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
+# backups older than RETENTION_DAYS are removed, the newest always kept.
+HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
+HMS_BACKUP_RETENTION_DAYS = env_int("HMS_BACKUP_RETENTION_DAYS", 14)
+HMS_BACKUP_CHECK_SECONDS = env_int("HMS_BACKUP_CHECK_SECONDS", 600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

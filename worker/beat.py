@@ -16,5 +16,11 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": float(interval),
             # a run nobody picked up in time is superseded by the next one
             "options": {"expires": float(interval)},
-        }
+        },
+        # nightly backups (apps/tenancy/recovery.py decides which hospitals are due)
+        "backup-hospitals": {
+            "task": "tenancy.backup_hospitals",
+            "schedule": float(settings.HMS_BACKUP_CHECK_SECONDS),
+            "options": {"expires": float(settings.HMS_BACKUP_CHECK_SECONDS)},
+        },
     }

@@ -16,7 +16,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import Conflict
 from apps.tenancy import admin_views
@@ -50,7 +52,15 @@ class HospitalAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Hospital | None = None) -> Any:
         # The code names the database file: renaming it would orphan the database; the
         # subdomain's rules (reserved names, format) are the create service's.
-        return ("code", "subdomain", "status", "migration_state", "created_at", "updated_at")
+        return (
+            "code",
+            "subdomain",
+            "status",
+            "migration_state",
+            "created_at",
+            "updated_at",
+            "backups",
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Hospital]:
         return hospitals_with_latest_job(super().get_queryset(request))
@@ -62,6 +72,16 @@ class HospitalAdmin(admin.ModelAdmin):
                 "badges/",
                 view(partial(admin_views.hospital_badges_view, model_admin=self)),
                 name="tenancy_hospital_badges",
+            ),
+            path(
+                "<path:object_id>/backups/",
+                view(partial(admin_views.hospital_backups_view, model_admin=self)),
+                name="tenancy_hospital_backups",
+            ),
+            path(
+                "<path:object_id>/backups/<str:name>/restore/",
+                view(partial(admin_views.hospital_restore_view, model_admin=self)),
+                name="tenancy_hospital_restore",
             ),
             *super().get_urls(),
         ]
@@ -110,6 +130,13 @@ class HospitalAdmin(admin.ModelAdmin):
             messages.info(
                 request, f"{hospital.name}: its database is kept at {display_path(backup)}."
             )
+
+    @admin.display(description=_("Backups"))
+    def backups(self, obj: Hospital) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:tenancy_hospital_backups", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Backups and restore"))
 
     @admin.display(description="Database")
     def database(self, obj: Hospital) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,12 +47,15 @@ def backup_path(hospital: Hospital, reason: str) -> Path:
     return safe_path_in(backups_dir(), name)
 
 
-def database_copy(source: Path, target: Path) -> Path:
+def database_copy(
+    source: Path, target: Path, *, snapshot: Callable[[sqlite3.Connection], None] | None = None
+) -> Path:
     """Write a consistent copy of the SQLite database ``source`` to ``target``.
 
     The copy is owner-only, and appears under its final name only once complete and
     fsynced, so an interrupted copy never looks like a backup (its ``.partial`` is
-    cleaned up by ``remove_stale_working_files``).
+    cleaned up by ``remove_stale_working_files``). ``snapshot`` is called with the
+    source connection inside the read transaction the copy is taken from.
     """
     if not source.exists():
         raise FileNotFoundError(f"{source.name} does not exist")
@@ -63,6 +67,10 @@ def database_copy(source: Path, target: Path) -> Path:
             closing(sqlite3.connect(source, timeout=LOCK_TIMEOUT)) as origin,
             closing(sqlite3.connect(partial)) as copy,
         ):
+            if snapshot is not None:
+                # One read transaction: ``snapshot`` sees exactly what is copied.
+                origin.execute("BEGIN")
+                snapshot(origin)
             origin.backup(copy)
         durable_replace(partial, target)
     finally:

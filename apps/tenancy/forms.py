@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from apps.tenancy.models import Hospital
 from apps.tenancy.registry import all_modules
@@ -74,3 +75,21 @@ class RecreateConfirmationForm(forms.Form):
 
     def confirmations(self) -> dict[str, str]:
         return {str(h.pk): self.cleaned_data.get(self.field_name(h), "") for h in self.hospitals}
+
+
+class RestoreConfirmationForm(forms.Form):
+    """Restoring a backup over a hospital's database: its subdomain typed again."""
+
+    confirm = forms.CharField(label=_("Type the hospital's subdomain to confirm"), max_length=63)
+
+    def __init__(self, *args: object, hospital: Hospital, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.hospital = hospital
+
+    def clean_confirm(self) -> str:
+        typed = str(self.cleaned_data["confirm"]).strip().lower()
+        if typed != self.hospital.subdomain:
+            raise forms.ValidationError(
+                _("Type %(subdomain)s exactly to confirm.") % {"subdomain": self.hospital.subdomain}
+            )
+        return typed

@@ -45,6 +45,7 @@ from apps.tenancy.provisioning import (
     mark_by_database_in_place,
     remove_stale_working_files,
 )
+from apps.tenancy.recovery import hospital_restore
 from apps.tenancy.steps import ProgressEvent
 
 logger = logging.getLogger(__name__)
@@ -207,6 +208,21 @@ def _run_migrate(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": f"{applied} migrations applied", "backup_path": ""}
 
 
+def _run_restore(job: ProvisioningJob, report: JobRecorder) -> Outcome:
+    hospital = job.hospital
+    aside = backup_path(hospital, "restore")
+    report.write(backup_path=str(aside))  # the reaper writes it back if this worker dies
+    try:
+        summary = hospital_restore(
+            hospital, source=Path(job.source_path), safety_copy=aside, report=report
+        )
+    finally:
+        # Whatever happened, the hospital works on the database in place if it is sound.
+        if Hospital.objects.get(pk=hospital.pk).status != Hospital.Status.READY:
+            mark_by_database_in_place(hospital)
+    return {"summary": summary, "backup_path": str(aside) if aside.exists() else ""}
+
+
 def _run_verify(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": hospital_verify(job.hospital, report=report)}
 
@@ -223,10 +239,13 @@ OPERATIONS: dict[str, Callable[[ProvisioningJob, JobRecorder], Outcome]] = {
     Kind.MIGRATE: _run_migrate,
     Kind.VERIFY: _run_verify,
     Kind.SYNC: _run_sync,
+    Kind.RESTORE: _run_restore,
 }
 
 #: kinds during which the hospital's site shows the "being provisioned" page
-OFFLINE_KINDS = frozenset({Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE})
+OFFLINE_KINDS = frozenset(
+    {Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE, Kind.RESTORE}
+)
 
 
 def job_run(*, job_id: str, task_id: str) -> str:

@@ -89,6 +89,7 @@ class ProvisioningJob(models.Model):
         VERIFY = "verify", "Verify"
         SYNC = "sync", "Sync reference data"
         RECREATE = "recreate", "Recreate database"
+        RESTORE = "restore", "Restore from a backup"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -132,6 +133,8 @@ class ProvisioningJob(models.Model):
     #: place, written just before the move: the reaper compares it with the file in
     #: place to know whether the move happened
     replacement = models.CharField(max_length=64, blank=True)
+    #: restore: the backup file written over the hospital's database
+    source_path = models.CharField(max_length=500, blank=True)
     admin_username = models.CharField(max_length=150, blank=True)
     #: hash (never the clear text) of the password the worker gives a new administrator
     admin_password_hash = models.CharField(max_length=256, blank=True, editable=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.tenancy import jobs
+from apps.tenancy import jobs, recovery
 from worker import app
 from worker.base import HospitalTask
 
@@ -21,3 +21,9 @@ def maintain_jobs() -> None:
     """Fail jobs whose worker died, and re-send queued jobs the broker lost."""
     jobs.jobs_reap_stale()
     jobs.jobs_dispatch_queued()
+
+
+@app.task(name="tenancy.backup_hospitals", ignore_result=True)
+def backup_hospitals() -> None:
+    """The nightly backup of every ready hospital, and pruning of old ones."""
+    recovery.hospitals_backup_scheduled()
