@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -47,7 +48,14 @@ class HospitalAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "subdomain", "database", "plan", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "code", "subdomain")
-    actions = ["create_database", "verify", "migrate", "sync_reference_data", "recreate"]
+    actions = [
+        "create_database",
+        "verify",
+        "migrate",
+        "sync_reference_data",
+        "repair_schema",
+        "recreate",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Hospital | None = None) -> Any:
         # The code names the database file: renaming it would orphan the database; the
@@ -95,6 +103,7 @@ class HospitalAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
             actions.pop("recreate", None)
+            actions.pop("repair_schema", None)
         return actions
 
     # -- deleting: superusers only, never mid-job, always with a backup ---------------
@@ -179,6 +188,12 @@ class HospitalAdmin(admin.ModelAdmin):
     @admin.action(description="Sync reference data", permissions=["change"])
     def sync_reference_data(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return self._start(Kind.SYNC)(request, queryset)
+
+    @admin.action(description=_("Repair schema drift (keeps the data; superuser; backs up first)"))
+    def repair_schema(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return self._start(Kind.REPAIR)(request, queryset)
 
     @admin.action(description="Recreate database (superuser; backs up first)")
     def recreate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:

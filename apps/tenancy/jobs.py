@@ -46,6 +46,7 @@ from apps.tenancy.provisioning import (
     remove_stale_working_files,
 )
 from apps.tenancy.recovery import hospital_restore
+from apps.tenancy.schema import hospital_repair_schema
 from apps.tenancy.steps import ProgressEvent
 
 logger = logging.getLogger(__name__)
@@ -223,6 +224,19 @@ def _run_restore(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": summary, "backup_path": str(aside) if aside.exists() else ""}
 
 
+def _run_repair(job: ProvisioningJob, report: JobRecorder) -> Outcome:
+    hospital = job.hospital
+    target = backup_path(hospital, "repair")
+    report.write(backup_path=str(target))
+    summary = hospital_repair_schema(
+        hospital,
+        report=report,
+        backup_to=target,
+        before_replace=lambda identity: report.write(replacement=identity),
+    )
+    return {"summary": summary[:300], "backup_path": str(target)}
+
+
 def _run_verify(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": hospital_verify(job.hospital, report=report)}
 
@@ -240,11 +254,12 @@ OPERATIONS: dict[str, Callable[[ProvisioningJob, JobRecorder], Outcome]] = {
     Kind.VERIFY: _run_verify,
     Kind.SYNC: _run_sync,
     Kind.RESTORE: _run_restore,
+    Kind.REPAIR: _run_repair,
 }
 
 #: kinds during which the hospital's site shows the "being provisioned" page
 OFFLINE_KINDS = frozenset(
-    {Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE, Kind.RESTORE}
+    {Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE, Kind.RESTORE, Kind.REPAIR}
 )
 
 
@@ -407,7 +422,7 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
         return _Cleanup(
             f"{leftovers}The finished database was already in place; the hospital was marked ready."
         )
-    if job.kind == Kind.RECREATE:
+    if job.kind in (Kind.RECREATE, Kind.REPAIR):
         return _clean_up_recreate(job, leftovers)
     if job.kind in OFFLINE_KINDS:
         hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)
@@ -416,11 +431,13 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
 
 
 def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
-    """A recreate's worker died. Which database is in place decides: the old one (the
-    move never happened) — the hospital keeps working on it; the new one, complete — the
-    recreate is finished; the new one, not complete — the recreate is undone from the
-    backup taken first. The job says which, and where the old database is."""
+    """A recreate's (or a schema repair's: the same replace-at-the-end shape) worker
+    died. Which database is in place decides: the old one (the move never happened) —
+    the hospital keeps working on it; the new one, complete — the job is finished; the
+    new one, not complete — it is undone from the backup taken first. The job says
+    which, and where the old database is."""
     hospital = job.hospital
+    work = "recreate" if job.kind == Kind.RECREATE else "repair"
     final_path = database_path(hospital)
     backup = Path(job.backup_path) if job.backup_path else None
     kept = f" The old database is kept at {display_path(backup)}." if backup else ""
@@ -433,19 +450,21 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
             else "the hospital keeps working on its previous database"
         )
         return _Cleanup(
-            f"{leftovers}The new database was never moved into place; {state}. Retry to recreate."
+            f"{leftovers}The new database was never moved into place; {state}. Retry to {work}."
         )
     problem = mark_by_database_in_place(hospital)
     if problem is None:
+        if job.kind == Kind.REPAIR:
+            Hospital.objects.filter(pk=hospital.pk).update(schema_drift="")
         return _Cleanup(
             f"{hospital.name} has a new database: the worker stopped after moving it "
-            f"into place, and the reaper finished the recreate.{kept}",
+            f"into place, and the reaper finished the {work}.{kept}",
             finished=True,
         )
     if backup is None or not backup.exists():
         return _Cleanup(
             f"{leftovers}The new database in place is incomplete ({problem}) and there is "
-            "no backup to put back; recreate again."
+            f"no backup to put back; {work} again."
         )
     try:
         database_restore(backup, hospital)
@@ -458,7 +477,7 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
     problem_after = mark_by_database_in_place(hospital)
     state = f"but it is incomplete ({problem_after})" if problem_after else "and it is in use"
     return _Cleanup(
-        f"{leftovers}The recreate was undone: the new database in place was incomplete "
+        f"{leftovers}The {work} was undone: the new database in place was incomplete "
         f"({problem}), so the previous one was put back from the backup, {state}.{kept}"
     )
 

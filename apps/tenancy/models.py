@@ -45,6 +45,9 @@ class Hospital(models.Model):
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)
+    #: how the database's schema differs from what its migrations produce, one line per
+    #: difference, as the last verify found it ("" = none found); see apps.tenancy.schema
+    schema_drift = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -90,6 +93,7 @@ class ProvisioningJob(models.Model):
         SYNC = "sync", "Sync reference data"
         RECREATE = "recreate", "Recreate database"
         RESTORE = "restore", "Restore from a backup"
+        REPAIR = "repair", "Repair schema drift"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

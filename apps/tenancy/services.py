@@ -195,6 +195,11 @@ def _check_job_allowed(
             f"{hospital.name} is not ready ({hospital.get_status_display()}"
             f"{'' if has_database else ', no database'}); verify or recreate it first."
         )
+    if kind == Kind.REPAIR:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may repair a hospital's database.")
+        if not has_database:
+            raise ValidationError(f"{hospital.name} has no database to repair.")
     if kind == Kind.RESTORE:
         if requested_by is not None and not requested_by.is_superuser:
             raise PermissionDenied("Only a superuser may restore a hospital's database.")
