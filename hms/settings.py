@@ -174,6 +174,8 @@ HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 # scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
 # backups older than RETENTION_DAYS are removed, the newest always kept.
 HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
+# /healthz and the admin banner call a worker (or the beat) missing after this long.
+HMS_WORKER_SILENT_SECONDS = env_int("HMS_WORKER_SILENT_SECONDS", 60)
 HMS_BACKUP_RETENTION_DAYS = env_int("HMS_BACKUP_RETENTION_DAYS", 14)
 HMS_BACKUP_CHECK_SECONDS = env_int("HMS_BACKUP_CHECK_SECONDS", 600)
 

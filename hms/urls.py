@@ -6,8 +6,12 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from apps.tenancy.health import healthz
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # for load balancers and monitoring (apps/tenancy/health.py)
+    path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]
 

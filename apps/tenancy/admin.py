@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.exceptions import Conflict
 from apps.tenancy import admin_views
 from apps.tenancy.backups import display_path
+from apps.tenancy.health import worker_silence
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
 from apps.tenancy.services import JobBatch, fleet_migrate, hospital_delete, jobs_enqueue_many
@@ -93,6 +94,18 @@ class HospitalAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The banner: queued jobs and nightly backups wait while no worker runs.
+        silence = worker_silence()
+        context = {
+            **(extra_context or {}),
+            "worker_silence": silence,
+            "worker_never_seen": silence == float("inf"),
+        }
+        return super().changelist_view(request, extra_context=context)
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None

@@ -190,3 +190,17 @@ class ProvisioningJob(models.Model):
     @property
     def creates_hospital(self) -> bool:
         return self.kind in (self.Kind.CREATE, self.Kind.CREATE_DATABASE, self.Kind.RECREATE)
+
+
+class ServiceHeartbeat(models.Model):
+    """When a background service was last seen: ``worker`` (a worker ran the maintenance
+    task the beat sends every few seconds) and ``beat`` (the beat sent a periodic task).
+    Read by /healthz and the admin's "no worker" banner (apps/tenancy/health.py)."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    seen_at = models.DateTimeField()
+    #: which process: the worker's host name, the beat's pid
+    detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"
