@@ -122,9 +122,9 @@ class Stack:
         self.start_procfile("redis")
         wait_for_port(self.redis_port)
 
-    def start_worker(self, concurrency: int = 2) -> None:
+    def start_worker(self, concurrency: int = 2, **env: str) -> None:
         # The embedded beat (-B) runs the job maintenance task (reaper, re-sending).
-        self.start_procfile("worker", HMS_WORKER_CONCURRENCY=str(concurrency))
+        self.start_procfile("worker", HMS_WORKER_CONCURRENCY=str(concurrency), **env)
 
     def start_web(self) -> None:
         self.start_procfile("web")

@@ -26,6 +26,7 @@ from apps.tenancy.connections import (
     safe_path_in,
     tenant_db_dir,
 )
+from apps.tenancy.failpoints import failpoint
 from apps.tenancy.files import create_private, durable_replace
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def database_copy(
                 origin.execute("BEGIN")
                 snapshot(origin)
             origin.backup(copy)
+        failpoint("backup-copy")
         durable_replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

@@ -54,6 +54,7 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.failpoints import failpoint
 from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
 from apps.tenancy.migrations_state import (
     apply_tenant_migrations,
@@ -131,6 +132,7 @@ def copy_database_file(source: Path, target: Path) -> None:
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
     try:
         copy_private(source, partial)
+        failpoint("template-copy")
         durable_replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -506,6 +508,7 @@ def _build(
                 before_replace(file_identity(work_path))
             durable_replace(work_path, final_path)
             moved_into_place = True
+            failpoint("moved-into-place")
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
             with transaction.atomic():
                 Hospital.objects.filter(pk=hospital.pk).update(**ready)
