@@ -16,6 +16,7 @@ from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.patients.forms import PatientForm, RegistrationForm
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_history, patient_search
@@ -46,6 +47,7 @@ def patient_list(request: HospitalRequest) -> HttpResponse:
 @never_cache  # the response may carry a portal login's temporary password
 @require_http_methods(["GET", "POST"])
 @roles_required(*WRITERS)
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def patient_register_view(request: HospitalRequest) -> HttpResponse:
     form = RegistrationForm(data=request.POST or None)
     context: dict[str, object] = {"form": form}
