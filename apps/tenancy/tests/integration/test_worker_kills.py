@@ -180,3 +180,27 @@ def test_a_recreate_killed_right_after_its_move_is_finished_and_the_job_says_so_
         assert old.execute(OWN_ROW).fetchall() == [("Our Own Region",)]
     assert platform.hospital(subdomain)["status"] == "ready"
     assert partials(stack) == []
+
+
+def test_a_column_dropped_by_hand_is_found_as_drift_and_repaired_by_the_worker_keeping_rows(
+    stack: Stack, platform: PlatformDatabase
+) -> None:
+    subdomain, code = ready_hospital(stack, "drift")
+    database = database_file(stack, code)
+    execute(database, "ALTER TABLE patients_patient DROP COLUMN allergies")
+    plain = stack.manage("verify_tenants", "--hospital", code, check=False)
+    assert plain.returncode == 0  # the recorded migrations cannot see it
+
+    deep = stack.manage("verify_tenants", "--deep", "--hospital", code, check=False)
+    assert deep.returncode == 1
+    assert "Schema drift" in deep.stdout
+    assert "column patients_patient.allergies is missing" in deep.stdout
+
+    repair = stack.manage("tenant_job", "repair", code, check=False)
+    assert repair.returncode == 0, repair.stdout + repair.stderr
+    assert stack.manage("verify_tenants", "--deep", "--hospital", code).returncode == 0
+    assert query(database, OWN_ROW) == [("Our Own Region",)]
+    assert ("allergies",) in query(
+        database, "SELECT name FROM pragma_table_info('patients_patient')"
+    )
+    assert platform.hospital(subdomain)["schema_drift"] == ""
