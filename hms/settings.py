@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.numbering",
     "apps.appointments",
     "apps.consultations",
+    "apps.admissions",
 ]
 
 MIDDLEWARE = [
