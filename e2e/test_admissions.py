@@ -101,9 +101,7 @@ def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
     sign_in(page, base, made["doctor"])
     page.goto(f"{base}/admissions/admit/?consultation={made['consultation']}")
     expect(page.get_by_text(re.compile("Patient: Kamran Hüseynov"))).to_be_visible()
-    page.locator("#id_bed").select_option(
-        label="General Medicine · room 1 · bed A · 50.00 a day"
-    )
+    page.locator("#id_bed").select_option(label="General Medicine · room 1 · bed A · 50.00 a day")
     page.get_by_label("Reason for admission").fill("Community-acquired pneumonia")
     page.get_by_role("button", name="Admit", exact=True).click()
     expect(page.get_by_text(re.compile(r"Admitted as \w+-ADM-\d{4}-000001"))).to_be_visible()
