@@ -23,3 +23,10 @@ class AdmissionsConfig(registry.TenantAppConfig):
         order=40,
     )
     billable_sources = ("apps.admissions.billing.source",)
+    dashboard_tiles = "apps.admissions.dashboard.tiles"
+
+    def ready(self) -> None:
+        from apps.admissions.history import admissions_of
+        from apps.patients import history
+
+        history.register_provider("admissions", admissions_of)

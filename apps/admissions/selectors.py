@@ -293,9 +293,12 @@ def medication_chart(*, admission: Admission, day: date, now: datetime) -> list[
 
 
 def overdue_count(*, admission: Admission, now: datetime) -> int:
+    """Doses of yesterday and today not recorded an hour after their time (a dose missed
+    late in the evening still counts after midnight)."""
     today = timezone.localdate(now)
     return sum(
         dose.overdue
-        for line in medication_chart(admission=admission, day=today, now=now)
+        for day in (today - timedelta(days=1), today)
+        for line in medication_chart(admission=admission, day=day, now=now)
         for dose in line.doses
     )

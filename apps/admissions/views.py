@@ -6,7 +6,7 @@ administration record) and the administrator's ward set-up."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -507,6 +507,17 @@ def note_add(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     return _nursing_section(request, admission, "notes", ok=ok, note_form=None if ok else form)
 
 
+def _given_at(scheduled: datetime, clock: time) -> datetime:
+    """The moment a time of day typed for a dose names: the one nearest the dose's
+    scheduled time (23:50 for a dose due at 00:00 is the evening before)."""
+    local = timezone.localtime(scheduled)
+    candidates = [
+        datetime.combine(local.date() + timedelta(days=shift), clock, tzinfo=local.tzinfo)
+        for shift in (-1, 0, 1)
+    ]
+    return min(candidates, key=lambda moment: abs(moment - local))
+
+
 @require_POST
 @roles_required(*WARD_STAFF)
 def dose(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
@@ -520,11 +531,7 @@ def dose(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
             None,
         )
         scheduled: datetime = data["scheduled_at"]
-        at = None
-        if data["at"] is not None:
-            at = datetime.combine(
-                timezone.localdate(), data["at"], tzinfo=timezone.get_current_timezone()
-            )
+        at = _given_at(scheduled, data["at"]) if data["at"] is not None else None
         try:
             if item is None:
                 raise NotFound(_("This medicine is not on the patient's chart."))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -213,6 +214,8 @@ def test_the_admitted_list_groups_by_ward_and_htmx_gets_only_the_list(stay: Stay
 
 
 def test_the_ward_view_says_when_doses_are_overdue(stay: Stay) -> None:
+    text = stay.client("nurse").get(f"/admissions/?ward={stay.ward.general.pk}").text
+    assert "None overdue" in text
     with tenant_context(stay.ward.hospital):
         Admission.objects.filter(pk=stay.admission.pk).update(
             admitted_at=timezone.now() - timedelta(days=2)
@@ -222,9 +225,9 @@ def test_the_ward_view_says_when_doses_are_overdue(stay: Stay) -> None:
         Prescription.objects.filter(consultation=stay.consultation).update(
             created_at=timezone.now() - timedelta(days=2)
         )
+    # every 8 hours: yesterday's three doses at least are an hour late
     text = stay.client("nurse").get(f"/admissions/?ward={stay.ward.general.pk}").text
-    if timezone.localtime().hour >= 1:  # every 8 hours: 00:00 is due and an hour has passed
-        assert "overdue" in text
+    assert re.search(r"⚠ [3-6] doses overdue", text)
 
 
 def test_the_bed_map_shows_each_bed_with_its_occupant_or_state(stay: Stay) -> None:
@@ -618,3 +621,39 @@ def test_the_administrator_allows_discharge_with_unbilled_services(stay: Stay) -
     )
     with tenant_context(stay.ward.hospital):
         assert AdmissionSettings.objects.get().allow_discharge_with_unbilled
+
+
+def test_a_dose_time_typed_near_midnight_lands_on_the_right_day() -> None:
+    from datetime import time
+
+    from apps.admissions.tests.conftest import local
+    from apps.admissions.views import _given_at
+
+    assert _given_at(local(2026, 3, 2, 0), time(23, 50)) == local(2026, 3, 1, 23, 50)
+    assert _given_at(local(2026, 3, 2, 20), time(20, 15)) == local(2026, 3, 2, 20, 15)
+    assert _given_at(local(2026, 3, 2, 22), time(0, 30)) == local(2026, 3, 3, 0, 30)
+
+
+# -- dashboard and history ----------------------------------------------------------------
+
+
+def test_the_wards_tile_counts_beds_and_is_for_ward_roles_only(stay: Stay) -> None:
+    from apps.admissions.dashboard import tiles
+
+    today = timezone.localdate()
+    with tenant_context(stay.ward.hospital):
+        [tile] = tiles(hospital=stay.ward.hospital, user=stay.ward.nurse, today=today)
+        figures = {f.label: f.value for f in tile.figures}
+        assert figures["Free beds"] == "2" and figures["Occupied beds"] == "2"
+        assert figures["Beds being cleaned"] == "1" and figures["Waiting for a bed"] == "1"
+        pharmacist = make_user(stay.ward.hospital, Role.PHARMACIST)
+        assert tiles(hospital=stay.ward.hospital, user=pharmacist, today=today) == []
+
+
+def test_the_stay_shows_in_the_patients_history(stay: Stay) -> None:
+    from apps.admissions.history import admissions_of
+
+    with tenant_context(stay.ward.hospital):
+        [entry] = admissions_of(stay.ward.patient)
+    assert stay.admission.number in entry.title and "General Medicine" in entry.detail
+    assert entry.url == stay.url
