@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.admissions import doses
@@ -73,30 +74,56 @@ def vacant_beds(*, ward: Ward | None = None) -> QuerySet[Bed]:
 class BedOnMap:
     bed: Bed
     occupancy: Occupancy | None
+    #: "Bed A" and "since 3 Mar 14:05", in the reader's language (made once per map
+    #: from one translated pattern: a 300-bed map stays within its time budget)
+    title: str = ""
+    status_label: str = ""
+    since: str = ""
 
 
 @dataclass
 class RoomOnMap:
     name: str
+    title: str = ""
     beds: list[BedOnMap] = field(default_factory=list)
 
 
 def bed_map(*, ward: Ward) -> list[RoomOnMap]:
     """Every bed of the ward by room, with who lies in it since when (two queries)."""
-    open_stays = Occupancy.objects.filter(ended_at__isnull=True).select_related(
-        "admission__patient"
-    )
+    occupants = {
+        stay.bed_id: stay
+        for stay in Occupancy.objects.filter(ended_at__isnull=True, bed__room__ward=ward)
+        .select_related("admission__patient")
+        .only(
+            "bed_id",
+            "started_at",
+            "admission__id",
+            "admission__patient__first_name",
+            "admission__patient__last_name",
+        )
+    }
     beds = (
         Bed.objects.filter(room__ward=ward, is_active=True)
         .select_related("room")
-        .prefetch_related(Prefetch("occupancies", queryset=open_stays, to_attr="open_stays"))
+        .only("id", "label", "status", "room__name")
         .order_by("room__name", "label")
     )
+    bed_title, room_title, since = _("Bed %(bed)s"), _("Room %(room)s"), _("since %(since)s")
+    status_labels = {value: str(label) for value, label in BedStatus.choices}
     rooms: dict[str, RoomOnMap] = {}
     for bed in beds:
-        room = rooms.setdefault(bed.room.name, RoomOnMap(bed.room.name))
-        stays = bed.open_stays
-        room.beds.append(BedOnMap(bed, stays[0] if stays else None))
+        room = rooms.get(bed.room.name)
+        if room is None:
+            room = rooms[bed.room.name] = RoomOnMap(
+                bed.room.name, room_title % {"room": bed.room.name}
+            )
+        stay = occupants.get(bed.pk)
+        spot = BedOnMap(bed, stay, bed_title % {"bed": bed.label}, status_labels[bed.status])
+        if stay is not None:
+            spot.since = since % {
+                "since": date_format(timezone.localtime(stay.started_at), "j M H:i")
+            }
+        room.beds.append(spot)
     return list(rooms.values())
 
 
