@@ -121,15 +121,16 @@ def bed_mark_clean(*, bed: Bed) -> Bed:
 
 
 def admission_settings_get() -> AdmissionSettings:
-    settings, _created = AdmissionSettings.objects.get_or_create(pk=1)
-    return settings
+    """The hospital's rules; the defaults until the administrator saves them (reading
+    never writes)."""
+    return AdmissionSettings.objects.filter(pk=1).first() or AdmissionSettings(pk=1)
 
 
 def admission_settings_update(*, allow_discharge_with_unbilled: bool) -> AdmissionSettings:
     with tenant_atomic():
-        settings = admission_settings_get()
-        settings.allow_discharge_with_unbilled = allow_discharge_with_unbilled
-        settings.save()
+        settings, _created = AdmissionSettings.objects.update_or_create(
+            pk=1, defaults={"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
+        )
     return settings
 
 

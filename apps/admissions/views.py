@@ -37,7 +37,14 @@ from apps.admissions.forms import (
     TransferForm,
     WardForm,
 )
-from apps.admissions.models import Admission, BedStatus, DoseOutcome, Room, Ward
+from apps.admissions.models import (
+    Admission,
+    AdmissionStatus,
+    BedStatus,
+    DoseOutcome,
+    Room,
+    Ward,
+)
 from apps.consultations.forms import VitalsForm
 from apps.consultations.models import Consultation
 from apps.consultations.selectors import (
@@ -117,9 +124,7 @@ def to_discharge(request: HospitalRequest) -> HttpResponse:
     return render(request, "admissions/to_discharge.html", context)
 
 
-@require_GET
-def bed_map(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
-    ward = _found(selectors.ward_get, ward_id=ward_id)
+def _bed_map_page(request: HospitalRequest, ward: Ward) -> HttpResponse:
     context = {
         "ward": ward,
         "wards": selectors.wards().filter(is_active=True),
@@ -133,31 +138,31 @@ def bed_map(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
 
 
 @require_GET
+def bed_map(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
+    return _bed_map_page(request, _found(selectors.ward_get, ward_id=ward_id))
+
+
+@require_GET
 def bed_maps(request: HospitalRequest) -> HttpResponse:
     """The first ward's map (the tab's landing page)."""
     ward = selectors.wards().filter(is_active=True).first()
     if ward is None:
         return render(request, "admissions/no_wards.html", {"tab": "beds"})
-    return bed_map(request, ward.pk)
+    return _bed_map_page(request, ward)
 
 
 @require_POST
 @roles_required(Role.NURSE)
 def bed_clean(request: HospitalRequest, bed_id: uuid.UUID) -> HttpResponse:
+    """A nurse marks a bed clean; with htmx the map comes back in place."""
     bed = _found(selectors.bed_get, bed_id=bed_id)
     try:
         services.bed_mark_clean(bed=bed)
     except HMSError as exc:
         messages.error(request, exc.message)
-    map_url = reverse("admissions:bed_map", args=[bed.room.ward_id])
     if request.htmx:
-        return bed_map(_as_get(request), bed.room.ward_id)
-    return redirect_to(request, map_url)
-
-
-def _as_get(request: HospitalRequest) -> HospitalRequest:
-    request.method = "GET"
-    return request
+        return _bed_map_page(request, bed.room.ward)
+    return redirect_to(request, reverse("admissions:bed_map", args=[bed.room.ward_id]))
 
 
 # -- requests and admitting -------------------------------------------------------------
@@ -397,19 +402,15 @@ def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse
         "admission": admission,
         "patient": admission.patient,
         "form": form,
-        "blockers": selectors_blockers(admission),
+        "blockers": services.admission_discharge_blockers(admission=admission),
     }
     return render(request, page_or_fragment(request, "admissions/discharge.html", "form"), context)
-
-
-def selectors_blockers(admission: Admission) -> list[str]:
-    return services.admission_discharge_blockers(admission=admission)
 
 
 @require_GET
 def summary(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = _admission(admission_id)
-    if admission.status != "discharged":
+    if admission.status != AdmissionStatus.DISCHARGED:
         raise Http404(_("This admission has no discharge summary yet."))
     context = _detail_context(request, admission)
     return render(request, "admissions/summary.html", context)

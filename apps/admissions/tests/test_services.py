@@ -184,6 +184,55 @@ def test_one_patient_admitted_twice_at_once_gets_one_admission(ward: Hospitalwar
         assert Bed.objects.filter(status=BedStatus.OCCUPIED).count() == 1
 
 
+def test_a_transfer_and_an_admission_racing_for_one_bed_one_wins(ward: Hospitalward) -> None:
+    moving = ward.admit()
+    newcomer = ward.patient_named("Newcomer")
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def run(name: str, action) -> None:
+        try:
+            with tenant_context(ward.hospital):
+                start.wait()
+                action()
+                outcomes[name] = "done"
+        except Conflict:
+            outcomes[name] = "refused"
+        except BaseException as exc:  # collected and failed on below
+            outcomes[name] = repr(exc)
+        finally:
+            close_database(hospital_alias(ward.hospital))
+
+    threads = [
+        threading.Thread(
+            target=run,
+            args=(
+                "transfer",
+                lambda: admission_transfer(
+                    admission=moving, bed=ward.private_bed, transferred_by=ward.nurse
+                ),
+            ),
+        ),
+        threading.Thread(
+            target=run, args=("admit", lambda: ward.admit(patient=newcomer, bed=ward.private_bed))
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()) == ["done", "refused"]
+    with tenant_context(ward.hospital):
+        [occupant] = Occupancy.objects.filter(bed=ward.private_bed)
+        assert occupant.ended_at is None
+        if outcomes["admit"] == "refused":  # nothing half-written for the loser
+            assert not Admission.objects.filter(patient=newcomer).exists()
+            assert occupant.admission_id == moving.pk
+        else:
+            [stay] = Occupancy.objects.filter(admission=moving)
+            assert stay.ended_at is None and stay.bed_id == ward.beds[0].pk
+
+
 def test_an_admission_from_a_consultation_takes_its_doctor(in_ward: Hospitalward) -> None:
     consultation = in_ward.clinic.opened(patient=in_ward.patient)
     admission = in_ward.admit(consultation=consultation)
