@@ -172,6 +172,10 @@ def _consultation_from(request: HospitalRequest) -> Consultation | None:
     consultation_id = request.GET.get("consultation") or request.POST.get("consultation")
     if not consultation_id:
         return None
+    try:
+        consultation_id = str(uuid.UUID(consultation_id))
+    except ValueError:
+        raise Http404(_("There is no such consultation in this hospital.")) from None
     consultation: Consultation = _found(consultation_get, consultation_id=consultation_id)
     return consultation
 
@@ -420,7 +424,10 @@ def summary(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 
 def _chart_day(request: HospitalRequest) -> date:
-    return parse_date(request.GET.get("day", "") or "") or timezone.localdate()
+    try:
+        return parse_date(request.GET.get("day", "")) or timezone.localdate()
+    except ValueError:  # well formed but no such day (2026-02-30)
+        return timezone.localdate()
 
 
 def _nursing_context(

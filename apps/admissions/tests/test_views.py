@@ -657,3 +657,14 @@ def test_the_stay_shows_in_the_patients_history(stay: Stay) -> None:
         [entry] = admissions_of(stay.ward.patient)
     assert stay.admission.number in entry.title and "General Medicine" in entry.detail
     assert entry.url == stay.url
+
+
+def test_malformed_ids_and_days_answer_404_or_today_never_500(stay: Stay) -> None:
+    client = stay.client()
+    assert client.get("/admissions/admit/?consultation=nonsense").status_code == 404
+    assert client.get("/admissions/admit/?request=nonsense").status_code == 404
+    assert client.get("/admissions/?ward=nonsense").status_code == 404
+    for day in ("2026-02-30", "yesterday", ""):
+        page = client.get(f"{stay.url}nursing/?day={day}")
+        assert page.status_code == 200
+        assert timezone.localdate().strftime("%Y") in page.text
