@@ -146,6 +146,12 @@ def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
     expect(page.locator("#bed-map")).to_contain_text("1 free · 0 occupied · 1 being cleaned")
     page.get_by_role("button", name="Mark clean").click()
     expect(page.locator("#bed-map")).to_contain_text("2 free · 0 occupied · 0 being cleaned")
+    page.get_by_role("link", name="Private").click()
+    expect(page.locator("#bed-map")).to_contain_text("Kamran Hüseynov")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "admissions-bed-map-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 720})
     sign_out(page)
 
     # the doctor discharges; the summary prints on A4
