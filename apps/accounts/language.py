@@ -9,10 +9,10 @@ host (no hospital) Django's usual order applies (cookie, Accept-Language, LANGUA
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,9 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import login_exempt, password_change_exempt
 from apps.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 
 def language_codes() -> list[str]:
@@ -45,12 +48,23 @@ class LanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (its response side: ``Content-Language``, ``Vary``),
     choosing the language as the module docstring says. Runs after authentication."""
 
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        # the request's language ends with it: the thread goes back to what it had (the
+        # next request, a test, a task run in-process never inherits a user's choice)
+        previous = translation.get_language()
+        try:
+            # a sync-only middleware: never the awaitable the stubs also allow
+            response = cast("HttpResponseBase", super().__call__(request))
+        finally:
+            translation.activate(previous) if previous else translation.deactivate()
+        return response
+
     def process_request(self, request: HttpRequest) -> None:
         translation.activate(preferred_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
-def user_language_set(*, user: Any, language: str) -> None:
+def user_language_set(*, user: User, language: str) -> None:
     """Remember ``language`` as the user's own choice (every device, every sign-in)."""
     if language not in language_codes():
         message = translation.gettext("Choose a language from the list.")

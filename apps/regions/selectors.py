@@ -10,11 +10,16 @@ from typing import cast
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from apps.regions.models import City, Clinic, Region, Specialization
 
 ReferenceRow = Region | City | Clinic | Specialization
+
+# The plural names of the models that use reference rows, as "Used by" shows them, for
+# makemessages: the tenant models' verbose names are plain strings (making them lazy
+# needs a migration in each app), so Usage.label translates them by their text.
+USED_BY_NAMES = (gettext_noop("cities"), gettext_noop("clinics"), gettext_noop("doctors"))
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Usage:
     @property
     def label(self) -> str:
         """``Doctors: 3`` (a noun and a number, so no language needs a plural rule)."""
-        things = capfirst(str(self.model._meta.verbose_name_plural))
+        things = capfirst(gettext(str(self.model._meta.verbose_name_plural)))
         return gettext("%(things)s: %(count)d") % {"things": things, "count": self.count}
 
 

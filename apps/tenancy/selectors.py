@@ -11,16 +11,18 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.operations import hospital_schema_drift
 
 
 @dataclass(frozen=True)
 class DatabaseStatus:
-    """``state`` is one of: ready, incomplete, missing, error, provisioning."""
+    """``state`` is one of: ready, incomplete, drift, missing, error, provisioning."""
 
     state: str
     table_count: int = 0
@@ -31,6 +33,8 @@ class DatabaseStatus:
     def label(self) -> str:
         if self.state == "incomplete":
             return f"Incomplete: {len(self.unapplied)} unapplied migrations"
+        if self.state == "drift":
+            return "Schema drift"
         return self.state.capitalize()
 
     @property
@@ -38,8 +42,10 @@ class DatabaseStatus:
         return self.state == "ready"
 
 
-def hospital_database_status(hospital: Hospital) -> DatabaseStatus:
-    """Look at the hospital's database itself (file, tables, unapplied migrations)."""
+def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> DatabaseStatus:
+    """Look at the hospital's database itself (file, tables, unapplied migrations) and,
+    when ``deep``, compare its schema with the template's (tables, columns, indexes,
+    constraints): a difference is the state "drift"."""
     if hospital.status == Hospital.Status.PROVISIONING:
         return DatabaseStatus("provisioning")
     path = database_path(hospital)
@@ -59,6 +65,12 @@ def hospital_database_status(hospital: Hospital) -> DatabaseStatus:
         return DatabaseStatus(
             "error", table_count=inspection.table_count, detail="the last operation failed"
         )
+    if deep:
+        drift = hospital_schema_drift(hospital)
+        Hospital.objects.filter(pk=hospital.pk).update(schema_drift="\n".join(drift))
+        if drift:
+            detail = f"{len(drift)}: " + "; ".join(drift)
+            return DatabaseStatus("drift", table_count=inspection.table_count, detail=detail)
     return DatabaseStatus("ready", table_count=inspection.table_count)
 
 
@@ -102,7 +114,7 @@ def job_get(job_id: uuid.UUID | str) -> ProvisioningJob:
         .first()
     )
     if job is None:
-        raise NotFound("There is no such job.")
+        raise NotFound(_("There is no such job."))
     return job
 
 
@@ -117,20 +129,19 @@ def job_notice(job: ProvisioningJob, *, now: datetime | None = None) -> str:
     if job.status == ProvisioningJob.Status.QUEUED:
         if now - job.created_at < timedelta(seconds=settings.HMS_JOB_WAITING_SECONDS):
             return ""
-        notice = "Waiting for a worker — is `make run` running?"
         if job.dispatched_at is None and job.dispatch_error:
-            notice += (
-                " The message broker (Redis) could not be reached; the job will be sent "
-                "as soon as it is back."
+            return _(
+                "Waiting for a worker — is `make run` running? The message broker (Redis) "
+                "could not be reached; the job will be sent as soon as it is back."
             )
-        return notice
+        return _("Waiting for a worker — is `make run` running?")
     if job.status == ProvisioningJob.Status.RUNNING and job.heartbeat_at is not None:
         silent = (now - job.heartbeat_at).total_seconds()
         if silent > max(3 * settings.HMS_JOB_HEARTBEAT_SECONDS, 5):
-            return (
-                f"No heartbeat from the worker for {silent:.0f} s. If it was stopped, the job "
-                f"is marked failed after {settings.HMS_JOB_STALE_SECONDS} s and can be retried."
-            )
+            return _(
+                "No heartbeat from the worker for %(silent)d s. If it was stopped, the job "
+                "is marked failed after %(stale)d s and can be retried."
+            ) % {"silent": round(silent), "stale": settings.HMS_JOB_STALE_SECONDS}
     return ""
 
 
@@ -166,7 +177,7 @@ def batch_summary(batch: uuid.UUID | str) -> BatchSummary:
         .order_by("hospital__name", "-created_at")
     )
     if not jobs:
-        raise NotFound("There is no such batch of jobs.")
+        raise NotFound(_("There is no such batch of jobs."))
     latest: dict[uuid.UUID, ProvisioningJob] = {}
     for job in jobs:
         latest.setdefault(job.hospital_id, job)
@@ -193,7 +204,8 @@ def hospitals_with_latest_job(queryset: QuerySet[Hospital]) -> QuerySet[Hospital
 
 @dataclass(frozen=True)
 class Badge:
-    """``state``: ready, provisioning, running, queued, incomplete, missing or error."""
+    """``state``: ready, provisioning, running, queued, incomplete, drift, missing or
+    error."""
 
     state: str
     label: str
@@ -224,17 +236,24 @@ def hospital_badge(hospital: Hospital) -> Badge:
     job_id = job.pk if job else None
     active = job if job is not None and job.is_active else None
     if hospital.status == Hospital.Status.PROVISIONING:
-        label = f"Provisioning {active.percent}%" if active else "Provisioning"
+        label = (
+            _("Provisioning %(percent)d%%") % {"percent": active.percent}
+            if active
+            else _("Provisioning")
+        )
         return Badge("provisioning", label, job_id, live=active is not None)
     if active is not None:
         kind = active.get_kind_display()
         if active.status == ProvisioningJob.Status.QUEUED:
-            return Badge("queued", f"{kind}: queued", job_id, live=True)
-        return Badge("running", f"{kind} {active.percent}%", job_id, live=True)
+            return Badge("queued", _("%(kind)s: queued") % {"kind": kind}, job_id, live=True)
+        label = _("%(kind)s %(percent)d%%") % {"kind": kind, "percent": active.percent}
+        return Badge("running", label, job_id, live=True)
     if hospital.status == Hospital.Status.FAILED:
-        return Badge("error", "Error", job_id)
+        return Badge("error", _("Error"), job_id)
     if not database_path(hospital).exists():
-        return Badge("missing", "Missing", job_id)
+        return Badge("missing", _("Missing"), job_id)
     if hospital.migration_state != tenant_migration_state():
-        return Badge("incomplete", "Incomplete: migrations pending", job_id)
-    return Badge("ready", "Ready", job_id)
+        return Badge("incomplete", _("Incomplete: migrations pending"), job_id)
+    if hospital.schema_drift:  # as the last verify found it
+        return Badge("drift", _("Schema drift"), job_id)
+    return Badge("ready", _("Ready"), job_id)

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
@@ -73,14 +74,19 @@ def subdomain_validate(subdomain: str) -> str:
     value = subdomain.strip().lower()
     if not _SUBDOMAIN.match(value):
         raise ValidationError(
-            f"Subdomain {subdomain!r} is not valid: use lower-case letters, digits and "
-            "hyphens (not at the start or end), at most 63 characters.",
+            _(
+                "Subdomain %(subdomain)r is not valid: use lower-case letters, digits and "
+                "hyphens (not at the start or end), at most 63 characters."
+            )
+            % {"subdomain": subdomain},
             field="subdomain",
         )
     if value in RESERVED_SUBDOMAINS:
-        raise ValidationError(f"Subdomain {value!r} is reserved.", field="subdomain")
+        message = _("Subdomain %(subdomain)r is reserved.") % {"subdomain": value}
+        raise ValidationError(message, field="subdomain")
     if Hospital.objects.filter(subdomain=value).exists():
-        raise ValidationError(f"Subdomain {value!r} is already taken.", field="subdomain")
+        message = _("Subdomain %(subdomain)r is already taken.") % {"subdomain": value}
+        raise ValidationError(message, field="subdomain")
     return value
 
 
@@ -88,19 +94,24 @@ def code_validate(code: str) -> str:
     value = code.strip().upper()
     if not _CODE.match(value):
         raise ValidationError(
-            f"Code {code!r} is not valid: 2-16 upper-case letters and digits, starting "
-            "with a letter (e.g. CGH001).",
+            _(
+                "Code %(code)r is not valid: 2-16 upper-case letters and digits, starting "
+                "with a letter (e.g. CGH001)."
+            )
+            % {"code": code},
             field="code",
         )
     if Hospital.objects.filter(code=value).exists():
-        raise ValidationError(f"Code {value!r} is already taken.", field="code")
+        raise ValidationError(_("Code %(code)r is already taken.") % {"code": value}, field="code")
     try:
         path = safe_path_in(tenant_db_dir(), database_file_name(value))
     except ValidationError as exc:
         raise ValidationError(exc.message, field="code") from None
     if path.exists():
         raise ValidationError(
-            f"A database file already exists for code {value!r} ({path.name}).", field="code"
+            _("A database file already exists for code %(code)r (%(file)s).")
+            % {"code": value, "file": path.name},
+            field="code",
         )
     return value
 
@@ -142,9 +153,9 @@ def hospital_create(
     until it is provisioned, so a refusal here leaves nothing behind."""
     name = name.strip()
     if not name:
-        raise ValidationError("The hospital needs a name.", field="name")
+        raise ValidationError(_("The hospital needs a name."), field="name")
     if len(name) > 200:
-        raise ValidationError("The name is longer than 200 characters.", field="name")
+        raise ValidationError(_("The name is longer than 200 characters."), field="name")
     subdomain = subdomain_validate(subdomain)
     code = code_validate(code) if code else code_suggest(name)
     if plan not in Hospital.Plan.values:
@@ -158,7 +169,8 @@ def hospital_create(
             validate_email(admin_email)
         except Exception:
             raise ValidationError(
-                f"{admin_email!r} is not a valid email address.", field="admin_email"
+                _("%(email)r is not a valid email address.") % {"email": admin_email},
+                field="admin_email",
             ) from None
     hospital = Hospital(
         name=name,
@@ -183,7 +195,8 @@ def hospital_create(
             )
     except IntegrityError:
         raise ValidationError(
-            "Another hospital with this subdomain or code was just created.", field="subdomain"
+            _("Another hospital with this subdomain or code was just created."),
+            field="subdomain",
         ) from None
     return hospital
 
@@ -229,6 +242,22 @@ def _check_job_allowed(
             f"{hospital.name} is not ready ({hospital.get_status_display()}"
             f"{'' if has_database else ', no database'}); verify or recreate it first."
         )
+    if kind == Kind.REPAIR:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may repair a hospital's database.")
+        if not has_database:
+            raise ValidationError(f"{hospital.name} has no database to repair.")
+    if kind == Kind.RESTORE:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may restore a hospital's database.")
+        if requested_by is not None and (confirm_subdomain or "").strip().lower() != (
+            hospital.subdomain
+        ):
+            raise ValidationError(
+                f"Type the subdomain {hospital.subdomain!r} to confirm restoring "
+                f"{hospital.name}'s database.",
+                field="confirm",
+            )
     if kind == Kind.RECREATE:
         if requested_by is not None and not requested_by.is_superuser:
             raise PermissionDenied("Only a superuser may recreate a hospital's database.")
@@ -249,14 +278,19 @@ def job_enqueue(
     retry_of: ProvisioningJob | None = None,
     admin_password: PasswordHash | None = None,
     confirm_subdomain: str | None = None,
+    source_path: Path | None = None,
+    dispatch: bool = True,
 ) -> ProvisioningJob:
     """Queue a job on ``hospital``; it is sent to the worker when the surrounding
-    transaction commits. A hospital has at most one active job (a database constraint):
-    a second one is refused with Conflict. Recreate needs the subdomain typed as
-    confirmation and, from a person, a superuser."""
+    transaction commits (unless ``dispatch`` is false: the caller runs it inline). A
+    hospital has at most one active job (a database constraint): a second one is refused
+    with Conflict. Recreate needs the subdomain typed as confirmation and, from a person,
+    a superuser; so does restore from a person (``source_path``: the backup file)."""
     if kind not in Kind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     _check_job_allowed(hospital, kind, requested_by, confirm_subdomain)
+    if (kind == Kind.RESTORE) != (source_path is not None):
+        raise ValidationError("A restore, and only a restore, names the backup to restore.")
     try:
         with transaction.atomic():
             job = ProvisioningJob.objects.create(
@@ -267,6 +301,7 @@ def job_enqueue(
                 retry_of=retry_of,
                 admin_password_hash=admin_password.encoded if admin_password else "",
                 admin_must_change_password=admin_password.must_change if admin_password else True,
+                source_path=str(source_path or ""),
             )
             platform_event_record(
                 kind=PlatformEvent.Kind.JOB_REQUESTED,
@@ -283,7 +318,8 @@ def job_enqueue(
         ) from None
     from apps.tenancy.jobs import job_dispatch
 
-    transaction.on_commit(partial(job_dispatch, job.pk))
+    if dispatch:
+        transaction.on_commit(partial(job_dispatch, job.pk))
     return job
 
 
@@ -354,6 +390,7 @@ def job_retry(*, job: ProvisioningJob, requested_by: User | None = None) -> Prov
             retry_of=job,
             admin_password=secret,
             confirm_subdomain=job.hospital.subdomain,  # confirmed when first asked
+            source_path=Path(job.source_path) if job.source_path else None,
         )
         ProvisioningJob.objects.filter(pk=job.pk).update(admin_password_hash="")
     return retry

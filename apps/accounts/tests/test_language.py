@@ -142,3 +142,19 @@ def test_phone_numbers_are_shown_in_international_format_old_or_new() -> None:
     # stored as typed before phonenumbers: still read as an Azerbaijani number
     assert _render("{{ p|phone }}", "en", p="0501234567") == "+994 50 123 45 67"
     assert _render("{{ p|phone }}", "en", p="not a phone") == "not a phone"
+
+
+def test_the_being_set_up_page_speaks_the_hospitals_language(hospital_a: Hospital) -> None:
+    Hospital.objects.filter(pk=hospital_a.pk).update(
+        language="az", status=Hospital.Status.PROVISIONING
+    )
+    page = hospital_client(hospital_a).get("/")
+    assert page.status_code == 503 and "City General Hospital hazırlanır" in page.text
+
+
+def test_a_requests_language_does_not_outlive_the_request(
+    hospital_a: Hospital, client_a: Client
+) -> None:
+    _set_language(hospital_a, "az")
+    assert "İdarə paneli" in client_a.get("/").text
+    assert translation.get_language() == "en"

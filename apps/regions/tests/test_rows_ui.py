@@ -19,3 +19,10 @@ def test_the_regions_list_is_searchable_as_you_type(client_a: Client) -> None:
     assert response.text.count('<tr id="regions-') == 1 and "Şəki" in response.text
     nothing = client_a.get("/reference/regions/", {"q": "Atlantis"}).text
     assert "Nothing matches “Atlantis”." in nothing
+
+
+def test_what_uses_a_row_is_named_in_the_readers_language(client_a: Client, admin_a) -> None:
+    admin_a.language = "az"
+    admin_a.save(update_fields=["language"])
+    page = client_a.get("/reference/regions/", {"q": "Bakı"}).text
+    assert "Şəhərlər: 1" in page and "Cities: 1" not in page
