@@ -181,7 +181,9 @@ def sale_get(*, sale_id: uuid.UUID | str) -> Sale:
 
 
 def sale_lines(*, sale: Sale) -> QuerySet[SaleLine]:
-    return sale.lines.select_related("medicine").prefetch_related("allocations__batch")
+    return sale.lines.select_related(
+        "medicine", "prescription_item__prescription"
+    ).prefetch_related("allocations__batch")
 
 
 def dispensed_quantities(*, prescription_item_ids: Iterable[int]) -> dict[int, int]:

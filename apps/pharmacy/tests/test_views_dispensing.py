@@ -153,3 +153,21 @@ def test_another_hospitals_user_and_ids_are_refused(
     assert client_b.post(url(prescription), dispense_data((paracetamol, 1))).status_code == 404
     found = client_b.get("/pharmacy/dispense/", {"number": prescription.number})
     assert "no prescription with this number" in errors_in(found.text)["number"]
+
+
+def test_an_open_consultations_prescription_says_it_cannot_be_dispensed_yet(
+    hospital_a: Hospital, paracetamol: Medicine, pharmacist_a: Client
+) -> None:
+    prescription = prescribe(hospital_a, ("Paracetamol 500 mg", 10), complete=False)
+    page = pharmacist_a.get(url(prescription)).text
+    assert 'id="not-completed"' in page and "Dispense and complete the sale" not in page
+
+
+def test_the_sale_names_the_prescription_each_line_dispensed(
+    hospital_a: Hospital, prescription: Prescription, paracetamol: Medicine, pharmacist_a: Client
+) -> None:
+    response = pharmacist_a.post(url(prescription), dispense_data((paracetamol, 10), (None, "")))
+    sale_page = pharmacist_a.get(response["Location"]).text
+    assert f"Prescription {prescription.number}: Paracetamol 500 mg" in sale_page
+    again = pharmacist_a.get(url(prescription)).text
+    assert 'name="lines-0-quantity" value="0"' in again

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.consultations.models import ConsultationStatus
 from apps.consultations.selectors import prescription_get
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import page_or_fragment, redirect_to
@@ -72,6 +73,8 @@ def dispense(request: HospitalRequest, prescription_id: uuid.UUID) -> HttpRespon
         "rows": list(zip(items, lines, strict=False)),
         "lines": lines,
         "prescription": prescription,
+        "completed": prescription.consultation.status == ConsultationStatus.COMPLETED,
+        "all_given": all(entry.done for entry in items),
     }
     if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
         if len(lines.forms) != len(items):
