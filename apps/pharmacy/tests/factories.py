@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.accounts.services import account_create
+from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.transitions import appointment_check_in
 from apps.consultations.models import Prescription, PrescriptionItem
 from apps.consultations.services import (
@@ -114,11 +116,7 @@ def prescribe(
 ) -> Prescription:
     """A consultation with a prescription of ``(medicine text, quantity)`` items,
     completed by its doctor unless ``complete`` is false."""
-    from apps.accounts.models import Role
-    from apps.appointments.tests.factories import make_appointment, make_doctor
-    from conftest import make_user
-
-    doctor_user = make_user(hospital, Role.DOCTOR)
+    doctor_user = account_create(hospital=hospital, full_name="Dr Prescriber", role="doctor").user
     appointment = make_appointment(hospital, doctor=make_doctor(hospital), patient=patient)
     with tenant_context(hospital):
         appointment = appointment_check_in(appointment=appointment)
