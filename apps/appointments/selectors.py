@@ -334,6 +334,7 @@ class BoardRow:
     patient_number: str
     doctor_name: str
     waiting: int | None
+    patient_id: uuid.UUID
     #: the booked time has begun (a scheduled patient may be marked a no-show)
     begun: bool
 
@@ -365,9 +366,10 @@ def flow_board_rows(
         "patient__last_name",
         "patient__number",
         "doctor__full_name",
+        "patient_id",
     ):
         (pk, kind, status, starts_at, queue, checked_in_at, started_at, first, last, number,
-         doctor_name) = values  # fmt: skip
+         doctor_name, patient_id) = values  # fmt: skip
         rows.append(
             BoardRow(
                 id=pk,
@@ -381,6 +383,7 @@ def flow_board_rows(
                 doctor_name=doctor_name,
                 waiting=_waiting(status, checked_in_at, started_at, now),
                 begun=starts_at is not None and starts_at <= now,
+                patient_id=patient_id,
             )
         )
     return rows

@@ -112,6 +112,11 @@ def lab_orders_of_doctor(*, doctor: Doctor) -> QuerySet[LabOrder]:
     return _listed(LabOrder.objects.filter(ordering_doctor=doctor)).order_by("-created_at")
 
 
+def lab_orders_of_visit(*, appointment_id: uuid.UUID) -> QuerySet[LabOrder]:
+    """The orders placed in one visit, oldest first (cancelled ones too)."""
+    return _listed(LabOrder.objects.filter(appointment_id=appointment_id)).order_by("created_at")
+
+
 def lab_order_get(*, order_id: uuid.UUID | str) -> LabOrder:
     order = (
         LabOrder.objects.select_related("patient", "ordering_doctor", "appointment")

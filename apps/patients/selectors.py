@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from apps.accounts.access import may_act_as, may_use_module
 from apps.core.exceptions import NotFound
 from apps.patients import history
 from apps.patients.models import Patient, name_key
+from apps.tenancy.registry import module_for_namespace
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.tenancy.models import Hospital
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]{4,}$")
 
@@ -57,5 +68,33 @@ def patient_likely_duplicates(
     return list(matches[:limit])
 
 
-def patient_history(*, patient: Patient) -> list[history.HistoryEntry]:
-    return history.collect(patient)
+def patient_history(
+    *, patient: Patient, hospital: Hospital | None = None, user: User | None = None
+) -> list[history.HistoryEntry]:
+    """Every module's entries about the patient, newest first. Given the viewer, an
+    entry whose page they cannot open (a module the hospital does not have, or their
+    role may not use) keeps its text but loses its link."""
+    entries = history.collect(patient)
+    if hospital is None or user is None:
+        return entries
+    return [
+        entry if _may_open(entry, hospital=hospital, user=user) else replace(entry, url="")
+        for entry in entries
+    ]
+
+
+def _may_open(entry: history.HistoryEntry, *, hospital: Hospital, user: User) -> bool:
+    """The module a link belongs to is its URL's namespace (each module's URLs live
+    under its key), so no provider has to know who is looking."""
+    if not entry.url:
+        return True
+    try:
+        match = resolve(urlsplit(entry.url).path, urlconf=settings.HMS_HOSPITAL_URLCONF)
+    except Resolver404:
+        return False
+    module = module_for_namespace(match.namespaces[0]) if match.namespaces else None
+    if module is None:
+        return False
+    if not hospital.module_enabled(module.key) or not may_use_module(user, module):
+        return False
+    return entry.roles is None or may_act_as(user, entry.roles)

@@ -108,7 +108,7 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
         "registered_by": accounts.get(patient.registered_by_id)
         if patient.registered_by_id
         else None,
-        "history": patient_history(patient=patient),
+        "history": patient_history(patient=patient, hospital=request.hospital, user=request.user),
         "can_write": may_act_as(request.user, WRITERS),
     }
     return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)
