@@ -26,6 +26,7 @@ from apps.billing.models import (
 from apps.billing.money import ZERO
 from apps.core.billable import BillableItem
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.tenancy import registry
 
 # -- price list and unbilled work ---------------------------------------------------------
@@ -90,7 +91,7 @@ def invoice_list(*, state: str = "unpaid", query: str = "") -> QuerySet[Invoice]
         invoices = invoices.filter(status__in=statuses)
     query = query.strip()
     if query:
-        folded = query.casefold()
+        folded = search_fold(query)
         invoices = invoices.filter(
             Q(number__icontains=query) | Q(patient__search_text__contains=folded)
         )
