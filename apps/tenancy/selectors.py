@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.host_cache import hospital_cached
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 
@@ -71,7 +72,11 @@ def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None
     if not hostname.endswith(suffix):
         return False, None
     subdomain = hostname[: -len(suffix)]
-    return False, Hospital.objects.filter(subdomain=subdomain).first()
+    return False, hospital_cached(subdomain, _hospital_at)
+
+
+def _hospital_at(subdomain: str) -> Hospital | None:
+    return Hospital.objects.filter(subdomain=subdomain).first()
 
 
 # -- fleet -------------------------------------------------------------------------------
