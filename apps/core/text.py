@@ -36,3 +36,10 @@ def search_fold(text: str) -> str:
     """``"İsmayılov Əli"`` → ``"ismayilov eli"``: whitespace collapsed, case and the
     Azerbaijani letters folded."""
     return " ".join(text.translate(_FOLD).casefold().translate(_FOLD).split())
+
+
+def search_text(*parts: str) -> str:
+    """What a model stores for its search box: the parts folded, after a leading space,
+    so that every word (the first too) follows a space and a short term can be matched
+    at the start of a word (" ke"), which is also long enough for a trigram index."""
+    return " " + search_fold(" ".join(parts))

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from apps.core.text import search_fold
+from apps.core.text import search_fold, search_text
 from apps.patients.models import Patient, PatientNumberSequence, Sex, name_key
 from apps.tenancy.context import tenant_context
 from apps.tenancy.db import tenant_atomic
@@ -170,7 +170,7 @@ def patients_bulk_load(hospital: Hospital, *, count: int, seed: int = 12) -> flo
                     birth_date=date(1940, 1, 1) + timedelta(days=rng.randrange(30_000)),
                     phone=phone,
                     name_key=name_key(first, last),
-                    search_text=search_fold(f"{first} {last} {number} {phone} {national}"),
+                    search_text=search_text(first, last, number, phone, national),
                     created_at=registered,
                     updated_at=registered,
                 )

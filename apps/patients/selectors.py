@@ -27,23 +27,26 @@ SEARCH_TABLE = "patients_patient_search"
 
 
 def search_terms(query: str) -> list[str]:
-    """The words a search box query must all match, folded like the stored text; a query
-    that looks like a phone number is one term of its digits, whatever spaces or dashes
-    it is typed with."""
+    """What a search box query must all match in the stored search text, folded like
+    it: a word of three characters or more anywhere, a shorter one at the start of a word
+    (" ke" — it is typed as the start of a name, and so it is long enough for the
+    index). A query that looks like a phone number is one term of its digits, whatever
+    spaces or dashes it is typed with."""
     query = query.strip()
     if _PHONE_LIKE.match(query):
         return [re.sub(r"[^0-9+]", "", query)]
-    return search_fold(query).split()
+    return [word if len(word) >= TRIGRAM else f" {word}" for word in search_fold(query).split()]
 
 
 def patient_search(*, query: str = "") -> QuerySet[Patient]:
     """Patients matching one search box: each word must appear in the name, the patient
-    number or the phone (Azerbaijani letters folded: "ism" finds "İsmayılov").
+    number or the phone (Azerbaijani letters folded: "ism" finds "İsmayılov"; a word of
+    one or two letters must start a word: "ka" finds "Kamran", not "Abbaskarimov").
 
     Fast at any size: a selective query is answered by the trigram index (at most
-    INDEX_MATCHES_CAP patients, then sorted); a broad one (or one of short words only)
-    reads the patients in the list's order by its index and stops at the page's end.
-    Nothing here counts all the matches.
+    INDEX_MATCHES_CAP patients, then sorted); a broad one (or a single letter) reads the
+    patients in the list's order by its index and stops at the page's end. Nothing here
+    counts all the matches.
     """
     terms = search_terms(query)
     patients = Patient.objects.all()

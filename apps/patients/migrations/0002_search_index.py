@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-from apps.core.text import search_fold
+from apps.core.text import search_text
 
 #: the trigram index of ``patients_patient.search_text`` (SQLite FTS5, "external
 #: content": it stores only the index and reads the text from the patients table, row
@@ -39,12 +39,13 @@ DROP_SEARCH_INDEX = [
 
 
 def refold_search_text(apps: Any, schema_editor: Any) -> None:
-    """Search text written before folding (case-folded only) is folded like new text."""
+    """Search text written before folding (case-folded only) is folded like new text,
+    after a leading space (see apps.core.text.search_text)."""
     patient_model = apps.get_model("patients", "Patient")
     manager = patient_model.objects.using(schema_editor.connection.alias)
     changed = []
     for patient in manager.only("pk", "search_text").iterator(chunk_size=2000):
-        folded = search_fold(patient.search_text)
+        folded = search_text(patient.search_text)
         if folded != patient.search_text:
             patient.search_text = folded
             changed.append(patient)

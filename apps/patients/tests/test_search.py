@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.core.text import search_fold
+from apps.core.text import search_fold, search_text
 from apps.patients import selectors
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_search
@@ -45,6 +45,7 @@ def test_folding_maps_the_azerbaijani_letters_a_latin_keyboard_lacks() -> None:
     assert search_fold("İsmayılov ƏLİYEV Çingiz Şükür Öztürk Ağa") == (
         "ismayilov eliyev cingiz sukur ozturk aga"
     )
+    assert search_text("Rəşad  İsmayılov", "CGH-PAT-1") == " resad ismayilov cgh-pat-1"
 
 
 def test_ism_finds_ismayilov_and_eli_finds_aliyeva(
@@ -75,11 +76,14 @@ def test_partial_names_numbers_and_phones_are_found(
     assert found(hospital_a, "+99450111") == ["İsmayılov"]
 
 
-def test_one_or_two_letters_are_matched_without_the_index(
+def test_one_or_two_letters_match_the_start_of_a_word(
     hospital_a: Hospital, people: dict[str, Patient]
 ) -> None:
-    assert found(hospital_a, "ş") == ["Şükürov", "İsmayılov"]  # newest first
-    assert found(hospital_a, "ca") == ["Şükürov"]
+    assert found(hospital_a, "ş") == ["Şükürov"]  # not Rəşad's "ş" inside the word
+    assert found(hospital_a, "ca") == ["Şükürov"]  # Cavid
+    assert found(hospital_a, "gü ə") == ["Əliyeva"]
+    assert found(hospital_a, "ay") == []  # İsmayılov has it only inside
+    assert indexed(hospital_a, " ca") == 1  # a two-letter start is long enough to index
 
 
 def test_a_broad_query_is_answered_in_the_lists_order_without_the_index(
@@ -90,8 +94,8 @@ def test_a_broad_query_is_answered_in_the_lists_order_without_the_index(
     assert found(hospital_a, "yeva") == ["Əliyeva"]
     assert found(hospital_a, "rov") == ["Şükürov"]
     with tenant_context(hospital_a):
-        by_name = patient_search(query="ov").order_by("last_name")
-        assert [p.last_name for p in by_name] == ["İsmayılov", "Şükürov"]
+        by_name = patient_search(query="pat").order_by("last_name")
+        assert [p.last_name for p in by_name] == ["İsmayılov", "Şükürov", "Əliyeva"]
 
 
 def test_the_index_follows_inserts_updates_and_deletes(
