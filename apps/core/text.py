@@ -38,8 +38,18 @@ def search_fold(text: str) -> str:
     return " ".join(text.translate(_FOLD).casefold().translate(_FOLD).split())
 
 
+#: what precedes every stored word: two spaces, so the start of a word is a trigram even
+#: for one letter ("  k"), and a trigram index can answer a word's first letters
+WORD_START = "  "
+
+
 def search_text(*parts: str) -> str:
-    """What a model stores for its search box: the parts folded, after a leading space,
-    so that every word (the first too) follows a space and a short term can be matched
-    at the start of a word (" ke"), which is also long enough for a trigram index."""
-    return " " + search_fold(" ".join(parts))
+    """What a model stores for its search box: the parts' words folded, each after
+    WORD_START (``"  resad  ismayilov"``); search for a word's start with
+    ``word_start(term)``."""
+    return "".join(WORD_START + word for word in search_fold(" ".join(parts)).split())
+
+
+def word_start(term: str) -> str:
+    """``"k"`` → ``"  k"``: the pattern of a word beginning with ``term`` in search_text."""
+    return WORD_START + term

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
-from apps.core.text import search_fold
+from apps.core.text import search_fold, word_start
 from apps.patients import history
 from apps.patients.models import Patient, name_key
 from apps.tenancy.db import current_alias
@@ -29,13 +29,15 @@ SEARCH_TABLE = "patients_patient_search"
 def search_terms(query: str) -> list[str]:
     """What a search box query must all match in the stored search text, folded like
     it: a word of three characters or more anywhere, a shorter one at the start of a word
-    (" ke" — it is typed as the start of a name, and so it is long enough for the
+    ("  k" — it is typed as the start of a name, and so it is long enough for the
     index). A query that looks like a phone number is one term of its digits, whatever
     spaces or dashes it is typed with."""
     query = query.strip()
     if _PHONE_LIKE.match(query):
         return [re.sub(r"[^0-9+]", "", query)]
-    return [word if len(word) >= TRIGRAM else f" {word}" for word in search_fold(query).split()]
+    return [
+        word if len(word) >= TRIGRAM else word_start(word) for word in search_fold(query).split()
+    ]
 
 
 def patient_search(*, query: str = "") -> QuerySet[Patient]:
@@ -44,9 +46,9 @@ def patient_search(*, query: str = "") -> QuerySet[Patient]:
     one or two letters must start a word: "ka" finds "Kamran", not "Abbaskarimov").
 
     Fast at any size: a selective query is answered by the trigram index (at most
-    INDEX_MATCHES_CAP patients, then sorted); a broad one (or a single letter) reads the
-    patients in the list's order by its index and stops at the page's end. Nothing here
-    counts all the matches.
+    INDEX_MATCHES_CAP patients, then sorted); a broad one reads the patients in the
+    list's order by its index and stops at the page's end. Nothing here counts all the
+    matches.
     """
     terms = search_terms(query)
     patients = Patient.objects.all()
