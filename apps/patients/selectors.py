@@ -72,8 +72,8 @@ def _index_matches(terms: list[str], *, limit: int) -> list[str] | None:
     match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.id FROM {SEARCH_TABLE} JOIN patients_patient p ON p.rowid = "
-            f"{SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH %s LIMIT %s",
+            f"SELECT p.id FROM {SEARCH_TABLE} JOIN {Patient._meta.db_table} p "
+            f"ON p.rowid = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH %s LIMIT %s",
             [match, limit],
         )
         return [row[0] for row in cursor.fetchall()]
