@@ -47,15 +47,18 @@ class Browser:
         self.handler = handler
         self.host = hospital.host
         self.factory = RequestFactory()
+        #: CPU seconds of each request, in order
+        self.cpu: list[float] = []
 
     def get(self, path: str, data: dict[str, str] | None = None, *, htmx: bool = False) -> float:
-        """Seconds for one request, from request_started to request_finished."""
+        """Seconds for one request, from request_started to request_finished (wall
+        clock; the CPU seconds of this thread are kept in ``cpu``)."""
         extra: dict[str, Any] = {"HTTP_HX_REQUEST": "true"} if htmx else {}
         environ = self.factory.get(
             path, data or {}, HTTP_HOST=self.host, HTTP_COOKIE=self.cookie, **extra
         ).environ
         statuses: list[str] = []
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
 
         def start(status: str, *_: Any) -> Any:
             statuses.append(status)
@@ -64,6 +67,7 @@ class Browser:
         b"".join(body)
         body.close()  # request_finished
         elapsed = time.perf_counter() - started
+        self.cpu.append(time.thread_time() - cpu_started)
         if not statuses[0].startswith("200"):
             raise RuntimeError(f"{path} answered {statuses[0]}")
         return elapsed
@@ -92,11 +96,17 @@ def serve_each(hospitals: Iterable[Hospital], handler: WSGIHandler) -> None:
 class FleetCost:
     one: list[float]
     many: list[float]
+    one_cpu: list[float]
+    many_cpu: list[float]
     hospitals: int
 
     @property
     def ratio(self) -> float:
         return statistics.median(self.many) / statistics.median(self.one)
+
+    @property
+    def cpu_ratio(self) -> float:
+        return statistics.median(self.many_cpu) / statistics.median(self.one_cpu)
 
 
 def per_request_cost(
@@ -107,20 +117,26 @@ def per_request_cost(
     has served every hospital of ``fleet`` too; rounds alternate the two states."""
     one: list[float] = []
     many: list[float] = []
+    one_cpu: list[float] = []
+    many_cpu: list[float] = []
     for round_number in range(1, rounds + 1):
         forget_all_tenant_databases()
         serve_each([home], browser.handler)
         browser.get(path)  # warm
         one += [browser.get(path) for _ in range(per_round)]
+        one_cpu += browser.cpu[-per_round:]
         serve_each(fleet, browser.handler)
         serve_each([home], browser.handler)
         browser.get(path)
         many += [browser.get(path) for _ in range(per_round)]
+        many_cpu += browser.cpu[-per_round:]
         progress(
             f"  round {round_number}/{rounds}: 1 hospital {statistics.median(one) * 1e3:.2f} ms,"
             f" {len(fleet) + 1} hospitals {statistics.median(many) * 1e3:.2f} ms"
         )
-    return FleetCost(one=one, many=many, hospitals=len(fleet) + 1)
+    return FleetCost(
+        one=one, many=many, one_cpu=one_cpu, many_cpu=many_cpu, hospitals=len(fleet) + 1
+    )
 
 
 class FixedHospitalMiddleware:
@@ -155,6 +171,13 @@ def handler_without_tenancy(hospital: Hospital) -> WSGIHandler:
 class RoutingCost:
     with_tenancy: list[float]
     without: list[float]
+    with_tenancy_cpu: list[float]
+    without_cpu: list[float]
+
+    @property
+    def cpu_overhead(self) -> float:
+        ratios = [a / b for a, b in zip(self.with_tenancy_cpu, self.without_cpu, strict=True)]
+        return statistics.median(ratios) - 1
 
     @property
     def overhead(self) -> float:
@@ -188,7 +211,13 @@ def routing_overhead(
                 with_tenancy.append(tenancy.get(path))
     finally:
         context._current.reset(token)
-    cost = RoutingCost(with_tenancy=with_tenancy, without=without)
+    runs_cpu = slice(-len(with_tenancy), None)
+    cost = RoutingCost(
+        with_tenancy=with_tenancy,
+        without=without,
+        with_tenancy_cpu=tenancy.cpu[runs_cpu],
+        without_cpu=fixed.cpu[runs_cpu],
+    )
     progress(f"  {runs} pairs: overhead {cost.overhead * 100:+.1f} %")
     return cost
 
@@ -220,6 +249,7 @@ def run_scale(
     *, hospitals: int, patients: int, runs: int, out: Progress, verdict: Callable[[str, bool], None]
 ) -> None:
     """Everything ``manage.py benchmark scale`` prints (in a scratch data directory)."""
+    import os
     import secrets
     import sqlite3
 
@@ -262,11 +292,13 @@ def run_scale(
         rounds=3, per_round=max(runs, 20), progress=out,
     )  # fmt: skip
     registered = sum(1 for alias in connections.settings if alias.startswith("hospital_"))
+    med = statistics.median
     out(
-        f"  1 hospital      {statistics.median(fleet_cost.one) * 1e3:7.2f} ms (median)\n"
-        f"  {fleet_cost.hospitals} hospitals {statistics.median(fleet_cost.many) * 1e3:7.2f} ms "
-        f"(median; {registered} hospital aliases registered after serving them all)\n"
-        f"  ratio {fleet_cost.ratio:.3f}"
+        f"  median wall / CPU   1 hospital {med(fleet_cost.one) * 1e3:6.2f} / "
+        f"{med(fleet_cost.one_cpu) * 1e3:6.2f} ms   {fleet_cost.hospitals} hospitals "
+        f"{med(fleet_cost.many) * 1e3:6.2f} / {med(fleet_cost.many_cpu) * 1e3:6.2f} ms\n"
+        f"  ratio {fleet_cost.ratio:.3f} wall, {fleet_cost.cpu_ratio:.3f} CPU "
+        f"({registered} hospital aliases registered after serving them all)"
     )
 
     out("\nRouting overhead: the patients list (300 patients, first page) with and without tenancy")
@@ -275,9 +307,11 @@ def run_scale(
         hospital=home, user=home_user, path="/patients/", runs=max(runs, 200), progress=out
     )
     out(
-        f"  with tenancy     {statistics.median(routing.with_tenancy) * 1e3:7.2f} ms (median)\n"
-        f"  without tenancy  {statistics.median(routing.without) * 1e3:7.2f} ms (median)\n"
-        f"  overhead {routing.overhead * 100:+.1f} % (median of the pairs' ratios)"
+        f"  median wall / CPU   with tenancy {med(routing.with_tenancy) * 1e3:6.2f} / "
+        f"{med(routing.with_tenancy_cpu) * 1e3:6.2f} ms   without "
+        f"{med(routing.without) * 1e3:6.2f} / {med(routing.without_cpu) * 1e3:6.2f} ms\n"
+        f"  overhead {routing.overhead * 100:+.1f} % wall, {routing.cpu_overhead * 100:+.1f} % "
+        f"CPU (medians of the pairs' ratios)"
     )
 
     out(f"\nSearch among {patients:,} patients (the list's HTMX fragment per keystroke)")
@@ -287,23 +321,32 @@ def run_scale(
     time.sleep(1.1)
     search_browser = Browser(WSGIHandler(), search_hospital, staff(search_hospital))
     timings = search_timings(browser=search_browser, queries=queries)
+    cpu = search_browser.cpu[-len(queries) :]
     stats = describe(timings)
     slowest = sorted(zip(timings, queries, strict=True), reverse=True)[:5]
     out(
         f"  {len(queries)} keystrokes: p50 {stats['median'] * 1e3:.1f} ms, "
         f"p95 {percentile(timings, 0.95) * 1e3:.1f} ms, max {stats['max'] * 1e3:.1f} ms "
-        f"(index answers up to {INDEX_MATCHES_CAP} matches)"
+        f"(index answers up to {INDEX_MATCHES_CAP} matches)\n"
+        f"  CPU time: p50 {med(cpu) * 1e3:.1f} ms, p95 {percentile(cpu, 0.95) * 1e3:.1f} ms"
     )
     out("  slowest: " + ", ".join(f"{q!r} {t * 1e3:.0f} ms" for t, q in slowest))
 
-    out("\nTargets")
+    out(
+        f"\nTargets (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: the ratios "
+        "are judged on CPU time, which other processes' load disturbs least)"
+    )
     verdict(
         f"per-request cost at {fleet_cost.hospitals} hospitals within "
-        f"{REQUEST_FLATNESS_TARGET:.0%} of 1 hospital",
-        fleet_cost.ratio <= 1 + REQUEST_FLATNESS_TARGET,
+        f"{REQUEST_FLATNESS_TARGET:.0%} of 1 hospital (CPU)",
+        fleet_cost.cpu_ratio <= 1 + REQUEST_FLATNESS_TARGET,
     )
-    verdict(f"routing overhead at most {ROUTING_TARGET:.0%}", routing.overhead <= ROUTING_TARGET)
     verdict(
-        f"search p95 at {patients:,} patients under {SEARCH_P95_TARGET * 1e3:.0f} ms",
-        percentile(timings, 0.95) <= SEARCH_P95_TARGET,
+        f"routing overhead at most {ROUTING_TARGET:.0%} (CPU)",
+        routing.cpu_overhead <= ROUTING_TARGET,
     )
+    for clock, samples in (("wall clock", timings), ("CPU", cpu)):
+        verdict(
+            f"search p95 at {patients:,} patients under {SEARCH_P95_TARGET * 1e3:.0f} ms ({clock})",
+            percentile(samples, 0.95) <= SEARCH_P95_TARGET,
+        )
