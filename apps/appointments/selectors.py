@@ -25,6 +25,7 @@ from apps.appointments.models import (
     DoctorUnavailability,
 )
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.doctors.models import Doctor, DoctorSchedule
 from apps.patients.models import Patient
 
@@ -315,7 +316,7 @@ def flow_board(*, day: date, filters: BoardFilters | None = None) -> QuerySet[Ap
         appointments = appointments.filter(doctor_id=filters.doctor_id)
     if filters.status:
         appointments = appointments.filter(status=filters.status)
-    for term in filters.query.casefold().split():
+    for term in search_fold(filters.query).split():
         appointments = appointments.filter(patient__search_text__contains=term)
     return appointments
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
     Flag,
@@ -83,7 +84,7 @@ def lab_worklist(*, status: str = "", query: str = "") -> QuerySet[LabOrder]:
     first, then oldest first; ``query`` matches the order number or the patient."""
     pending = [s.value for s in (OrderStatus.ORDERED, OrderStatus.COLLECTED, OrderStatus.RESULTED)]
     orders = LabOrder.objects.filter(status__in=[status] if status in pending else pending)
-    for term in query.casefold().split()[:5]:
+    for term in search_fold(query).split()[:5]:
         orders = orders.filter(Q(number__icontains=term) | Q(patient__search_text__contains=term))
     return _listed(orders).order_by(_URGENT_FIRST, "created_at")
 
