@@ -113,6 +113,17 @@ def test_the_repair_restores_the_schema_and_keeps_every_row(hospital_a: Hospital
     from apps.patients.tests.factories import register
 
     assert register(hospital_a, first_name="After", phone="+994700000001").number.endswith("4")
+    # the patients' full-text index was rebuilt with the rows: search finds them all
+    from apps.patients.selectors import patient_search
+    from apps.tenancy.context import tenant_context
+
+    with tenant_context(hospital_a):
+        assert {p.first_name for p in patient_search(query="patient")} == {
+            "Patient0",
+            "Patient1",
+            "Patient2",
+        }
+        assert [p.first_name for p in patient_search(query="after")] == ["After"]
 
 
 def test_a_repair_that_cannot_keep_the_data_leaves_the_database_untouched(
