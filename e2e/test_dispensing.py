@@ -25,7 +25,7 @@ from apps.pharmacy.tests.factories import in_days, make_medicine, prescribe, rec
 from apps.patients.tests.factories import register
 from apps.tenancy.models import Hospital
 
-hospital = Hospital.objects.get(subdomain="harbour")
+hospital = Hospital.objects.get(subdomain="dispensary")
 pharmacist = account_create(
     hospital=hospital, full_name="Kamran Abbasov", role="pharmacist", password=PASSWORD
 ).user
@@ -45,15 +45,15 @@ def test_a_pharmacist_dispenses_a_prescription_by_its_number_on_a_phone(
     stack.manage(
         "create_hospital",
         "--name",
-        "Harbour Hospital",
+        "Dispensary Hospital",
         "--subdomain",
-        "harbour",
+        "dispensary",
         "--admin-password",
         ADMIN_PASSWORD,
     )
     shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
     made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("harbour")
+    base = stack.hospital_url("dispensary")
     page.set_viewport_size({"width": 390, "height": 844})
 
     page.goto(base + "/login/")
