@@ -1,9 +1,10 @@
-# HMS — `make run` starts the whole stack, `make test` runs every test.
+# HMS — `make run` starts the whole stack as deployed, `make dev` the same with the
+# auto-reloading debug server, `make test` runs every test.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint e2e install clean messages compilemessages
+.PHONY: run dev test lint e2e install clean messages compilemessages
 
 # The translations (.po, in git) are compiled on every install (.mo files are build output).
 install: $(STAMP) compilemessages
@@ -25,9 +26,16 @@ messages: $(STAMP)
 		--ignore=.venv --ignore=tenant_databases --ignore=test-artifacts --ignore=e2e \
 		--ignore='*/tests/*' --ignore=conftest.py
 
+# As deployed on one machine: gunicorn serving the web (static files by WhiteNoise),
+# DEBUG off, the secret key generated once into the git-ignored .env by platform_setup.
 run: install
 	$(PY) manage.py platform_setup
-	$(VENV)/bin/honcho start
+	HMS_DEBUG=false $(VENV)/bin/honcho start redis worker web
+
+# For development: Django's auto-reloading server with DEBUG on instead of gunicorn.
+dev: install
+	$(PY) manage.py platform_setup
+	HMS_DEBUG=true $(VENV)/bin/honcho start redis worker dev
 
 lint: install
 	$(VENV)/bin/ruff check .

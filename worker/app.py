@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hms.settings")
 app = Celery("hms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The schedule is a fixed interval defined in code; nothing worth persisting to a file.
-app.conf.beat_scheduler = "celery.beat:Scheduler"
+app.conf.beat_scheduler = "worker.beat:RecordingScheduler"
 app.conf.beat_schedule = beat_schedule()
 app.autodiscover_tasks()
 
@@ -24,7 +24,9 @@ def _resend_queued_jobs(**kwargs: Any) -> None:
     job again (a job whose message did survive just runs once — the row decides)."""
     from django.db import connections
 
+    from apps.tenancy.health import WORKER, heartbeat_record
     from apps.tenancy.jobs import jobs_dispatch_queued
 
+    heartbeat_record(WORKER, detail=str(kwargs.get("sender") or ""))
     jobs_dispatch_queued(everything=True)
     connections.close_all()  # pool processes forked later must not share it

@@ -15,3 +15,20 @@ class LinkedToUser(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Submission(models.Model):
+    """A create form's submission, by its fingerprint (who, where, what was typed), kept
+    for a minute so a copy of it — a double click, a retry, a second tab — is recognised
+    and answered with the first one's outcome instead of creating again
+    (``apps.core.submissions``). Lives in the platform database."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    created_at = models.DateTimeField(db_index=True)
+    #: the first submission has been answered
+    finished = models.BooleanField(default=False)
+    #: where the first submission redirected to (what it created); "" if it did not
+    location = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

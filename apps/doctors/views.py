@@ -21,6 +21,7 @@ from apps.core.exceptions import ValidationError
 from apps.core.htmx import shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
+from apps.core.submissions import submitted_once
 from apps.doctors.forms import (
     DoctorFilterForm,
     DoctorForm,
@@ -80,6 +81,7 @@ def doctor_detail(request: HospitalRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required()  # hospital administrators
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def doctor_add(request: HospitalRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = DoctorForm(data, hospital=request.hospital)

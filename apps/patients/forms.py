@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import fields
 from typing import Any
 
@@ -79,5 +80,15 @@ class PatientForm(forms.Form):
 
 class RegistrationForm(PatientForm):
     portal_account = forms.BooleanField(label=_("Create a patient portal login"), required=False)
-    #: sent by the "Continue" button of the likely-duplicate warning
-    confirm_duplicates = forms.BooleanField(required=False)
+    #: sent by the "Continue" button of the likely-duplicate warning: the ids of the
+    #: matches shown, so a second copy of the form meets the patient the first one made
+    confirm_duplicates = forms.CharField(required=False, max_length=400)
+
+    def clean_confirm_duplicates(self) -> list[uuid.UUID]:
+        confirmed = []
+        for value in self.cleaned_data.get("confirm_duplicates", "").split(","):
+            try:
+                confirmed.append(uuid.UUID(value.strip()))
+            except ValueError:
+                continue  # not an id: nothing confirmed, the warning is shown again
+        return confirmed

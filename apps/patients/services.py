@@ -8,6 +8,8 @@ the patient in a hospital transaction, and deletes the account again if that fai
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
@@ -177,26 +179,24 @@ def patient_register(
     details: PatientDetails,
     portal_account: bool = False,
     confirm_duplicates: bool = False,
+    confirmed_matches: Collection[uuid.UUID] = (),
     registered_by: User | None = None,
 ) -> RegisteredPatient:
     """Register a patient of ``hospital`` (the selected hospital) and give them a number.
 
-    Unless ``confirm_duplicates``, patients who may be the same person (same name, date
-    of birth and sex, or same phone) raise LikelyDuplicates first. With
-    ``portal_account`` a patient login is created in the same action: if it cannot be
-    created no patient is saved, and if the patient cannot be saved the login is removed.
+    Patients who may be the same person (same name, date of birth and sex, or same
+    phone) raise LikelyDuplicates — unless ``confirm_duplicates``, or unless every one
+    of them is in ``confirmed_matches`` (the matches a person was shown and chose to
+    continue past). The check runs again inside the transaction that inserts the
+    patient, which holds the hospital database's write lock: of two identical
+    registrations sent at once (a retry, two tabs, a double click on Continue), the
+    second finds the first's patient and is refused. With ``portal_account`` a patient
+    login is created in the same action: if it cannot be created no patient is saved,
+    and if the patient cannot be saved the login is removed.
     """
     details = patient_details_clean(details)
-    if not confirm_duplicates:
-        matches = patient_likely_duplicates(
-            first_name=details.first_name,
-            last_name=details.last_name,
-            birth_date=details.birth_date,
-            sex=details.sex,
-            phone=details.phone,
-        )
-        if matches:
-            raise LikelyDuplicates(matches)
+    # A first look before any login is made; the one that counts is in the transaction.
+    _refuse_unconfirmed_duplicates(details, confirm_duplicates, confirmed_matches)
     account = None
     if portal_account:
         account = account_create(
@@ -207,6 +207,7 @@ def patient_register(
         )
     try:
         with tenant_atomic():
+            _refuse_unconfirmed_duplicates(details, confirm_duplicates, confirmed_matches)
             patient = Patient(
                 number=patient_number_allocate(hospital=hospital),
                 user_id=account.user.pk if account else None,
@@ -230,6 +231,22 @@ def patient_register(
         raise
     logger.info("registered patient %s", patient.number)
     return RegisteredPatient(patient=patient, account=account)
+
+
+def _refuse_unconfirmed_duplicates(
+    details: PatientDetails, confirm_duplicates: bool, confirmed: Collection[uuid.UUID]
+) -> None:
+    if confirm_duplicates:
+        return
+    matches = patient_likely_duplicates(
+        first_name=details.first_name,
+        last_name=details.last_name,
+        birth_date=details.birth_date,
+        sex=details.sex,
+        phone=details.phone,
+    )
+    if any(match.pk not in set(confirmed) for match in matches):
+        raise LikelyDuplicates(matches)
 
 
 def _discard_account(account: CreatedAccount) -> None:

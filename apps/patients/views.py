@@ -18,6 +18,7 @@ from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
+from apps.core.submissions import submitted_once
 from apps.patients.forms import PatientForm, RegistrationForm
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_history, patient_search
@@ -62,6 +63,7 @@ def patient_list(request: HospitalRequest) -> HttpResponse:
 @never_cache  # the response may carry a portal login's temporary password
 @require_http_methods(["GET", "POST"])
 @roles_required(*WRITERS)
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def patient_register_view(request: HospitalRequest) -> HttpResponse:
     form = RegistrationForm(data=request.POST or None)
     context: dict[str, object] = {"form": form}
@@ -71,11 +73,12 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
                 hospital=request.hospital,
                 details=form.details(),
                 portal_account=form.cleaned_data["portal_account"],
-                confirm_duplicates=form.cleaned_data["confirm_duplicates"],
+                confirmed_matches=form.cleaned_data["confirm_duplicates"],
                 registered_by=request.user,
             )
         except LikelyDuplicates as exc:
             context["duplicates"] = exc.matches
+            context["duplicate_ids"] = ",".join(str(match.pk) for match in exc.matches)
         except HMSError as exc:
             add_errors(form, exc)
         else:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.regions import services
 from apps.regions.forms import CityForm, ClinicForm, RegionForm, SpecializationForm
 from apps.regions.models import City, Clinic, Region, Specialization
@@ -111,6 +112,7 @@ def index(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def rows(request: HospitalRequest, kind: str) -> HttpResponse:
     reference = KINDS[kind]
     form = reference.form_class(request.POST or None)

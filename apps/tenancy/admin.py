@@ -12,12 +12,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from apps.tenancy import admin_views
 from apps.tenancy.backups import display_path
 from apps.tenancy.branding import hospital_logo_remove, hospital_logo_set
 from apps.tenancy.forms import HospitalChangeForm
+from apps.tenancy.health import worker_silence
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
@@ -62,12 +64,27 @@ class HospitalAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "open_site", "database", "plan", "language", "created_at")
     list_filter = ("status", "plan")
     search_fields = ("name", "code", "subdomain")
-    actions = ["create_database", "verify", "migrate", "sync_reference_data", "recreate"]
+    actions = [
+        "create_database",
+        "verify",
+        "migrate",
+        "sync_reference_data",
+        "repair_schema",
+        "recreate",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Hospital | None = None) -> Any:
         # The code names the database file: renaming it would orphan the database; the
         # subdomain's rules (reserved names, format) are the create service's.
-        return ("code", "subdomain", "status", "migration_state", "created_at", "updated_at")
+        return (
+            "code",
+            "subdomain",
+            "status",
+            "migration_state",
+            "created_at",
+            "updated_at",
+            "backups",
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Hospital]:
         return hospitals_with_latest_job(super().get_queryset(request))
@@ -80,8 +97,30 @@ class HospitalAdmin(admin.ModelAdmin):
                 view(partial(admin_views.hospital_badges_view, model_admin=self)),
                 name="tenancy_hospital_badges",
             ),
+            path(
+                "<path:object_id>/backups/",
+                view(partial(admin_views.hospital_backups_view, model_admin=self)),
+                name="tenancy_hospital_backups",
+            ),
+            path(
+                "<path:object_id>/backups/<str:name>/restore/",
+                view(partial(admin_views.hospital_restore_view, model_admin=self)),
+                name="tenancy_hospital_restore",
+            ),
             *super().get_urls(),
         ]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The banner: queued jobs and nightly backups wait while no worker runs.
+        silence = worker_silence()
+        context = {
+            **(extra_context or {}),
+            "worker_silence": silence,
+            "worker_never_seen": silence == float("inf"),
+        }
+        return super().changelist_view(request, extra_context=context)
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -92,6 +131,7 @@ class HospitalAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         if not request.user.is_superuser:
             actions.pop("recreate", None)
+            actions.pop("repair_schema", None)
         if self.has_change_permission(request):
             for module in all_modules():
                 name = f"enable_module_{module.key}"
@@ -157,6 +197,13 @@ class HospitalAdmin(admin.ModelAdmin):
                 % {"hospital": hospital.name, "path": display_path(backup)},
             )
 
+    @admin.display(description=_("Backups"))
+    def backups(self, obj: Hospital) -> str:
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:tenancy_hospital_backups", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Backups and restore"))
+
     @admin.display(description=_("Database"))
     def database(self, obj: Hospital) -> str:
         return render_to_string(
@@ -200,6 +247,12 @@ class HospitalAdmin(admin.ModelAdmin):
     @admin.action(description=_("Sync reference data"), permissions=["change"])
     def sync_reference_data(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
         return self._start(Kind.SYNC)(request, queryset)
+
+    @admin.action(description=_("Repair schema drift (keeps the data; superuser; backs up first)"))
+    def repair_schema(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return self._start(Kind.REPAIR)(request, queryset)
 
     @admin.action(description=_("Recreate database (superuser; backs up first)"))
     def recreate(self, request: HttpRequest, queryset: QuerySet[Hospital]) -> Any:

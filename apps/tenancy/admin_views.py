@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,14 +29,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from apps.core.exceptions import HMSError
 from apps.tenancy.backups import display_path
-from apps.tenancy.forms import HospitalAddForm, RecreateConfirmationForm
-from apps.tenancy.jobs import job_dispatch
+from apps.tenancy.forms import HospitalAddForm, RecreateConfirmationForm, RestoreConfirmationForm
+from apps.tenancy.jobs import job_dispatch, job_is_stale, job_reap_if_stale, jobs_reap_stale
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.recovery import hospital_backup, hospital_backup_find, hospital_backups
 from apps.tenancy.selectors import (
     batch_summary,
     hospital_badge,
@@ -43,7 +46,7 @@ from apps.tenancy.selectors import (
     job_get,
     job_notice,
 )
-from apps.tenancy.services import hospital_add, job_retry, jobs_enqueue_many
+from apps.tenancy.services import hospital_add, job_enqueue, job_retry, jobs_enqueue_many
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -100,7 +103,7 @@ def _requesters(job: ProvisioningJob) -> set[Any]:
     for the first of them)."""
     requesters = set()
     current: ProvisioningJob | None = job
-    for _ in range(20):
+    for _step in range(20):
         if current is None:
             break
         requesters.add(current.requested_by_id)
@@ -201,6 +204,92 @@ def recreate_selected(
     return TemplateResponse(request, "admin/tenancy/hospital/recreate_confirmation.html", context)
 
 
+# -- backups ------------------------------------------------------------------------------
+
+
+def _hospital_or_404(object_id: str) -> Hospital:
+    try:
+        hospital = Hospital.objects.filter(pk=uuid.UUID(str(object_id))).first()
+    except ValueError:
+        hospital = None
+    if hospital is None:
+        raise Http404("No such hospital")
+    return hospital
+
+
+@require_http_methods(["GET", "POST"])
+def hospital_backups_view(
+    request: AdminRequest, *, model_admin: ModelAdmin, object_id: str
+) -> HttpResponse:
+    """The hospital's backups, newest first; POST takes one now. Restoring one is for
+    superusers, after typing the subdomain (``hospital_restore_view``)."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    hospital = _hospital_or_404(object_id)
+    if request.method == "POST":
+        if not model_admin.has_change_permission(request, hospital):
+            raise PermissionDenied
+        try:
+            taken = hospital_backup(hospital, reason="backup")
+        except HMSError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(hospital)s backed up to %(path)s.")
+                % {"hospital": hospital.name, "path": display_path(taken)},
+            )
+        return redirect(request.path)
+    context = _admin_context(
+        request,
+        model_admin,
+        hospital=hospital,
+        backups=hospital_backups(hospital),
+        may_restore=request.user.is_superuser,
+        may_back_up=model_admin.has_change_permission(request, hospital),
+        retention_days=settings.HMS_BACKUP_RETENTION_DAYS,
+        title=_("Backups of %(hospital)s") % {"hospital": hospital.name},
+    )
+    return TemplateResponse(request, "admin/tenancy/hospital/backups.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def hospital_restore_view(
+    request: AdminRequest, *, model_admin: ModelAdmin, object_id: str, name: str
+) -> HttpResponse:
+    """Restore one of the hospital's backups (by file name, never a path): superusers
+    only, after typing the subdomain; runs as a job and opens its page."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    hospital = _hospital_or_404(object_id)
+    backup = hospital_backup_find(hospital, name)
+    if backup is None:
+        raise Http404("No such backup")
+    form = RestoreConfirmationForm(request.POST or None, hospital=hospital)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = job_enqueue(
+                hospital=hospital,
+                kind=ProvisioningJob.Kind.RESTORE,
+                requested_by=request.user,
+                confirm_subdomain=form.cleaned_data["confirm"],
+                source_path=backup.path,
+            )
+        except HMSError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(job_url(job))
+    context = _admin_context(
+        request,
+        model_admin,
+        hospital=hospital,
+        backup=backup,
+        form=form,
+        title=_("Restore %(hospital)s") % {"hospital": hospital.name},
+    )
+    return TemplateResponse(request, "admin/tenancy/hospital/restore_confirmation.html", context)
+
+
 # -- jobs -------------------------------------------------------------------------------
 
 
@@ -228,6 +317,8 @@ def job_view(request: AdminRequest, *, model_admin: ModelAdmin, job_id: str) -> 
         raise PermissionDenied
     job = _job_or_404(job_id)
     _resend_if_never_sent(job)
+    if job_reap_if_stale(job):  # the worker died and no beat may be running to notice
+        job.refresh_from_db()
     password = _password_to_reveal(request, job)
     context = {
         "job": job,
@@ -274,6 +365,9 @@ def batch_view(request: AdminRequest, *, model_admin: ModelAdmin, batch: uuid.UU
         summary = batch_summary(batch)
     except HMSError:
         raise Http404("No such batch") from None
+    stale = [job.pk for job in summary.jobs if job_is_stale(job)]
+    if stale and jobs_reap_stale(job_ids=stale):
+        summary = batch_summary(batch)
     context = {"summary": summary}
     template = "admin/tenancy/provisioningjob/batch.html"
     if request.htmx:

@@ -10,9 +10,9 @@ consistent even while another connection writes, and includes what is still in t
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,8 @@ from apps.tenancy.connections import (
     safe_path_in,
     tenant_db_dir,
 )
+from apps.tenancy.failpoints import failpoint
+from apps.tenancy.files import create_private, durable_replace
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
@@ -46,23 +48,33 @@ def backup_path(hospital: Hospital, reason: str) -> Path:
     return safe_path_in(backups_dir(), name)
 
 
-def database_copy(source: Path, target: Path) -> Path:
+def database_copy(
+    source: Path, target: Path, *, snapshot: Callable[[sqlite3.Connection], None] | None = None
+) -> Path:
     """Write a consistent copy of the SQLite database ``source`` to ``target``.
 
-    The copy appears under its final name only once complete, so an interrupted copy
-    never looks like a backup.
+    The copy is owner-only, and appears under its final name only once complete and
+    fsynced, so an interrupted copy never looks like a backup (its ``.partial`` is
+    cleaned up by ``remove_stale_working_files``). ``snapshot`` is called with the
+    source connection inside the read transaction the copy is taken from.
     """
     if not source.exists():
         raise FileNotFoundError(f"{source.name} does not exist")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.partial")
     try:
+        create_private(partial)
         with (
             closing(sqlite3.connect(source, timeout=LOCK_TIMEOUT)) as origin,
             closing(sqlite3.connect(partial)) as copy,
         ):
+            if snapshot is not None:
+                # One read transaction: ``snapshot`` sees exactly what is copied.
+                origin.execute("BEGIN")
+                snapshot(origin)
             origin.backup(copy)
-        os.replace(partial, target)
+        failpoint("backup-copy")
+        durable_replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return target

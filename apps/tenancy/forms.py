@@ -120,6 +120,7 @@ class HospitalChangeForm(forms.ModelForm):
             "language",
             "currency",
             "address",
+            "session_idle_minutes",
             "admin_name",
             "admin_email",
         ]
@@ -140,3 +141,21 @@ class HospitalChangeForm(forms.ModelForm):
         if logo_content_type(data) is None:
             raise forms.ValidationError(_("Upload the logo as a PNG, JPEG, GIF or WebP image."))
         return data
+
+
+class RestoreConfirmationForm(forms.Form):
+    """Restoring a backup over a hospital's database: its subdomain typed again."""
+
+    confirm = forms.CharField(label=_("Type the hospital's subdomain to confirm"), max_length=63)
+
+    def __init__(self, *args: object, hospital: Hospital, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.hospital = hospital
+
+    def clean_confirm(self) -> str:
+        typed = str(self.cleaned_data["confirm"]).strip().lower()
+        if typed != self.hospital.subdomain:
+            raise forms.ValidationError(
+                _("Type %(subdomain)s exactly to confirm.") % {"subdomain": self.hospital.subdomain}
+            )
+        return typed

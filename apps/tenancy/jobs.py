@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,15 @@ from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
 from apps.tenancy.provisioning import (
+    file_identity,
     hospital_migrate,
     hospital_provision,
     hospital_recreate,
     mark_by_database_in_place,
     remove_stale_working_files,
 )
+from apps.tenancy.recovery import hospital_restore
+from apps.tenancy.schema import hospital_repair_schema
 from apps.tenancy.steps import ProgressEvent
 
 logger = logging.getLogger(__name__)
@@ -191,7 +194,12 @@ def _run_recreate(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     target = backup_path(hospital, "recreate")
     report.write(backup_path=str(target))
     result = hospital_recreate(
-        hospital, report=report, backup_to=target, admin_password=_admin_password(job)
+        hospital,
+        report=report,
+        backup_to=target,
+        admin_password=_admin_password(job),
+        # recorded before the move, so the reaper can tell which database is in place
+        before_replace=lambda identity: report.write(replacement=identity),
     )
     kept = f"; the old one is in {display_path(target)}" if result.backup_path else ""
     return {
@@ -219,6 +227,34 @@ def _run_migrate(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": f"{applied} migrations applied", "backup_path": ""}
 
 
+def _run_restore(job: ProvisioningJob, report: JobRecorder) -> Outcome:
+    hospital = job.hospital
+    aside = backup_path(hospital, "restore")
+    report.write(backup_path=str(aside))  # the reaper writes it back if this worker dies
+    try:
+        summary = hospital_restore(
+            hospital, source=Path(job.source_path), safety_copy=aside, report=report
+        )
+    finally:
+        # Whatever happened, the hospital works on the database in place if it is sound.
+        if Hospital.objects.get(pk=hospital.pk).status != Hospital.Status.READY:
+            mark_by_database_in_place(hospital)
+    return {"summary": summary, "backup_path": str(aside) if aside.exists() else ""}
+
+
+def _run_repair(job: ProvisioningJob, report: JobRecorder) -> Outcome:
+    hospital = job.hospital
+    target = backup_path(hospital, "repair")
+    report.write(backup_path=str(target))
+    summary = hospital_repair_schema(
+        hospital,
+        report=report,
+        backup_to=target,
+        before_replace=lambda identity: report.write(replacement=identity),
+    )
+    return {"summary": summary[:300], "backup_path": str(target)}
+
+
 def _run_verify(job: ProvisioningJob, report: JobRecorder) -> Outcome:
     return {"summary": hospital_verify(job.hospital, report=report)}
 
@@ -235,10 +271,14 @@ OPERATIONS: dict[str, Callable[[ProvisioningJob, JobRecorder], Outcome]] = {
     Kind.MIGRATE: _run_migrate,
     Kind.VERIFY: _run_verify,
     Kind.SYNC: _run_sync,
+    Kind.RESTORE: _run_restore,
+    Kind.REPAIR: _run_repair,
 }
 
 #: kinds during which the hospital's site shows the "being provisioned" page
-OFFLINE_KINDS = frozenset({Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE})
+OFFLINE_KINDS = frozenset(
+    {Kind.CREATE, Kind.CREATE_DATABASE, Kind.RECREATE, Kind.MIGRATE, Kind.RESTORE, Kind.REPAIR}
+)
 
 
 def job_run(*, job_id: str, task_id: str) -> str:
@@ -284,19 +324,50 @@ def job_run(*, job_id: str, task_id: str) -> str:
 class Reaped:
     job: ProvisioningJob
     cleanup: str
+    #: the reaper finished what the worker had done (a recreate killed after its move)
+    finished: bool = False
 
 
-def jobs_reap_stale() -> list[Reaped]:
-    """Fail every running job whose heartbeat is older than HMS_JOB_STALE_SECONDS.
+@dataclass(frozen=True)
+class _Cleanup:
+    message: str
+    finished: bool = False
+
+
+def job_is_stale(job: ProvisioningJob, *, now: datetime | None = None) -> bool:
+    """A running job whose worker has sent no heartbeat for HMS_JOB_STALE_SECONDS."""
+    if job.status != Status.RUNNING or job.heartbeat_at is None:
+        return False
+    now = now or timezone.now()
+    return job.heartbeat_at < now - timedelta(seconds=settings.HMS_JOB_STALE_SECONDS)
+
+
+def job_reap_if_stale(job: ProvisioningJob) -> bool:
+    """Reap ``job`` now if its worker died. Called by the pages that show a job or a
+    hospital waiting for one (the job page, the "being provisioned" page), so a dead
+    worker's job is failed and its hospital given back even while no worker — and so no
+    beat — runs. Costs nothing unless the job is stale. Returns whether it was reaped."""
+    if not job_is_stale(job):
+        return False
+    return bool(jobs_reap_stale(job_ids=[job.pk]))
+
+
+def jobs_reap_stale(*, job_ids: list[uuid.UUID] | None = None) -> list[Reaped]:
+    """Fail every running job whose heartbeat is older than HMS_JOB_STALE_SECONDS (or
+    only those of ``job_ids``), after cleaning up after it — or, for a recreate killed
+    after its new database was moved into place, finish it.
 
     The reaper first takes the job over (its own task id, fresh heartbeat) with a
     conditional UPDATE, so the job stays active — no retry can start — while it cleans
-    up, and a worker that was only slow finds at its next write that it lost the job.
+    up, and a worker that was only slow finds at its next write that it lost the job;
+    two reapers (the beat and a page) never both clean up the same job.
     """
     now = timezone.now()
     cutoff = now - timedelta(seconds=settings.HMS_JOB_STALE_SECONDS)
     reaped: list[Reaped] = []
     stale = ProvisioningJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
+    if job_ids is not None:
+        stale = stale.filter(pk__in=job_ids)
     for job in stale.select_related("hospital"):
         reaper_id = f"reaper-{uuid.uuid4().hex[:12]}"
         taken = ProvisioningJob.objects.filter(
@@ -308,65 +379,125 @@ def jobs_reap_stale() -> list[Reaped]:
         cleanup = _clean_up_after(job, cutoff.timestamp())
         for entry in job.log:
             if entry.get("status") == "running":
-                entry.update(status="failed", summary="the worker stopped")
-        ProvisioningJob.objects.filter(pk=job.pk, task_id=reaper_id).update(
-            status=Status.FAILED,
-            finished_at=timezone.now(),
-            log=job.log,
-            message="",
-            error=(
-                f"The worker stopped responding during this step (no heartbeat for "
-                f"{silent_for:.0f} s); it was probably killed. {cleanup}"
-            ),
+                entry.update(
+                    status="done" if cleanup.finished else "failed",
+                    summary="finished by the reaper" if cleanup.finished else "the worker stopped",
+                )
+        stopped = (
+            f"The worker stopped responding during this step (no heartbeat for "
+            f"{silent_for:.0f} s); it was probably killed."
         )
-        logger.warning("reaped job %s of %s: %s", job.pk, job.hospital.code, cleanup)
-        reaped.append(Reaped(job, cleanup))
+        if cleanup.finished:
+            outcome: dict[str, Any] = {
+                "status": Status.SUCCEEDED,
+                "percent": 100,
+                "summary": cleanup.message[:300],
+                "admin_password_hash": "",
+                "error": "",
+            }
+        else:
+            outcome = {"status": Status.FAILED, "error": f"{stopped} {cleanup.message}"}
+        ProvisioningJob.objects.filter(pk=job.pk, task_id=reaper_id).update(
+            finished_at=timezone.now(), log=job.log, message="", **outcome
+        )
+        logger.warning("reaped job %s of %s: %s", job.pk, job.hospital.code, cleanup.message)
+        reaped.append(Reaped(job, cleanup.message, finished=cleanup.finished))
     return reaped
 
 
-def _clean_up_after(job: ProvisioningJob, written_before: float) -> str:
+def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     hospital = job.hospital
+    # Whatever the kind: temporary databases, and copies (backups, templates) cut short.
+    removed = remove_stale_working_files(hospital.code, older_than=written_before)
+    leftovers = f"{removed} leftover file(s) removed. " if removed else ""
     hospitals = Hospital.objects.filter(pk=hospital.pk)
     if job.kind == Kind.MIGRATE:
         copy = Path(job.backup_path) if job.backup_path else None
-        if copy is not None:
-            Path(f"{copy}.partial").unlink(missing_ok=True)  # a copy cut short
         if copy is None or not copy.exists():
             hospitals.update(status=Hospital.Status.READY)
-            return "Migrations had not started; the database was not changed."
+            return _Cleanup(f"{leftovers}Migrations had not started; the database was not changed.")
         try:
             database_restore(copy, hospital)
         except Exception as exc:
             hospitals.update(status=Hospital.Status.FAILED)
-            return (
-                f"Writing back the copy taken before migrating failed ({exc}); "
+            return _Cleanup(
+                f"{leftovers}Writing back the copy taken before migrating failed ({exc}); "
                 f"it is kept at {display_path(copy)}."
             )
         copy.unlink(missing_ok=True)
         hospitals.update(status=Hospital.Status.READY)
-        return "The database was restored from the copy taken before migrating."
+        return _Cleanup(
+            f"{leftovers}The database was restored from the copy taken before migrating."
+        )
     if job.kind in (Kind.CREATE, Kind.CREATE_DATABASE) and database_path(hospital).exists():
         # Killed between moving the finished database into place and marking the
         # hospital ready: the database is there; mark it ready if it verifies.
         problem = mark_by_database_in_place(hospital)
         if problem:
-            return f"A database is in place but incomplete ({problem}); recreate it."
-        return "The finished database was already in place; the hospital was marked ready."
-    if job.kind == Kind.RECREATE:
-        # The old database stays in place until the last step; whichever one is there
-        # now, the hospital works on it if it is complete.
-        removed = remove_stale_working_files(hospital.code, older_than=written_before)
-        problem = mark_by_database_in_place(hospital)
-        if problem:
-            state = f"the database in place is incomplete ({problem})"
-        else:
-            state = "the hospital works on the database in place"
-        return f"{removed} temporary database file(s) removed; {state}. Retry to recreate."
+            return _Cleanup(
+                f"{leftovers}A database is in place but incomplete ({problem}); recreate it."
+            )
+        return _Cleanup(
+            f"{leftovers}The finished database was already in place; the hospital was marked ready."
+        )
+    if job.kind in (Kind.RECREATE, Kind.REPAIR):
+        return _clean_up_recreate(job, leftovers)
     if job.kind in OFFLINE_KINDS:
-        removed = remove_stale_working_files(hospital.code, older_than=written_before)
         hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)
-        return f"{removed} temporary database file(s) removed; retry to finish."
-    return "Nothing to clean up."
+        return _Cleanup(f"{leftovers}Retry to finish.")
+    return _Cleanup(f"{leftovers}Nothing else to clean up.")
+
+
+def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
+    """A recreate's (or a schema repair's: the same replace-at-the-end shape) worker
+    died. Which database is in place decides: the old one (the move never happened) —
+    the hospital keeps working on it; the new one, complete — the job is finished; the
+    new one, not complete — it is undone from the backup taken first. The job says
+    which, and where the old database is."""
+    hospital = job.hospital
+    work = "recreate" if job.kind == Kind.RECREATE else "repair"
+    final_path = database_path(hospital)
+    backup = Path(job.backup_path) if job.backup_path else None
+    kept = f" The old database is kept at {display_path(backup)}." if backup else ""
+    moved = bool(job.replacement) and file_identity(final_path) == job.replacement
+    if not moved:
+        problem = mark_by_database_in_place(hospital)
+        state = (
+            f"the database in place is incomplete ({problem})"
+            if problem
+            else "the hospital keeps working on its previous database"
+        )
+        return _Cleanup(
+            f"{leftovers}The new database was never moved into place; {state}. Retry to {work}."
+        )
+    problem = mark_by_database_in_place(hospital)
+    if problem is None:
+        if job.kind == Kind.REPAIR:
+            Hospital.objects.filter(pk=hospital.pk).update(schema_drift="")
+        return _Cleanup(
+            f"{hospital.name} has a new database: the worker stopped after moving it "
+            f"into place, and the reaper finished the {work}.{kept}",
+            finished=True,
+        )
+    if backup is None or not backup.exists():
+        return _Cleanup(
+            f"{leftovers}The new database in place is incomplete ({problem}) and there is "
+            f"no backup to put back; {work} again."
+        )
+    try:
+        database_restore(backup, hospital)
+    except Exception as exc:
+        Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.FAILED)
+        return _Cleanup(
+            f"{leftovers}The new database in place is incomplete ({problem}) and putting "
+            f"the old one back failed ({exc}).{kept}"
+        )
+    problem_after = mark_by_database_in_place(hospital)
+    state = f"but it is incomplete ({problem_after})" if problem_after else "and it is in use"
+    return _Cleanup(
+        f"{leftovers}The {work} was undone: the new database in place was incomplete "
+        f"({problem}), so the previous one was put back from the backup, {state}.{kept}"
+    )
 
 
 # -- dispatch ----------------------------------------------------------------------------

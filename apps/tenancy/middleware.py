@@ -4,26 +4,36 @@
 domain is the platform (admin). An unknown subdomain is a 404 page — better than
 revealing or mixing data — and a hospital that is not ready shows a "being provisioned"
 page with its job's live progress instead of a stack trace; the page polls itself and
-reloads into the hospital's site once it is ready.
+reloads into the hospital's site once it is ready. A job whose worker died is reaped
+right there (``jobs.job_reap_if_stale``), so its hospital comes back after
+HMS_JOB_STALE_SECONDS even while no worker runs.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
+from apps.core.error_pages import service_unavailable
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from apps.tenancy.selectors import hospital_by_host, job_latest
 
+logger = logging.getLogger(__name__)
+
 #: query parameter of the "being provisioned" page's own polls
 PROGRESS_POLL = "provisioning-progress"
+#: SQLite errors of a database that is busy or unreachable for now, not broken: the
+#: request is answered 503 (try again) rather than 500
+UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
 
 
 class HospitalMiddleware:
@@ -43,6 +53,8 @@ class HospitalMiddleware:
                 status=404,
             )
         polling = PROGRESS_POLL in request.GET and request.headers.get("HX-Request") == "true"
+        if not hospital.is_ready and reaped_job_of(hospital):
+            hospital.refresh_from_db()  # the reaper may have given the hospital back
         if not hospital.is_ready:
             return not_ready(request, hospital, polling=polling)
         if polling:
@@ -50,6 +62,25 @@ class HospitalMiddleware:
         request.urlconf = settings.HMS_HOSPITAL_URLCONF  # type: ignore[attr-defined]
         with tenant_context(hospital):
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A hospital's database that is busy (locked past the busy timeout) or cannot
+        be opened answers the branded 503 page; anything else is a 500."""
+        if isinstance(exception, OperationalError) and any(
+            sign in str(exception).lower() for sign in UNAVAILABLE
+        ):
+            logger.error("database unavailable for %s", request.get_host(), exc_info=exception)
+            return service_unavailable(request)
+        return None
+
+
+def reaped_job_of(hospital: Hospital) -> bool:
+    """Reap the hospital's job here if its worker died: with no worker running there is
+    no beat either, and the hospital must not stay offline until one comes back."""
+    from apps.tenancy.jobs import job_reap_if_stale
+
+    job = job_latest(hospital)
+    return job is not None and job_reap_if_stale(job)
 
 
 def platform_url() -> str:

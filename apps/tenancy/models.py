@@ -66,6 +66,9 @@ class Hospital(models.Model):
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)
+    #: how the database's schema differs from what its migrations produce, one line per
+    #: difference, as the last verify found it ("" = none found); see apps.tenancy.schema
+    schema_drift = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -128,6 +131,8 @@ class ProvisioningJob(models.Model):
         VERIFY = "verify", _("Verify")
         SYNC = "sync", _("Sync reference data")
         RECREATE = "recreate", _("Recreate database")
+        RESTORE = "restore", _("Restore from a backup")
+        REPAIR = "repair", _("Repair schema drift")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -167,6 +172,12 @@ class ProvisioningJob(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     #: the copy of the database taken first (recreate keeps it; migrate restores it)
     backup_path = models.CharField(max_length=500, blank=True)
+    #: identity ("device:inode") of the new database a recreate is about to move into
+    #: place, written just before the move: the reaper compares it with the file in
+    #: place to know whether the move happened
+    replacement = models.CharField(max_length=64, blank=True)
+    #: restore: the backup file written over the hospital's database
+    source_path = models.CharField(max_length=500, blank=True)
     admin_username = models.CharField(max_length=150, blank=True)
     #: hash (never the clear text) of the password the worker gives a new administrator
     admin_password_hash = models.CharField(max_length=256, blank=True, editable=False)
@@ -218,3 +229,17 @@ class ProvisioningJob(models.Model):
     @property
     def creates_hospital(self) -> bool:
         return self.kind in (self.Kind.CREATE, self.Kind.CREATE_DATABASE, self.Kind.RECREATE)
+
+
+class ServiceHeartbeat(models.Model):
+    """When a background service was last seen: ``worker`` (a worker ran the maintenance
+    task the beat sends every few seconds) and ``beat`` (the beat sent a periodic task).
+    Read by /healthz and the admin's "no worker" banner (apps/tenancy/health.py)."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    seen_at = models.DateTimeField()
+    #: which process: the worker's host name, the beat's pid
+    detail = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} seen at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -10,11 +10,13 @@ from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning import seed_reference_data, verify_alias
+from apps.tenancy.schema import schema_drift, template_ensure
 from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
 
 VERIFY_STEPS = (
-    Step("check", "Check database", 30),
-    Step("verify", "Verify database", 70),
+    Step("check", "Check database", 20),
+    Step("verify", "Verify database", 50),
+    Step("schema", "Compare the schema with the template", 30),
 )
 SYNC_STEPS = (
     Step("check", "Check database", 10),
@@ -46,7 +48,25 @@ def hospital_verify(hospital: Hospital, *, report: Reporter = silent) -> str:
                 Hospital.objects.filter(pk=hospital.pk).update(migration_state="")
             raise
         Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
-    return step.summary
+        verified = step.summary
+    with runner.step("schema") as step:
+        drift = hospital_schema_drift(hospital)
+        Hospital.objects.filter(pk=hospital.pk).update(schema_drift="\n".join(drift))
+        if drift:
+            raise ProvisioningError(
+                f"schema drift — {len(drift)} difference(s) from what its migrations produce: "
+                f"{'; '.join(drift[:5])}. Repair it (keeps the data) or restore a backup.",
+                step=step.step.label,
+            )
+        step.summary = "the same tables, columns, indexes and constraints as the template"
+    return f"{verified}; schema as its migrations produce"
+
+
+def hospital_schema_drift(hospital: Hospital) -> list[str]:
+    """How the hospital's live schema differs from the template's (the schema its
+    recorded migrations produce), one line per difference; [] when they match. Only
+    meaningful for a hospital with no unapplied migrations."""
+    return schema_drift(database_path(hospital), template_ensure(hospital))
 
 
 def hospital_sync_reference_data(

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +37,13 @@ from apps.accounts.services import (
     password_hash_make,
     temporary_password_generate,
 )
-from apps.tenancy.backups import backup_path, database_copy, database_restore, display_path
+from apps.tenancy.backups import (
+    backup_path,
+    backups_dir,
+    database_copy,
+    database_restore,
+    display_path,
+)
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -50,6 +55,8 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.failpoints import failpoint
+from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
 from apps.tenancy.migrations_state import (
     apply_tenant_migrations,
     inspect_database,
@@ -119,11 +126,17 @@ def remove_database_files(path: Path) -> None:
 
 
 def copy_database_file(source: Path, target: Path) -> None:
-    """Copy a closed SQLite file so the target appears complete or not at all."""
+    """Copy a closed SQLite file so the target appears complete or not at all (and,
+    once it has appeared, survives a power cut). A copy cut short leaves a
+    ``.partial`` that ``remove_stale_working_files`` cleans up."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    shutil.copyfile(source, partial)
-    os.replace(partial, target)
+    try:
+        copy_private(source, partial)
+        failpoint("template-copy")
+        durable_replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def template_digest_path(template: Path) -> Path:
@@ -144,27 +157,39 @@ def template_save(verified: Path) -> Path:
     copy_database_file(verified, template)
     digest_path = template_digest_path(template)
     partial = digest_path.with_name(f"{digest_path.name}.{uuid.uuid4().hex[:8]}.partial")
-    partial.write_text(digest)
-    os.replace(partial, digest_path)
+    try:
+        write_private_text(partial, digest)
+        durable_replace(partial, digest_path)
+    finally:
+        partial.unlink(missing_ok=True)
     return template
 
 
 def remove_stale_working_files(code: str, *, older_than: float | None = None) -> int:
-    """Remove temporary databases of ``code`` that a crashed run left behind; with
-    ``older_than`` (a timestamp), only files last written before it, so a run that has
-    just started for the same hospital keeps its own."""
-    directory = working_dir()
-    if not directory.is_dir():
-        return 0
+    """Remove what a crashed run for ``code`` left behind: its temporary databases in
+    ``tmp/``, a backup copy cut short (``backups/hospital_<code>.*.partial``) and any
+    template copy cut short (``templates/*.partial``, whichever hospital's build wrote
+    it). With ``older_than`` (a timestamp), only files last written before it, so a run
+    that has just started keeps its own. Returns how many files were removed."""
+
+    name = code.lower()
+    patterns = (
+        (working_dir(), f"hospital_{name}.*.sqlite3*"),
+        (backups_dir(), f"hospital_{name}.*.partial"),
+        (templates_dir(), "*.partial"),
+    )
     removed = 0
-    for path in directory.glob(f"hospital_{code.lower()}.*.sqlite3*"):
-        try:
-            if older_than is not None and path.stat().st_mtime >= older_than:
-                continue
-        except FileNotFoundError:
+    for directory, pattern in patterns:
+        if not directory.is_dir():
             continue
-        path.unlink(missing_ok=True)
-        removed += 1
+        for path in directory.glob(pattern):
+            try:
+                if older_than is not None and path.stat().st_mtime >= older_than:
+                    continue
+            except FileNotFoundError:
+                continue
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 
@@ -360,10 +385,15 @@ def hospital_recreate(
     report: Reporter = silent,
     backup_to: Path | None = None,
     admin_password: str | PasswordHash | None = None,
+    before_replace: Callable[[str], None] | None = None,
 ) -> ProvisionResult:
     """Build ``hospital`` a fresh database and put it in place of the current one, which
     is first backed up to ``backup_to`` (default: a new file in the backups directory)
-    and kept there. Until the last step the old database is untouched."""
+    and kept there. Until the last step the old database is untouched.
+
+    ``before_replace`` is told the new database's ``file_identity`` just before it is
+    moved into place (a job records it, so whoever cleans up after a killed worker can
+    tell which database is in place)."""
     return _build(
         hospital,
         report=report,
@@ -371,7 +401,18 @@ def hospital_recreate(
         keep_existing_admin=True,
         use_template=True,
         replace_into=backup_to or backup_path(hospital, "recreate"),
+        before_replace=before_replace,
     )
+
+
+def file_identity(path: Path) -> str:
+    """``device:inode`` of ``path`` — kept by a rename, so it tells which file is in
+    place after a move; "" when there is no file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{info.st_dev}:{info.st_ino}"
 
 
 def _build(
@@ -382,6 +423,7 @@ def _build(
     keep_existing_admin: bool,
     use_template: bool,
     replace_into: Path | None,
+    before_replace: Callable[[str], None] | None = None,
 ) -> ProvisionResult:
     replacing = replace_into is not None
     runner = StepRunner((BACKUP_STEP, *CREATE_STEPS) if replacing else CREATE_STEPS, report)
@@ -410,11 +452,12 @@ def _build(
             work_path.parent.mkdir(parents=True, exist_ok=True)
             template = template_path()
             if use_template and template.exists():
-                shutil.copyfile(template, work_path)
+                copy_private(template, work_path)
                 fast_path = True
                 step.summary = f"fast path: cloned template {template.name}"
             else:
                 step.summary = "slow path: new empty database (no template for this state yet)"
+                create_private(work_path)  # SQLite takes an empty file as a new database
                 register_database(work_alias, work_path)
                 connections[work_alias].ensure_connection()
 
@@ -460,8 +503,11 @@ def _build(
                     f"a database appeared at {final_path.name} meanwhile", step=step.step.label
                 )
             remove_leftover_sidecars(final_path)
-            os.replace(work_path, final_path)
+            if before_replace is not None:
+                before_replace(file_identity(work_path))
+            durable_replace(work_path, final_path)
             moved_into_place = True
+            failpoint("moved-into-place")
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
             with transaction.atomic():
                 Hospital.objects.filter(pk=hospital.pk).update(**ready)

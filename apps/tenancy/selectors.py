@@ -17,11 +17,12 @@ from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.operations import hospital_schema_drift
 
 
 @dataclass(frozen=True)
 class DatabaseStatus:
-    """``state`` is one of: ready, incomplete, missing, error, provisioning."""
+    """``state`` is one of: ready, incomplete, drift, missing, error, provisioning."""
 
     state: str
     table_count: int = 0
@@ -32,6 +33,8 @@ class DatabaseStatus:
     def label(self) -> str:
         if self.state == "incomplete":
             return f"Incomplete: {len(self.unapplied)} unapplied migrations"
+        if self.state == "drift":
+            return "Schema drift"
         return self.state.capitalize()
 
     @property
@@ -39,8 +42,10 @@ class DatabaseStatus:
         return self.state == "ready"
 
 
-def hospital_database_status(hospital: Hospital) -> DatabaseStatus:
-    """Look at the hospital's database itself (file, tables, unapplied migrations)."""
+def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> DatabaseStatus:
+    """Look at the hospital's database itself (file, tables, unapplied migrations) and,
+    when ``deep``, compare its schema with the template's (tables, columns, indexes,
+    constraints): a difference is the state "drift"."""
     if hospital.status == Hospital.Status.PROVISIONING:
         return DatabaseStatus("provisioning")
     path = database_path(hospital)
@@ -60,6 +65,12 @@ def hospital_database_status(hospital: Hospital) -> DatabaseStatus:
         return DatabaseStatus(
             "error", table_count=inspection.table_count, detail="the last operation failed"
         )
+    if deep:
+        drift = hospital_schema_drift(hospital)
+        Hospital.objects.filter(pk=hospital.pk).update(schema_drift="\n".join(drift))
+        if drift:
+            detail = f"{len(drift)}: " + "; ".join(drift)
+            return DatabaseStatus("drift", table_count=inspection.table_count, detail=detail)
     return DatabaseStatus("ready", table_count=inspection.table_count)
 
 
@@ -193,7 +204,8 @@ def hospitals_with_latest_job(queryset: QuerySet[Hospital]) -> QuerySet[Hospital
 
 @dataclass(frozen=True)
 class Badge:
-    """``state``: ready, provisioning, running, queued, incomplete, missing or error."""
+    """``state``: ready, provisioning, running, queued, incomplete, drift, missing or
+    error."""
 
     state: str
     label: str
@@ -242,4 +254,6 @@ def hospital_badge(hospital: Hospital) -> Badge:
         return Badge("missing", _("Missing"), job_id)
     if hospital.migration_state != tenant_migration_state():
         return Badge("incomplete", _("Incomplete: migrations pending"), job_id)
+    if hospital.schema_drift:  # as the last verify found it
+        return Badge("drift", _("Schema drift"), job_id)
     return Badge("ready", _("Ready"), job_id)

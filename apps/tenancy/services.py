@@ -242,6 +242,22 @@ def _check_job_allowed(
             f"{hospital.name} is not ready ({hospital.get_status_display()}"
             f"{'' if has_database else ', no database'}); verify or recreate it first."
         )
+    if kind == Kind.REPAIR:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may repair a hospital's database.")
+        if not has_database:
+            raise ValidationError(f"{hospital.name} has no database to repair.")
+    if kind == Kind.RESTORE:
+        if requested_by is not None and not requested_by.is_superuser:
+            raise PermissionDenied("Only a superuser may restore a hospital's database.")
+        if requested_by is not None and (confirm_subdomain or "").strip().lower() != (
+            hospital.subdomain
+        ):
+            raise ValidationError(
+                f"Type the subdomain {hospital.subdomain!r} to confirm restoring "
+                f"{hospital.name}'s database.",
+                field="confirm",
+            )
     if kind == Kind.RECREATE:
         if requested_by is not None and not requested_by.is_superuser:
             raise PermissionDenied("Only a superuser may recreate a hospital's database.")
@@ -262,14 +278,19 @@ def job_enqueue(
     retry_of: ProvisioningJob | None = None,
     admin_password: PasswordHash | None = None,
     confirm_subdomain: str | None = None,
+    source_path: Path | None = None,
+    dispatch: bool = True,
 ) -> ProvisioningJob:
     """Queue a job on ``hospital``; it is sent to the worker when the surrounding
-    transaction commits. A hospital has at most one active job (a database constraint):
-    a second one is refused with Conflict. Recreate needs the subdomain typed as
-    confirmation and, from a person, a superuser."""
+    transaction commits (unless ``dispatch`` is false: the caller runs it inline). A
+    hospital has at most one active job (a database constraint): a second one is refused
+    with Conflict. Recreate needs the subdomain typed as confirmation and, from a person,
+    a superuser; so does restore from a person (``source_path``: the backup file)."""
     if kind not in Kind.values:
         raise ValidationError(f"Unknown job kind {kind!r}.")
     _check_job_allowed(hospital, kind, requested_by, confirm_subdomain)
+    if (kind == Kind.RESTORE) != (source_path is not None):
+        raise ValidationError("A restore, and only a restore, names the backup to restore.")
     try:
         with transaction.atomic():
             job = ProvisioningJob.objects.create(
@@ -280,6 +301,7 @@ def job_enqueue(
                 retry_of=retry_of,
                 admin_password_hash=admin_password.encoded if admin_password else "",
                 admin_must_change_password=admin_password.must_change if admin_password else True,
+                source_path=str(source_path or ""),
             )
             platform_event_record(
                 kind=PlatformEvent.Kind.JOB_REQUESTED,
@@ -296,7 +318,8 @@ def job_enqueue(
         ) from None
     from apps.tenancy.jobs import job_dispatch
 
-    transaction.on_commit(partial(job_dispatch, job.pk))
+    if dispatch:
+        transaction.on_commit(partial(job_dispatch, job.pk))
     return job
 
 
@@ -367,6 +390,7 @@ def job_retry(*, job: ProvisioningJob, requested_by: User | None = None) -> Prov
             retry_of=job,
             admin_password=secret,
             confirm_subdomain=job.hospital.subdomain,  # confirmed when first asked
+            source_path=Path(job.source_path) if job.source_path else None,
         )
         ProvisioningJob.objects.filter(pk=job.pk).update(admin_password_hash="")
     return retry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.tenancy import jobs
+from apps.tenancy import health, jobs, recovery
 from worker import app
 from worker.base import HospitalTask
 
@@ -16,8 +16,16 @@ def run_job(self: Any, *, job_id: str, hospital_id: str) -> str:
     return jobs.job_run(job_id=job_id, task_id=self.request.id or "")
 
 
-@app.task(name="tenancy.maintain_jobs", ignore_result=True)
-def maintain_jobs() -> None:
-    """Fail jobs whose worker died, and re-send queued jobs the broker lost."""
+@app.task(name="tenancy.maintain_jobs", bind=True, ignore_result=True)
+def maintain_jobs(self: Any) -> None:
+    """Record that a worker is alive, fail jobs whose worker died, and re-send queued
+    jobs the broker lost."""
+    health.heartbeat_record(health.WORKER, detail=self.request.hostname or "")
     jobs.jobs_reap_stale()
     jobs.jobs_dispatch_queued()
+
+
+@app.task(name="tenancy.backup_hospitals", ignore_result=True)
+def backup_hospitals() -> None:
+    """The nightly backup of every ready hospital, and pruning of old ones."""
+    recovery.hospitals_backup_scheduled()

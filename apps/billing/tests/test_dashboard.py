@@ -34,10 +34,10 @@ def test_accountants_see_todays_revenue_by_method_and_the_unpaid_total(
         (tile,) = tiles(hospital=hospital_a, user=accountant, today=timezone.localdate())
     figures = {figure.label: figure.value for figure in tile.figures}
     assert figures == {
-        "Received today": "75.50 AZN",
-        "Cash": "30.00 AZN",
-        "Card": "45.50 AZN",
-        "Unpaid invoices": "24.50 AZN",
+        "Received today": "75.50\xa0AZN",
+        "Cash": "30.00\xa0AZN",
+        "Card": "45.50\xa0AZN",
+        "Unpaid invoices": "24.50\xa0AZN",
     }
 
 
@@ -67,5 +67,5 @@ def test_the_accountants_dashboard_shows_the_revenue_tile_and_chart(
 ) -> None:
     takings(hospital_a, work)
     page = hospital_client(hospital_a, make_user(hospital_a, Role.ACCOUNTANT)).get("/").text
-    assert "Revenue today" in page and "75.50 AZN" in page
+    assert "Revenue today" in page and "75.50\xa0AZN" in page
     assert 'id="chart-billingrevenue"' in page

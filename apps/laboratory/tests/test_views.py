@@ -563,7 +563,8 @@ def test_the_report_shows_the_hospital_ranges_flags_and_who_approved(
     assert hospital_a.name in text and order_a.number in text
     assert "13.5–17.5" in text and "H · high" in text and "g/dL" in text
     assert "Kamran Lab" in text and "Aynur Lab" in text
-    assert "@media print" in text and "size: A4" in text
+    # A4 and no navigation come from the shared print stylesheet; the report's own rules
+    assert "laboratory/report.css" in text and 'class="print-header' in text
     fragment = client.get(f"/laboratory/orders/{order_a.pk}/report/", HTTP_HX_REQUEST="true")
     assert is_fragment(fragment) and 'id="lab-report"' in fragment.text
 

@@ -241,3 +241,70 @@ def test_an_update_validates_and_refreshes_what_search_uses(hospital_a: Hospital
     assert saved.last_name == "Mammadli" and saved.phone == "+994701112233"
     assert "mammadli" in saved.search_text and "0701112233" in saved.search_text
     assert saved.number == patient.number
+
+
+def test_two_identical_registrations_at_the_same_moment_register_one_person(
+    hospital_a: Hospital,
+) -> None:
+    """A retry, two tabs or two receptionists: each pair sent at once, eight pairs."""
+    pairs = 8
+    outcomes: list[str] = []
+    errors: list[BaseException] = []
+
+    def registrar(start: threading.Barrier, person: int, confirmed: bool) -> None:
+        same = details(first_name=f"Twin{person}", phone=f"+99455{person:02d}00000")
+        try:
+            with tenant_context(hospital_a):
+                start.wait()
+                try:
+                    patient_register(hospital=hospital_a, details=same)
+                    outcomes.append("registered")
+                except LikelyDuplicates:
+                    outcomes.append("refused as a likely duplicate")
+        except BaseException as exc:  # collected and failed on below
+            errors.append(exc)
+        finally:
+            close_database(hospital_alias(hospital_a))
+
+    for person in range(pairs):
+        start = threading.Barrier(2)
+        pair = [threading.Thread(target=registrar, args=(start, person, False)) for _ in range(2)]
+        for thread in pair:
+            thread.start()
+        for thread in pair:
+            thread.join(timeout=60)
+    assert errors == []
+    assert sorted(outcomes) == ["refused as a likely duplicate"] * pairs + ["registered"] * pairs
+    with tenant_context(hospital_a):
+        assert Patient.objects.count() == pairs
+
+
+def test_a_confirmed_registration_sent_twice_at_once_registers_one_more_person(
+    hospital_a: Hospital,
+) -> None:
+    existing = register(hospital_a)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def confirm() -> None:
+        try:
+            with tenant_context(hospital_a):
+                start.wait()
+                try:
+                    patient_register(
+                        hospital=hospital_a, details=details(), confirmed_matches=[existing.pk]
+                    )
+                    outcomes.append("registered")
+                except LikelyDuplicates as exc:
+                    outcomes.append(f"refused: {len(exc.matches)} matches")
+        finally:
+            close_database(hospital_alias(hospital_a))
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused: 2 matches", "registered"]
+    with tenant_context(hospital_a):
+        assert Patient.objects.count() == 2

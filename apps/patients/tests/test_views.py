@@ -234,7 +234,7 @@ def test_a_likely_duplicate_is_shown_with_continue_and_cancel(
     response = receptionist_a.post("/patients/register/", form_data(phone="070 000 00 00"), **HTMX)
     assert "This patient may already be registered" in response.text
     assert existing.number in response.text
-    assert 'name="confirm_duplicates" value="on"' in response.text
+    assert f'name="confirm_duplicates" value="{existing.pk}"' in response.text
     assert 'href="/patients/">Cancel' in response.text
     assert len(patients_of(hospital_a)) == 1
 
@@ -242,11 +242,34 @@ def test_a_likely_duplicate_is_shown_with_continue_and_cancel(
 def test_continue_registers_the_patient_anyway(
     hospital_a: Hospital, receptionist_a: Client
 ) -> None:
-    register(hospital_a)
-    data = {**form_data(), "confirm_duplicates": "on"}
+    existing = register(hospital_a)
+    data = {**form_data(), "confirm_duplicates": str(existing.pk)}
     response = receptionist_a.post("/patients/register/", data)
     assert response.status_code == 302
     assert len(patients_of(hospital_a)) == 2
+
+
+def test_continue_sent_twice_registers_the_patient_once(
+    hospital_a: Hospital, receptionist_a: Client
+) -> None:
+    existing = register(hospital_a)
+    data = {**form_data(), "confirm_duplicates": str(existing.pk)}
+    first = receptionist_a.post("/patients/register/", data)
+    again = receptionist_a.post("/patients/register/", data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]  # to the patient the first one registered
+    assert len(patients_of(hospital_a)) == 2
+
+
+def test_a_continue_that_confirms_nothing_shows_the_warning_again(
+    hospital_a: Hospital, receptionist_a: Client
+) -> None:
+    register(hospital_a)
+    data = {**form_data(), "confirm_duplicates": "on"}
+    response = receptionist_a.post("/patients/register/", data)
+    assert response.status_code == 200
+    assert "This patient may already be registered" in response.text
+    assert len(patients_of(hospital_a)) == 1
 
 
 def test_a_portal_login_is_shown_once_and_never_logged(

@@ -93,7 +93,7 @@ def test_changing_a_hospitals_modules_in_the_admin_is_recorded(
     data.update(
         {
             "name": hospital.name,
-            "enabled_modules": '["patients"]',
+            "enabled_modules": ["patients"],
             "session_idle_minutes": 20,
             "plan": hospital.plan,
         }

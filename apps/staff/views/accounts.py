@@ -22,6 +22,7 @@ from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
+from apps.core.submissions import submitted_once
 from apps.core.user_links import linked_record_for
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
@@ -91,6 +92,7 @@ def account_list_view(request: HospitalRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def account_create_view(request: HospitalRequest) -> HttpResponse:
     form = AccountCreateForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -19,6 +19,7 @@ from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
+from apps.core.submissions import submitted_once
 from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import linkable_accounts, staff_member_get, staff_member_search
@@ -89,6 +90,7 @@ def record_list(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once  # a double submit creates once (apps/core/submissions.py)
 def record_create(request: HospitalRequest) -> HttpResponse:
     form = StaffMemberForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -397,7 +397,7 @@ def test_the_reaper_fails_a_job_whose_worker_died_and_cleans_up_after_it(
     assert reaped.job.pk == job.pk
     assert job.status == Status.FAILED
     assert job.step == "Apply migrations"
-    assert "stopped responding" in job.error and "1 temporary database" in job.error
+    assert "stopped responding" in job.error and "1 leftover file(s) removed" in job.error
     assert job.log[1]["status"] == "failed"
     assert added.hospital.status == Hospital.Status.FAILED
     assert not leftover.exists()
@@ -522,7 +522,7 @@ def reap_a_stalled(hospital: Hospital, kind: str, *, step: str) -> ProvisioningJ
             "already in place; the hospital was marked ready",
         ),
         # killed mid-recreate: the old database was never touched
-        (Kind.RECREATE, "Seed reference data", "the hospital works on the database in place"),
+        (Kind.RECREATE, "Seed reference data", "keeps working on its previous database"),
     ],
 )
 def test_the_reaper_marks_ready_a_hospital_whose_database_in_place_is_complete(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import temporary_password_generate
+from apps.tenancy.files import make_data_files_private, make_private
 from apps.tenancy.middleware import platform_url
 
 
@@ -39,7 +40,8 @@ def write_env_value(path: Path, key: str, value: str) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Prepare the platform: migrate the platform database and create (or update) the "
+        "Prepare the platform: migrate the platform database, collect the static files "
+        "and create (or update) the "
         "platform superuser. The password comes from HMS_ADMIN_PASSWORD, or is generated "
         "once, printed and kept in the git-ignored env file."
     )
@@ -49,6 +51,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # Databases and backups made before they were created owner-only become so.
+        make_data_files_private(Path(settings.HMS_TENANT_DB_DIR))
+        platform_database = Path(str(settings.DATABASES["default"]["NAME"]))
+        for database in platform_database.parent.glob(f"{platform_database.name}*"):
+            make_private(database)
+        # gunicorn serves the static files through WhiteNoise from STATIC_ROOT (`make run`)
+        call_command("collectstatic", interactive=False, verbosity=0)
         env_file = Path(options["env_file"])
         stored = read_env_file(env_file)
         if env_file.exists():

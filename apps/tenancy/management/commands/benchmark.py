@@ -102,6 +102,8 @@ class Command(BaseCommand):
             data_dir=Path(settings.DATA_DIR),
             web_port=settings.HMS_PORT,
             redis_port=settings.HMS_REDIS_PORT,
+            # the worker runs as deployed (DEBUG off), with this run's throwaway key
+            extra_env={"DJANGO_SECRET_KEY": settings.SECRET_KEY},
         )
         out(f"\nFleet migrate of {len(fleet)} hospitals (real Redis + Celery worker)")
         stack.start_redis()

@@ -16,6 +16,7 @@ KINDS = {
     "sync": ProvisioningJob.Kind.SYNC,
     "create-database": ProvisioningJob.Kind.CREATE_DATABASE,
     "recreate": ProvisioningJob.Kind.RECREATE,
+    "repair": ProvisioningJob.Kind.REPAIR,
 }
 
 
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     help = (
         "Run a job on a hospital's database in the worker and follow it: verify, sync "
         "(reference data), create-database (when missing), recreate (backs up first; "
-        "needs --confirm SUBDOMAIN); or retry a failed job. Ctrl-C stops following."
+        "needs --confirm SUBDOMAIN), repair (schema drift: the schema its migrations "
+        "produce, every row kept; backs up first); or retry a failed job. Ctrl-C stops "
+        "following."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

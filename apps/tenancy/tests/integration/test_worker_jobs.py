@@ -215,7 +215,7 @@ def test_a_worker_killed_mid_job_is_reaped_and_a_retry_brings_the_hospital_to_re
     wait_for(lambda: job_status(platform, job_id) == "failed", what="the reaper", timeout=40)
     job = platform.job(job_id)
     assert "stopped responding" in job["error"]
-    assert "temporary database file(s) removed" in job["error"]
+    assert "leftover file(s) removed" in job["error"]
     assert platform.hospital("crash")["status"] == "failed"
     assert working_files(stack, code) == []
     assert not database_file(stack, code).exists()

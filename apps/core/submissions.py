@@ -1,0 +1,116 @@
+"""Create forms safe under a double submit: of identical submissions — the same user,
+address and typed values (the CSRF token aside, so two tabs count too) — within
+SUBMISSION_WINDOW seconds, only the first runs. A copy sent while it runs waits for it;
+then, or later within the window, the copy is answered with the first one's outcome:
+its redirect (to what it created), or — when the first answered with a page (errors, or
+a temporary password shown once) — a page saying the form was already sent, with a
+button to send it again anyway (a second person who really has the same details): that
+adds a fresh ``AGAIN_FIELD`` to the values, so it is a submission of its own.
+
+The fingerprint is claimed by inserting it under a unique key in the platform database,
+so two processes (gunicorn workers) racing on the same submission cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from apps.core.models import Submission
+
+#: how long an identical submission counts as a copy of the first
+SUBMISSION_WINDOW = timedelta(seconds=60)
+#: how long a copy waits for the first submission to be answered
+WAIT_FOR_FIRST = 15.0
+#: set by "Send it again anyway"; a fresh value makes a new fingerprint
+AGAIN_FIELD = "_send_again"
+_IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken"})
+
+View = Callable[..., HttpResponse]
+
+
+def submission_key(request: HttpRequest) -> str:
+    digest = hashlib.sha256()
+    user_id = getattr(request.user, "pk", None) if hasattr(request, "user") else None
+    for part in (str(user_id), request.get_host(), request.path):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(request.POST):
+        if name not in _IGNORED_FIELDS:
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}".encode() + b"\0")
+    return digest.hexdigest()
+
+
+def submitted_once(view: View) -> View:
+    """Decorate a create view (see the module docstring); GETs pass straight through."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        key = submission_key(request)
+        now = timezone.now()
+        Submission.objects.filter(created_at__lt=now - SUBMISSION_WINDOW).delete()
+        try:
+            with transaction.atomic(using="default"):
+                Submission.objects.create(key=key, created_at=now)
+        except IntegrityError:
+            return _answer_copy(request, key)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            Submission.objects.filter(key=key).delete()  # nothing was done: may be sent again
+            raise
+        location = ""
+        if response.status_code in (301, 302, 303):
+            location = response["Location"]
+        elif "HX-Redirect" in response:
+            location = response["HX-Redirect"]
+        Submission.objects.filter(key=key).update(finished=True, location=location)
+        return response
+
+    return guarded
+
+
+def _answer_copy(request: HttpRequest, key: str) -> HttpResponse:
+    deadline = time.monotonic() + WAIT_FOR_FIRST
+    first = None
+    while time.monotonic() < deadline:
+        try:
+            first = Submission.objects.filter(key=key).first()
+        except OperationalError:  # the first one is writing its answer right now
+            first = None
+        if first is not None and first.finished:
+            break
+        time.sleep(0.05)
+    htmx = request.headers.get("HX-Request") == "true"
+    if first is not None and first.location:
+        return HttpResponseClientRedirect(first.location) if htmx else redirect(first.location)
+    context = {
+        "form_url": request.path,
+        "resend": [
+            (name, value)
+            for name in request.POST
+            # a password typed into the form is never written into a page
+            if name not in _IGNORED_FIELDS and name != AGAIN_FIELD and "password" not in name
+            for value in request.POST.getlist(name)
+        ],
+        "again_field": AGAIN_FIELD,
+        "again": uuid.uuid4().hex,
+    }
+    if htmx:
+        # htmx swaps no 4xx answer: the notice replaces the page's content instead
+        response = render(request, "core/already_sent.html#notice", context)
+        return retarget(reswap(response, "innerHTML"), "main")
+    return render(request, "core/already_sent.html", context, status=409)
