@@ -131,6 +131,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     slot.click()
     expect(page.locator(".badge.status-scheduled")).to_have_text("Scheduled")
     expect(page.locator("#appointment")).to_contain_text(slot_time)
+    expect(page.locator("dt:has-text('Consultation fee') + dd")).to_have_text("30.00 AZN")
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_text(f"{PATIENT} is checked in.")).to_be_visible()
     expect(page.locator("dt:has-text('Queue number') + dd")).to_have_text("1")
