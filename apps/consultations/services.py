@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,6 @@ from apps.appointments.models import (
     AppointmentKind,
     AppointmentStatus,
 )
-from apps.appointments.selectors import slot_grid
-from apps.appointments.services import BookingClash, appointment_book
 from apps.appointments.transitions import appointment_complete, appointment_start_consultation
 from apps.consultations.icd10 import icd10_lookup
 from apps.consultations.models import (
@@ -41,6 +40,7 @@ from apps.consultations.models import (
 )
 from apps.consultations.vitals import LIMITS, MEASURED, bmi_of
 from apps.core.exceptions import Conflict, ValidationError
+from apps.doctors.models import DoctorSchedule
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 
@@ -421,21 +421,28 @@ def prescription_item_remove(*, item: PrescriptionItem) -> None:
 
 
 def _first_free_slot(*, appointment: Appointment, day: date) -> tuple[datetime, datetime] | None:
-    """The first free slot of the doctor's day on the appointments module's slot grid
-    (the doctor's hours, bookings and unavailability) that the patient has not taken
-    with any doctor either."""
-    patient_taken = [
+    """The first slot of the doctor's hours on ``day`` that neither the doctor nor the
+    patient has taken. (The appointments module's slot grid, with unavailability, should
+    replace this once merged.)"""
+    hours = DoctorSchedule.objects.filter(doctor_id=appointment.doctor_id, weekday=day.weekday())
+    schedule = hours.first()
+    if schedule is None:
+        return None
+    taken = [
         (a.starts_at, a.ends_at)
-        for a in Appointment.objects.filter(
-            date=day, status__in=ACTIVE_STATUSES, patient_id=appointment.patient_id
+        for a in Appointment.objects.filter(date=day, status__in=ACTIVE_STATUSES).filter(
+            Q(doctor_id=appointment.doctor_id) | Q(patient_id=appointment.patient_id)
         )
         if a.starts_at is not None and a.ends_at is not None
     ]
-    for slot in slot_grid(doctor=appointment.doctor, day=day).slots:
-        if slot.choosable and not any(
-            start < slot.ends_at and slot.starts_at < end for start, end in patient_taken
-        ):
-            return slot.starts_at, slot.ends_at
+    length = timedelta(minutes=schedule.slot_minutes)
+    start = timezone.make_aware(datetime.combine(day, schedule.starts_at))
+    close = timezone.make_aware(datetime.combine(day, schedule.ends_at))
+    while start + length <= close:
+        end = start + length
+        if all(end <= taken_start or start >= taken_end for taken_start, taken_end in taken):
+            return start, end
+        start = end
     return None
 
 
@@ -461,20 +468,17 @@ def consultation_book_follow_up(
                 % {"doctor": appointment.doctor.full_name, "day": day.isoformat()},
                 field="day",
             )
-        # booked as the front desk books (the doctor's fee recorded as its price,
-        # unavailability and clashes checked again under the booking's locks)
-        try:
-            follow_up = appointment_book(
-                patient=appointment.patient,
-                doctor=appointment.doctor,
-                kind=AppointmentKind.FOLLOW_UP,
-                starts_at=slot[0],
-                reason=_("Follow-up"),
-                follow_up_of=appointment,
-                booked_by_id=booked_by.pk,
-            )
-        except BookingClash as exc:
-            raise Conflict(exc.message, field="day") from None
+        follow_up = Appointment.objects.create(
+            patient_id=appointment.patient_id,
+            doctor_id=appointment.doctor_id,
+            kind=AppointmentKind.FOLLOW_UP,
+            date=day,
+            starts_at=slot[0],
+            ends_at=slot[1],
+            reason=_("Follow-up"),
+            follow_up_of=appointment,
+            booked_by_id=booked_by.pk,
+        )
         try:
             Consultation.objects.filter(pk=consultation.pk).update(follow_up=follow_up)
         except IntegrityError:  # pragma: no cover - the claim above serialises writers

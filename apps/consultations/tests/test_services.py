@@ -7,13 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.appointments.models import (
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-    UnavailabilityKind,
-)
-from apps.appointments.services import unavailability_create
+from apps.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from apps.appointments.tests.factories import make_appointment
 from apps.consultations.models import Consultation, ConsultationStatus, Diagnosis, Vitals
 from apps.consultations.selectors import prescription_get, prescription_items_of_consultation
@@ -277,35 +271,6 @@ def test_a_follow_up_takes_the_first_free_slot_of_the_doctors_day(clinic: Clinic
         consultation_book_follow_up(
             consultation=consultation, day=day, booked_by=clinic.doctor_user
         )
-
-
-def test_a_follow_up_is_charged_the_doctors_fee_like_any_booking(clinic: Clinic, in_a) -> None:
-    # found by the outpatient-day e2e: the follow-up was made at 0.00, so its visit was
-    # never charged (and sat on the next invoice as a free line)
-    consultation = clinic.opened()
-    follow_up = consultation_book_follow_up(
-        consultation=consultation,
-        day=timezone.localdate() + timedelta(days=7),
-        booked_by=clinic.doctor_user,
-    )
-    assert follow_up.consultation_fee == clinic.doctor.consulting_fee == Decimal("40.00")
-    assert follow_up.booked_by_id == clinic.doctor_user.pk
-
-
-def test_a_follow_up_skips_the_doctors_unavailability(clinic: Clinic, in_a) -> None:
-    consultation = clinic.opened()
-    day = timezone.localdate() + timedelta(days=7)
-    morning = timezone.make_aware(datetime.combine(day, time(9)))
-    unavailability_create(
-        doctor=clinic.doctor,
-        kind=UnavailabilityKind.BLOCKED,
-        starts_at=morning,
-        ends_at=morning + timedelta(hours=2),
-    )
-    follow_up = consultation_book_follow_up(
-        consultation=consultation, day=day, booked_by=clinic.doctor_user
-    )
-    assert timezone.localtime(follow_up.starts_at).time() == time(11)
 
 
 def test_a_follow_up_is_refused_today_or_on_a_full_day(clinic: Clinic, in_a) -> None:
