@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.laboratory",
     "apps.pharmacy",
     "apps.billing",
+    "apps.admissions",
 ]
 
 MIDDLEWARE = [

@@ -24,9 +24,11 @@ class BillingConfig(registry.TenantAppConfig):
 
     def ready(self) -> None:
         from apps.billing.history import invoices_of
+        from apps.billing.selectors import invoiced_among
         from apps.billing.services import billable_withdraw
-        from apps.core.billable import register_withdraw_handler
+        from apps.core.billable import register_invoiced_checker, register_withdraw_handler
         from apps.patients import history
 
         register_withdraw_handler(billable_withdraw)
+        register_invoiced_checker(invoiced_among)
         history.register_provider("billing", invoices_of)

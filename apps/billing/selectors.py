@@ -48,6 +48,19 @@ def sources_by_key() -> dict[str, Any]:
     return {source.key: source for source in registry.billable_sources()}
 
 
+def invoiced_among(items: list[BillableItem]) -> set[tuple[str, str]]:
+    """The (source, reference) of those ``items`` that are on a live invoice line."""
+    if not items:
+        return set()
+    return set(
+        InvoiceLine.objects.filter(
+            is_live=True,
+            source__in={item.source for item in items},
+            reference__in={item.reference for item in items},
+        ).values_list("source", "reference")
+    )
+
+
 def unbilled_items(*, patient_id: uuid.UUID) -> list[BillableItem]:
     """The patient's chargeable items from every source that are on no live invoice
     line, oldest first."""
@@ -56,15 +69,7 @@ def unbilled_items(*, patient_id: uuid.UUID) -> list[BillableItem]:
         for source in registry.billable_sources()
         for item in source.items_for(patient_id=patient_id)
     ]
-    if not items:
-        return []
-    taken = set(
-        InvoiceLine.objects.filter(
-            is_live=True,
-            source__in={item.source for item in items},
-            reference__in={item.reference for item in items},
-        ).values_list("source", "reference")
-    )
+    taken = invoiced_among(items)
     return sorted(
         (item for item in items if (item.source, item.reference) not in taken),
         key=lambda item: item.occurred_at,

@@ -82,3 +82,27 @@ def withdraw(*, source: str, reference: str) -> None:
 
 def items_total(items: Iterable[BillableItem]) -> Decimal:
     return sum((item.amount for item in items), Decimal("0"))
+
+
+InvoicedChecker = Callable[[list[BillableItem]], set[tuple[str, str]]]
+_invoiced_checkers: list[InvoicedChecker] = []
+
+
+def register_invoiced_checker(checker: InvoicedChecker) -> None:
+    """Billing registers here (in its ``ready()``) to say which items are on an invoice."""
+    if checker not in _invoiced_checkers:
+        _invoiced_checkers.append(checker)
+
+
+def unregister_invoiced_checker(checker: InvoicedChecker) -> None:
+    if checker in _invoiced_checkers:
+        _invoiced_checkers.remove(checker)
+
+
+def invoiced_among(items: list[BillableItem]) -> set[tuple[str, str]]:
+    """(source, reference) of the ``items`` already on a live invoice line, as billing
+    knows it; with no billing installed, none."""
+    invoiced: set[tuple[str, str]] = set()
+    for checker in _invoiced_checkers:
+        invoiced |= checker(items)
+    return invoiced

@@ -33,6 +33,7 @@ def change_data(hospital: Hospital, **overrides: object) -> dict[str, object]:
         "language": hospital.language,
         "currency": hospital.currency,
         "address": hospital.address,
+        "session_idle_minutes": hospital.session_idle_minutes,
         "admin_name": hospital.admin_name,
         "admin_email": hospital.admin_email,
     }
