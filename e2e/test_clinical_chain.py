@@ -2,11 +2,13 @@
 stack: the doctor prescribes and orders a blood count from the consultation → one lab
 technician collects the sample and enters the results (haemoglobin flagged high) → a
 second one approves and the report prints → the pharmacist sells the prescribed
-medicines to the patient, refused first with the one short item listed.
+medicines to the patient's invoice, refused first with the one short item listed → the
+accountant invoices it all.
 
-Admissions and nursing are not merged yet; the consultation's "order lab tests" link and
-dispensing a prescription by its number come with the wiring branch, so the doctor opens
-the order page the link points to and the pharmacist types the prescription's lines."""
+The consultation's "order lab tests" link and dispensing a prescription by its number
+come with the wiring branch, so the doctor opens the order page the link points to and
+the pharmacist types the prescription's lines. Admitting, nursing and discharge are
+proved in test_admissions."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ SETUP = """
 import json
 from datetime import date, timedelta
 from apps.accounts.services import account_create
+from apps.appointments.models import Appointment
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.transitions import appointment_check_in
 from apps.doctors.models import Doctor
@@ -49,10 +52,13 @@ logins = {
         ("lab_technician#1", "Aynur Hüseynova"),
         ("lab_technician#2", "Kamran Əliyev"),
         ("pharmacist", "Rəna Qasımova"),
+        ("accountant", "Fuad Abbaszadə"),
     ]
 }
 patient = register(hospital, first_name="Səbinə", last_name="Əliyeva")
 appointment = make_appointment(hospital, doctor=doctor, patient=patient, kind="walk_in")
+with tenant_context(hospital):  # the fee a booking records (the factory skips it)
+    Appointment.objects.filter(pk=appointment.pk).update(consultation_fee=doctor.consulting_fee)
 expiry = date.today() + timedelta(days=365)
 paracetamol = make_medicine(hospital)
 amoxicillin = make_medicine(hospital, generic_name="Amoxicillin", brand_name="Amoxil",
@@ -176,10 +182,30 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     expect(shortage).to_contain_text("Amoxicillin 250 mg (Amoxil): 8 asked, 5 in sellable stock")
     page.screenshot(path=str(artifacts / "clinical-chain-short-sale.png"), full_page=True)
 
+    # the rest goes on the patient's invoice instead of being paid at the counter
     page.locator('[name="lines-1-quantity"]').fill("5")
+    page.get_by_label("Payment method").select_option("invoice")
     page.get_by_role("button", name="Complete sale").click()
     expect(
         page.get_by_role("heading", name=re.compile(rf"Sale {CODE}-SAL-\d{{4}}-000001"))
     ).to_be_visible()
     expect(page.get_by_test_id("net-amount")).to_have_text("12.50")
     expect(page.locator("main")).to_contain_text(PATIENT)
+    sale_number = page.get_by_role("heading", name=re.compile("Sale ")).inner_text().split()[-1]
+    sign_out(page)
+
+    # The accountant: one invoice holds the visit, the blood count and the medicines.
+    sign_in(page, base, users["accountant"], PASSWORD)
+    page.goto(base + "/billing/new/")
+    page.get_by_label("Patient").press_sequentially("Əliyeva")
+    page.get_by_role("link", name=PATIENT).click()
+    for item in ("Consultation with Orxan Məlikov", f"({lab_number})", sale_number):
+        expect(page.get_by_role("row", name=re.compile(re.escape(item)))).to_have_count(1)
+    page.get_by_role("button", name="Make a draft invoice").click()
+    lines = page.locator("table.lines tbody tr")
+    expect(lines).to_have_count(3)
+    expect(lines.filter(has_text="Consultation with Orxan Məlikov")).to_contain_text("40.00")
+    expect(lines.filter(has_text=sale_number)).to_contain_text("12.50")
+    expect(lines.filter(has_text=lab_number)).to_have_count(1)
+    expect(page.locator("dl.totals")).to_contain_text("62.50 AZN")  # 40.00 + 10.00 + 12.50
+    page.screenshot(path=str(artifacts / "clinical-chain-invoice.png"), full_page=True)
