@@ -7,7 +7,8 @@ slot from the patient's page and checks the patient in → the nurse records vit
 doctor finds the patient in the day list, writes notes, finds an ICD-10 diagnosis by
 typing, prescribes, books the follow-up and completes → the accountant invoices the
 visit (the consultation fee from the appointments' billable source), takes a partial and
-then a full payment and prints the invoice → the dashboard shows the day's revenue."""
+then a full payment and prints the invoice → the dashboard shows the day's revenue, and
+the patient's history the visit and the invoice."""
 
 from __future__ import annotations
 
@@ -140,9 +141,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     # The nurse: the doctor's patients of today, the vitals of this one.
     first_sign_in(page, base, *nurse)
     page.locator(".nav").get_by_role("link", name="Consultations").click()
-    doctor_pick = page.get_by_label("Doctor")
-    if doctor_pick.count():  # with one doctor the list may already be chosen
-        doctor_pick.select_option(label=DOCTOR)
+    page.get_by_label("Doctor").select_option(label=DOCTOR)
     page.locator("tr", has_text=PATIENT).get_by_role("link", name="Vitals").click()
     for label, value in [
         ("Systolic (mmHg)", "128"),
@@ -219,7 +218,9 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.get_by_role("button", name="Make a draft invoice").click()
     expect(page.locator("dl.totals")).to_contain_text("30.00 AZN")
     page.get_by_role("button", name="Issue the invoice").click()
-    expect(page.locator(".doc-number")).to_have_text(re.compile(rf"^{CODE}-INV-\d{{4}}-000001$"))
+    invoice_number = page.locator(".doc-number")
+    expect(invoice_number).to_have_text(re.compile(rf"^{CODE}-INV-\d{{4}}-000001$"))
+    invoice_text = invoice_number.inner_text()
     lines = page.locator("table.lines tbody tr")
     expect(lines).to_have_count(1)
     expect(lines.first).to_contain_text(f"Consultation with {DOCTOR} on {timezone.localdate()}")
@@ -249,3 +250,10 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
         expect(tile).to_contain_text(re.compile(figure.replace(" ", r"\s+")))
     expect(page.locator("#chart-billingrevenue")).to_contain_text("30.00 AZN")
     page.screenshot(path=str(artifacts / "outpatient-day-dashboard.png"), full_page=True)
+
+    # The patient's history: the visit with its diagnosis and the paid invoice.
+    page.locator(".nav").get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name=patient_number).click()
+    history = page.locator("#history")
+    expect(history).to_contain_text("J03.9")
+    expect(history).to_contain_text(invoice_text)
