@@ -1,9 +1,9 @@
 """Issue 10's chain as far as the merged modules go, in a real browser against the real
 stack: the doctor prescribes and orders a blood count from the consultation → one lab
 technician collects the sample and enters the results (haemoglobin flagged high) → a
-second one approves and the report prints → the pharmacist sells the prescribed
-medicines to the patient's invoice, refused first with the one short item listed → the
-accountant invoices it all.
+second one approves and the report prints, and the doctor reads it → the pharmacist
+sells the prescribed medicines to the patient's invoice, refused first with the one
+short item listed → the accountant invoices it all.
 
 The consultation's "order lab tests" link and dispensing a prescription by its number
 come with the wiring branch, so the doctor opens the order page the link points to and
@@ -162,6 +162,14 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     page.pdf(path=str(artifacts / "clinical-chain-lab-report.pdf"), format="A4")
     assert (artifacts / "clinical-chain-lab-report.pdf").stat().st_size > 1000
     page.emulate_media(media="screen")
+    sign_out(page)
+
+    # The ordering doctor finds the approved results among their orders.
+    sign_in(page, base, users["doctor"], PASSWORD)
+    page.locator(".nav").get_by_role("link", name="Laboratory").click()
+    page.get_by_role("link", name="My orders").click()
+    page.get_by_role("link", name=lab_number).click()
+    expect(page.get_by_role("row", name=re.compile("Haemoglobin"))).to_contain_text("H · high")
     sign_out(page)
 
     # The pharmacist: the prescription's lines for the patient; amoxicillin is short.
