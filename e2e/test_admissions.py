@@ -25,8 +25,6 @@ from decimal import Decimal
 from apps.accounts.services import account_create
 from apps.admissions.services import bed_create, room_create, ward_create
 from apps.appointments.tests.factories import make_appointment, make_doctor
-from apps.appointments.billing import source as visits
-from apps.billing.services import invoice_create, item_key
 from apps.appointments.transitions import appointment_check_in
 from apps.consultations.services import (
     PrescriptionItemDetails, consultation_open, diagnosis_add, prescription_item_add,
@@ -64,10 +62,6 @@ with tenant_context(hospital):
     bed_create(room=room, label="B")
     private = ward_create(name="Private", daily_rate=Decimal("120"))
     bed_create(room=room_create(ward=private, name="P1"), label="1")
-    # the front desk has invoiced the visit (its fee is a billable item since the
-    # appointments merged, and discharge waits for what is not invoiced)
-    visit = visits.item(reference=str(appointment.pk))
-    invoice_create(patient=patient, item_keys=[item_key(visit)])
 print(json.dumps({
     "doctor": doctor_login.username, "nurse": nurse_login.username,
     "number": patient.number, "consultation": str(consultation.pk),
