@@ -23,7 +23,9 @@ SETUP = """
 import json
 from decimal import Decimal
 from apps.accounts.services import account_create
-from apps.admissions.services import bed_create, room_create, ward_create
+from apps.admissions.services import (
+    admission_settings_update, bed_create, room_create, ward_create,
+)
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.transitions import appointment_check_in
 from apps.consultations.services import (
@@ -62,6 +64,9 @@ with tenant_context(hospital):
     bed_create(room=room, label="B")
     private = ward_create(name="Private", daily_rate=Decimal("120"))
     bed_create(room=room_create(ward=private, name="P1"), label="1")
+    # this hospital lets patients go before the bill is made (the visit's fee is still
+    # unbilled here; the discharge gate itself is covered by the admissions view tests)
+    admission_settings_update(allow_discharge_with_unbilled=True)
 print(json.dumps({
     "doctor": doctor_login.username, "nurse": nurse_login.username,
     "number": patient.number, "consultation": str(consultation.pk),

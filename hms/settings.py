@@ -119,6 +119,13 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
+# Scale (apps.tenancy.connections, apps.tenancy.host_cache): hospital aliases a process
+# keeps registered (least recently used beyond are closed; Django walks every alias on
+# each request), how long a hospital's connection is kept across requests, and how long
+# a process trusts its host → hospital cache for changes made by other processes.
+HMS_TENANT_ALIAS_CAP = env_int("HMS_TENANT_ALIAS_CAP", 32)
+HMS_TENANT_CONN_MAX_AGE = env_int("HMS_TENANT_CONN_MAX_AGE", 300)
+HMS_HOST_CACHE_SECONDS = env_int("HMS_HOST_CACHE_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -25,6 +25,7 @@ from apps.appointments.models import (
     DoctorUnavailability,
 )
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.doctors.models import Doctor, DoctorSchedule
 from apps.patients.models import Patient
 
@@ -315,7 +316,7 @@ def flow_board(*, day: date, filters: BoardFilters | None = None) -> QuerySet[Ap
         appointments = appointments.filter(doctor_id=filters.doctor_id)
     if filters.status:
         appointments = appointments.filter(status=filters.status)
-    for term in filters.query.casefold().split():
+    for term in search_fold(filters.query).split():
         appointments = appointments.filter(patient__search_text__contains=term)
     return appointments
 
@@ -334,6 +335,7 @@ class BoardRow:
     patient_number: str
     doctor_name: str
     waiting: int | None
+    patient_id: uuid.UUID
     #: the booked time has begun (a scheduled patient may be marked a no-show)
     begun: bool
 
@@ -365,9 +367,10 @@ def flow_board_rows(
         "patient__last_name",
         "patient__number",
         "doctor__full_name",
+        "patient_id",
     ):
         (pk, kind, status, starts_at, queue, checked_in_at, started_at, first, last, number,
-         doctor_name) = values  # fmt: skip
+         doctor_name, patient_id) = values  # fmt: skip
         rows.append(
             BoardRow(
                 id=pk,
@@ -381,6 +384,7 @@ def flow_board_rows(
                 doctor_name=doctor_name,
                 waiting=_waiting(status, checked_in_at, started_at, now),
                 begun=starts_at is not None and starts_at <= now,
+                patient_id=patient_id,
             )
         )
     return rows

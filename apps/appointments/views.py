@@ -22,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.access import may_act_as, roles_required
+from apps.accounts.access import may_act_as, may_use_module, roles_required
 from apps.accounts.models import Role
 from apps.appointments import selectors, services, transitions
 from apps.appointments.forms import (
@@ -43,6 +43,7 @@ from apps.core.http import HospitalRequest
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
+from apps.tenancy.registry import module_for_namespace
 
 #: who books, checks in, cancels and reschedules (hospital administrators always may)
 BOOKERS = frozenset({Role.RECEPTIONIST})
@@ -105,10 +106,23 @@ def today(request: HospitalRequest) -> HttpResponse:
         "base": reverse("appointments:today"),
         "counts": _status_counts(selectors.day_counts(day=day)),
         "can_book": may_act_as(request.user, BOOKERS),
+        "invoice_url": _invoice_url(request),
         "now": now,
         "query": urlencode({k: v for k, v in request.GET.items() if v}),
     }
     return render(request, page_or_fragment(request, "appointments/today.html", "board"), context)
+
+
+def _invoice_url(request: HospitalRequest) -> str:
+    """The billing module's invoice page of a patient (``{patient}`` in place of the id)
+    when the hospital has billing and the user's role may use it; else empty."""
+    billing = module_for_namespace("billing")
+    if billing is None or not request.hospital.module_enabled(billing.key):
+        return ""
+    if not may_use_module(request.user, billing):
+        return ""
+    placeholder = uuid.UUID(int=0)
+    return reverse("billing:pick", args=[placeholder]).replace(str(placeholder), "{patient}")
 
 
 def _status_counts(counts: dict[str, int]) -> list[tuple[AppointmentStatus, int]]:

@@ -26,6 +26,7 @@ from apps.billing.models import (
 from apps.billing.money import ZERO
 from apps.core.billable import BillableItem
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.tenancy import registry
 
 # -- price list and unbilled work ---------------------------------------------------------
@@ -93,11 +94,11 @@ def invoice_list(*, state: str = "unpaid", query: str = "") -> QuerySet[Invoice]
     statuses = INVOICE_FILTERS.get(state, ())
     if statuses:
         invoices = invoices.filter(status__in=statuses)
-    query = query.strip()
-    if query:
-        folded = query.casefold()
+    # each word in the invoice number or the patient's search text (its words are
+    # stored apart: apps.core.text.search_text)
+    for word, folded in zip(query.split(), search_fold(query).split(), strict=False):
         invoices = invoices.filter(
-            Q(number__icontains=query) | Q(patient__search_text__contains=folded)
+            Q(number__icontains=word) | Q(patient__search_text__contains=folded)
         )
     if state == "unpaid":
         return invoices.order_by("issued_at")

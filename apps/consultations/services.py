@@ -15,16 +15,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.appointments.models import (
-    ACTIVE_STATUSES,
-    Appointment,
-    AppointmentKind,
-    AppointmentStatus,
-)
+from apps.appointments.models import Appointment, AppointmentKind, AppointmentStatus
+from apps.appointments.selectors import SlotState, slot_grid
+from apps.appointments.services import BookingClash, appointment_book
 from apps.appointments.transitions import appointment_complete, appointment_start_consultation
 from apps.consultations.icd10 import icd10_lookup
 from apps.consultations.models import (
@@ -40,7 +36,6 @@ from apps.consultations.models import (
 )
 from apps.consultations.vitals import LIMITS, MEASURED, bmi_of
 from apps.core.exceptions import Conflict, ValidationError
-from apps.doctors.models import DoctorSchedule
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 
@@ -420,37 +415,48 @@ def prescription_item_remove(*, item: PrescriptionItem) -> None:
 # -- follow-up --------------------------------------------------------------------------
 
 
-def _first_free_slot(*, appointment: Appointment, day: date) -> tuple[datetime, datetime] | None:
-    """The first slot of the doctor's hours on ``day`` that neither the doctor nor the
-    patient has taken. (The appointments module's slot grid, with unavailability, should
-    replace this once merged.)"""
-    hours = DoctorSchedule.objects.filter(doctor_id=appointment.doctor_id, weekday=day.weekday())
-    schedule = hours.first()
-    if schedule is None:
-        return None
-    taken = [
-        (a.starts_at, a.ends_at)
-        for a in Appointment.objects.filter(date=day, status__in=ACTIVE_STATUSES).filter(
-            Q(doctor_id=appointment.doctor_id) | Q(patient_id=appointment.patient_id)
-        )
-        if a.starts_at is not None and a.ends_at is not None
-    ]
-    length = timedelta(minutes=schedule.slot_minutes)
-    start = timezone.make_aware(datetime.combine(day, schedule.starts_at))
-    close = timezone.make_aware(datetime.combine(day, schedule.ends_at))
-    while start + length <= close:
-        end = start + length
-        if all(end <= taken_start or start >= taken_end for taken_start, taken_end in taken):
-            return start, end
-        start = end
-    return None
+def _book_first_free_slot(
+    *, appointment: Appointment, day: date, reason: str, booked_by: User
+) -> Appointment:
+    """Book the follow-up through the appointments module, trying the doctor's free slots
+    of ``day`` in order: each booking applies the doctor's unavailability, the hospital's
+    conflict rule and the locks of any booking. A slot the patient is busy in (or that
+    someone took since the grid was read) is skipped, never confirmed over."""
+    grid = slot_grid(doctor=appointment.doctor, day=day)
+    for slot in grid.slots:
+        if not slot.choosable:
+            continue
+        try:
+            return appointment_book(
+                patient=appointment.patient,
+                doctor=appointment.doctor,
+                kind=AppointmentKind.FOLLOW_UP,
+                starts_at=slot.starts_at,
+                reason=reason,
+                follow_up_of=appointment,
+                booked_by_id=booked_by.pk,
+            )
+        except BookingClash:
+            continue
+        except ValidationError as refused:
+            if refused.field != "starts_at":  # the doctor, not the slot, is the problem
+                raise ValidationError(refused.message, field="day") from None
+    if grid.hours is None:
+        message = _("%(doctor)s does not work on %(day)s; choose another day.")
+    elif grid.unavailabilities and not any(s.state == SlotState.TAKEN for s in grid.slots):
+        message = _("%(doctor)s is unavailable on %(day)s; choose another day.")
+    else:
+        message = _("%(doctor)s has no free slot on %(day)s; choose another day.")
+    raise ValidationError(
+        message % {"doctor": appointment.doctor.full_name, "day": day.isoformat()}, field="day"
+    )
 
 
 def consultation_book_follow_up(
     *, consultation: Consultation, day: date, booked_by: User
 ) -> Appointment:
-    """Book the follow-up visit with the same doctor on ``day``, in the first free slot
-    of the doctor's hours that day."""
+    """Book the follow-up visit with the same doctor on ``day``, in the first slot of
+    the doctor's hours that day the booking rules allow."""
     if day <= timezone.localdate():
         raise ValidationError(_("A follow-up is booked for a later day."), field="day")
     if day > timezone.localdate() + timedelta(days=366):
@@ -460,24 +466,11 @@ def consultation_book_follow_up(
         consultation.refresh_from_db(fields=["follow_up"])
         if consultation.follow_up_id is not None:
             raise Conflict(_("The follow-up is already booked."), field="day")
-        appointment = consultation.appointment
-        slot = _first_free_slot(appointment=appointment, day=day)
-        if slot is None:
-            raise ValidationError(
-                _("%(doctor)s has no free slot on %(day)s; choose another day.")
-                % {"doctor": appointment.doctor.full_name, "day": day.isoformat()},
-                field="day",
-            )
-        follow_up = Appointment.objects.create(
-            patient_id=appointment.patient_id,
-            doctor_id=appointment.doctor_id,
-            kind=AppointmentKind.FOLLOW_UP,
-            date=day,
-            starts_at=slot[0],
-            ends_at=slot[1],
+        follow_up = _book_first_free_slot(
+            appointment=consultation.appointment,
+            day=day,
             reason=_("Follow-up"),
-            follow_up_of=appointment,
-            booked_by_id=booked_by.pk,
+            booked_by=booked_by,
         )
         try:
             Consultation.objects.filter(pk=consultation.pk).update(follow_up=follow_up)

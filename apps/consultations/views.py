@@ -45,6 +45,7 @@ from apps.consultations.services import (
     prescription_item_remove,
     vitals_record,
 )
+from apps.core import visit_sections
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -207,6 +208,9 @@ def _detail_context(
         or DiagnosisAmendmentForm(diagnoses=list(consultation.diagnoses.all())),
         "complete_error": forms.get("complete_error", ""),
         "saved": forms.get("saved", ""),
+        "visit_sections": visit_sections.collect(
+            hospital=request.hospital, user=request.user, appointment_id=consultation.appointment_id
+        ),
     }
 
 

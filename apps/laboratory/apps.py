@@ -28,7 +28,10 @@ class LaboratoryConfig(registry.TenantAppConfig):
     )
 
     def ready(self) -> None:
+        from apps.core import visit_sections
         from apps.laboratory.selectors import lab_history_entries
+        from apps.laboratory.visit import lab_visit_section
         from apps.patients import history
 
         history.register_provider("laboratory", lab_history_entries)
+        visit_sections.register_provider("laboratory", lab_visit_section)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
     Flag,
@@ -83,7 +84,7 @@ def lab_worklist(*, status: str = "", query: str = "") -> QuerySet[LabOrder]:
     first, then oldest first; ``query`` matches the order number or the patient."""
     pending = [s.value for s in (OrderStatus.ORDERED, OrderStatus.COLLECTED, OrderStatus.RESULTED)]
     orders = LabOrder.objects.filter(status__in=[status] if status in pending else pending)
-    for term in query.casefold().split()[:5]:
+    for term in search_fold(query).split()[:5]:
         orders = orders.filter(Q(number__icontains=term) | Q(patient__search_text__contains=term))
     return _listed(orders).order_by(_URGENT_FIRST, "created_at")
 
@@ -110,6 +111,11 @@ def doctor_for_user(*, user_id: uuid.UUID) -> Doctor | None:
 def lab_orders_of_doctor(*, doctor: Doctor) -> QuerySet[LabOrder]:
     """A doctor's orders, newest first (cancelled ones too: the doctor should know)."""
     return _listed(LabOrder.objects.filter(ordering_doctor=doctor)).order_by("-created_at")
+
+
+def lab_orders_of_visit(*, appointment_id: uuid.UUID) -> QuerySet[LabOrder]:
+    """The orders placed in one visit, oldest first (cancelled ones too)."""
+    return _listed(LabOrder.objects.filter(appointment_id=appointment_id)).order_by("created_at")
 
 
 def lab_order_get(*, order_id: uuid.UUID | str) -> LabOrder:

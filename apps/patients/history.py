@@ -32,8 +32,12 @@ class HistoryEntry:
     kind: str
     title: str
     detail: str = ""
-    #: where the entry's own page is, if it has one
+    #: where the entry's own page is, if it has one. The patient page shows it as a link
+    #: only to a viewer who may open it (see ``openable_for``)
     url: str = ""
+    #: roles that may open ``url`` when its page is stricter than its module's roles;
+    #: None: whoever may use the module (hospital administrators always may)
+    roles: frozenset[str] | None = None
 
 
 HistoryProvider = Callable[["Patient"], Iterable[HistoryEntry]]

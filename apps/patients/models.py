@@ -55,7 +55,8 @@ class Patient(LinkedToUser):
     emergency_contact_phone = models.CharField(max_length=32, blank=True)
     #: case-folded "first last", for duplicate checks that ignore case in any script
     name_key = models.CharField(max_length=201, db_index=True, editable=False)
-    #: case-folded name, number and phone, for the one search box
+    #: name, number and phone folded by ``apps.core.text.search_fold``, for the one search
+    #: box; a trigram full-text index (migration 0002) is kept in step with it by triggers
     search_text = models.TextField(editable=False, default="")
     registered_by_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,6 +64,13 @@ class Patient(LinkedToUser):
 
     class Meta:
         ordering = ["-created_at", "-number"]
+        # One per sortable column of the list, so a page of any order is read from an
+        # index instead of sorting every patient.
+        indexes = [
+            models.Index(fields=["created_at", "number"], name="patient_registered_idx"),
+            models.Index(fields=["last_name", "first_name", "number"], name="patient_name_idx"),
+            models.Index(fields=["birth_date", "number"], name="patient_birth_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.number})"

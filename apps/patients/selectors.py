@@ -4,31 +4,90 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Q, QuerySet
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from apps.accounts.access import may_act_as, may_use_module
 from apps.core.exceptions import NotFound
+from apps.core.text import search_fold, word_start
 from apps.patients import history
 from apps.patients.models import Patient, name_key
+from apps.tenancy.registry import module_for_namespace
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.tenancy.models import Hospital
+from apps.tenancy.db import current_alias
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]{4,}$")
+#: the trigram index answers terms of at least this many characters
+TRIGRAM = 3
+#: matches taken from the index at most; a query matching more is broad, and its first
+#: page is found sooner by reading the patients in list order and keeping those that match
+INDEX_MATCHES_CAP = 500
+#: the trigram index's table (migration 0002)
+SEARCH_TABLE = "patients_patient_search"
+
+
+def search_terms(query: str) -> list[str]:
+    """What a search box query must all match in the stored search text, folded like
+    it: a word of three characters or more anywhere, a shorter one at the start of a word
+    ("  k" — it is typed as the start of a name, and so it is long enough for the
+    index). A query that looks like a phone number is one term of its digits, whatever
+    spaces or dashes it is typed with."""
+    query = query.strip()
+    if _PHONE_LIKE.match(query):
+        return [re.sub(r"[^0-9+]", "", query)]
+    return [
+        word if len(word) >= TRIGRAM else word_start(word) for word in search_fold(query).split()
+    ]
 
 
 def patient_search(*, query: str = "") -> QuerySet[Patient]:
     """Patients matching one search box: each word must appear in the name, the patient
-    number or the phone; a query that looks like a phone number is matched as one,
-    whatever spaces or dashes it is typed with."""
+    number or the phone (Azerbaijani letters folded: "ism" finds "İsmayılov"; a word of
+    one or two letters must start a word: "ka" finds "Kamran", not "Abbaskarimov").
+
+    Fast at any size: a selective query is answered by the trigram index (at most
+    INDEX_MATCHES_CAP patients, then sorted); a broad one reads the patients in the
+    list's order by its index and stops at the page's end. Nothing here counts all the
+    matches.
+    """
+    terms = search_terms(query)
     patients = Patient.objects.all()
-    query = query.strip()
-    if _PHONE_LIKE.match(query):
-        terms = [re.sub(r"[^0-9+]", "", query)]
-    else:
-        terms = query.casefold().split()
+    indexed = [term for term in terms if len(term) >= TRIGRAM]
+    if indexed:
+        ids = _index_matches(indexed, limit=INDEX_MATCHES_CAP + 1)
+        if ids is not None and len(ids) <= INDEX_MATCHES_CAP:
+            patients = patients.filter(pk__in=ids)
     for term in terms:
         patients = patients.filter(search_text__contains=term)
     return patients
+
+
+def _index_matches(terms: list[str], *, limit: int) -> list[str] | None:
+    """Ids of up to ``limit`` patients whose search text holds every term, from the
+    trigram index; None where the database has no such index."""
+    connection = connections[current_alias()]
+    if connection.vendor != "sqlite":
+        return None
+    # Each term a quoted phrase (a quote inside doubled): substring matches, all required.
+    match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM {SEARCH_TABLE} JOIN {Patient._meta.db_table} p "
+            f"ON p.rowid = {SEARCH_TABLE}.rowid WHERE {SEARCH_TABLE} MATCH %s LIMIT %s",
+            [match, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def patient_get(*, patient_id: uuid.UUID | str) -> Patient:
@@ -57,5 +116,33 @@ def patient_likely_duplicates(
     return list(matches[:limit])
 
 
-def patient_history(*, patient: Patient) -> list[history.HistoryEntry]:
-    return history.collect(patient)
+def patient_history(
+    *, patient: Patient, hospital: Hospital | None = None, user: User | None = None
+) -> list[history.HistoryEntry]:
+    """Every module's entries about the patient, newest first. Given the viewer, an
+    entry whose page they cannot open (a module the hospital does not have, or their
+    role may not use) keeps its text but loses its link."""
+    entries = history.collect(patient)
+    if hospital is None or user is None:
+        return entries
+    return [
+        entry if _may_open(entry, hospital=hospital, user=user) else replace(entry, url="")
+        for entry in entries
+    ]
+
+
+def _may_open(entry: history.HistoryEntry, *, hospital: Hospital, user: User) -> bool:
+    """The module a link belongs to is its URL's namespace (each module's URLs live
+    under its key), so no provider has to know who is looking."""
+    if not entry.url:
+        return True
+    try:
+        match = resolve(urlsplit(entry.url).path, urlconf=settings.HMS_HOSPITAL_URLCONF)
+    except Resolver404:
+        return False
+    module = module_for_namespace(match.namespaces[0]) if match.namespaces else None
+    if module is None:
+        return False
+    if not hospital.module_enabled(module.key) or not may_use_module(user, module):
+        return False
+    return entry.roles is None or may_act_as(user, entry.roles)

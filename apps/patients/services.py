@@ -26,6 +26,7 @@ from apps.accounts.services import CreatedAccount, account_create, account_disca
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize, phone_search_text
+from apps.core.text import search_text
 from apps.patients.models import BloodGroup, Patient, PatientNumberSequence, Sex, name_key
 from apps.patients.selectors import patient_likely_duplicates
 from apps.tenancy.db import tenant_atomic
@@ -154,8 +155,8 @@ def _apply(patient: Patient, details: PatientDetails) -> None:
     for name, value in asdict(details).items():
         setattr(patient, name, value)
     patient.name_key = name_key(details.first_name, details.last_name)
-    patient.search_text = " ".join(
-        [patient.name_key, patient.number.casefold(), phone_search_text(details.phone)]
+    patient.search_text = search_text(
+        patient.name_key, patient.number, phone_search_text(details.phone)
     )
 
 

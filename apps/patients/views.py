@@ -3,7 +3,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from apps.accounts.selectors import accounts_by_id
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
+from apps.core.pagination import open_page
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
 from apps.patients.forms import PatientForm, RegistrationForm
@@ -50,7 +50,9 @@ def patient_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     sorting = sorting_from(request, SORT_COLUMNS, default="-registered")
     patients = patient_search(query=query).order_by(*sorting.order_by)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    # no count of all the matches: a search among many patients would pay for it on
+    # every keystroke; "More" needs only the next row
+    page = open_page(patients, request.GET.get("page"), size=PAGE_SIZE)
     context = {
         "page": page,
         "query": query,
@@ -108,7 +110,7 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
         "registered_by": accounts.get(patient.registered_by_id)
         if patient.registered_by_id
         else None,
-        "history": patient_history(patient=patient),
+        "history": patient_history(patient=patient, hospital=request.hospital, user=request.user),
         "can_write": may_act_as(request.user, WRITERS),
     }
     return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)

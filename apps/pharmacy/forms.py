@@ -164,7 +164,7 @@ class SaleLineForm(forms.Form):
         label=_("Medicine"), queryset=Medicine.objects.none(), empty_label="—"
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
-    prescription_item_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    prescription_item_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -215,6 +215,69 @@ SaleLineFormSet = cast(
     "type[LinesFormSet]",
     forms.formset_factory(
         SaleLineForm, formset=LinesFormSet, extra=3, max_num=50, validate_max=True
+    ),
+)
+
+
+class PrescriptionFindForm(forms.Form):
+    number = forms.CharField(
+        label=_("Prescription number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. CGH001-RX-2026-000001")}),
+    )
+
+
+class DispenseLineForm(forms.Form):
+    """One prescription item's row: the catalogue medicine that gives it and the units
+    given now (0 or empty: not dispensed this time). Which item a row dispenses is the
+    page's order of items, never a value sent by the browser."""
+
+    medicine = MedicineInStockField(
+        label=_("Medicine"), queryset=Medicine.objects.none(), empty_label="—", required=False
+    )
+    quantity = forms.IntegerField(label=_("Units now"), min_value=0, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["medicine"].queryset = medicines_for_sale(today=timezone.localdate())  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quantity") or 0) > 0 and data.get("medicine") is None:
+            self.add_error("medicine", _("Choose the catalogue medicine that gives this item."))
+        return data
+
+    @property
+    def dispenses(self) -> bool:
+        return (self.cleaned_data.get("quantity") or 0) > 0
+
+    def line(self, *, prescription_item_id: int) -> SaleLineInput:
+        return SaleLineInput(
+            medicine_id=self.cleaned_data["medicine"].pk,
+            quantity=self.cleaned_data["quantity"],
+            prescription_item_id=prescription_item_id,
+        )
+
+
+class DispenseLinesFormSet(LinesFormSet):
+    """One row per prescription item, in the prescription's order; rows with no units
+    are left out of the sale."""
+
+    def clean(self) -> None:
+        _FormSet.clean(self)
+        if any(form.errors for form in self.forms):
+            return
+        if not self.filled():
+            raise forms.ValidationError(_("Enter the units of at least one item."))
+
+    def filled(self) -> list[forms.Form]:
+        return [form for form in self.forms if form.is_valid() and form.dispenses]  # type: ignore[attr-defined]
+
+
+DispenseLineFormSet = cast(
+    "type[DispenseLinesFormSet]",
+    forms.formset_factory(
+        DispenseLineForm, formset=DispenseLinesFormSet, extra=0, max_num=50, validate_max=True
     ),
 )
 

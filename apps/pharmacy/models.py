@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.consultations.models import PrescriptionItem
 from apps.patients.models import Patient
 
 
@@ -231,9 +232,16 @@ class SaleLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     quantity_returned = models.PositiveIntegerField(_("quantity returned"), default=0)
-    #: the consultations app's PrescriptionItem this line dispenses (a plain id: the
-    #: pharmacy imports no clinical module)
-    prescription_item_id = models.UUIDField(null=True, blank=True, db_index=True)
+    #: the prescription item this line dispenses, if any. Kept while the sale lives:
+    #: items of a completed consultation (the only ones dispensed) are never removed.
+    prescription_item = models.ForeignKey(
+        PrescriptionItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prescription item"),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

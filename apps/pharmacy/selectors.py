@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.consultations.models import ConsultationStatus, Prescription, PrescriptionItem
 from apps.core.exceptions import NotFound
 from apps.patients import history
 from apps.pharmacy.links import hospital_url
@@ -178,10 +181,12 @@ def sale_get(*, sale_id: uuid.UUID | str) -> Sale:
 
 
 def sale_lines(*, sale: Sale) -> QuerySet[SaleLine]:
-    return sale.lines.select_related("medicine").prefetch_related("allocations__batch")
+    return sale.lines.select_related(
+        "medicine", "prescription_item__prescription"
+    ).prefetch_related("allocations__batch")
 
 
-def dispensed_quantities(*, prescription_item_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+def dispensed_quantities(*, prescription_item_ids: Iterable[int]) -> dict[int, int]:
     """Units dispensed (net of returns) against each prescription item: what a
     dispensing page shows as already given."""
     rows = (
@@ -190,6 +195,90 @@ def dispensed_quantities(*, prescription_item_ids: Iterable[uuid.UUID]) -> dict[
         .annotate(sold=Sum("quantity"), returned=Sum("quantity_returned"))
     )
     return {row["prescription_item_id"]: row["sold"] - row["returned"] for row in rows}
+
+
+@dataclass(frozen=True)
+class ItemToDispense:
+    """A prescription item as the dispensing page shows it: what was given already and
+    the catalogue medicine suggested for it."""
+
+    item: PrescriptionItem
+    dispensed: int
+    medicine: Medicine | None
+
+    @property
+    def left(self) -> int | None:
+        """Units still to give; None when the doctor wrote no quantity."""
+        if self.item.quantity is None:
+            return None
+        return max(self.item.quantity - self.dispensed, 0)
+
+    @property
+    def done(self) -> bool:
+        if self.item.quantity is None:
+            return self.dispensed > 0
+        return self.dispensed >= self.item.quantity
+
+
+def prescription_get_for_dispensing(*, prescription_id: uuid.UUID | str) -> Prescription:
+    prescription = (
+        Prescription.objects.select_related("consultation", "patient", "doctor")
+        .filter(pk=prescription_id)
+        .first()
+    )
+    if prescription is None:
+        raise NotFound(_("There is no such prescription in this hospital."))
+    return prescription
+
+
+def _medicine_suggested(item: PrescriptionItem, today: date) -> Medicine | None:
+    """The medicine given for this item before, else an active catalogue medicine whose
+    name holds the item's first word (one with sellable stock first)."""
+    earlier = SaleLine.objects.filter(prescription_item=item).order_by("-sale__sold_at").first()
+    if earlier is not None:
+        return medicines_for_sale(today=today).filter(pk=earlier.medicine_id).first()
+    words = item.medicine.casefold().split()
+    if not words:
+        return None
+    candidates = list(medicines_for_sale(today=today).filter(search_text__contains=words[0])[:20])
+    in_stock = [medicine for medicine in candidates if getattr(medicine, "sellable", 0) > 0]
+    chosen = in_stock or candidates
+    return chosen[0] if chosen else None
+
+
+def items_to_dispense(*, prescription: Prescription, today: date) -> list[ItemToDispense]:
+    items = list(prescription.items.all())
+    given = dispensed_quantities(prescription_item_ids=[item.pk for item in items])
+    return [
+        ItemToDispense(item, given.get(item.pk, 0), _medicine_suggested(item, today))
+        for item in items
+    ]
+
+
+def prescriptions_to_dispense(*, since: date, limit: int = 50) -> list[Prescription]:
+    """Prescriptions of completed consultations written since ``since`` with an item not
+    fully dispensed (an item without a quantity counts as dispensed once any unit was
+    given), newest first, with ``item_count``."""
+    given = (
+        SaleLine.objects.filter(prescription_item=OuterRef("pk"))
+        .values("prescription_item")
+        .annotate(units=Sum(F("quantity") - F("quantity_returned")))
+        .values("units")
+    )
+    open_items = PrescriptionItem.objects.annotate(
+        given=Coalesce(Subquery(given), Value(0), output_field=IntegerField())
+    ).filter(Q(quantity__isnull=True, given=0) | Q(given__lt=F("quantity")))
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    return list(
+        Prescription.objects.filter(
+            consultation__status=ConsultationStatus.COMPLETED,
+            created_at__gte=start,
+            pk__in=open_items.values("prescription_id"),
+        )
+        .select_related("patient", "doctor")
+        .annotate(item_count=Count("items"))
+        .order_by("-created_at")[:limit]
+    )
 
 
 def sales_history_of(patient: Patient) -> list[history.HistoryEntry]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.pharmacy.views import catalogue, sales, stock
+from apps.pharmacy.views import catalogue, dispensing, sales, stock
 
 app_name = "pharmacy"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("sales/new/line/", sales.sale_line, name="sale_line"),
     path("sales/<uuid:sale_id>/", sales.sale_detail, name="sale"),
     path("sales/<uuid:sale_id>/return/", sales.sale_return, name="sale_return"),
+    path("dispense/", dispensing.dispense_index, name="dispense_index"),
+    path("dispense/<uuid:prescription_id>/", dispensing.dispense, name="dispense"),
 ]

@@ -17,3 +17,15 @@ class TenancyConfig(AppConfig):
         # and hospital databases, their WAL/SHM sidecars, copies and backups hold
         # clinical data and secrets. (apps/tenancy/files.py also sets 0600 explicitly.)
         os.umask(PRIVATE_UMASK)
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.tenancy.connections import remember_file_identity
+        from apps.tenancy.host_cache import hospitals_changed
+        from apps.tenancy.models import Hospital
+
+        post_save.connect(hospitals_changed, sender=Hospital, dispatch_uid="hms_host_cache_save")
+        post_delete.connect(
+            hospitals_changed, sender=Hospital, dispatch_uid="hms_host_cache_delete"
+        )
+        connection_created.connect(remember_file_identity, dispatch_uid="hms_file_identity")

@@ -3,18 +3,31 @@
 A hospital's alias (``hospital_<code>``) is built from its Hospital row the first time a
 process needs it — web, worker, command or test — so no hospital is ever listed in
 settings and a hospital created a second ago is usable at once, with no restart.
+
+A process keeps at most ``HMS_TENANT_ALIAS_CAP`` hospital aliases registered (least
+recently used ones beyond it are closed and forgotten, never one in use): Django walks
+every registered alias several times per request (``close_old_connections``,
+``reset_queries``), so a request costs the same in a process that has served one hospital
+as in one that has served a thousand. A hospital's connection is kept across requests
+(``HMS_TENANT_CONN_MAX_AGE`` seconds) and dropped when its file is replaced (a restore)
+or moved away, so a kept connection never reads a database that is no longer the
+hospital's.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import re
+import threading
+from collections import Counter, OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from apps.core.exceptions import ValidationError
 
@@ -82,6 +95,7 @@ def register_database(alias: str, path: Path) -> str:
                 "MIRROR": None,
                 "NAME": None,
             },
+            "CONN_MAX_AGE": settings.HMS_TENANT_CONN_MAX_AGE,
             TENANT_MARKER: True,
         }
     )
@@ -91,7 +105,87 @@ def register_database(alias: str, path: Path) -> str:
 
 def hospital_alias(hospital: Hospital) -> str:
     """The hospital's database alias, registered in this process if it is not yet."""
-    return register_database(alias_for_code(hospital.code), database_path(hospital))
+    alias = register_database(alias_for_code(hospital.code), database_path(hospital))
+    _recently_used(alias)
+    return alias
+
+
+# -- a bounded set of aliases -------------------------------------------------------------
+
+_lock = threading.Lock()
+#: hospital aliases registered by hospital_alias, least recently used first
+_recent: OrderedDict[str, None] = OrderedDict()
+#: aliases selected by a tenant_context in some thread right now: never evicted
+_in_use: Counter[str] = Counter()
+#: per thread: the hospital aliases this thread has used (to close its connections to
+#: aliases another thread has evicted)
+_local = threading.local()
+
+
+def alias_cap() -> int:
+    return int(settings.HMS_TENANT_ALIAS_CAP)
+
+
+def _recently_used(alias: str) -> None:
+    with _lock:
+        _recent[alias] = None
+        _recent.move_to_end(alias)
+        excess = len(_recent) - alias_cap()
+        evicted = [a for a in _recent if not _in_use[a] and a != alias][: max(0, excess)]
+        for old in evicted:
+            del _recent[old]
+    for old in evicted:
+        forget_database(old)
+    used: set[str] = _local.__dict__.setdefault("used", set())
+    used.add(alias)
+
+
+def registered_hospital_aliases() -> list[str]:
+    """Hospital aliases registered in this process, least recently used first."""
+    with _lock:
+        return list(_recent)
+
+
+def alias_enter(alias: str) -> None:
+    """``alias`` is selected (tenant_context): keep it registered until alias_exit, close
+    this thread's connections to aliases evicted meanwhile, and drop a kept connection
+    whose database file was replaced or moved since it opened."""
+    with _lock:
+        _in_use[alias] += 1
+    used: set[str] = _local.__dict__.setdefault("used", set())
+    for stale in [a for a in used if a not in connections.settings]:
+        used.discard(stale)
+        holder = connections._connections  # type: ignore[attr-defined]
+        if hasattr(holder, stale):
+            getattr(holder, stale).close()
+            delattr(holder, stale)
+    if hasattr(connections._connections, alias):  # type: ignore[attr-defined]
+        connection = connections[alias]
+        if connection.connection is not None and not connection.in_atomic_block:
+            opened = getattr(connection, "hms_file_identity", None)
+            if opened is not None and opened != _file_identity(connection):
+                connection.close()
+
+
+def alias_exit(alias: str) -> None:
+    with _lock:
+        _in_use[alias] -= 1
+        if _in_use[alias] <= 0:
+            del _in_use[alias]
+
+
+def _file_identity(connection: BaseDatabaseWrapper) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(connection.settings_dict["NAME"])
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def remember_file_identity(sender: Any, connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """connection_created: note which file a hospital connection opened (see alias_enter)."""
+    if connection.settings_dict.get(TENANT_MARKER):
+        connection.hms_file_identity = _file_identity(connection)  # type: ignore[attr-defined]
 
 
 def is_tenant_alias(alias: str) -> bool:
@@ -118,3 +212,5 @@ def forget_database(alias: str) -> None:
 def forget_all_tenant_databases() -> None:
     for alias in [a for a in connections.settings if is_tenant_alias(a)]:
         forget_database(alias)
+    with _lock:
+        _recent.clear()

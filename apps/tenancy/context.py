@@ -33,14 +33,18 @@ def tenant_context(hospital: Hospital, *, alias: str | None = None) -> Iterator[
     ``alias`` points the hospital's models at another registered database; the
     provisioning pipeline uses it to work on a database under a temporary name.
     """
-    from apps.tenancy.connections import hospital_alias
+    from apps.tenancy.connections import alias_enter, alias_exit, hospital_alias
 
     binding = TenantBinding(hospital=hospital, alias=alias or hospital_alias(hospital))
+    alias_enter(binding.alias)
+    if alias is None:
+        hospital_alias(hospital)  # again, now that it is in use: evicted meanwhile, it is back
     token = _current.set(binding)
     try:
         yield hospital
     finally:
         _current.reset(token)
+        alias_exit(binding.alias)
 
 
 def current_binding() -> TenantBinding | None:

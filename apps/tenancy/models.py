@@ -1,11 +1,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.tenancy.host_cache import hospitals_changed
+
+
+class HospitalQuerySet(models.QuerySet["Hospital"]):
+    def update(self, **kwargs: Any) -> int:
+        """An update of hospitals (their status, by the job runner ...) reaches the host
+        cache like a save does."""
+        updated = super().update(**kwargs)
+        hospitals_changed()
+        return updated
 
 
 class Hospital(models.Model):
@@ -71,6 +83,8 @@ class Hospital(models.Model):
     schema_drift = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HospitalQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

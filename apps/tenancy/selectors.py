@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.host_cache import hospital_cached
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_schema_drift
@@ -83,7 +84,11 @@ def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None
     if not hostname.endswith(suffix):
         return False, None
     subdomain = hostname[: -len(suffix)]
-    return False, Hospital.objects.filter(subdomain=subdomain).first()
+    return False, hospital_cached(subdomain, _hospital_at)
+
+
+def _hospital_at(subdomain: str) -> Hospital | None:
+    return Hospital.objects.filter(subdomain=subdomain).first()
 
 
 # -- fleet -------------------------------------------------------------------------------

@@ -35,8 +35,12 @@ _BUTTON = '<button type="submit" class="link" form="board-actions" formaction="{
 
 
 @register.simple_tag
-def board_rows(rows: list[BoardRow], *, base: str, can_book: bool, is_today: bool) -> SafeString:
-    """The board's ``<tr>``s; ``base`` is the board's URL (an appointment's is below it)."""
+def board_rows(
+    rows: list[BoardRow], *, base: str, can_book: bool, is_today: bool, invoice_url: str = ""
+) -> SafeString:
+    """The board's ``<tr>``s; ``base`` is the board's URL (an appointment's is below it);
+    ``invoice_url``, when the viewer may invoice, is the patient's invoice page with
+    ``{patient}`` for the patient's id: completed visits link to it."""
     labels = {
         "l_time": _("Time"),
         "l_queue": _("Queue"),
@@ -51,9 +55,13 @@ def board_rows(rows: list[BoardRow], *, base: str, can_book: bool, is_today: boo
         "no_show": _("No-show"),
         "cancel": _("Cancel"),
         "reschedule": _("Reschedule"),
+        "invoice": _("Invoice"),
     }
 
     def actions(row: BoardRow, url: str) -> str:
+        if invoice_url and row.status == AppointmentStatus.COMPLETED:
+            link = invoice_url.replace("{patient}", str(row.patient_id))
+            return format_html('<a href="{}">{}</a>', link, words["invoice"])
         if not can_book:
             return ""
         if row.status == AppointmentStatus.SCHEDULED:

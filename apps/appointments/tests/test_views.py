@@ -736,3 +736,35 @@ def test_a_warned_walk_in_is_added_after_a_confirmation(
     with tenant_context(hospital_a):
         queue = sorted(n or 0 for n in Appointment.objects.values_list("queue_number", flat=True))
     assert queue == [1, 2]
+
+
+def _complete(hospital: Hospital, appointment: Appointment) -> None:
+    from apps.appointments.transitions import appointment_complete, appointment_start_consultation
+
+    with tenant_context(hospital):
+        appointment_check_in(appointment=appointment)
+        appointment_start_consultation(appointment=appointment)
+        appointment_complete(appointment=appointment)
+
+
+def test_a_completed_visit_on_the_board_links_to_the_patients_invoice(
+    hospital_a: Hospital, desk_a: Client, booked: Appointment
+) -> None:
+    waiting = make_appointment(hospital_a, doctor=booked.doctor, at=time(1))
+    _complete(hospital_a, booked)
+    page = desk_a.get("/appointments/").text
+    assert f'href="/billing/patients/{booked.patient_id}/invoice/">Invoice</a>' in page
+    assert f"/billing/patients/{waiting.patient_id}/invoice/" not in page
+    invoice = desk_a.get(f"/billing/patients/{booked.patient_id}/invoice/")
+    assert invoice.status_code == 200
+
+
+def test_no_invoice_link_for_a_role_outside_billing_or_without_the_module(
+    hospital_a: Hospital, desk_a: Client, booked: Appointment
+) -> None:
+    _complete(hospital_a, booked)
+    nurse = hospital_client(hospital_a, make_user(hospital_a, Role.NURSE))
+    assert "/billing/" not in nurse.get("/appointments/").text
+    hospital_a.enabled_modules = [m for m in hospital_a.enabled_modules if m != "billing"]
+    hospital_a.save()
+    assert "/billing/" not in desk_a.get("/appointments/").text

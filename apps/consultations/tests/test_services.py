@@ -7,8 +7,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.appointments.models import Appointment, AppointmentKind, AppointmentStatus
-from apps.appointments.tests.factories import make_appointment
+from apps.appointments.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    ConflictPolicy,
+    UnavailabilityKind,
+)
+from apps.appointments.services import appointment_settings_update, unavailability_create
+from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.consultations.models import Consultation, ConsultationStatus, Diagnosis, Vitals
 from apps.consultations.selectors import prescription_get, prescription_items_of_consultation
 from apps.consultations.services import (
@@ -289,6 +296,83 @@ def test_a_follow_up_is_refused_today_or_on_a_full_day(clinic: Clinic, in_a) -> 
             consultation=consultation, day=day, booked_by=clinic.doctor_user
         )
     assert full.value.field == "day"
+
+
+def test_a_follow_up_skips_the_doctors_unavailability(clinic: Clinic, in_a) -> None:
+    consultation = clinic.opened()
+    day = timezone.localdate() + timedelta(days=5)
+    at = lambda hour, minute=0: timezone.make_aware(datetime.combine(day, time(hour, minute)))  # noqa: E731
+    unavailability_create(
+        doctor=clinic.doctor, kind=UnavailabilityKind.BLOCKED, starts_at=at(9), ends_at=at(11)
+    )
+    follow_up = consultation_book_follow_up(
+        consultation=consultation, day=day, booked_by=clinic.doctor_user
+    )
+    assert timezone.localtime(follow_up.starts_at).time() == time(11)
+    assert follow_up.consultation_fee == clinic.doctor.consulting_fee
+
+
+def test_a_follow_up_on_a_day_the_doctor_is_away_is_refused_saying_so(clinic: Clinic, in_a) -> None:
+    consultation = clinic.opened()
+    day = timezone.localdate() + timedelta(days=5)
+    unavailability_create(
+        doctor=clinic.doctor,
+        kind=UnavailabilityKind.LEAVE,
+        starts_at=timezone.make_aware(datetime.combine(day, time(0))),
+        ends_at=timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0))),
+    )
+    with pytest.raises(ValidationError) as refused:
+        consultation_book_follow_up(
+            consultation=consultation, day=day, booked_by=clinic.doctor_user
+        )
+    assert refused.value.field == "day" and "unavailable" in refused.value.message
+    assert consultation.follow_up_id is None
+
+
+@pytest.mark.parametrize("policy", [ConflictPolicy.BLOCK, ConflictPolicy.WARN])
+def test_a_follow_up_never_lands_on_the_patients_other_appointment(
+    clinic: Clinic, in_a, policy: str
+) -> None:
+    appointment_settings_update(conflict_policy=policy)
+    consultation = clinic.opened()
+    day = timezone.localdate() + timedelta(days=5)
+    other_doctor = make_doctor(clinic.hospital, name="Dr Elçin Quliyev")
+    make_appointment(
+        clinic.hospital, doctor=other_doctor, patient=consultation.patient, day=day, at=time(9)
+    )
+    follow_up = consultation_book_follow_up(
+        consultation=consultation, day=day, booked_by=clinic.doctor_user
+    )
+    assert timezone.localtime(follow_up.starts_at).time() == time(9, 20)
+
+
+def test_two_follow_ups_booked_at_once_take_different_slots(clinic: Clinic) -> None:
+    consultations = [clinic.opened(), clinic.opened(at=time(11))]
+    day = timezone.localdate() + timedelta(days=5)
+    start = threading.Barrier(2)
+    booked: list[object] = []
+
+    def doctor(consultation: Consultation) -> None:
+        try:
+            with tenant_context(clinic.hospital):
+                start.wait()
+                booked.append(
+                    consultation_book_follow_up(
+                        consultation=consultation, day=day, booked_by=clinic.doctor_user
+                    ).starts_at
+                )
+        except BaseException as exc:  # collected and failed on below
+            booked.append(repr(exc))
+        finally:
+            close_database(hospital_alias(clinic.hospital))
+
+    threads = [threading.Thread(target=doctor, args=(c,)) for c in consultations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times = sorted(timezone.localtime(t).time() for t in booked)  # type: ignore[arg-type]
+    assert times == [time(9), time(9, 20)], booked
 
 
 # -- completing, locking, amending -----------------------------------------------------

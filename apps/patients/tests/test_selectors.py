@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from apps.accounts.models import Role, User
 from apps.core.exceptions import NotFound
 from apps.patients import history
 from apps.patients.models import Patient
@@ -12,6 +13,7 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
+from conftest import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -134,3 +136,36 @@ def test_history_merges_every_providers_entries_newest_first(
         history.unregister_provider("invoices")
     assert not {"appointments", "invoices"} & set(history.provider_keys())
     assert isinstance(now, datetime)
+
+
+def test_history_links_are_kept_only_for_pages_the_viewer_may_open(
+    hospital_a: Hospital, patients: dict[str, Patient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history, "_providers", {})
+    now = timezone.now()
+    sale = "/pharmacy/sales/6f1c1d2e-8a3b-4c5d-9e0f-112233445566/"
+    visit = "/consultations/6f1c1d2e-8a3b-4c5d-9e0f-112233445566/"
+    entries = [
+        history.HistoryEntry(when=now, kind="Sale", title="SAL-1", url=sale),
+        history.HistoryEntry(when=now, kind="Visit", title="Visit", url=visit),
+        history.HistoryEntry(
+            when=now, kind="Visit", title="Nurses only", url=visit, roles=frozenset({"nurse"})
+        ),
+        history.HistoryEntry(when=now, kind="Odd", title="Nowhere", url="/no/such/page/"),
+    ]
+    history.register_provider("test", lambda patient: entries)
+    doctor = make_user(hospital_a, Role.DOCTOR)
+    nurse = make_user(hospital_a, Role.NURSE)
+    admin = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
+
+    def links(user: User) -> dict[str, str]:
+        with tenant_context(hospital_a):
+            shown = patient_history(patient=patients["nizami"], hospital=hospital_a, user=user)
+        return {entry.title: entry.url for entry in shown}
+
+    assert links(doctor) == {"SAL-1": "", "Visit": visit, "Nurses only": "", "Nowhere": ""}
+    assert links(nurse) == {"SAL-1": "", "Visit": visit, "Nurses only": visit, "Nowhere": ""}
+    assert links(admin) == {"SAL-1": sale, "Visit": visit, "Nurses only": visit, "Nowhere": ""}
+    hospital_a.enabled_modules = [m for m in hospital_a.enabled_modules if m != "pharmacy"]
+    hospital_a.save()
+    assert links(admin)["SAL-1"] == ""

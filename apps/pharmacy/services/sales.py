@@ -35,6 +35,7 @@ from apps.pharmacy.models import (
     SaleReturn,
     SaleReturnLine,
 )
+from apps.pharmacy.services.dispensing import prescribed_check
 from apps.pharmacy.services.errors import InsufficientStock, InvalidDocument, Shortage
 from apps.pharmacy.services.stock import MAX_QUANTITY, Move, medicines_lock, stock_apply
 from apps.tenancy.db import tenant_atomic
@@ -58,7 +59,7 @@ class SaleLineInput:
     medicine_id: uuid.UUID | None
     quantity: int | None
     #: the consultations app's PrescriptionItem this line dispenses, if any
-    prescription_item_id: uuid.UUID | None = None
+    prescription_item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def sale_create(
     with tenant_atomic():
         # prices as they stand once the medicines are locked, not as first read
         locked = medicines_lock(wanted_ids)
+        prescribed_check(lines=lines, patient=patient)
         subtotal = sum(
             (locked[line.medicine_id].sale_price * line.quantity for line in lines),  # type: ignore[index,operator]
             Decimal("0"),

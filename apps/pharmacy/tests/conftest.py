@@ -55,6 +55,7 @@ LIST_PATHS = [
     "/pharmacy/sales/",
     "/pharmacy/sales/new/",
     "/pharmacy/sales/new/line/",
+    "/pharmacy/dispense/",
 ]
 
 

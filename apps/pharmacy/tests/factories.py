@@ -9,6 +9,18 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.accounts.services import account_create
+from apps.appointments.tests.factories import make_appointment, make_doctor
+from apps.appointments.transitions import appointment_check_in
+from apps.consultations.models import Prescription, PrescriptionItem
+from apps.consultations.services import (
+    PrescriptionItemDetails,
+    consultation_complete,
+    consultation_open,
+    diagnosis_add,
+    prescription_item_add,
+)
+from apps.patients.models import Patient
 from apps.pharmacy.models import Medicine, PaymentMethod, Sale, StockReceipt, Supplier
 from apps.pharmacy.services.catalogue import (
     MedicineDetails,
@@ -94,3 +106,35 @@ def sell(
             details=SaleDetails(**values),
             lines=[SaleLineInput(medicine.pk, quantity) for medicine, quantity in lines],
         )
+
+
+def prescribe(
+    hospital: Hospital,
+    *items: tuple[str, int | None],
+    patient: Patient | None = None,
+    complete: bool = True,
+) -> Prescription:
+    """A consultation with a prescription of ``(medicine text, quantity)`` items,
+    completed by its doctor unless ``complete`` is false."""
+    doctor_user = account_create(hospital=hospital, full_name="Dr Prescriber", role="doctor").user
+    appointment = make_appointment(hospital, doctor=make_doctor(hospital), patient=patient)
+    with tenant_context(hospital):
+        appointment = appointment_check_in(appointment=appointment)
+        consultation = consultation_open(appointment=appointment, opened_by=doctor_user)
+        for medicine, quantity in items:
+            prescription_item_add(
+                hospital=hospital,
+                consultation=consultation,
+                details=PrescriptionItemDetails(
+                    medicine=medicine, dose="1 tablet", frequency="3 times a day", quantity=quantity
+                ),
+            )
+        if complete:
+            diagnosis_add(consultation=consultation, code="J06.9")
+            consultation_complete(consultation=consultation, completed_by=doctor_user)
+        return Prescription.objects.select_related("patient").get(consultation=consultation)
+
+
+def prescription_items(hospital: Hospital, prescription: Prescription) -> list[PrescriptionItem]:
+    with tenant_context(hospital):
+        return list(prescription.items.all())

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -19,7 +18,14 @@ from apps.pharmacy.services.sales import (
     sale_create,
     sale_return_create,
 )
-from apps.pharmacy.tests.factories import in_days, make_medicine, receive, sell
+from apps.pharmacy.tests.factories import (
+    in_days,
+    make_medicine,
+    prescribe,
+    prescription_items,
+    receive,
+    sell,
+)
 from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
@@ -292,12 +298,13 @@ def test_a_line_dispensing_a_prescription_item_counts_towards_it_net_of_returns(
 ) -> None:
     medicine = make_medicine(hospital_a)
     receive(hospital_a, medicine, ("B1", in_days(100), 20))
-    item_id, other_item_id = uuid.uuid4(), uuid.uuid4()
+    prescription = prescribe(hospital_a, ("Paracetamol 500 mg", 10), ("Ibuprofen", 5))
+    item, other_item = prescription_items(hospital_a, prescription)
     with tenant_context(hospital_a):
         sale = sale_create(
             hospital=hospital_a,
-            details=SaleDetails(customer_name="Nizami Aliyev", payment_method="cash"),
-            lines=[SaleLineInput(medicine.pk, 6, prescription_item_id=item_id)],
+            details=SaleDetails(patient_id=prescription.patient_id, payment_method="cash"),
+            lines=[SaleLineInput(medicine.pk, 6, prescription_item_id=item.pk)],
         )
         sale_return_create(sale=sale, quantities={sale.lines.get().pk: 2}, reason="Too many")
-        assert dispensed_quantities(prescription_item_ids=[item_id, other_item_id]) == {item_id: 4}
+        assert dispensed_quantities(prescription_item_ids=[item.pk, other_item.pk]) == {item.pk: 4}

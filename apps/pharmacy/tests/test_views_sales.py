@@ -8,7 +8,13 @@ from apps.patients.tests.factories import register
 from apps.pharmacy.models import Sale, SaleReturn
 from apps.pharmacy.selectors import medicine_on_hand
 from apps.pharmacy.tests.conftest import HTMX, Stocked
-from apps.pharmacy.tests.factories import in_days, make_medicine, receive
+from apps.pharmacy.tests.factories import (
+    in_days,
+    make_medicine,
+    prescribe,
+    prescription_items,
+    receive,
+)
 from apps.pharmacy.tests.test_views_catalogue import errors_in
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
@@ -156,18 +162,33 @@ def test_a_medicine_of_hospital_a_cannot_be_sold_on_hospital_bs_host(
 def test_a_prescription_item_id_is_carried_by_the_sale_line(
     hospital_a: Hospital, stocked: Stocked, pharmacist_a: Client
 ) -> None:
-    item_id = "6f1c1d2e-8a3b-4c5d-9e0f-112233445566"
-    data = sale_data((stocked.medicine, 1), **{"lines-0-prescription_item_id": item_id})
+    prescription = prescribe(hospital_a, ("Paracetamol", 2))
+    (item,) = prescription_items(hospital_a, prescription)
+    data = sale_data(
+        (stocked.medicine, 1),
+        patient_number=prescription.patient.number,
+        **{"lines-0-prescription_item_id": str(item.pk)},
+    )
     assert pharmacist_a.post("/pharmacy/sales/new/", data).status_code == 302
     with tenant_context(hospital_a):
-        assert (
-            str(
-                Sale.objects.get(lines__prescription_item_id=item_id)
-                .lines.get()
-                .prescription_item_id
-            )
-            == item_id
-        )
+        line = Sale.objects.get(lines__prescription_item=item).lines.get()
+        assert line.prescription_item_id == item.pk
+
+
+def test_the_plain_sale_form_also_refuses_more_than_prescribed(
+    hospital_a: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    prescription = prescribe(hospital_a, ("Paracetamol", 2))
+    (item,) = prescription_items(hospital_a, prescription)
+    data = sale_data(
+        (stocked.medicine, 3),
+        patient_number=prescription.patient.number,
+        **{"lines-0-prescription_item_id": str(item.pk)},
+    )
+    response = pharmacist_a.post("/pharmacy/sales/new/", data)
+    assert response.status_code == 200
+    assert "lines-0-quantity" in errors_in(response.text)
+    assert "more than prescribed" in response.text
 
 
 def test_the_sale_form_shows_each_medicines_sellable_stock(

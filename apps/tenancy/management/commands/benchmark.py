@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.benchmarking import Measurement
-from apps.tenancy import benchmarks
+from apps.tenancy import benchmarks, scale_benchmarks
 from apps.tenancy.migrations_state import tenant_migration_names
 from apps.tenancy.registry import tenant_app_configs
 from hms.devstack import ROOT, Stack, free_port
@@ -29,20 +29,30 @@ class Command(BaseCommand):
     help = (
         "provisioning: median time to a ready hospital on the slow path and the clone path, "
         "fleet-migrate of N hospitals with 1 and 2 worker processes, and the up-to-date "
-        "check of a fleet. clinic: server time of the outpatient pages each installed "
-        "module measures (its benchmarks.clinic_benchmarks), as medians against targets. "
+        "check of a fleet. scale: per-request cost at 1 and 1,000 hospitals, routing "
+        "overhead, search among 200,000 patients. clinic: server time of the outpatient "
+        "pages each installed module measures (its benchmarks.clinic_benchmarks), as "
+        "medians against targets. "
         "Runs in a scratch data directory (provisioning with its own Redis and Celery "
         "workers), DEBUG off; the real platform is untouched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["provisioning", "clinic"], help="what to measure")
+        parser.add_argument(
+            "what", choices=["provisioning", "clinic", "scale"], help="what to measure"
+        )
         parser.add_argument(
             "--runs", type=int, default=15, help="runs per path or per page (median)"
         )
         parser.add_argument("--fleet", type=int, default=20, help="hospitals to fleet-migrate")
         parser.add_argument(
             "--check", type=int, default=500, help="hospitals in the up-to-date check"
+        )
+        parser.add_argument(
+            "--hospitals", type=int, default=1000, help="scale: hospitals the process serves"
+        )
+        parser.add_argument(
+            "--patients", type=int, default=200_000, help="scale: patients to search among"
         )
         parser.add_argument("--scratch", action="store_true", help=_internal())
 
@@ -55,6 +65,8 @@ class Command(BaseCommand):
         if options["scratch"]:
             if options["what"] == "clinic":
                 self.measure_clinic(options)
+            elif options["what"] == "scale":
+                self.measure_scale(options)
             else:
                 self.measure(options)
         else:
@@ -67,7 +79,8 @@ class Command(BaseCommand):
             command = [
                 sys.executable, "manage.py", "benchmark", options["what"], "--scratch",
                 f"--runs={options['runs']}", f"--fleet={options['fleet']}",
-                f"--check={options['check']}",
+                f"--check={options['check']}", f"--hospitals={options['hospitals']}",
+                f"--patients={options['patients']}",
             ]  # fmt: skip
             # Measured as deployed: without DEBUG, Django does not record every query.
             env = {
@@ -184,6 +197,19 @@ class Command(BaseCommand):
             self.verdict(
                 f"{measurement.label} under {measurement.target * 1e3:.0f} ms", measurement.met
             )
+
+    def measure_scale(self, options: dict[str, Any]) -> None:
+        """Per-request cost at 1 and N hospitals, routing overhead, search at scale
+        (apps.tenancy.scale_benchmarks)."""
+        if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
+            raise CommandError("--scratch runs only inside the directory the benchmark made")
+        if options["hospitals"] < 3:
+            raise CommandError("--hospitals must be at least 3")
+        call_command("migrate", verbosity=0)
+        scale_benchmarks.run_scale(
+            hospitals=options["hospitals"], patients=options["patients"], runs=options["runs"],
+            out=self.stdout.write, verdict=self.verdict,
+        )  # fmt: skip
 
     def verdict(self, target: str, met: bool) -> None:
         style = self.style.SUCCESS if met else self.style.WARNING

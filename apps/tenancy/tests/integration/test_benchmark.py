@@ -65,3 +65,19 @@ def test_the_clinic_benchmark_prints_each_modules_medians_against_targets() -> N
     assert re.search(
         r"invoicing a patient with 20 unbilled items +\d+\.\d ms +\(target 50 ms\)", output
     )
+
+
+def test_the_scale_benchmark_prints_the_request_cost_routing_and_search_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "benchmark", "scale", "--hospitals=4", "--patients=600",
+         "--runs=1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    output = result.stdout
+    assert result.returncode == 0, output + result.stderr
+    assert re.search(r"1 hospital +\d+\.\d\d / +\d+\.\d\d ms +4 hospitals", output)
+    assert re.search(r"ratio \d\.\d{3} wall, \d\.\d{3} CPU \(4 hospital aliases", output)
+    assert re.search(r"overhead [+-]\d+\.\d % wall, [+-]\d+\.\d % CPU", output)
+    assert "600 patients bulk-inserted" in output
+    assert re.search(r"\d+ keystrokes: p50 \d+\.\d ms, p95 \d+\.\d ms", output)
+    assert "search p95 at 600 patients under 50 ms (CPU)" in output
