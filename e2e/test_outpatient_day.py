@@ -209,12 +209,13 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.get_by_role("link", name="New invoice").first.click()
     page.get_by_label("Patient").press_sequentially("Rüstəm")
     page.get_by_role("link", name=PATIENT).click()
-    # today's visit is ticked; next week's follow-up is listed, unticked
+    # today's visit is ticked; next week's follow-up is listed at the doctor's fee, unticked
     visit = page.get_by_role("row", name=re.compile(f"on {timezone.localdate().isoformat()}"))
     expect(visit).to_contain_text("30.00")
     expect(visit.get_by_role("checkbox")).to_be_checked()
     later = page.get_by_role("row", name=re.compile(f"on {follow_up.isoformat()}"))
     expect(later).to_contain_text("Later day")
+    expect(later).to_contain_text("30.00")
     expect(later.get_by_role("checkbox")).not_to_be_checked()
     page.get_by_role("button", name="Make a draft invoice").click()
     expect(page.locator("dl.totals")).to_contain_text("30.00 AZN")
