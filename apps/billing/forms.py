@@ -83,7 +83,12 @@ class InvoicePickForm(forms.Form):
         items_field: forms.MultipleChoiceField = self.fields["items"]  # type: ignore[assignment]
         items_field.choices = [(item_key(item), item.description) for item in items]
         if not self.is_bound:
-            self.initial["items"] = [item_key(item) for item in items]
+            # what has happened (up to today) is ticked; a later day's work, such as a
+            # follow-up booked for next week, is listed but charged only when chosen
+            today = timezone.localdate()
+            self.initial["items"] = [
+                item_key(item) for item in items if timezone.localdate(item.occurred_at) <= today
+            ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -14,6 +14,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -130,11 +131,16 @@ def invoice_pick(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespons
     # one cost more than the rest of the page (benchmark clinic)
     chosen = {str(key) for key in form["items"].value() or []}
     keys = [services.item_key(item) for item in items]
-    rows = [(key, item, key in chosen) for key, item in zip(keys, items, strict=True)]
+    today = timezone.localdate()
+    rows = [
+        (key, item, key in chosen, timezone.localdate(item.occurred_at) > today)
+        for key, item in zip(keys, items, strict=True)
+    ]
     context = {
         "patient": patient,
         "form": form,
         "rows": rows,
+        "has_later": any(row[3] for row in rows),
         "can_account": may_act_as(request.user, ACCOUNTS),
     }
     return render(request, page_or_fragment(request, "billing/pick.html", "form"), context)

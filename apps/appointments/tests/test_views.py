@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -412,6 +413,16 @@ def test_the_detail_page_and_its_fragment(desk_a: Client, booked: Appointment) -
     assert page.status_code == 200 and "<html" in page.text and "Check in" in page.text
     fragment = desk_a.get(f"/appointments/{booked.pk}/", **HTMX)
     assert fragment.text.lstrip().startswith('<article id="appointment"')
+
+
+def test_the_detail_page_shows_the_fee_in_the_hospitals_currency(
+    hospital_a: Hospital, desk_a: Client, booked: Appointment
+) -> None:
+    # found by the outpatient-day e2e: the fee read as a bare "30.00"
+    with tenant_context(hospital_a):
+        Appointment.objects.filter(pk=booked.pk).update(consultation_fee=Decimal("1234.5"))
+    page = desk_a.get(f"/appointments/{booked.pk}/")
+    assert "<dd>1,234.50\xa0AZN</dd>" in page.text
 
 
 def test_checking_in_from_the_board_returns_to_the_board(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.appointments.tests.factories import make_doctor
@@ -233,6 +236,25 @@ def test_the_picker_lists_unbilled_items_ticked_and_makes_a_draft_of_those_chose
         f"/billing/patients/{patient.pk}/invoice/", {"items": [item_key(lab)]}, **HTMX
     )
     assert htmx.status_code == 200 and htmx.headers["HX-Redirect"].startswith("/billing/invoices/")
+
+
+def test_the_picker_ticks_todays_work_but_not_a_visit_of_a_later_day(
+    receptionist_a: Client, work: FakeSource, patient: Patient
+) -> None:
+    # found by the outpatient-day e2e: the follow-up booked for next week was ticked
+    # with today's visit, so invoicing the visit charged the next one too
+    today = work.add(patient, "Consultation today", "30.00")
+    later = work.add(
+        patient, "Follow-up next week", "30.00", occurred_at=timezone.now() + timedelta(days=7)
+    )
+    page = receptionist_a.get(f"/billing/patients/{patient.pk}/invoice/")
+    boxes = dict(
+        re.findall(
+            r'<input type="checkbox" name="items" value="([^"]+)"[^>]*?( checked)?>', page.text
+        )
+    )
+    assert boxes == {item_key(today): " checked", item_key(later): ""}
+    assert 'id="later-note"' in page.text and "Later day" in page.text
 
 
 def test_a_picker_with_nothing_chosen_or_an_item_taken_meanwhile_says_so_next_to_the_items(
