@@ -61,7 +61,7 @@ def table_counts(hospital: Hospital) -> dict[str, int]:
     """Rows in each of the appointments module's tables."""
     with tenant_context(hospital):
         return {
-            model.__name__: model.objects.count()
+            model.__name__: model._default_manager.count()
             for model in django_apps.get_app_config("appointments").get_models()
         }
 
