@@ -1,0 +1,231 @@
+"""Generated bad input (hypothesis) over the pharmacy's two documents with lines: a sale
+and a stock receipt (form, line formset and its management form). Never a server error,
+and a refusal writes nothing: every pharmacy row (stock, movements, allocations) and
+document number is as it was."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.db.models import Model
+from django.test import Client, override_settings
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from apps.numbering.models import DocumentSeries
+from apps.patients.tests.factories import register
+from apps.pharmacy.models import Sale, StockReceipt
+from apps.pharmacy.tests.conftest import Stocked
+from apps.pharmacy.tests.factories import in_days, make_medicine, make_supplier, receive
+from apps.tenancy.context import tenant_context
+from apps.tenancy.models import Hospital
+
+GENERATED = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure is reproducible
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+#: as deployed: no debug page to hide behind
+no_debug = override_settings(DEBUG=False)
+
+TODAY = timezone.localdate()
+
+#: text as people and scripts really send it: any Unicode, very long, or the field left
+#: out altogether (None)
+junk = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.text(min_size=200, max_size=5000),
+    st.sampled_from(["", " ", "\x00", "'; DROP TABLE x; --", "ÇƏŞ"]),
+)
+#: numbers: out of range, negative, NaN and infinities, fractions where whole ones go
+numbers = st.one_of(
+    junk,
+    st.integers().map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.floats().map(str),
+    st.sampled_from(
+        ["0", "-1", "1", "2", "1.5", "1,5", "1e309", "NaN", "Infinity", "-Infinity", "9" * 40]
+    ),
+)
+days = st.one_of(
+    junk,
+    st.integers(min_value=-4000, max_value=4000).map(lambda n: (TODAY + timedelta(n)).isoformat()),
+    st.sampled_from(["2024-02-30", "0000-01-01", "9999-12-31", "31/12/2030", "2030-13-01"]),
+)
+#: the formset's management form: missing, junk, negative, above the 50 lines allowed
+management = st.fixed_dictionaries(
+    {
+        "lines-TOTAL_FORMS": st.one_of(
+            st.just("3"), st.just("3"), junk, st.sampled_from(["0", "-1", "1", "51", "1e3"])
+        ),
+        "lines-INITIAL_FORMS": st.one_of(st.just("0"), junk, st.sampled_from(["5", "-1"])),
+        "lines-MIN_NUM_FORMS": st.one_of(st.just("0"), junk),
+        "lines-MAX_NUM_FORMS": st.one_of(st.just("50"), junk),
+    }
+)
+
+
+def sent(*parts: dict[str, Any]) -> dict[str, str]:
+    return {name: value for part in parts for name, value in part.items() if value is not None}
+
+
+def numbered(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        f"lines-{i}-{name}": value for i, line in enumerate(lines) for name, value in line.items()
+    }
+
+
+def rows(hospital: Hospital) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the pharmacy's tables and of the document number series, as now."""
+    models: list[type[Model]] = [
+        *django_apps.get_app_config("pharmacy").get_models(),
+        DocumentSeries,
+    ]
+    with tenant_context(hospital):
+        return {
+            model.__name__: list(model._default_manager.order_by("pk").values()) for model in models
+        }
+
+
+@no_debug
+def test_generated_sales_never_fail_the_server_nor_sell_half_a_sale(
+    hospital_a: Hospital, hospital_b: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    patient, other_patient = register(hospital_a), register(hospital_b)
+    other_medicine = make_medicine(hospital_b)
+    receive(hospital_b, other_medicine, ("B-1", in_days(200), 50))
+    medicines = st.one_of(
+        numbers,
+        st.sampled_from([str(stocked.medicine.pk), str(other_medicine.pk), str(uuid.uuid4())]),
+    )
+    line = st.fixed_dictionaries(
+        {"medicine": medicines, "quantity": numbers, "prescription_item_id": numbers}
+    )
+    sales = st.fixed_dictionaries(
+        {
+            "patient_number": st.one_of(
+                junk, st.sampled_from([patient.number, other_patient.number])
+            ),
+            "customer_name": junk,
+            "customer_phone": junk,
+            "discount": numbers,
+            "tax_rate": numbers,
+            "payment_method": st.one_of(
+                junk, st.sampled_from(["cash", "card", "transfer", "invoice"])
+            ),
+            "payment_reference": junk,
+        }
+    )
+    well_formed = {
+        "customer_name": "Rauf",
+        "discount": "0",
+        "tax_rate": "0",
+        "payment_method": "cash",
+    }
+    a_line = {"medicine": str(stocked.medicine.pk), "quantity": "2"}
+    outcomes: set[int] = set()
+
+    @GENERATED
+    @given(sale=sales, management_form=management, lines=st.lists(line, max_size=3))
+    @example(
+        sale=well_formed,
+        management_form={"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"},
+        lines=[a_line],
+    )
+    def check(
+        sale: dict[str, Any], management_form: dict[str, Any], lines: list[dict[str, Any]]
+    ) -> None:
+        before = rows(hospital_a)
+        response = pharmacist_a.post(
+            "/pharmacy/sales/new/", sent(sale, management_form, numbered(lines))
+        )
+        assert response.status_code in (200, 302), response.status_code
+        outcomes.add(response.status_code)
+        after = rows(hospital_a)
+        if response.status_code == 302:
+            assert len(after["Sale"]) == len(before["Sale"]) + 1
+        else:
+            assert after == before
+
+    check()
+    assert outcomes == {200, 302}
+    with tenant_context(hospital_b):
+        assert Sale.objects.count() == 0  # nothing sold from the other hospital's shelf
+
+
+@no_debug
+def test_generated_stock_receipts_never_fail_the_server_nor_receive_half_a_delivery(
+    hospital_a: Hospital, hospital_b: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    other_supplier = make_supplier(hospital_b, name="Other LLC")
+    other_medicine = make_medicine(hospital_b)
+    medicines = st.one_of(
+        numbers,
+        st.sampled_from([str(stocked.medicine.pk), str(other_medicine.pk), str(uuid.uuid4())]),
+    )
+    suppliers = st.one_of(
+        numbers,
+        st.sampled_from([str(stocked.supplier.pk), str(other_supplier.pk), str(uuid.uuid4())]),
+    )
+    line = st.fixed_dictionaries(
+        {
+            "medicine": medicines,
+            "batch_number": st.one_of(junk, st.sampled_from(["PCM-001", "NEW-1"])),
+            "expiry_date": days,
+            "quantity": numbers,
+            "unit_cost": numbers,
+        }
+    )
+    receipts = st.fixed_dictionaries(
+        {
+            "supplier": suppliers,
+            "received_on": days,
+            "supplier_invoice": junk,
+            "note": junk,
+        }
+    )
+    well_formed = {"supplier": str(stocked.supplier.pk), "received_on": TODAY.isoformat()}
+    a_line = {
+        "medicine": str(stocked.medicine.pk),
+        "batch_number": "NEW-1",
+        "expiry_date": in_days(300).isoformat(),
+        "quantity": "10",
+        "unit_cost": "0.25",
+    }
+    outcomes: set[int] = set()
+
+    @GENERATED
+    @given(receipt=receipts, management_form=management, lines=st.lists(line, max_size=3))
+    @example(
+        receipt=well_formed,
+        management_form={"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"},
+        lines=[a_line],
+    )
+    def check(
+        receipt: dict[str, Any], management_form: dict[str, Any], lines: list[dict[str, Any]]
+    ) -> None:
+        before = rows(hospital_a)
+        response = pharmacist_a.post(
+            "/pharmacy/receipts/new/", sent(receipt, management_form, numbered(lines))
+        )
+        assert response.status_code in (200, 302), response.status_code
+        outcomes.add(response.status_code)
+        after = rows(hospital_a)
+        if response.status_code == 302:
+            assert len(after["StockReceipt"]) == len(before["StockReceipt"]) + 1
+            assert len(after["Sale"]) == len(before["Sale"])
+        else:
+            assert after == before
+
+    check()
+    assert outcomes == {200, 302}
+    with tenant_context(hospital_b):
+        assert StockReceipt.objects.count() == 0
