@@ -1,5 +1,6 @@
-"""Generated bad input (hypothesis) over the pharmacy's two documents with lines: a sale
-and a stock receipt (form, line formset and its management form). Never a server error,
+"""Generated bad input (hypothesis) over the pharmacy's two documents with lines, a sale
+and a stock receipt (form, line formset and its management form), and over a batch's
+adjustment and a sale's return. Never a server error,
 and a refusal writes nothing: every pharmacy row (stock, movements, allocations) and
 document number is as it was."""
 
@@ -259,3 +260,62 @@ def test_generated_stock_receipts_never_fail_the_server_nor_receive_half_a_deliv
     assert outcomes == {200, 302}
     with tenant_context(hospital_b):
         assert StockReceipt.objects.count() == 0
+
+
+@no_debug
+def test_generated_adjustments_and_returns_never_fail_the_server_nor_move_half_the_stock(
+    hospital_a: Hospital, hospital_b: Hospital, stocked: Stocked, pharmacist_a: Client
+) -> None:
+    other_medicine = make_medicine(hospital_b)
+    other_batch_receipt = receive(hospital_b, other_medicine, ("B-1", in_days(200), 50))
+    with tenant_context(hospital_b):
+        other_batch = other_batch_receipt.batches.get()
+    with tenant_context(hospital_a):
+        line = stocked.sale.lines.get()
+    adjustment = {"quantity": "-1", "reason": "damaged", "note": "Dropped"}
+    sale_return = {str(line.pk): "1", "reason": "Wrong strength"}
+    requests = st.one_of(
+        st.tuples(
+            st.sampled_from(
+                [
+                    f"/pharmacy/batches/{stocked.batch.pk}/adjust/",
+                    f"/pharmacy/batches/{other_batch.pk}/adjust/",
+                ]
+            ),
+            st.one_of(
+                st.fixed_dictionaries(
+                    {"quantity": numbers, "reason": st.one_of(junk, st.just("count")), "note": junk}
+                ),
+                near(adjustment),
+            ),
+        ),
+        st.tuples(
+            st.sampled_from(
+                [
+                    f"/pharmacy/sales/{stocked.sale.pk}/return/",
+                    f"/pharmacy/sales/{uuid.uuid4()}/return/",
+                ]
+            ),
+            st.one_of(
+                st.fixed_dictionaries({str(line.pk): numbers, "reason": junk}),
+                near(sale_return, "999999"),
+            ),
+        ),
+    )
+    outcomes: set[int] = set()
+
+    @GENERATED
+    @given(request=requests, htmx=st.booleans())
+    @example(request=(f"/pharmacy/batches/{stocked.batch.pk}/adjust/", adjustment), htmx=False)
+    @example(request=(f"/pharmacy/sales/{stocked.sale.pk}/return/", sale_return), htmx=False)
+    def check(request: tuple[str, dict[str, Any]], htmx: bool) -> None:
+        url, data = request
+        before = rows(hospital_a)
+        response = pharmacist_a.post(url, sent(data), **(HTMX if htmx else {}))
+        assert response.status_code in (200, 302, 404), response.status_code
+        outcomes.add(response.status_code)
+        if not saved(response):
+            assert rows(hospital_a) == before
+
+    check()
+    assert {200, 302, 404} <= outcomes
