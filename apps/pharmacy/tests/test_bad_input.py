@@ -1,8 +1,7 @@
 """Generated bad input (hypothesis) over the pharmacy's two documents with lines, a sale
 and a stock receipt (form, line formset and its management form), and over a batch's
-adjustment and a sale's return. Never a server error,
-and a refusal writes nothing: every pharmacy row (stock, movements, allocations) and
-document number is as it was."""
+adjustment and a sale's return. Never a server error, and a refusal writes nothing:
+every pharmacy row (stock, movements, allocations) and document number is as it was."""
 
 from __future__ import annotations
 
