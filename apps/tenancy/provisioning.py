@@ -485,6 +485,7 @@ def _build(
             step.summary = f"administrator {account.user.username}{kept}"
 
         with runner.step("verify") as step:
+            failpoint("before-verify")  # half way: built under a temporary name, not ready
             if fast_path:
                 step.summary = verify_clone(work_path, template, work_alias)
             else:

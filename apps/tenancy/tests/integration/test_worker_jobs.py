@@ -13,7 +13,7 @@ import uuid
 from contextlib import closing
 from pathlib import Path
 
-from e2e.platform_db import JobCatcher, PlatformDatabase, wait_for
+from e2e.platform_db import PlatformDatabase, wait_for
 from hms.devstack import Stack
 
 from .conftest import Follower
@@ -200,14 +200,17 @@ def test_a_worker_killed_mid_job_is_reaped_and_a_retry_brings_the_hospital_to_re
     job_id, code = match.group(1), match.group(2)
     follower.interrupt()
 
-    with JobCatcher(stack, "crash") as catcher:
-        stack.start_worker()
-        assert catcher.caught.wait(60) and catcher.caught_percent is not None
-        # half way: a temporary database exists, the hospital is not ready
-        assert 0 < catcher.caught_percent < 100
-        assert working_files(stack, code)
-        assert not database_file(stack, code).exists()
-        stack.stop_process("worker", signal.SIGKILL)
+    # The worker is frozen half way (a failpoint: a clone takes milliseconds, too fast to
+    # catch from outside) and killed there.
+    marker = stack.data_dir / "frozen-at.before-verify"
+    marker.unlink(missing_ok=True)
+    stack.start_worker(HMS_TEST_FREEZE_AT="before-verify")
+    wait_for(marker.exists, what="the worker to reach the verify step", timeout=60)
+    # half way: a temporary database exists, the hospital is not ready
+    assert 0 < platform.job(job_id)["percent"] < 100
+    assert working_files(stack, code)
+    assert not database_file(stack, code).exists()
+    stack.stop_process("worker", signal.SIGKILL)
 
     assert platform.hospital("crash")["status"] == "provisioning"
     assert job_status(platform, job_id) == "running"
