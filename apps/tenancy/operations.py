@@ -4,6 +4,8 @@ or in a job."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
@@ -14,13 +16,13 @@ from apps.tenancy.schema import schema_drift, template_ensure
 from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
 
 VERIFY_STEPS = (
-    Step("check", "Check database", 20),
-    Step("verify", "Verify database", 50),
-    Step("schema", "Compare the schema with the template", 30),
+    Step("check", gettext_noop("Check database"), 20),
+    Step("verify", gettext_noop("Verify database"), 50),
+    Step("schema", gettext_noop("Compare the schema with the template"), 30),
 )
 SYNC_STEPS = (
-    Step("check", "Check database", 10),
-    Step("sync", "Sync reference data", 90),
+    Step("check", gettext_noop("Check database"), 10),
+    Step("sync", gettext_noop("Sync reference data"), 90),
 )
 
 

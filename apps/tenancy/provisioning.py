@@ -27,6 +27,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import (
@@ -72,16 +73,16 @@ from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
 logger = logging.getLogger(__name__)
 
 CREATE_STEPS = (
-    Step("create", "Create database", 5),
-    Step("migrate", "Apply migrations", 55),
-    Step("seed", "Seed reference data", 15),
-    Step("admin", "Create hospital administrator", 10),
-    Step("verify", "Verify database", 10),
-    Step("finalize", "Move into place and mark ready", 5),
+    Step("create", gettext_noop("Create database"), 5),
+    Step("migrate", gettext_noop("Apply migrations"), 55),
+    Step("seed", gettext_noop("Seed reference data"), 15),
+    Step("admin", gettext_noop("Create hospital administrator"), 10),
+    Step("verify", gettext_noop("Verify database"), 10),
+    Step("finalize", gettext_noop("Move into place and mark ready"), 5),
 )
 
 
-BACKUP_STEP = Step("backup", "Back up the current database", 10)
+BACKUP_STEP = Step("backup", gettext_noop("Back up the current database"), 10)
 
 
 @dataclass(frozen=True)
@@ -548,10 +549,10 @@ def _build(
 
 
 MIGRATE_STEPS = (
-    Step("check", "Check database", 10),
-    Step("backup", "Copy the database", 10),
-    Step("migrate", "Apply migrations", 70),
-    Step("verify", "Verify database", 10),
+    Step("check", gettext_noop("Check database"), 10),
+    Step("backup", gettext_noop("Copy the database"), 10),
+    Step("migrate", gettext_noop("Apply migrations"), 70),
+    Step("verify", gettext_noop("Verify database"), 10),
 )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from apps.tenancy.backups import (
     backup_path,
@@ -244,10 +245,10 @@ def hospitals_backup_scheduled(*, now: datetime | None = None) -> ScheduledBacku
 # -- restore ----------------------------------------------------------------------------
 
 RESTORE_STEPS = (
-    Step("check", "Check the backup", 20),
-    Step("backup", "Copy the current database aside", 20),
-    Step("restore", "Write the backup in place", 40),
-    Step("verify", "Verify database", 20),
+    Step("check", gettext_noop("Check the backup"), 20),
+    Step("backup", gettext_noop("Copy the current database aside"), 20),
+    Step("restore", gettext_noop("Write the backup in place"), 40),
+    Step("verify", gettext_noop("Verify database"), 20),
 )
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from apps.tenancy.backups import backup_path, database_copy, display_path
 from apps.tenancy.connections import (
@@ -301,9 +302,9 @@ def copy_rows_into(work: Path, old: Path) -> dict[str, Any]:
 
 REPAIR_STEPS = (
     BACKUP_STEP,
-    Step("copy", "Copy the data into the right schema", 60),
-    Step("verify", "Verify database", 20),
-    Step("finalize", "Move into place and mark ready", 10),
+    Step("copy", gettext_noop("Copy the data into the right schema"), 60),
+    Step("verify", gettext_noop("Verify database"), 20),
+    Step("finalize", gettext_noop("Move into place and mark ready"), 10),
 )
 
 

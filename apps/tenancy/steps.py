@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from apps.tenancy.exceptions import ProvisioningError
 
 
@@ -105,3 +107,8 @@ class StepRunner:
         duration = time.monotonic() - started
         self._done_weight += step.weight
         self._emit("finished", handle, 0.0, handle.summary, duration)
+
+
+# The words a job's step log stores for each step's state, English in the row and
+# shown in the reader's language by the ``translated`` filter (apps.core hms_format).
+STEP_STATES = (gettext_noop("running"), gettext_noop("done"), gettext_noop("failed"))

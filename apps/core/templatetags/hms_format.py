@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from apps.core.formatting import duration_display
 from apps.core.phones import phone_display
@@ -44,3 +45,10 @@ def money(amount: Decimal | int | str | None, hospital: Any = None) -> str:
 def phone(stored: str | None) -> str:
     """``{{ patient.phone|phone }}``: a stored number in international format."""
     return phone_display(stored or "")
+
+
+@register.filter
+def translated(text: str) -> str:
+    """A label stored in English (a provisioning step, its state) in the reader's
+    language when the catalogue has it; anything else as it is."""
+    return gettext(text) if text else text

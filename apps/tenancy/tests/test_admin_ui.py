@@ -165,3 +165,34 @@ def test_a_hospital_without_a_logo_answers_404_and_never_another_hospitals(
     HospitalLogo.objects.create(hospital=hospital_a, content_type="image/png", data=PNG)
     assert hospital_client(hospital_b).get("/hospital/logo/").status_code == 404
     assert hospital_client(hospital_a).post("/hospital/logo/").status_code == 405
+
+
+def test_a_jobs_stored_steps_read_in_the_platform_admins_language(
+    platform_client: Client, hospital_a: Hospital
+) -> None:
+    """The step log is stored in English; the job page shows it in the reader's language."""
+    from apps.tenancy.models import ProvisioningJob
+
+    job = ProvisioningJob.objects.create(
+        hospital=hospital_a,
+        kind=ProvisioningJob.Kind.MIGRATE,
+        status=ProvisioningJob.Status.SUCCEEDED,
+        percent=100,
+        step="Apply migrations",
+        log=[
+            {
+                "key": "migrate",
+                "label": "Apply migrations",
+                "status": "done",
+                "duration": 0.01,
+                "summary": "1 migrations applied",
+            }
+        ],
+    )
+    url = f"/admin/tenancy/provisioningjob/{job.pk}/change/"
+    english = platform_client.get(url)
+    assert "Apply migrations" in english.text
+    platform_client.cookies["hms_language"] = "az"
+    azerbaijani = platform_client.get(url)
+    assert "Miqrasiyaları tətbiq et" in azerbaijani.text and "hazırdır" in azerbaijani.text
+    assert "Apply migrations" not in azerbaijani.text
