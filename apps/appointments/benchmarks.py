@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import connections
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -30,9 +29,8 @@ from apps.core.benchmarking import Measurement
 from apps.doctors.models import Doctor, DoctorSchedule
 from apps.patients.models import Patient, Sex, name_key
 from apps.regions.models import Clinic, Specialization
-from apps.tenancy.connections import hospital_alias
 from apps.tenancy.context import tenant_context
-from apps.tenancy.db import tenant_atomic
+from apps.tenancy.db import current_connection, tenant_atomic
 from apps.tenancy.models import Hospital
 
 SLOT_GRID_TARGET_SECONDS = 0.030
@@ -71,11 +69,9 @@ class Timing:
         )
 
 
-def _timed(
-    label: str, target: float, runs: int, action: Callable[[], object], *, alias: str
-) -> Timing:
+def _timed(label: str, target: float, runs: int, action: Callable[[], object]) -> Timing:
     action()  # warm up: connection, templates, URL resolvers
-    connection = connections[alias]
+    connection = current_connection()
     before = len(connection.queries_log)
     connection.force_debug_cursor = True
     try:
@@ -238,7 +234,6 @@ def measure_appointments(
 
         return get
 
-    alias = hospital_alias(hospital)
     measured: list[tuple[str, float, Callable[[], object]]] = [
         ("slot grid, 40 booked (selector)", SLOT_GRID_TARGET_SECONDS, grid_selector),
         ("slot grid, 40 booked (request)", SLOT_GRID_TARGET_SECONDS, request(grid_url)),
@@ -246,9 +241,7 @@ def measure_appointments(
         ("flow board, 300 today (request)", FLOW_BOARD_TARGET_SECONDS, request("/appointments/")),
     ]
     with override_settings(DEBUG=False), tenant_context(hospital):
-        timings = [
-            _timed(label, target, runs, action, alias=alias) for label, target, action in measured
-        ]
+        timings = [_timed(label, target, runs, action) for label, target, action in measured]
     for timing in timings:
         report(timing.line)
     return timings

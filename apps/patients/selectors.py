@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -25,7 +24,7 @@ from apps.tenancy.registry import module_for_namespace
 if TYPE_CHECKING:
     from apps.accounts.models import User
     from apps.tenancy.models import Hospital
-from apps.tenancy.db import current_alias
+from apps.tenancy.db import current_connection
 
 _PHONE_LIKE = re.compile(r"^\+?[0-9 ()./-]{4,}$")
 #: the trigram index answers terms of at least this many characters
@@ -76,7 +75,7 @@ def patient_search(*, query: str = "") -> QuerySet[Patient]:
 def _index_matches(terms: list[str], *, limit: int) -> list[str] | None:
     """Ids of up to ``limit`` patients whose search text holds every term, from the
     trigram index; None where the database has no such index."""
-    connection = connections[current_alias()]
+    connection = current_connection()
     if connection.vendor != "sqlite":
         return None
     # Each term a quoted phrase (a quote inside doubled): substring matches, all required.

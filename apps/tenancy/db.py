@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from apps.tenancy.context import current_binding
 from apps.tenancy.exceptions import NoTenantSelected
@@ -23,3 +24,9 @@ def tenant_atomic(*, savepoint: bool = True) -> transaction.Atomic:
     this so it never has to name a database itself.
     """
     return transaction.atomic(using=current_alias(), savepoint=savepoint)
+
+
+def current_connection() -> BaseDatabaseWrapper:
+    """This thread's connection to the selected hospital's database, for the rare code
+    that must speak SQL the ORM cannot (a full-text index, query counting)."""
+    return connections[current_alias()]
