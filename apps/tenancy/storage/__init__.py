@@ -1,0 +1,1 @@
+"""Where hospital databases live (see base.py): SQLite files or PostgreSQL servers."""
