@@ -6,6 +6,7 @@ import secrets
 import subprocess
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--patients", type=int, default=200_000, help="scale: patients to search among"
         )
+        parser.add_argument(
+            "--backend",
+            choices=["sqlite", "postgresql"],
+            default="sqlite",
+            help="where hospital databases live: SQLite files (default) or two throwaway "
+            "PostgreSQL servers started for the run (HMS_TENANT_SERVERS)",
+        )
         parser.add_argument("--scratch", action="store_true", help=_internal())
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -73,7 +81,16 @@ class Command(BaseCommand):
             self.run_in_scratch_directory(options)
 
     def run_in_scratch_directory(self, options: dict[str, Any]) -> None:
-        with tempfile.TemporaryDirectory(prefix="hms-benchmark-") as directory:
+        with ExitStack() as resources:
+            directory = resources.enter_context(
+                tempfile.TemporaryDirectory(prefix="hms-benchmark-")
+            )
+            tenant_servers = ""
+            if options["backend"] == "postgresql":
+                from apps.tenancy.storage.throwaway import throwaway_servers
+
+                servers = resources.enter_context(throwaway_servers(2))
+                tenant_servers = ",".join(server.url for server in servers)
             stack = Stack(data_dir=Path(directory), web_port=free_port(), redis_port=free_port())
             (stack.data_dir / SCRATCH_MARKER).touch()
             command = [
@@ -88,6 +105,7 @@ class Command(BaseCommand):
                 "HMS_LOG_LEVEL": "WARNING",
                 "HMS_DEBUG": "false",
                 "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "HMS_TENANT_SERVERS": tenant_servers,
             }
             result = subprocess.run(command, cwd=ROOT, env=env, check=False)
             if result.returncode:
@@ -116,7 +134,10 @@ class Command(BaseCommand):
             web_port=settings.HMS_PORT,
             redis_port=settings.HMS_REDIS_PORT,
             # the worker runs as deployed (DEBUG off), with this run's throwaway key
-            extra_env={"DJANGO_SECRET_KEY": settings.SECRET_KEY},
+            extra_env={
+                "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+                "HMS_TENANT_SERVERS": os.environ.get("HMS_TENANT_SERVERS", ""),
+            },
         )
         out(f"\nFleet migrate of {len(fleet)} hospitals (real Redis + Celery worker)")
         stack.start_redis()
