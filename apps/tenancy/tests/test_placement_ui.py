@@ -14,6 +14,7 @@ from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.models import Hospital
 from apps.tenancy.operations import hospital_schema_drift
 from apps.tenancy.schema import SQLITE_ONLY, hospital_repair_schema
+from apps.tenancy.selectors import hospital_database_status
 from apps.tenancy.tests.test_storage import FakeStorage
 
 ADD_URL = "/admin/tenancy/hospital/add/"
@@ -84,3 +85,17 @@ def test_a_hospital_on_postgresql_is_told_schema_repair_is_for_sqlite_only(db: N
     assert hospital_schema_drift(hospital) == []
     with pytest.raises(ProvisioningError, match=SQLITE_ONLY):
         hospital_repair_schema(hospital)
+
+
+def test_a_hospital_on_a_server_no_longer_configured_shows_an_error_not_a_crash(
+    platform_client: Client,
+) -> None:
+    hospital = Hospital.objects.create(
+        name="Gone", code="GONE1", subdomain="gone", server="pg4", status=Hospital.Status.READY
+    )
+    response = platform_client.get("/admin/tenancy/hospital/")
+    assert response.status_code == 200
+    assert "Database server not configured" in response.text
+    status = hospital_database_status(hospital)
+    assert status.state == "error"
+    assert "'pg4'" in status.detail
