@@ -24,8 +24,8 @@ def _resend_queued_jobs(**kwargs: Any) -> None:
     job again (a job whose message did survive just runs once — the row decides)."""
     from django.db import connections
 
-    from apps.tenancy.health import WORKER, heartbeat_record
-    from apps.tenancy.jobs import jobs_dispatch_queued
+    from apps.tenancy.jobs.health import WORKER, heartbeat_record
+    from apps.tenancy.jobs.runner import jobs_dispatch_queued
 
     heartbeat_record(WORKER, detail=str(kwargs.get("sender") or ""))
     jobs_dispatch_queued(everything=True)

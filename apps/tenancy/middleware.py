@@ -77,7 +77,7 @@ class HospitalMiddleware:
 def reaped_job_of(hospital: Hospital) -> bool:
     """Reap the hospital's job here if its worker died: with no worker running there is
     no beat either, and the hospital must not stay offline until one comes back."""
-    from apps.tenancy.jobs import job_reap_if_stale
+    from apps.tenancy.jobs.runner import job_reap_if_stale
 
     job = job_latest(hospital)
     return job is not None and job_reap_if_stale(job)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
-from apps.tenancy.host_cache import hospital_cached
-from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.hosts import hospital_cached
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.operations import hospital_schema_drift
+from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.provisioning.operations import hospital_schema_drift
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ from apps.accounts.services import PasswordHash, password_hash_make, temporary_p
 from apps.core.exceptions import Conflict, ValidationError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
-from apps.tenancy.backups import backup_path, database_copy
 from apps.tenancy.connections import (
     alias_for_code,
     database_file_name,
@@ -32,9 +31,10 @@ from apps.tenancy.connections import (
     safe_path_in,
     tenant_db_dir,
 )
-from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import remove_database_files
+from apps.tenancy.provisioning.backups import backup_path, database_copy
+from apps.tenancy.provisioning.migrations_state import tenant_migration_state
+from apps.tenancy.provisioning.pipeline import remove_database_files
 from apps.tenancy.registry import all_modules
 
 if TYPE_CHECKING:
@@ -316,7 +316,7 @@ def job_enqueue(
         raise Conflict(
             f"{hospital.name} already has a job in progress{doing}; wait for it to finish."
         ) from None
-    from apps.tenancy.jobs import job_dispatch
+    from apps.tenancy.jobs.runner import job_dispatch
 
     if dispatch:
         transaction.on_commit(partial(job_dispatch, job.pk))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.tenancy import health, jobs, recovery
+from apps.tenancy.jobs import health
+from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.provisioning import recovery
 from worker import app
 from worker.base import HospitalTask
 

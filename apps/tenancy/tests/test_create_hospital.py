@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import file_sha256, template_digest_path, template_path
+from apps.tenancy.provisioning.pipeline import file_sha256, template_digest_path, template_path
 
 
 def run(*args: str) -> str:

@@ -12,10 +12,10 @@ from typing import Any
 from django.db import connection, connections
 
 from apps.tenancy import files
-from apps.tenancy.backups import backup_path, database_copy
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import template_path
+from apps.tenancy.provisioning.backups import backup_path, database_copy
+from apps.tenancy.provisioning.pipeline import template_path
 
 FULL = 2
 

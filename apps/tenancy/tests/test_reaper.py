@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from apps.tenancy import jobs, provisioning
-from apps.tenancy.backups import backups_dir
 from apps.tenancy.connections import database_path
+from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import templates_dir, working_dir
+from apps.tenancy.provisioning import pipeline as provisioning
+from apps.tenancy.provisioning.backups import backups_dir
+from apps.tenancy.provisioning.pipeline import templates_dir, working_dir
 from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows

@@ -38,13 +38,6 @@ from apps.accounts.services import (
     password_hash_make,
     temporary_password_generate,
 )
-from apps.tenancy.backups import (
-    backup_path,
-    backups_dir,
-    database_copy,
-    database_restore,
-    display_path,
-)
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -56,9 +49,17 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.failpoints import failpoint
 from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
-from apps.tenancy.migrations_state import (
+from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.backups import (
+    backup_path,
+    backups_dir,
+    database_copy,
+    database_restore,
+    display_path,
+)
+from apps.tenancy.provisioning.failpoints import failpoint
+from apps.tenancy.provisioning.migrations_state import (
     apply_tenant_migrations,
     inspect_database,
     recorded_migrations,
@@ -66,9 +67,8 @@ from apps.tenancy.migrations_state import (
     tenant_migration_names,
     tenant_migration_state,
 )
-from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app, tenant_app_configs
-from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
 
 logger = logging.getLogger(__name__)
 

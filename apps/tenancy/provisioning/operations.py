@@ -9,11 +9,11 @@ from django.utils.translation import gettext_noop
 from apps.tenancy.connections import database_path, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import seed_reference_data, verify_alias
-from apps.tenancy.schema import schema_drift, template_ensure
-from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.provisioning.pipeline import seed_reference_data, verify_alias
+from apps.tenancy.provisioning.schema import schema_drift, template_ensure
+from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 
 VERIFY_STEPS = (
     Step("check", gettext_noop("Check database"), 20),

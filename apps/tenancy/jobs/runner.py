@@ -34,12 +34,12 @@ from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
-from apps.tenancy.backups import backup_path, database_restore, display_path
 from apps.tenancy.connections import database_path
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
-from apps.tenancy.provisioning import (
+from apps.tenancy.provisioning.backups import backup_path, database_restore, display_path
+from apps.tenancy.provisioning.operations import hospital_sync_reference_data, hospital_verify
+from apps.tenancy.provisioning.pipeline import (
     file_identity,
     hospital_migrate,
     hospital_provision,
@@ -47,9 +47,9 @@ from apps.tenancy.provisioning import (
     mark_by_database_in_place,
     remove_stale_working_files,
 )
-from apps.tenancy.recovery import hospital_restore
-from apps.tenancy.schema import hospital_repair_schema
-from apps.tenancy.steps import ProgressEvent
+from apps.tenancy.provisioning.recovery import hospital_restore
+from apps.tenancy.provisioning.schema import hospital_repair_schema
+from apps.tenancy.provisioning.steps import ProgressEvent
 
 logger = logging.getLogger(__name__)
 

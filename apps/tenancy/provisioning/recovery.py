@@ -28,23 +28,23 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from apps.tenancy.backups import (
+from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import (
     backup_path,
     backups_dir,
     database_copy,
     database_restore,
     display_path,
 )
-from apps.tenancy.connections import database_path, hospital_alias
-from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import (
+from apps.tenancy.provisioning.migrations_state import (
     recorded_migrations,
     tenant_migration_names,
     tenant_migration_state,
 )
-from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import verify_alias
-from apps.tenancy.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.provisioning.pipeline import verify_alias
+from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
 
 logger = logging.getLogger(__name__)
 

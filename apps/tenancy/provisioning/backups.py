@@ -26,8 +26,8 @@ from apps.tenancy.connections import (
     safe_path_in,
     tenant_db_dir,
 )
-from apps.tenancy.failpoints import failpoint
 from apps.tenancy.files import create_private, durable_replace
+from apps.tenancy.provisioning.failpoints import failpoint
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital

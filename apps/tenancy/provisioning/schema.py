@@ -30,7 +30,6 @@ from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_noop
 
-from apps.tenancy.backups import backup_path, database_copy, display_path
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -41,9 +40,13 @@ from apps.tenancy.connections import (
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.files import copy_private, create_private, durable_replace
-from apps.tenancy.migrations_state import apply_tenant_migrations, tenant_migration_state
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import (
+from apps.tenancy.provisioning.backups import backup_path, database_copy, display_path
+from apps.tenancy.provisioning.migrations_state import (
+    apply_tenant_migrations,
+    tenant_migration_state,
+)
+from apps.tenancy.provisioning.pipeline import (
     BACKUP_STEP,
     file_identity,
     mark_by_database_in_place,
@@ -56,8 +59,8 @@ from apps.tenancy.provisioning import (
     verify_alias,
     working_dir,
 )
+from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app
-from apps.tenancy.steps import Reporter, Step, StepRunner, silent
 
 _CLAUSE = re.compile(r'(?:CONSTRAINT\s+"(?P<name>[^"]+)"\s+)?\b(?P<kind>CHECK|UNIQUE)\s*\(', re.I)
 
@@ -338,7 +341,7 @@ def hospital_repair_schema(
     before_replace: Callable[[str], None] | None = None,
 ) -> str:
     """Give ``hospital``'s database the schema its migrations produce, keeping its data
-    (see apps.tenancy.schema): backed up first (kept), every row copied into a copy of
+    (see apps.tenancy.provisioning.schema): backed up first (kept), every row copied into a copy of
     the template, checked, moved into place. Until the move the database is untouched;
     the caller keeps the hospital offline meanwhile (a job of an offline kind). Returns
     a one-line summary naming what could not be kept (it is in the backup)."""
