@@ -180,8 +180,7 @@ def hospital_create(
         enabled_modules=modules,
         admin_name=admin_name.strip(),
         admin_email=admin_email.strip(),
-        status=Hospital.Status.PROVISIONING,
-    )
+    )  # born Provisioning (the model's default; apps.tenancy.status)
     database_path(hospital)  # refuses a name that would escape tenant_databases/
     try:
         with transaction.atomic():

@@ -50,6 +50,11 @@ from apps.tenancy.provisioning.pipeline import (
 from apps.tenancy.provisioning.recovery import hospital_restore
 from apps.tenancy.provisioning.schema import hospital_repair_schema
 from apps.tenancy.provisioning.steps import ProgressEvent
+from apps.tenancy.status import (
+    hospital_mark_failed,
+    hospital_mark_provisioning,
+    hospital_mark_ready,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -221,9 +226,10 @@ def _run_migrate(job: ProvisioningJob, report: JobRecorder) -> Outcome:
         # The copy is gone once written back or no longer needed; a kept copy means
         # the restore failed and the message says where it is.
         still_there = copy.exists()
-        Hospital.objects.filter(pk=hospital.pk).update(
-            status=Hospital.Status.FAILED if still_there else Hospital.Status.READY
-        )
+        if still_there:
+            hospital_mark_failed(hospital=hospital)
+        else:
+            hospital_mark_ready(hospital=hospital)
     return {"summary": f"{applied} migrations applied", "backup_path": ""}
 
 
@@ -295,7 +301,7 @@ def job_run(*, job_id: str, task_id: str) -> str:
         return f"skipped: job is {found or 'gone'}"
     job = ProvisioningJob.objects.select_related("hospital").get(pk=job_id)
     if job.kind in OFFLINE_KINDS:
-        Hospital.objects.filter(pk=job.hospital_id).update(status=Hospital.Status.PROVISIONING)
+        hospital_mark_provisioning(hospital=job.hospital)
     recorder = JobRecorder(job)
     with heartbeat(job):
         try:
@@ -410,22 +416,21 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     # Whatever the kind: temporary databases, and copies (backups, templates) cut short.
     removed = remove_stale_working_files(hospital.code, older_than=written_before)
     leftovers = f"{removed} leftover file(s) removed. " if removed else ""
-    hospitals = Hospital.objects.filter(pk=hospital.pk)
     if job.kind == Kind.MIGRATE:
         copy = Path(job.backup_path) if job.backup_path else None
         if copy is None or not copy.exists():
-            hospitals.update(status=Hospital.Status.READY)
+            hospital_mark_ready(hospital=hospital)
             return _Cleanup(f"{leftovers}Migrations had not started; the database was not changed.")
         try:
             database_restore(copy, hospital)
         except Exception as exc:
-            hospitals.update(status=Hospital.Status.FAILED)
+            hospital_mark_failed(hospital=hospital)
             return _Cleanup(
                 f"{leftovers}Writing back the copy taken before migrating failed ({exc}); "
                 f"it is kept at {display_path(copy)}."
             )
         copy.unlink(missing_ok=True)
-        hospitals.update(status=Hospital.Status.READY)
+        hospital_mark_ready(hospital=hospital)
         return _Cleanup(
             f"{leftovers}The database was restored from the copy taken before migrating."
         )
@@ -443,7 +448,7 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     if job.kind in (Kind.RECREATE, Kind.REPAIR):
         return _clean_up_recreate(job, leftovers)
     if job.kind in OFFLINE_KINDS:
-        hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return _Cleanup(f"{leftovers}Retry to finish.")
     return _Cleanup(f"{leftovers}Nothing else to clean up.")
 
@@ -487,7 +492,7 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
     try:
         database_restore(backup, hospital)
     except Exception as exc:
-        Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital)
         return _Cleanup(
             f"{leftovers}The new database in place is incomplete ({problem}) and putting "
             f"the old one back failed ({exc}).{kept}"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Role, User
@@ -69,6 +69,7 @@ from apps.tenancy.provisioning.migrations_state import (
 )
 from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app, tenant_app_configs
+from apps.tenancy.status import hospital_mark_failed, hospital_mark_ready
 
 logger = logging.getLogger(__name__)
 
@@ -294,19 +295,18 @@ def mark_by_database_in_place(hospital: Hospital) -> str | None:
     A failed recreate leaves the old database where it was, so the hospital keeps
     working on it instead of going offline until someone retries.
     """
-    hospitals = Hospital.objects.filter(pk=hospital.pk)
     if not database_path(hospital).exists():
-        hospitals.update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return "no database in place"
     alias = hospital_alias(hospital)
     try:
         verify_alias(alias)
     except ProvisioningError as exc:
-        hospitals.update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return exc.message
     finally:
         forget_database(alias)
-    hospitals.update(status=Hospital.Status.READY, migration_state=tenant_migration_state())
+    hospital_mark_ready(hospital=hospital, migration_state=tenant_migration_state())
     return None
 
 
@@ -510,11 +510,7 @@ def _build(
             durable_replace(work_path, final_path)
             moved_into_place = True
             failpoint("moved-into-place")
-            ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
-            with transaction.atomic():
-                Hospital.objects.filter(pk=hospital.pk).update(**ready)
-            for field, value in ready.items():
-                setattr(hospital, field, value)
+            hospital_mark_ready(hospital=hospital, migration_state=tenant_migration_state())
             step.summary = f"{final_path.name} in place; {hospital.name} is ready"
     except Exception as exc:
         forget_database(work_alias)
@@ -530,9 +526,7 @@ def _build(
                     step=exc.step,
                 ) from exc
         else:
-            Hospital.objects.filter(pk=hospital.pk).exclude(status=Hospital.Status.READY).update(
-                status=Hospital.Status.FAILED
-            )
+            hospital_mark_failed(hospital=hospital, unless_ready=True)
         raise
     logger.info("provisioned hospital %s (fast path: %s)", hospital.code, fast_path)
     return ProvisionResult(

@@ -45,6 +45,7 @@ from apps.tenancy.provisioning.migrations_state import (
 )
 from apps.tenancy.provisioning.pipeline import verify_alias
 from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.status import hospital_mark_ready
 
 logger = logging.getLogger(__name__)
 
@@ -296,9 +297,8 @@ def hospital_restore(
             f"{exc.message} — the database as it was before the restore is back in place",
             step=exc.step,
         ) from exc
-    Hospital.objects.filter(pk=hospital.pk).update(
-        status=Hospital.Status.READY,
-        migration_state="" if behind else tenant_migration_state(),
+    hospital_mark_ready(
+        hospital=hospital, migration_state="" if behind else tenant_migration_state()
     )
     kept = f"; the database it replaced is kept at {display_path(safety_copy)}"
     pending = f" ({len(behind)} migrations to apply: run Migrate)" if behind else ""

@@ -61,6 +61,7 @@ from apps.tenancy.provisioning.pipeline import (
 )
 from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app
+from apps.tenancy.status import hospital_mark_ready
 
 _CLAUSE = re.compile(r'(?:CONSTRAINT\s+"(?P<name>[^"]+)"\s+)?\b(?P<kind>CHECK|UNIQUE)\s*\(', re.I)
 
@@ -385,10 +386,8 @@ def hospital_repair_schema(
             if before_replace is not None:
                 before_replace(file_identity(work_path))
             durable_replace(work_path, final_path)
-            Hospital.objects.filter(pk=hospital.pk).update(
-                status=Hospital.Status.READY,
-                schema_drift="",
-                migration_state=tenant_migration_state(),
+            hospital_mark_ready(
+                hospital=hospital, schema_drift="", migration_state=tenant_migration_state()
             )
             step.summary = f"{final_path.name} in place; {hospital.name} is ready"
     except Exception:
