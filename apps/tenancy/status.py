@@ -22,8 +22,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext
-
 from apps.tenancy.exceptions import HospitalStatusRefused
 from apps.tenancy.models import Hospital
 
@@ -47,21 +45,14 @@ def _move(hospital: Hospital, target: str, **fields: Any) -> None:
     if not moved:
         current = Hospital.objects.filter(pk=hospital.pk).values_list("status", flat=True)
         found = current.first()
+        # In English, like every provisioning error: it lands in the job's log and error.
         if found is None:
             raise HospitalStatusRefused(
-                gettext("%(hospital)s no longer exists; its status cannot change.")
-                % {"hospital": hospital.name}
+                f"{hospital.name} no longer exists; its status cannot change."
             )
         raise HospitalStatusRefused(
-            gettext(
-                "%(hospital)s is %(current)s and cannot be marked %(target)s: a ready "
-                "hospital is taken offline (provisioning) before a job may fail it."
-            )
-            % {
-                "hospital": hospital.name,
-                "current": Status(found).label,
-                "target": Status(target).label,
-            }
+            f"{hospital.name} is {found} and cannot be marked {target}: a ready hospital is "
+            "taken offline (provisioning) before a job may fail it."
         )
     hospital.status = target
     for field, value in fields.items():

@@ -60,7 +60,7 @@ def test_an_allowed_move_is_stored_and_seen_on_the_object(
 
 def test_a_ready_hospital_is_not_failed_without_being_taken_offline_first(db: None) -> None:
     hospital = _hospital(Status.READY)
-    with pytest.raises(HospitalStatusRefused, match="Ready and cannot be marked Error"):
+    with pytest.raises(HospitalStatusRefused, match="is ready and cannot be marked failed"):
         hospital_mark_failed(hospital=hospital)
     assert _stored(hospital) == Status.READY
     assert hospital.status == Status.READY
@@ -98,9 +98,9 @@ def test_a_deleted_hospital_cannot_change_status(db: None) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_racing_ready_and_failed_end_in_one_allowed_state() -> None:
-    """Two threads, one marking the offline hospital ready, one failing it: whichever
-    lands second must still be a move the table allows (failed after ready is refused)."""
+def test_ready_and_failed_racing_on_an_offline_hospital_always_end_ready() -> None:
+    """Two threads, one marking the offline hospital ready, one failing it: failed then
+    ready is allowed, ready then failed is refused — either way it ends ready."""
     hospital = _hospital(Status.PROVISIONING)
     barrier = threading.Barrier(2)
     refused: list[str] = []
@@ -114,16 +114,14 @@ def test_racing_ready_and_failed_end_in_one_allowed_state() -> None:
         finally:
             connections.close_all()
 
-    threads = [
-        threading.Thread(target=run, args=(m,)) for m in (hospital_mark_ready, hospital_mark_failed)
-    ]
+    moves = (hospital_mark_ready, hospital_mark_failed)
+    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    final = _stored(hospital)
-    assert final in (Status.READY, Status.FAILED)
-    assert (final == Status.READY) == (len(refused) == 1)  # failed-then-ready: both allowed
+    assert _stored(hospital) == Status.READY
+    assert len(refused) <= 1
 
 
 def _status_writes(source: str) -> list[str]:
