@@ -55,6 +55,7 @@ from apps.tenancy.status import (
     hospital_mark_provisioning,
     hospital_mark_ready,
 )
+from worker import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -507,6 +508,9 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
 
 # -- dispatch ----------------------------------------------------------------------------
 
+#: the Celery task that runs a job (apps/tenancy/tasks.py)
+RUN_JOB = "tenancy.run_job"
+
 #: a broker that is down must not hold a web request for long
 DISPATCH_RETRY_POLICY = {
     "max_retries": 1,
@@ -519,16 +523,19 @@ DISPATCH_RETRY_POLICY = {
 def job_dispatch(job_id: uuid.UUID | str) -> bool:
     """Send the job's message to the broker. When the broker is unreachable the job
     stays queued and undispatched; the maintenance task, a starting worker or the job
-    page sends it later. Sending twice is harmless: only one claim succeeds."""
-    from apps.tenancy.tasks import run_job
+    page sends it later. Sending twice is harmless: only one claim succeeds.
 
+    Sent by task name through the Celery app (the task's own options when it is
+    registered, a plain send_task when not), so the runner never imports the tasks
+    module that imports it."""
     job = ProvisioningJob.objects.filter(pk=job_id, status=Status.QUEUED).first()
     if job is None:
         return False
     ProvisioningJob.objects.filter(pk=job.pk).update(dispatch_attempted_at=timezone.now())
     try:
-        run_job.apply_async(
-            kwargs={"job_id": str(job.pk), "hospital_id": str(job.hospital_id)},
+        celery_app.signature(
+            RUN_JOB, kwargs={"job_id": str(job.pk), "hospital_id": str(job.hospital_id)}
+        ).apply_async(
             retry=True,
             retry_policy=DISPATCH_RETRY_POLICY,
         )
