@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
@@ -31,6 +30,7 @@ from apps.tenancy.connections import (
     safe_path_in,
     tenant_db_dir,
 )
+from apps.tenancy.hooks import PasswordHash, hospital_admin_provider
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backup_path, database_copy
 from apps.tenancy.provisioning.migrations_state import tenant_migration_state
@@ -351,8 +351,9 @@ def hospital_add(
     returned once — and only its hash goes on the job, so the clear text never reaches
     the broker, the Celery results or the database.
     """
-    password = admin_password or temporary_password_generate()
-    secret = password_hash_make(password, temporary=admin_password is None)
+    accounts = hospital_admin_provider()  # apps.accounts, plugged in
+    password = admin_password or accounts.temporary_password_generate()
+    secret = accounts.password_hash_make(password, temporary=admin_password is None)
     with transaction.atomic():
         hospital = hospital_create(
             name=name,

@@ -30,12 +30,12 @@ from django.db import DatabaseError, connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.connections import database_path
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.hooks import PasswordHash
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backup_path, database_restore, display_path
 from apps.tenancy.provisioning.operations import hospital_sync_reference_data, hospital_verify

@@ -29,15 +29,6 @@ from django.conf import settings
 from django.db import connections
 from django.utils.translation import gettext_noop
 
-from apps.accounts.models import Role, User
-from apps.accounts.services import (
-    CreatedAccount,
-    PasswordHash,
-    account_create,
-    password_hash_apply,
-    password_hash_make,
-    temporary_password_generate,
-)
 from apps.tenancy.connections import (
     alias_for_code,
     database_path,
@@ -50,6 +41,7 @@ from apps.tenancy.connections import (
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
+from apps.tenancy.hooks import AdminOutcome, PasswordHash, hospital_admin_provider
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.backups import (
     backup_path,
@@ -310,52 +302,6 @@ def mark_by_database_in_place(hospital: Hospital) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _AdminOutcome:
-    account: CreatedAccount
-    created: bool
-    password_applied: bool
-
-
-def _apply_password(user: User, password: str | PasswordHash | None) -> str | None:
-    """Give ``user`` the password; returns the clear temporary one when generated here."""
-    temporary = None
-    if not isinstance(password, PasswordHash):
-        temporary = None if password else temporary_password_generate()
-        password = password_hash_make(password or temporary or "", temporary=temporary is not None)
-    password_hash_apply(user=user, password_hash=password)
-    return temporary
-
-
-def _ensure_admin(
-    hospital: Hospital, password: str | PasswordHash | None, *, keep_existing: bool
-) -> _AdminOutcome:
-    """The hospital administrator's account: created, or (on a retry) given the password
-    again — unless ``keep_existing``, when an existing administrator is left alone."""
-    existing = (
-        User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN)
-        .order_by("date_joined")
-        .first()
-    )
-    if existing is not None and keep_existing:
-        return _AdminOutcome(CreatedAccount(existing, None), created=False, password_applied=False)
-    if existing is not None:
-        temporary = _apply_password(existing, password)
-        return _AdminOutcome(
-            CreatedAccount(existing, temporary), created=False, password_applied=True
-        )
-    account = account_create(
-        hospital=hospital,
-        full_name=hospital.admin_name or f"{hospital.name} Administrator",
-        role=Role.HOSPITAL_ADMIN,
-        email=hospital.admin_email,
-        password=password if isinstance(password, str) else None,
-        password_hash=password if isinstance(password, PasswordHash) else None,
-        username_base=None if hospital.admin_name else f"{hospital.subdomain}.admin",
-    )
-    return _AdminOutcome(account, created=True, password_applied=True)
-
-
 def hospital_provision(
     hospital: Hospital,
     *,
@@ -431,7 +377,7 @@ def _build(
     final_path = database_path(hospital)
     work_path = temporary_path(hospital)
     work_alias = f"provisioning_{hospital.code.lower()}"
-    created_admin: User | None = None
+    created_admin: AdminOutcome | None = None
     fast_path = False
     moved_into_place = False
     backup: Path | None = None
@@ -479,11 +425,13 @@ def _build(
                 step.summary = f"{counts['created']} rows created, {counts['updated']} updated"
 
         with runner.step("admin") as step:
-            admin = _ensure_admin(hospital, admin_password, keep_existing=keep_existing_admin)
-            account = admin.account
-            created_admin = account.user if admin.created else None
+            # accounts' own service, plugged in (apps.tenancy.hooks): tenancy imports no accounts
+            admin = hospital_admin_provider().ensure_admin(
+                hospital, admin_password, keep_existing=keep_existing_admin
+            )
+            created_admin = admin if admin.created else None
             kept = "" if admin.password_applied else " (kept as it was)"
-            step.summary = f"administrator {account.user.username}{kept}"
+            step.summary = f"administrator {admin.username}{kept}"
 
         with runner.step("verify") as step:
             failpoint("before-verify")  # half way: built under a temporary name, not ready
@@ -516,7 +464,7 @@ def _build(
         forget_database(work_alias)
         remove_database_files(work_path)
         if created_admin is not None:
-            created_admin.delete()
+            created_admin.undo()
         if replacing and not moved_into_place:
             # The old database is still there, untouched: keep using it if it is sound.
             still_working = mark_by_database_in_place(hospital) is None
@@ -531,8 +479,8 @@ def _build(
     logger.info("provisioned hospital %s (fast path: %s)", hospital.code, fast_path)
     return ProvisionResult(
         hospital=hospital,
-        admin_username=account.user.username,
-        temporary_password=account.temporary_password,
+        admin_username=admin.username,
+        temporary_password=admin.temporary_password,
         fast_path=fast_path,
         admin_password_applied=admin.password_applied,
         backup_path=backup,
