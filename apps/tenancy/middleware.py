@@ -24,8 +24,9 @@ from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 
 from apps.core.error_pages import service_unavailable
 from apps.tenancy.context import tenant_context
+from apps.tenancy.hosts import hospital_by_host
 from apps.tenancy.models import Hospital
-from apps.tenancy.selectors import hospital_by_host, job_latest
+from apps.tenancy.selectors import job_latest
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import database_path, hospital_alias
-from apps.tenancy.hosts import hospital_cached
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.provisioning.operations import hospital_schema_drift
@@ -73,22 +72,6 @@ def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> Datab
             detail = f"{len(drift)}: " + "; ".join(drift)
             return DatabaseStatus("drift", table_count=inspection.table_count, detail=detail)
     return DatabaseStatus("ready", table_count=inspection.table_count)
-
-
-def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None]:
-    """Resolve a Host header: (is_platform_host, hospital or None)."""
-    hostname = host.split(":", 1)[0].lower().rstrip(".")
-    if hostname in {base_domain, "127.0.0.1", "testserver"}:
-        return True, None
-    suffix = f".{base_domain}"
-    if not hostname.endswith(suffix):
-        return False, None
-    subdomain = hostname[: -len(suffix)]
-    return False, hospital_cached(subdomain, _hospital_at)
-
-
-def _hospital_at(subdomain: str) -> Hospital | None:
-    return Hospital.objects.filter(subdomain=subdomain).first()
 
 
 # -- fleet -------------------------------------------------------------------------------
