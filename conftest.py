@@ -17,7 +17,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.services import account_create
 from apps.tenancy.connections import forget_all_tenant_databases
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import hospital_provision
+from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.services import hospital_create
 
 TEST_PASSWORD = "Correct-Horse-42"

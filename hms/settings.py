@@ -125,7 +125,7 @@ DATABASES = {
     }
 }
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
-# Scale (apps.tenancy.connections, apps.tenancy.host_cache): hospital aliases a process
+# Scale (apps.tenancy.connections, apps.tenancy.hosts): hospital aliases a process
 # keeps registered (least recently used beyond are closed; Django walks every alias on
 # each request), how long a hospital's connection is kept across requests, and how long
 # a process trusts its host → hospital cache for changes made by other processes.
@@ -189,7 +189,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("HMS_CELERY_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Provisioning jobs (apps/tenancy/jobs.py). A running job writes a heartbeat every
+# Provisioning jobs (apps/tenancy/jobs/runner.py). A running job writes a heartbeat every
 # HEARTBEAT seconds; the periodic maintenance task (worker/beat.py, every MAINTENANCE
 # seconds) fails a job silent for STALE seconds and re-sends queued jobs the broker
 # never got; the job page says "waiting for a worker" after WAITING seconds in the queue.
@@ -198,8 +198,8 @@ HMS_JOB_STALE_SECONDS = env_int("HMS_JOB_STALE_SECONDS", 30)
 HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 
-# Backups (apps/tenancy/recovery.py): the beat looks every BACKUP_CHECK seconds and backs
-# up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
+# Backups (apps/tenancy/provisioning/recovery.py): the beat looks every BACKUP_CHECK seconds
+# and backs up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
 # scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
 # backups older than RETENTION_DAYS are removed, the newest always kept.
 HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)

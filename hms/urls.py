@@ -8,14 +8,14 @@ from django.views.generic import RedirectView
 
 from apps.accounts.admin import platform_password_change
 from apps.accounts.language import language_switch_view
-from apps.tenancy.health import healthz
+from apps.tenancy.jobs.health import healthz
 
 urlpatterns = [
     # before the admin's own: clears the forced change of a temporary password
     path("admin/password_change/", platform_password_change, name="platform_password_change"),
     path("admin/", admin.site.urls),
     path("language/", language_switch_view, name="language_switch"),
-    # for load balancers and monitoring (apps/tenancy/health.py)
+    # for load balancers and monitoring (apps/tenancy/jobs/health.py)
     path("healthz", healthz, name="healthz"),
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
 ]

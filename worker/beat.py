@@ -28,7 +28,7 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": crontab(hour=0, minute=15),
             "options": {"expires": 6 * 3600.0},
         },
-        # nightly backups (apps/tenancy/recovery.py decides which hospitals are due)
+        # nightly backups (apps/tenancy/provisioning/recovery.py decides which hospitals are due)
         "backup-hospitals": {
             "task": "tenancy.backup_hospitals",
             "schedule": float(settings.HMS_BACKUP_CHECK_SECONDS),
@@ -48,7 +48,7 @@ class RecordingScheduler(Scheduler):
         # Imported here: worker/app.py loads this module before Django is set up.
         from django.db import DatabaseError, connections
 
-        from apps.tenancy.health import BEAT, heartbeat_record
+        from apps.tenancy.jobs.health import BEAT, heartbeat_record
 
         if RecordingScheduler._connections_reset_in != os.getpid():
             # The embedded beat is a process forked from the worker: never reuse a

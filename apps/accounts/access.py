@@ -10,15 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import User
+from apps.core.http import login_exempt as login_exempt  # the marker, also from here
 from apps.tenancy.registry import Module
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-def login_exempt(view: View) -> View:
-    """Mark a hospital-host view as usable without signing in (login page, assets)."""
-    view.login_exempt = True  # type: ignore[attr-defined]
-    return view
 
 
 def password_change_exempt(view: View) -> View:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from apps.accounts.hashers import TemporaryPasswordHasher
 from apps.accounts.models import Role, User, temporary_password_expiry
 from apps.core.exceptions import ValidationError
+from apps.tenancy.hooks import PasswordHash  # tenancy's jobs keep one until they run
 
 if TYPE_CHECKING:
     import uuid
@@ -110,17 +111,6 @@ def split_full_name(full_name: str) -> tuple[str, str]:
     if not parts:
         return "", ""
     return parts[0][:150], (parts[1] if len(parts) > 1 else "")[:150]
-
-
-@dataclass(frozen=True)
-class PasswordHash:
-    """A password as stored, and whether it is a temporary one to change at first login."""
-
-    encoded: str
-    must_change: bool
-
-    def __repr__(self) -> str:
-        return f"PasswordHash(must_change={self.must_change})"
 
 
 def password_hash_make(raw_password: str, *, temporary: bool) -> PasswordHash:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.http import HttpRequest
 
@@ -24,3 +25,14 @@ class HospitalRequest(HospitalHostRequest):
     """A request on a hospital's host by a signed-in member of that hospital."""
 
     user: User
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def login_exempt(view: View) -> View:
+    """Mark a hospital-host view as usable without signing in (login page, assets, the
+    hospital's logo). A marker only: accounts' middleware reads it, so apps that may not
+    import accounts (tenancy) mark their views too."""
+    view.login_exempt = True  # type: ignore[attr-defined]
+    return view

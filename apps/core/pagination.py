@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True)
 class OpenPage:
-    """What ``templates/partials/pagination_open.html`` shows: no page count, no total."""
+    """An uncounted page (``templates/partials/pagination.html``): no page count, no total."""
 
     object_list: list[Any]
     number: int

@@ -21,7 +21,7 @@ class TenancyConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from apps.tenancy.connections import remember_file_identity
-        from apps.tenancy.host_cache import hospitals_changed
+        from apps.tenancy.hosts import hospitals_changed
         from apps.tenancy.models import Hospital
 
         post_save.connect(hospitals_changed, sender=Hospital, dispatch_uid="hms_host_cache_save")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.core.exceptions import HMSError
+from apps.core.exceptions import Conflict, HMSError
 
 
 class NoTenantSelected(ImproperlyConfigured):
@@ -25,3 +25,7 @@ class ProvisioningError(HMSError):
     def __init__(self, message: str, *, step: str) -> None:
         super().__init__(message)
         self.step = step
+
+
+class HospitalStatusRefused(Conflict):
+    """A move of the hospital's status that apps.tenancy.status does not allow."""

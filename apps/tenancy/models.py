@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenancy.host_cache import hospitals_changed
+from apps.tenancy.hosts import hospitals_changed
 
 
 class HospitalQuerySet(models.QuerySet["Hospital"]):
@@ -83,7 +83,8 @@ class Hospital(models.Model):
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)
     #: how the database's schema differs from what its migrations produce, one line per
-    #: difference, as the last verify found it ("" = none found); see apps.tenancy.schema
+    #: difference, as the last verify found it ("" = none found);
+    #: see apps.tenancy.provisioning.schema
     schema_drift = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -252,7 +253,7 @@ class ProvisioningJob(models.Model):
 class ServiceHeartbeat(models.Model):
     """When a background service was last seen: ``worker`` (a worker ran the maintenance
     task the beat sends every few seconds) and ``beat`` (the beat sent a periodic task).
-    Read by /healthz and the admin's "no worker" banner (apps/tenancy/health.py)."""
+    Read by /healthz and the admin's "no worker" banner (apps/tenancy/jobs/health.py)."""
 
     name = models.CharField(max_length=32, primary_key=True)
     seen_at = models.DateTimeField()

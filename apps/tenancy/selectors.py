@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
 from apps.tenancy.connections import hospital_alias
-from apps.tenancy.host_cache import hospital_cached
-from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.operations import hospital_schema_drift
+from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.provisioning.operations import hospital_schema_drift
 from apps.tenancy.storage import database_name, storage_for
 
 
@@ -79,22 +78,6 @@ def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> Datab
             detail = f"{len(drift)}: " + "; ".join(drift)
             return DatabaseStatus("drift", table_count=inspection.table_count, detail=detail)
     return DatabaseStatus("ready", table_count=inspection.table_count)
-
-
-def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None]:
-    """Resolve a Host header: (is_platform_host, hospital or None)."""
-    hostname = host.split(":", 1)[0].lower().rstrip(".")
-    if hostname in {base_domain, "127.0.0.1", "testserver"}:
-        return True, None
-    suffix = f".{base_domain}"
-    if not hostname.endswith(suffix):
-        return False, None
-    subdomain = hostname[: -len(suffix)]
-    return False, hospital_cached(subdomain, _hospital_at)
-
-
-def _hospital_at(subdomain: str) -> Hospital | None:
-    return Hospital.objects.filter(subdomain=subdomain).first()
 
 
 # -- fleet -------------------------------------------------------------------------------

@@ -19,14 +19,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.services import PasswordHash, password_hash_make, temporary_password_generate
 from apps.core.exceptions import Conflict, ValidationError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
-from apps.tenancy.backups import backup_path, database_copy
-from apps.tenancy.connections import alias_for_code, forget_database
-from apps.tenancy.migrations_state import tenant_migration_state
+from apps.tenancy.connections import (
+    alias_for_code,
+    forget_database,
+)
+from apps.tenancy.hooks import PasswordHash, hospital_admin_provider
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import backup_path, database_copy
+from apps.tenancy.provisioning.migrations_state import tenant_migration_state
 from apps.tenancy.registry import all_modules
 from apps.tenancy.storage import (
     checked_name,
@@ -185,9 +188,8 @@ def hospital_create(
         enabled_modules=modules,
         admin_name=admin_name.strip(),
         admin_email=admin_email.strip(),
-        status=Hospital.Status.PROVISIONING,
         server=chosen_server,
-    )
+    )  # born Provisioning (the model's default; apps.tenancy.status)
     try:
         with transaction.atomic():
             hospital.save()
@@ -325,7 +327,7 @@ def job_enqueue(
         raise Conflict(
             f"{hospital.name} already has a job in progress{doing}; wait for it to finish."
         ) from None
-    from apps.tenancy.jobs import job_dispatch
+    from apps.tenancy.jobs.runner import job_dispatch
 
     if dispatch:
         transaction.on_commit(partial(job_dispatch, job.pk))
@@ -362,8 +364,9 @@ def hospital_add(
     returned once — and only its hash goes on the job, so the clear text never reaches
     the broker, the Celery results or the database.
     """
-    password = admin_password or temporary_password_generate()
-    secret = password_hash_make(password, temporary=admin_password is None)
+    accounts = hospital_admin_provider()  # apps.accounts, plugged in
+    password = admin_password or accounts.temporary_password_generate()
+    secret = accounts.password_hash_make(password, temporary=admin_password is None)
     with transaction.atomic():
         hospital = hospital_create(
             name=name,

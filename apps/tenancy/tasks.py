@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from apps.tenancy import health, jobs, recovery
+from celery.signals import worker_ready
+from django.db import connections
+
+from apps.tenancy.jobs import health
+from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.provisioning import recovery
 from worker import app
 from worker.base import HospitalTask
 
@@ -29,3 +34,15 @@ def maintain_jobs(self: Any) -> None:
 def backup_hospitals() -> None:
     """The nightly backup of every ready hospital, and pruning of old ones."""
     recovery.hospitals_backup_scheduled()
+
+
+@worker_ready.connect
+def _resend_queued_jobs(**kwargs: Any) -> None:
+    """Redis keeps no messages across a restart: a worker coming up sends every queued
+    job again (a job whose message did survive just runs once — the row decides).
+
+    Connected here, not in worker/app.py, so the Celery app imports no tenancy module
+    (the worker imports this module, autodiscovered, before it is ready)."""
+    health.heartbeat_record(health.WORKER, detail=str(kwargs.get("sender") or ""))
+    jobs.jobs_dispatch_queued(everything=True)
+    connections.close_all()  # pool processes forked later must not share it

@@ -6,8 +6,7 @@ from django.http import Http404, HttpResponse
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from apps.accounts.access import login_exempt
-from apps.core.http import HospitalRequest
+from apps.core.http import HospitalRequest, login_exempt
 from apps.tenancy.branding import hospital_logo_get
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.platform_audit.models import AppendOnlyError, PlatformEvent
 from apps.platform_audit.services import platform_event_record
-from apps.tenancy import jobs
+from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import hospital_add, hospital_delete, job_enqueue
 from conftest import TEST_PASSWORD

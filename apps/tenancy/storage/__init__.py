@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy.storage.base import TenantStorage, checked_name
+from apps.tenancy.storage.base import TenantStorage, checked_name, database_name
 from apps.tenancy.storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
@@ -71,11 +71,6 @@ def storage_for(hospital: Hospital) -> TenantStorage:
     """The storage ``hospital``'s database is on; ImproperlyConfigured when its server
     is no longer configured."""
     return storage_by_key(hospital.server)
-
-
-def database_name(hospital: Hospital) -> str:
-    """The name of ``hospital``'s database on its storage."""
-    return checked_name(f"hospital_{hospital.code.lower()}")
 
 
 def placement_choose(server: str | None = None) -> str:

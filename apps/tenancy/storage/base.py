@@ -17,9 +17,12 @@ import uuid
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apps.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from apps.tenancy.models import Hospital
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -29,6 +32,11 @@ def checked_name(name: str) -> str:
     if not _NAME.match(name):
         raise ValidationError(f"{name!r} is not a safe database name")
     return name
+
+
+def database_name(hospital: Hospital) -> str:
+    """The name of ``hospital``'s database on its storage."""
+    return checked_name(f"hospital_{hospital.code.lower()}")
 
 
 class TenantStorage(ABC):

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy.failpoints import failpoint
-from apps.tenancy.storage.base import BackupContents, TenantStorage, checked_name
+from apps.tenancy.provisioning.failpoints import failpoint
+from apps.tenancy.storage.base import BackupContents, TenantStorage, checked_name, database_name
 from apps.tenancy.storage.files import (
     copy_private,
     create_private,
@@ -373,16 +373,7 @@ def _is_name(name: str) -> bool:
 
 def database_path(hospital: Hospital) -> Path:
     """The file of a hospital on local SQLite storage — for tests and tools only."""
-    from apps.tenancy.storage import database_name
-
     return SqliteStorage().path(database_name(hospital))
-
-
-def template_path() -> Path:
-    """The file of the current template on local SQLite storage — for tests and tools."""
-    from apps.tenancy.provisioning import template_name
-
-    return SqliteStorage().path(template_name())
 
 
 def working_dir() -> Path:

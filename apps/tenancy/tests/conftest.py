@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from apps.accounts.models import Role, User
-from apps.tenancy import jobs
+from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import ProvisioningJob
 from conftest import TEST_PASSWORD
 from worker import app as celery_app

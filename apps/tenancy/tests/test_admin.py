@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.tenancy.admin_views import PASSWORD_SESSION_KEY
+from apps.tenancy.admin.views import PASSWORD_SESSION_KEY
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
 from apps.tenancy.storage.sqlite import database_path

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
-from apps.tenancy.storage.sqlite import digest_path_of, file_sha256, template_path
+from apps.tenancy.provisioning.pipeline import template_path
+from apps.tenancy.storage.sqlite import digest_path_of, file_sha256
 
 
 def run(*args: str) -> str:

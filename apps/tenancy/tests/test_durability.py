@@ -11,11 +11,12 @@ from typing import Any
 
 from django.db import connection, connections
 
-from apps.tenancy.backups import backup_path, database_copy
 from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.backups import backup_path, database_copy
+from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.storage import files
-from apps.tenancy.storage.sqlite import database_path, template_path
+from apps.tenancy.storage.sqlite import database_path
 
 FULL = 2
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from apps.tenancy import health
+from apps.tenancy.jobs import health
 from apps.tenancy.models import ServiceHeartbeat
 
 pytestmark = pytest.mark.django_db

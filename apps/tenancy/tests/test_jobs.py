@@ -19,13 +19,14 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.exceptions import Conflict
-from apps.tenancy import jobs
-from apps.tenancy.backups import backups_dir
 from apps.tenancy.connections import hospital_alias
-from apps.tenancy.migrations_state import tenant_migration_state
+from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import backups_dir
+from apps.tenancy.provisioning.migrations_state import tenant_migration_state
+from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
-from apps.tenancy.storage.sqlite import database_path, template_path, working_dir
+from apps.tenancy.storage.sqlite import database_path, working_dir
 from apps.tenancy.tests.conftest import run
 from conftest import TEST_PASSWORD
 
@@ -416,7 +417,7 @@ def test_the_reaper_writes_back_the_copy_of_a_migrate_cut_short(hospital_a: Hosp
     before = schema(hospital_a)
     job = job_enqueue(hospital=hospital_a, kind=Kind.MIGRATE)
     copy = backups_dir() / "hospital_cgh001.before-migrate.sqlite3"
-    from apps.tenancy.backups import database_copy
+    from apps.tenancy.provisioning.backups import database_copy
 
     database_copy(hospital_a, copy)
     # the killed worker had got half way: some migrations applied

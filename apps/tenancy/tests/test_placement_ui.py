@@ -12,8 +12,8 @@ from django.test import Client
 from apps.tenancy import storage as registry
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.models import Hospital
-from apps.tenancy.operations import hospital_schema_drift
-from apps.tenancy.schema import SQLITE_ONLY, hospital_repair_schema
+from apps.tenancy.provisioning.operations import hospital_schema_drift
+from apps.tenancy.provisioning.schema import SQLITE_ONLY, hospital_repair_schema
 from apps.tenancy.selectors import hospital_database_status
 from apps.tenancy.tests.test_storage import FakeStorage
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from apps.tenancy import jobs
-from apps.tenancy.backups import backups_dir
+from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import backups_dir
 from apps.tenancy.services import job_enqueue
 from apps.tenancy.storage.sqlite import SqliteStorage, database_path, templates_dir, working_dir
 from apps.tenancy.tests.conftest import run

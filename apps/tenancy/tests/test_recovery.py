@@ -16,10 +16,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy import recovery
-from apps.tenancy.backups import backups_dir
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.recovery import (
+from apps.tenancy.provisioning import recovery
+from apps.tenancy.provisioning.backups import backups_dir
+from apps.tenancy.provisioning.recovery import (
     BackupError,
     hospital_backup,
     hospital_backups,

@@ -19,13 +19,13 @@ from conftest import HospitalFactory
 def test_a_known_host_is_served_from_the_cache_without_asking_the_platform(
     hospital_a: Hospital, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from apps.tenancy import host_cache, selectors
+    from apps.tenancy import hosts as host_cache
 
     monkeypatch.setattr(host_cache, "_quiet_until", 0.0)
     client = Client(HTTP_HOST=hospital_a.host)
     client.get("/login/")
     loads: list[str] = []
-    monkeypatch.setattr(selectors, "_hospital_at", lambda sub: loads.append(sub))
+    monkeypatch.setattr(host_cache, "_hospital_at", lambda sub: loads.append(sub))
     assert client.get("/login/").status_code == 200
     assert loads == []
 
@@ -55,8 +55,8 @@ def test_a_deleted_hospital_is_gone_at_once(hospital_a: Hospital) -> None:
 def test_a_cached_hospital_is_a_copy_no_request_can_change_for_another(
     hospital_a: Hospital, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from apps.tenancy import host_cache
-    from apps.tenancy.selectors import hospital_by_host
+    from apps.tenancy import hosts as host_cache
+    from apps.tenancy.hosts import hospital_by_host
 
     monkeypatch.setattr(host_cache, "_quiet_until", 0.0)
     _, first = hospital_by_host(hospital_a.host, "localhost")

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.operations import hospital_schema_drift
+from apps.tenancy.provisioning.operations import hospital_schema_drift
 from apps.tenancy.selectors import hospital_badge, hospital_database_status
 from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run

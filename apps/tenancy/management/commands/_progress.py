@@ -10,8 +10,8 @@ from django.core.management.base import OutputWrapper
 
 from apps.core.formatting import duration_display
 from apps.tenancy.models import ProvisioningJob
+from apps.tenancy.provisioning.steps import ProgressEvent
 from apps.tenancy.selectors import job_notice
-from apps.tenancy.steps import ProgressEvent
 
 BAR_WIDTH = 24
 

@@ -5,9 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.exceptions import HMSError
-from apps.tenancy.backups import display_path
 from apps.tenancy.models import Hospital
-from apps.tenancy.recovery import hospital_backup, hospital_backups
+from apps.tenancy.provisioning.backups import display_path
+from apps.tenancy.provisioning.recovery import hospital_backup, hospital_backups
 
 
 class Command(BaseCommand):

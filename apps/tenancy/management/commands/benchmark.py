@@ -15,8 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.benchmarking import Measurement
-from apps.tenancy import benchmarks, scale_benchmarks
-from apps.tenancy.migrations_state import tenant_migration_names
+from apps.tenancy.benchmarks import provisioning as benchmarks
+from apps.tenancy.benchmarks import scale as scale_benchmarks
+from apps.tenancy.provisioning.migrations_state import tenant_migration_names
 from apps.tenancy.registry import tenant_app_configs
 from hms.devstack import ROOT, Stack, free_port
 
@@ -221,7 +222,7 @@ class Command(BaseCommand):
 
     def measure_scale(self, options: dict[str, Any]) -> None:
         """Per-request cost at 1 and N hospitals, routing overhead, search at scale
-        (apps.tenancy.scale_benchmarks)."""
+        (apps.tenancy.benchmarks.scale)."""
         if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
             raise CommandError("--scratch runs only inside the directory the benchmark made")
         if options["hospitals"] < 3:

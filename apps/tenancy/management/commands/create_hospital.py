@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from apps.core.exceptions import HMSError
 from apps.tenancy.management.commands._progress import JobFollower, TerminalReporter
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import hospital_provision
+from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.services import hospital_add, hospital_create
 
 

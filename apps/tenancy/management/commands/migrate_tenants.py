@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from apps.core.exceptions import HMSError
 from apps.tenancy.management.commands._progress import JobFollower, TerminalReporter
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import hospital_migrate
+from apps.tenancy.provisioning.pipeline import hospital_migrate
 from apps.tenancy.services import fleet_migrate
 
 

@@ -1,5 +1,5 @@
 """A real worker SIGKILLed at the worst moments — frozen there first by a failpoint
-(apps/tenancy/failpoints.py), so the kill lands exactly where it must — and what the
+(apps/tenancy/provisioning/failpoints.py), so the kill lands exactly where it must — and what the
 reaper, the job page and the hospital's own page make of it: no copy cut short left
 behind, a job whose account of the outcome is true, and a hospital serving again with
 no worker running at all."""

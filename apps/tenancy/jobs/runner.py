@@ -30,25 +30,31 @@ from django.db import DatabaseError, connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from apps.accounts.services import PasswordHash
 from apps.core.exceptions import HMSError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
-from apps.tenancy.backups import backup_path, database_restore, display_path
 from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.hooks import PasswordHash
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
-from apps.tenancy.provisioning import (
+from apps.tenancy.provisioning.backups import backup_path, database_restore, display_path
+from apps.tenancy.provisioning.operations import hospital_sync_reference_data, hospital_verify
+from apps.tenancy.provisioning.pipeline import (
     hospital_migrate,
     hospital_provision,
     hospital_recreate,
     mark_by_database_in_place,
     remove_stale_working_files,
 )
-from apps.tenancy.recovery import hospital_restore
-from apps.tenancy.schema import hospital_repair_schema
-from apps.tenancy.steps import ProgressEvent
+from apps.tenancy.provisioning.recovery import hospital_restore
+from apps.tenancy.provisioning.schema import hospital_repair_schema
+from apps.tenancy.provisioning.steps import ProgressEvent
+from apps.tenancy.status import (
+    hospital_mark_failed,
+    hospital_mark_provisioning,
+    hospital_mark_ready,
+)
 from apps.tenancy.storage import database_name, storage_for
+from worker import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -220,9 +226,10 @@ def _run_migrate(job: ProvisioningJob, report: JobRecorder) -> Outcome:
         # The copy is gone once written back or no longer needed; a kept copy means
         # the restore failed and the message says where it is.
         still_there = copy.exists()
-        Hospital.objects.filter(pk=hospital.pk).update(
-            status=Hospital.Status.FAILED if still_there else Hospital.Status.READY
-        )
+        if still_there:
+            hospital_mark_failed(hospital=hospital)
+        else:
+            hospital_mark_ready(hospital=hospital)
     return {"summary": f"{applied} migrations applied", "backup_path": ""}
 
 
@@ -294,7 +301,7 @@ def job_run(*, job_id: str, task_id: str) -> str:
         return f"skipped: job is {found or 'gone'}"
     job = ProvisioningJob.objects.select_related("hospital").get(pk=job_id)
     if job.kind in OFFLINE_KINDS:
-        Hospital.objects.filter(pk=job.hospital_id).update(status=Hospital.Status.PROVISIONING)
+        hospital_mark_provisioning(hospital=job.hospital)
     recorder = JobRecorder(job)
     with heartbeat(job):
         try:
@@ -409,22 +416,21 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     # Whatever the kind: temporary databases, and copies (backups, templates) cut short.
     removed = remove_stale_working_files(hospital, older_than=written_before)
     leftovers = f"{removed} leftover file(s) removed. " if removed else ""
-    hospitals = Hospital.objects.filter(pk=hospital.pk)
     if job.kind == Kind.MIGRATE:
         copy = Path(job.backup_path) if job.backup_path else None
         if copy is None or not copy.exists():
-            hospitals.update(status=Hospital.Status.READY)
+            hospital_mark_ready(hospital=hospital)
             return _Cleanup(f"{leftovers}Migrations had not started; the database was not changed.")
         try:
             database_restore(copy, hospital)
         except Exception as exc:
-            hospitals.update(status=Hospital.Status.FAILED)
+            hospital_mark_failed(hospital=hospital)
             return _Cleanup(
                 f"{leftovers}Writing back the copy taken before migrating failed ({exc}); "
                 f"it is kept at {display_path(copy)}."
             )
         copy.unlink(missing_ok=True)
-        hospitals.update(status=Hospital.Status.READY)
+        hospital_mark_ready(hospital=hospital)
         return _Cleanup(
             f"{leftovers}The database was restored from the copy taken before migrating."
         )
@@ -444,7 +450,7 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     if job.kind in (Kind.RECREATE, Kind.REPAIR):
         return _clean_up_recreate(job, leftovers)
     if job.kind in OFFLINE_KINDS:
-        hospitals.exclude(status=Hospital.Status.READY).update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return _Cleanup(f"{leftovers}Retry to finish.")
     return _Cleanup(f"{leftovers}Nothing else to clean up.")
 
@@ -488,7 +494,7 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
     try:
         database_restore(backup, hospital)
     except Exception as exc:
-        Hospital.objects.filter(pk=hospital.pk).update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital)
         return _Cleanup(
             f"{leftovers}The new database in place is incomplete ({problem}) and putting "
             f"the old one back failed ({exc}).{kept}"
@@ -503,6 +509,9 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
 
 # -- dispatch ----------------------------------------------------------------------------
 
+#: the Celery task that runs a job (apps/tenancy/tasks.py)
+RUN_JOB = "tenancy.run_job"
+
 #: a broker that is down must not hold a web request for long
 DISPATCH_RETRY_POLICY = {
     "max_retries": 1,
@@ -515,16 +524,19 @@ DISPATCH_RETRY_POLICY = {
 def job_dispatch(job_id: uuid.UUID | str) -> bool:
     """Send the job's message to the broker. When the broker is unreachable the job
     stays queued and undispatched; the maintenance task, a starting worker or the job
-    page sends it later. Sending twice is harmless: only one claim succeeds."""
-    from apps.tenancy.tasks import run_job
+    page sends it later. Sending twice is harmless: only one claim succeeds.
 
+    Sent by task name through the Celery app (the task's own options when it is
+    registered, a plain send_task when not), so the runner never imports the tasks
+    module that imports it."""
     job = ProvisioningJob.objects.filter(pk=job_id, status=Status.QUEUED).first()
     if job is None:
         return False
     ProvisioningJob.objects.filter(pk=job.pk).update(dispatch_attempted_at=timezone.now())
     try:
-        run_job.apply_async(
-            kwargs={"job_id": str(job.pk), "hospital_id": str(job.hospital_id)},
+        celery_app.signature(
+            RUN_JOB, kwargs={"job_id": str(job.pk), "hospital_id": str(job.hospital_id)}
+        ).apply_async(
             retry=True,
             retry_policy=DISPATCH_RETRY_POLICY,
         )

@@ -26,12 +26,12 @@ from django_celery_results.admin import GroupResultAdmin, TaskResultAdmin
 from django_celery_results.models import GroupResult, TaskResult
 
 from apps.core.exceptions import Conflict
-from apps.tenancy import admin_views
-from apps.tenancy.backups import display_path
+from apps.tenancy.admin import views as admin_views
+from apps.tenancy.admin.forms import HospitalChangeForm
 from apps.tenancy.branding import hospital_logo_remove, hospital_logo_set
-from apps.tenancy.forms import HospitalChangeForm
-from apps.tenancy.health import worker_silence
+from apps.tenancy.jobs.health import worker_silence
 from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import display_path
 from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
 from apps.tenancy.services import (
@@ -45,7 +45,7 @@ from apps.tenancy.storage import database_name, storage_for
 from apps.tenancy.subscriptions import hospitals_module_enable
 
 if TYPE_CHECKING:
-    from apps.tenancy.admin_views import AdminRequest
+    from apps.tenancy.admin.views import AdminRequest
 
 admin.site.site_header = _("HMS platform administration")
 admin.site.site_title = _("HMS platform")

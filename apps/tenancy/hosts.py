@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 
 if TYPE_CHECKING:
@@ -63,3 +64,21 @@ def hospitals_changed(**_: Any) -> None:
         _generation += 1
         _quiet_until = time.monotonic() + QUIET_SECONDS
         _entries.clear()
+
+
+def hospital_by_host(host: str, base_domain: str) -> tuple[bool, Hospital | None]:
+    """Resolve a Host header: (is_platform_host, hospital or None)."""
+    hostname = host.split(":", 1)[0].lower().rstrip(".")
+    if hostname in {base_domain, "127.0.0.1", "testserver"}:
+        return True, None
+    suffix = f".{base_domain}"
+    if not hostname.endswith(suffix):
+        return False, None
+    subdomain = hostname[: -len(suffix)]
+    return False, hospital_cached(subdomain, _hospital_at)
+
+
+def _hospital_at(subdomain: str) -> Hospital | None:
+    # By the app registry: models.py imports this module (the cache's invalidation)
+    hospital_model: type[Hospital] = apps.get_model("tenancy", "Hospital")
+    return hospital_model.objects.filter(subdomain=subdomain).first()

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from apps.tenancy.connections import alias_for_code, forget_database
+from apps.tenancy.connections import (
+    alias_for_code,
+    forget_database,
+)
 from apps.tenancy.storage import database_name, storage_for
 from apps.tenancy.storage.sqlite import safe_path_in
 

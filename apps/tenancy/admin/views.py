@@ -34,11 +34,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseStopPolling
 
 from apps.core.exceptions import HMSError
-from apps.tenancy.backups import display_path
-from apps.tenancy.forms import HospitalAddForm, RecreateConfirmationForm, RestoreConfirmationForm
-from apps.tenancy.jobs import job_dispatch, job_is_stale, job_reap_if_stale, jobs_reap_stale
+from apps.tenancy.admin.forms import (
+    HospitalAddForm,
+    RecreateConfirmationForm,
+    RestoreConfirmationForm,
+)
+from apps.tenancy.jobs.runner import job_dispatch, job_is_stale, job_reap_if_stale, jobs_reap_stale
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.recovery import hospital_backup, hospital_backup_find, hospital_backups
+from apps.tenancy.provisioning.backups import display_path
+from apps.tenancy.provisioning.recovery import (
+    hospital_backup,
+    hospital_backup_find,
+    hospital_backups,
+)
 from apps.tenancy.selectors import (
     batch_summary,
     hospital_badge,

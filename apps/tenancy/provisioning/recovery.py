@@ -27,23 +27,24 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from apps.tenancy.backups import (
+from apps.tenancy.connections import hospital_alias
+from apps.tenancy.exceptions import ProvisioningError
+from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.provisioning.backups import (
     backup_path,
     backups_dir,
     database_copy,
     database_restore,
     display_path,
 )
-from apps.tenancy.connections import hospital_alias
-from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import (
+from apps.tenancy.provisioning.migrations_state import (
     recorded_migrations,
     tenant_migration_names,
     tenant_migration_state,
 )
-from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import verify_alias
-from apps.tenancy.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.provisioning.pipeline import verify_alias
+from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.status import hospital_mark_ready
 from apps.tenancy.storage import database_name, storage_for
 
 logger = logging.getLogger(__name__)
@@ -276,9 +277,8 @@ def hospital_restore(
             f"{exc.message} — the database as it was before the restore is back in place",
             step=exc.step,
         ) from exc
-    Hospital.objects.filter(pk=hospital.pk).update(
-        status=Hospital.Status.READY,
-        migration_state="" if behind else tenant_migration_state(),
+    hospital_mark_ready(
+        hospital=hospital, migration_state="" if behind else tenant_migration_state()
     )
     kept = f"; the database it replaced is kept at {display_path(safety_copy)}"
     pending = f" ({len(behind)} migrations to apply: run Migrate)" if behind else ""

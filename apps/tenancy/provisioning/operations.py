@@ -9,11 +9,11 @@ from django.utils.translation import gettext_noop
 from apps.tenancy.connections import hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import seed_reference_data, verify_alias
-from apps.tenancy.schema import schema_comparable, schema_drift, template_ensure
-from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_state
+from apps.tenancy.provisioning.pipeline import seed_reference_data, verify_alias
+from apps.tenancy.provisioning.schema import schema_comparable, schema_drift, template_ensure
+from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 from apps.tenancy.storage import database_name, storage_for
 
 VERIFY_STEPS = (
@@ -74,7 +74,7 @@ def hospital_schema_drift(hospital: Hospital) -> list[str]:
     """How the hospital's live schema differs from the template's (the schema its
     recorded migrations produce), one line per difference; [] when they match. Only
     meaningful for a hospital with no unapplied migrations; [] on a storage whose schema
-    cannot be compared (see apps.tenancy.schema)."""
+    cannot be compared (see apps.tenancy.provisioning.schema)."""
     storage = storage_for(hospital)
     if not schema_comparable(storage):
         return []

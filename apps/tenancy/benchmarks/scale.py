@@ -259,7 +259,7 @@ def run_scale(
     from apps.accounts.services import account_create
     from apps.patients import benchmarks as patient_benchmarks
     from apps.patients.selectors import INDEX_MATCHES_CAP
-    from apps.tenancy.benchmarks import hospitals_ensure
+    from apps.tenancy.benchmarks.provisioning import hospitals_ensure
 
     out(
         f"HMS scale benchmark — SQLite {sqlite3.sqlite_version}, DEBUG {settings.DEBUG}, "

@@ -27,25 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import connections
 from django.utils.translation import gettext_noop
 
-from apps.accounts.models import Role, User
-from apps.accounts.services import (
-    CreatedAccount,
-    PasswordHash,
-    account_create,
-    password_hash_apply,
-    password_hash_make,
-    temporary_password_generate,
-)
-from apps.tenancy.backups import (
-    backup_path,
-    database_copy,
-    database_restore,
-    display_path,
-    remove_partial_backups,
-)
 from apps.tenancy.connections import (
     alias_for_code,
     forget_database,
@@ -54,8 +38,17 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.failpoints import failpoint
-from apps.tenancy.migrations_state import (
+from apps.tenancy.hooks import AdminOutcome, PasswordHash, hospital_admin_provider
+from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.backups import (
+    backup_path,
+    database_copy,
+    database_restore,
+    display_path,
+    remove_partial_backups,
+)
+from apps.tenancy.provisioning.failpoints import failpoint
+from apps.tenancy.provisioning.migrations_state import (
     apply_tenant_migrations,
     inspect_database,
     recorded_migrations,
@@ -63,11 +56,11 @@ from apps.tenancy.migrations_state import (
     tenant_migration_names,
     tenant_migration_state,
 )
-from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app, tenant_app_configs
-from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+from apps.tenancy.status import hospital_mark_failed, hospital_mark_ready
 from apps.tenancy.storage import TenantStorage, checked_name, database_name, storage_for
-from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, WORK_PREFIX
+from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, WORK_PREFIX, SqliteStorage
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +99,11 @@ class ProvisionResult:
 def template_name() -> str:
     """The template database of the current state (see migrations_state.template_state)."""
     return checked_name(f"{TEMPLATE_PREFIX}{template_state()[:24]}")
+
+
+def template_path() -> Path:
+    """The file of the current template on local SQLite storage — for tests and tools."""
+    return SqliteStorage().path(template_name())
 
 
 def working_name(hospital: Hospital) -> str:
@@ -222,66 +220,19 @@ def mark_by_database_in_place(hospital: Hospital) -> str | None:
     A failed recreate leaves the old database where it was, so the hospital keeps
     working on it instead of going offline until someone retries.
     """
-    hospitals = Hospital.objects.filter(pk=hospital.pk)
     if not storage_for(hospital).exists(database_name(hospital)):
-        hospitals.update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return "no database in place"
     alias = hospital_alias(hospital)
     try:
         verify_alias(alias)
     except ProvisioningError as exc:
-        hospitals.update(status=Hospital.Status.FAILED)
+        hospital_mark_failed(hospital=hospital, unless_ready=True)
         return exc.message
     finally:
         forget_database(alias)
-    hospitals.update(status=Hospital.Status.READY, migration_state=tenant_migration_state())
+    hospital_mark_ready(hospital=hospital, migration_state=tenant_migration_state())
     return None
-
-
-@dataclass(frozen=True)
-class _AdminOutcome:
-    account: CreatedAccount
-    created: bool
-    password_applied: bool
-
-
-def _apply_password(user: User, password: str | PasswordHash | None) -> str | None:
-    """Give ``user`` the password; returns the clear temporary one when generated here."""
-    temporary = None
-    if not isinstance(password, PasswordHash):
-        temporary = None if password else temporary_password_generate()
-        password = password_hash_make(password or temporary or "", temporary=temporary is not None)
-    password_hash_apply(user=user, password_hash=password)
-    return temporary
-
-
-def _ensure_admin(
-    hospital: Hospital, password: str | PasswordHash | None, *, keep_existing: bool
-) -> _AdminOutcome:
-    """The hospital administrator's account: created, or (on a retry) given the password
-    again — unless ``keep_existing``, when an existing administrator is left alone."""
-    existing = (
-        User.objects.filter(hospital=hospital, role=Role.HOSPITAL_ADMIN)
-        .order_by("date_joined")
-        .first()
-    )
-    if existing is not None and keep_existing:
-        return _AdminOutcome(CreatedAccount(existing, None), created=False, password_applied=False)
-    if existing is not None:
-        temporary = _apply_password(existing, password)
-        return _AdminOutcome(
-            CreatedAccount(existing, temporary), created=False, password_applied=True
-        )
-    account = account_create(
-        hospital=hospital,
-        full_name=hospital.admin_name or f"{hospital.name} Administrator",
-        role=Role.HOSPITAL_ADMIN,
-        email=hospital.admin_email,
-        password=password if isinstance(password, str) else None,
-        password_hash=password if isinstance(password, PasswordHash) else None,
-        username_base=None if hospital.admin_name else f"{hospital.subdomain}.admin",
-    )
-    return _AdminOutcome(account, created=True, password_applied=True)
 
 
 def hospital_provision(
@@ -350,7 +301,7 @@ def _build(
     final_name = database_name(hospital)
     work_name = working_name(hospital)
     work_alias = f"provisioning_{hospital.code.lower()}"
-    created_admin: User | None = None
+    created_admin: AdminOutcome | None = None
     fast_path = False
     moved_into_place = False
     backup: Path | None = None
@@ -399,11 +350,13 @@ def _build(
                 step.summary = f"{counts['created']} rows created, {counts['updated']} updated"
 
         with runner.step("admin") as step:
-            admin = _ensure_admin(hospital, admin_password, keep_existing=keep_existing_admin)
-            account = admin.account
-            created_admin = account.user if admin.created else None
+            # accounts' own service, plugged in (apps.tenancy.hooks): tenancy imports no accounts
+            admin = hospital_admin_provider().ensure_admin(
+                hospital, admin_password, keep_existing=keep_existing_admin
+            )
+            created_admin = admin if admin.created else None
             kept = "" if admin.password_applied else " (kept as it was)"
-            step.summary = f"administrator {account.user.username}{kept}"
+            step.summary = f"administrator {admin.username}{kept}"
 
         with runner.step("verify") as step:
             failpoint("before-verify")  # half way: built under a temporary name, not ready
@@ -430,17 +383,13 @@ def _build(
             storage.move(work_name, final_name, replace=replacing)
             moved_into_place = True
             failpoint("moved-into-place")
-            ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
-            with transaction.atomic():
-                Hospital.objects.filter(pk=hospital.pk).update(**ready)
-            for field, value in ready.items():
-                setattr(hospital, field, value)
+            hospital_mark_ready(hospital=hospital, migration_state=tenant_migration_state())
             step.summary = f"{storage.describe(final_name)} in place; {hospital.name} is ready"
     except Exception as exc:
         forget_database(work_alias)
         storage.drop(work_name)
         if created_admin is not None:
-            created_admin.delete()
+            created_admin.undo()
         if replacing and not moved_into_place:
             # The old database is still there, untouched: keep using it if it is sound.
             still_working = mark_by_database_in_place(hospital) is None
@@ -450,15 +399,13 @@ def _build(
                     step=exc.step,
                 ) from exc
         else:
-            Hospital.objects.filter(pk=hospital.pk).exclude(status=Hospital.Status.READY).update(
-                status=Hospital.Status.FAILED
-            )
+            hospital_mark_failed(hospital=hospital, unless_ready=True)
         raise
     logger.info("provisioned hospital %s (fast path: %s)", hospital.code, fast_path)
     return ProvisionResult(
         hospital=hospital,
-        admin_username=account.user.username,
-        temporary_password=account.temporary_password,
+        admin_username=admin.username,
+        temporary_password=admin.temporary_password,
         fast_path=fast_path,
         admin_password_applied=admin.password_applied,
         backup_path=backup,

@@ -30,13 +30,20 @@ from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_noop
 
-from apps.tenancy.backups import backup_path, database_copy, display_path
-from apps.tenancy.connections import alias_for_code, forget_database, register_database
+from apps.tenancy.connections import (
+    alias_for_code,
+    forget_database,
+    register_database,
+)
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.migrations_state import apply_tenant_migrations, tenant_migration_state
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import (
+from apps.tenancy.provisioning.backups import backup_path, database_copy, display_path
+from apps.tenancy.provisioning.migrations_state import (
+    apply_tenant_migrations,
+    tenant_migration_state,
+)
+from apps.tenancy.provisioning.pipeline import (
     BACKUP_STEP,
     mark_by_database_in_place,
     seed_reference_data,
@@ -45,8 +52,9 @@ from apps.tenancy.provisioning import (
     verify_alias,
     working_name,
 )
+from apps.tenancy.provisioning.steps import Reporter, Step, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app
-from apps.tenancy.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.status import hospital_mark_ready
 from apps.tenancy.storage import TenantStorage, checked_name, database_name, storage_for
 from apps.tenancy.storage.sqlite import WORK_PREFIX, SqliteStorage
 
@@ -351,7 +359,7 @@ def hospital_repair_schema(
     before_replace: Callable[[str], None] | None = None,
 ) -> str:
     """Give ``hospital``'s database the schema its migrations produce, keeping its data
-    (see apps.tenancy.schema): backed up first (kept), every row copied into a copy of
+    (see apps.tenancy.provisioning.schema): backed up first (kept), every row copied into a copy of
     the template, checked, moved into place. Until the move the database is untouched;
     the caller keeps the hospital offline meanwhile (a job of an offline kind). Returns
     a one-line summary naming what could not be kept (it is in the backup).
@@ -402,10 +410,8 @@ def hospital_repair_schema(
             if before_replace is not None:
                 before_replace(storage.identity(work_name))
             storage.move(work_name, final_name, replace=True)
-            Hospital.objects.filter(pk=hospital.pk).update(
-                status=Hospital.Status.READY,
-                schema_drift="",
-                migration_state=tenant_migration_state(),
+            hospital_mark_ready(
+                hospital=hospital, schema_drift="", migration_state=tenant_migration_state()
             )
             step.summary = f"{storage.describe(final_name)} in place; {hospital.name} is ready"
     except Exception:

@@ -1,0 +1,1 @@
+"""Benchmarks of provisioning and of per-request cost at scale (manage.py benchmark)."""

@@ -1,0 +1,2 @@
+"""The job runner: runs ProvisioningJob rows (in a Celery worker or inline) and watches
+worker health."""

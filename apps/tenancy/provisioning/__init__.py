@@ -1,0 +1,2 @@
+"""Provisioning: the pipeline that builds, migrates, verifies, repairs, backs up and restores
+a hospital's database."""
