@@ -14,7 +14,10 @@ The fixtures are plugged into every test module by the root conftest.py
 - ``postgresql_template`` — the name of the migrated and seeded database;
 - ``postgresql_hospital`` — a hospital (a Hospital row of the platform database) whose
   tenant context points at a fresh copy of that database: use it like ``hospital_a``
-  with ``with tenant_context(hospital, alias=database.alias)``.
+  with ``with tenant_context(hospital, alias=database.alias)``;
+- ``on_postgresql(hospital, ...)`` — for a test module that overrides ``hospital_a``:
+  every ``tenant_context(hospital_a)`` of the test then selects a fresh copy on the
+  server, so existing tests (factories and all) run there unchanged.
 
 Later, PostgreSQL hospitals come through the real storage (apps.tenancy.storage);
 these fixtures build the same thing by hand so the schema can be tested before then.
@@ -108,6 +111,44 @@ def migrate_and_seed(hospital: Hospital, alias: str) -> int:
     return applied
 
 
+def copy_of_template(server: ThrowawayServer, template: str) -> tuple[str, str]:
+    """A fresh copy of ``template`` on ``server``, registered: (alias, database name)."""
+    name = f"hms_test_{next(_sequence)}"
+    create_database(server, name, template=template)
+    return register(server, f"hospital_pg_{name}", name), name
+
+
+def on_postgresql(hospital: Hospital, request: pytest.FixtureRequest) -> str:
+    """Point ``hospital``'s database at a fresh copy of the template on the server for
+    the rest of the test: ``hospital_alias`` (what ``tenant_context`` asks) answers the
+    copy's alias. Returns the alias; the copy is dropped after the test.
+
+    For a test module that overrides ``hospital_a``::
+
+        @pytest.fixture
+        def hospital_a(hospital_a: Hospital, request: pytest.FixtureRequest) -> Hospital:
+            on_postgresql(hospital_a, request)
+            return hospital_a
+    """
+    from apps.tenancy import connections as tenancy_connections
+
+    server: ThrowawayServer = request.getfixturevalue("postgresql_server")
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    alias, name = copy_of_template(server, request.getfixturevalue("postgresql_template"))
+    request.addfinalizer(lambda: drop_database(server, name))
+    real = tenancy_connections.hospital_alias
+
+    def hospital_alias(other: Hospital) -> str:
+        if other.pk != hospital.pk:
+            return real(other)
+        if alias not in connections.settings:  # forgotten meanwhile
+            connections.settings[alias] = database_settings(server, name)
+        return alias
+
+    monkeypatch.setattr(tenancy_connections, "hospital_alias", hospital_alias)
+    return alias
+
+
 @dataclass(frozen=True)
 class PostgresqlHospital:
     """A hospital whose tenant context is pointed at a database on the server."""
@@ -151,9 +192,7 @@ def postgresql_hospital(
 ) -> Iterator[PostgresqlHospital]:
     """``hospital_a`` with its tenant context pointed at a fresh copy of the template
     on PostgreSQL (the alias is forgotten after the test by the root conftest)."""
-    name = f"hms_test_{next(_sequence)}"
-    create_database(postgresql_server, name, template=postgresql_template)
-    alias = register(postgresql_server, f"hospital_pg_{name}", name)
+    alias, name = copy_of_template(postgresql_server, postgresql_template)
     try:
         yield PostgresqlHospital(
             hospital=hospital_a, alias=alias, name=name, server=postgresql_server
