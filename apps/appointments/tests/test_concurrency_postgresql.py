@@ -8,15 +8,17 @@ import pytest
 
 from apps.appointments.tests import test_concurrency as on_sqlite
 from apps.appointments.tests import test_transitions as transitions_on_sqlite
-from apps.patients.tests.pg import on_postgresql
+from apps.patients.tests import pg
 from apps.tenancy.models import Hospital
 
 
 @pytest.fixture
 def hospital_a(hospital_a: Hospital, request: pytest.FixtureRequest) -> Hospital:
-    on_postgresql(hospital_a, request)
+    pg.on_postgresql(hospital_a, request)
     return hospital_a
 
+
+test_the_hospital_database_is_postgresql = pg.test_the_hospital_database_is_postgresql
 
 test_two_desks_taking_one_slot_at_once_exactly_one_succeeds = (
     on_sqlite.test_two_desks_taking_one_slot_at_once_exactly_one_succeeds

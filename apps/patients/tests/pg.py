@@ -200,3 +200,12 @@ def postgresql_hospital(
     finally:
         forget_database(alias)
         drop_database(postgresql_server, name)
+
+
+def test_the_hospital_database_is_postgresql(hospital_a: Hospital) -> None:
+    """Assigned in a module that overrides ``hospital_a`` with on_postgresql: proves the
+    module's tests really run on PostgreSQL (pg.py itself is not collected)."""
+    from apps.tenancy.db import current_connection
+
+    with tenant_context(hospital_a):
+        assert current_connection().vendor == "postgresql"

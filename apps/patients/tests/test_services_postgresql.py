@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import pytest
 
+from apps.patients.tests import pg
 from apps.patients.tests import test_services as on_sqlite
-from apps.patients.tests.pg import on_postgresql
 from apps.tenancy.models import Hospital
 
 
 @pytest.fixture
 def hospital_a(hospital_a: Hospital, request: pytest.FixtureRequest) -> Hospital:
-    on_postgresql(hospital_a, request)
+    pg.on_postgresql(hospital_a, request)
     return hospital_a
 
+
+test_the_hospital_database_is_postgresql = pg.test_the_hospital_database_is_postgresql
 
 test_concurrent_registrations_never_share_a_number = (
     on_sqlite.test_concurrent_registrations_never_share_a_number
