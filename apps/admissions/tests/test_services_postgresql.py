@@ -28,3 +28,6 @@ test_one_patient_admitted_twice_at_once_gets_one_admission = (
 test_a_transfer_and_an_admission_racing_for_one_bed_one_wins = (
     on_sqlite.test_a_transfer_and_an_admission_racing_for_one_bed_one_wins
 )
+test_two_doctors_requesting_a_bed_for_one_patient_at_once_make_one_request = (
+    on_sqlite.test_two_doctors_requesting_a_bed_for_one_patient_at_once_make_one_request
+)

@@ -17,16 +17,17 @@ from typing import Any
 from django.db import migrations
 
 INDEX = "patient_search_trigram_idx"
+CREATE_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+CREATE_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {INDEX} ON patients_patient USING gin (search_text gin_trgm_ops)"
+)
 
 
 def create_index(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON patients_patient "
-        "USING gin (search_text gin_trgm_ops)"
-    )
+    schema_editor.execute(CREATE_EXTENSION)
+    schema_editor.execute(CREATE_INDEX)
 
 
 def drop_index(apps: Any, schema_editor: Any) -> None:

@@ -7,6 +7,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
+from importlib import import_module
 from typing import Any
 
 import psycopg
@@ -35,7 +36,8 @@ from apps.tenancy.storage.throwaway import ThrowawayServer
 
 pytestmark = pytest.mark.django_db
 
-TRIGRAM_INDEX = "patient_search_trigram_idx"
+migration = import_module("apps.patients.migrations.0003_search_trigram_index")
+TRIGRAM_INDEX = migration.INDEX
 LARGE = 50_000
 
 
@@ -121,6 +123,33 @@ def test_the_trigram_index_exists(postgresql_hospital: PostgresqlHospital) -> No
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         assert cursor.fetchone() == (1,)
     assert "USING gin (search_text gin_trgm_ops)" in definition
+
+
+def test_a_database_owner_without_superuser_rights_may_create_pg_trgm(
+    postgresql_server: ThrowawayServer,
+) -> None:
+    """What patients 0003 needs of the role that migrates a hospital database: pg_trgm
+    is a trusted extension (PostgreSQL 13+), so the database's owner may create it."""
+    name, owner = "hms_owned", "hms_hospital_owner"
+    with psycopg.connect(postgresql_server.url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        admin.execute(f"CREATE DATABASE {name} OWNER {owner}")
+    try:
+        url = f"postgresql://{owner}@127.0.0.1:{postgresql_server.port}/{name}"
+        with psycopg.connect(url, autocommit=True) as connection:
+            assert connection.execute("SELECT current_setting('is_superuser')").fetchone() == (
+                "off",
+            )
+            connection.execute("CREATE TABLE patients_patient (search_text text)")
+            connection.execute(migration.CREATE_EXTENSION)
+            connection.execute(migration.CREATE_INDEX)
+            assert connection.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX]
+            ).fetchone() == (1,)
+    finally:
+        drop_database(postgresql_server, name)
+        with psycopg.connect(postgresql_server.url, autocommit=True) as admin:
+            admin.execute(f"DROP ROLE {owner}")
 
 
 # -- 50,000 patients ----------------------------------------------------------------------
