@@ -20,6 +20,9 @@ from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.services import hospital_create
 
+#: PostgreSQL fixtures (a throwaway server started only when a test asks for one)
+pytest_plugins = ["apps.patients.tests.pg"]
+
 TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)
 

@@ -150,18 +150,27 @@ def admission_request_create(
         raise ValidationError(_("Say why the patient is admitted."), field="reason")
     if consultation is not None and consultation.patient_id != patient.pk:
         raise ValidationError(_("This consultation is another patient's."), field="consultation")
-    with tenant_atomic():
-        if Admission.objects.filter(patient=patient, status=AdmissionStatus.ADMITTED).exists():
-            raise Conflict(_("This patient is already admitted."), field="patient")
-        if AdmissionRequest.objects.filter(patient=patient, status=RequestStatus.PENDING).exists():
-            raise Conflict(_("This patient is already waiting for a bed."), field="patient")
-        return AdmissionRequest.objects.create(
-            patient=patient,
-            consultation=consultation,
-            ward=ward,
-            reason=reason[:300],
-            requested_by_id=requested_by.pk,
-        )
+    waiting = _("This patient is already waiting for a bed.")
+    try:
+        with tenant_atomic():
+            if Admission.objects.filter(patient=patient, status=AdmissionStatus.ADMITTED).exists():
+                raise Conflict(_("This patient is already admitted."), field="patient")
+            if AdmissionRequest.objects.filter(
+                patient=patient, status=RequestStatus.PENDING
+            ).exists():
+                raise Conflict(waiting, field="patient")
+            return AdmissionRequest.objects.create(
+                patient=patient,
+                consultation=consultation,
+                ward=ward,
+                reason=reason[:300],
+                requested_by_id=requested_by.pk,
+            )
+    except IntegrityError:
+        # One pending request per patient (a partial unique constraint): on PostgreSQL
+        # two requests at once both pass the check above, and the second insert is the
+        # one refused.
+        raise Conflict(waiting, field="patient") from None
 
 
 def admission_request_cancel(*, request: AdmissionRequest) -> AdmissionRequest:

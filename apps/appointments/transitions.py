@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.doctors.models import Doctor
 from apps.tenancy.db import tenant_atomic
 
 #: the billable source key of the consultation fee (see apps.appointments.billing)
@@ -58,6 +59,10 @@ def appointment_check_in(*, appointment: Appointment, at: datetime | None = None
             field="date",
         )
     with tenant_atomic():
+        # The next number is read, then written: on PostgreSQL the doctor's row, locked,
+        # makes a second check-in of the same doctor wait for this one to commit (the
+        # unique constraint would refuse it); SQLite's IMMEDIATE transaction already does.
+        list(Doctor.objects.select_for_update().filter(pk=appointment.doctor_id).values_list("pk"))
         last = Appointment.objects.filter(
             doctor_id=appointment.doctor_id, date=appointment.date
         ).aggregate(last=Max("queue_number"))["last"]

@@ -57,6 +57,7 @@ class Patient(LinkedToUser):
     name_key = models.CharField(max_length=201, db_index=True, editable=False)
     #: name, number and phone folded by ``apps.core.text.search_fold``, for the one search
     #: box; a trigram full-text index (migration 0002) is kept in step with it by triggers
+    #: on SQLite, a pg_trgm GIN index on the column serves it on PostgreSQL (0003)
     search_text = models.TextField(editable=False, default="")
     registered_by_id = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

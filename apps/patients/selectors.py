@@ -32,7 +32,7 @@ TRIGRAM = 3
 #: matches taken from the index at most; a query matching more is broad, and its first
 #: page is found sooner by reading the patients in list order and keeping those that match
 INDEX_MATCHES_CAP = 500
-#: the trigram index's table (migration 0002)
+#: SQLite's trigram index table (migration 0002; PostgreSQL indexes the column, 0003)
 SEARCH_TABLE = "patients_patient_search"
 
 
@@ -76,6 +76,8 @@ def _index_matches(terms: list[str], *, limit: int) -> list[str] | None:
     """Ids of up to ``limit`` patients whose search text holds every term, from the
     trigram index; None where the database has no such index."""
     connection = current_connection()
+    if connection.vendor == "postgresql":
+        return _trigram_matches(terms, limit=limit)
     if connection.vendor != "sqlite":
         return None
     # Each term a quoted phrase (a quote inside doubled): substring matches, all required.
@@ -87,6 +89,21 @@ def _index_matches(terms: list[str], *, limit: int) -> list[str] | None:
             [match, limit],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _trigram_matches(terms: list[str], *, limit: int) -> list[str]:
+    """PostgreSQL: ``search_text LIKE '%term%'`` for each term, in no order and capped,
+    which the pg_trgm GIN index serves (patients 0003) as a bitmap scan.
+
+    Asked apart from the page's query on purpose: PostgreSQL cannot estimate how many
+    rows a ``LIKE '%…%'`` matches (it guesses about 1 % for any rare term), so given the
+    page's ORDER BY … LIMIT at once it often walks the whole list's index filtering row by
+    row — fine for a broad term, a full scan for a rare one (a patient number, a phone).
+    Capped and unordered, a query costs at most ``limit`` matches either way."""
+    matches = Patient.objects.order_by()
+    for term in terms:
+        matches = matches.filter(search_text__contains=term)
+    return [str(pk) for pk in matches.values_list("pk", flat=True)[:limit]]
 
 
 def patient_get(*, patient_id: uuid.UUID | str) -> Patient:

@@ -191,7 +191,8 @@ def patient_register(
     continue past). The check runs again inside the transaction that inserts the
     patient, which holds the hospital database's write lock: of two identical
     registrations sent at once (a retry, two tabs, a double click on Continue), the
-    second finds the first's patient and is refused. With ``portal_account`` a patient
+    second finds the first's patient and is refused (on PostgreSQL the sequence row's
+    lock, taken first, does the serialising). With ``portal_account`` a patient
     login is created in the same action: if it cannot be created no patient is saved,
     and if the patient cannot be saved the login is removed.
     """
@@ -208,9 +209,14 @@ def patient_register(
         )
     try:
         with tenant_atomic():
+            # The number first: its UPDATE holds the sequence row until the commit, so on
+            # PostgreSQL (no IMMEDIATE transactions) a second registration waits here and
+            # its duplicate check then sees the first's patient. A refusal rolls the
+            # number back with the rest.
+            number = patient_number_allocate(hospital=hospital)
             _refuse_unconfirmed_duplicates(details, confirm_duplicates, confirmed_matches)
             patient = Patient(
-                number=patient_number_allocate(hospital=hospital),
+                number=number,
                 user_id=account.user.pk if account else None,
                 registered_by_id=registered_by.pk if registered_by else None,
             )

@@ -48,6 +48,7 @@ from apps.consultations.services import PrescriptionItemDetails, prescription_it
 from apps.core import billable
 from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
+from apps.patients.models import Patient
 from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
@@ -183,6 +184,44 @@ def test_one_patient_admitted_twice_at_once_gets_one_admission(ward: Hospitalwar
     with tenant_context(ward.hospital):
         assert Admission.objects.filter(patient=ward.patient).count() == 1
         assert Bed.objects.filter(status=BedStatus.OCCUPIED).count() == 1
+
+
+def test_two_doctors_requesting_a_bed_for_one_patient_at_once_make_one_request(
+    ward: Hospitalward,
+) -> None:
+    """Eight patients, two requests for each sent at once."""
+    pairs = 8
+    outcomes: list[str] = []
+
+    def doctor(start: threading.Barrier, patient: Patient, reason: str) -> None:
+        try:
+            with tenant_context(ward.hospital):
+                start.wait()
+                admission_request_create(
+                    patient=patient, reason=reason, requested_by=ward.doctor_user
+                )
+                outcomes.append("requested")
+        except Conflict:
+            outcomes.append("refused")
+        except BaseException as exc:  # collected and failed on below
+            outcomes.append(repr(exc))
+        finally:
+            close_database(hospital_alias(ward.hospital))
+
+    for index in range(pairs):
+        start = threading.Barrier(2)
+        patient = ward.patient_named(f"Waiting{index}")
+        pair = [
+            threading.Thread(target=doctor, args=(start, patient, reason))
+            for reason in ("Observation", "Surgery")
+        ]
+        for thread in pair:
+            thread.start()
+        for thread in pair:
+            thread.join()
+    assert sorted(outcomes) == ["refused"] * pairs + ["requested"] * pairs
+    with tenant_context(ward.hospital):
+        assert AdmissionRequest.objects.count() == pairs
 
 
 def test_a_transfer_and_an_admission_racing_for_one_bed_one_wins(ward: Hospitalward) -> None:
