@@ -260,9 +260,17 @@ def run_scale(
     from apps.patients import benchmarks as patient_benchmarks
     from apps.patients.selectors import INDEX_MATCHES_CAP
     from apps.tenancy.benchmarks.provisioning import hospitals_ensure
+    from apps.tenancy.storage import storages
 
+    backends = ", ".join(
+        f"SQLite {sqlite3.sqlite_version} files"
+        if storage.vendor == "sqlite"
+        else f"PostgreSQL server {storage.key}"
+        for storage in storages()
+    )
+    on_postgresql = any(storage.vendor == "postgresql" for storage in storages())
     out(
-        f"HMS scale benchmark — SQLite {sqlite3.sqlite_version}, DEBUG {settings.DEBUG}, "
+        f"HMS scale benchmark — hospital databases on {backends}, DEBUG {settings.DEBUG}, "
         f"alias cap {settings.HMS_TENANT_ALIAS_CAP}, tenant CONN_MAX_AGE "
         f"{settings.HMS_TENANT_CONN_MAX_AGE} s, host cache {settings.HMS_HOST_CACHE_SECONDS} s"
     )
@@ -292,13 +300,25 @@ def run_scale(
         rounds=3, per_round=max(runs, 20), progress=out,
     )  # fmt: skip
     registered = sum(1 for alias in connections.settings if alias.startswith("hospital_"))
+    # the connection budget: what this process holds open after serving them all
+    held_open = len(
+        [
+            alias
+            for alias in connections.settings
+            if alias.startswith("hospital_")
+            and hasattr(connections._connections, alias)  # type: ignore[attr-defined]
+            and connections[alias].connection is not None
+        ]
+    )
     med = statistics.median
     out(
         f"  median wall / CPU   1 hospital {med(fleet_cost.one) * 1e3:6.2f} / "
         f"{med(fleet_cost.one_cpu) * 1e3:6.2f} ms   {fleet_cost.hospitals} hospitals "
         f"{med(fleet_cost.many) * 1e3:6.2f} / {med(fleet_cost.many_cpu) * 1e3:6.2f} ms\n"
         f"  ratio {fleet_cost.ratio:.3f} wall, {fleet_cost.cpu_ratio:.3f} CPU "
-        f"({registered} hospital aliases registered after serving them all)"
+        f"({registered} hospital aliases registered after serving them all)\n"
+        f"  connections held open by this process after serving {fleet_cost.hospitals} "
+        f"hospitals: {held_open} (alias cap {settings.HMS_TENANT_ALIAS_CAP})"
     )
 
     out("\nRouting overhead: the patients list (300 patients, first page) with and without tenancy")
@@ -336,15 +356,20 @@ def run_scale(
         f"\nTargets (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: the ratios "
         "are judged on CPU time, which other processes' load disturbs least)"
     )
-    verdict(
-        f"per-request cost at {fleet_cost.hospitals} hospitals within "
-        f"{REQUEST_FLATNESS_TARGET:.0%} of 1 hospital (CPU)",
-        fleet_cost.cpu_ratio <= 1 + REQUEST_FLATNESS_TARGET,
-    )
-    verdict(
-        f"routing overhead at most {ROUTING_TARGET:.0%} (CPU)",
-        routing.cpu_overhead <= ROUTING_TARGET,
-    )
+    # On PostgreSQL the server's work is not this process's CPU time: judge the wall
+    # clock too.
+    clocks = [("CPU", fleet_cost.cpu_ratio, routing.cpu_overhead)]
+    if on_postgresql:
+        clocks.append(("wall clock", fleet_cost.ratio, routing.overhead))
+    for clock, ratio, overhead in clocks:
+        verdict(
+            f"per-request cost at {fleet_cost.hospitals} hospitals within "
+            f"{REQUEST_FLATNESS_TARGET:.0%} of 1 hospital ({clock})",
+            ratio <= 1 + REQUEST_FLATNESS_TARGET,
+        )
+        verdict(
+            f"routing overhead at most {ROUTING_TARGET:.0%} ({clock})", overhead <= ROUTING_TARGET
+        )
     for clock, samples in (("wall clock", timings), ("CPU", cpu)):
         verdict(
             f"search p95 at {patients:,} patients under {SEARCH_P95_TARGET * 1e3:.0f} ms ({clock})",

@@ -19,10 +19,15 @@ from apps.tenancy.benchmarks import provisioning as benchmarks
 from apps.tenancy.benchmarks import scale as scale_benchmarks
 from apps.tenancy.provisioning.migrations_state import tenant_migration_names
 from apps.tenancy.registry import tenant_app_configs
+from apps.tenancy.storage import storages
 from hms.devstack import ROOT, Stack, free_port
 
 SCRATCH_MARKER = ".hms-benchmark-scratch"
 CLONE_TARGET_SECONDS = 0.300
+#: a new hospital on PostgreSQL: >= 5x ahead of django-tenants' 1.15 s schema clone here
+PG_CLONE_TARGET_SECONDS = 0.200
+#: the clone path against every migration from scratch (SQLite: migrations are cheap on
+#: PostgreSQL's side of the ratio too, so the target there is the absolute one above)
 RATIO_TARGET = 25
 CHECK_TARGET_SECONDS = 2.0
 
@@ -118,7 +123,14 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         out = self.stdout.write
         migrations = len(tenant_migration_names())
-        out(f"HMS provisioning benchmark — {migrations} tenant migrations, {os.cpu_count()} CPUs")
+        where = ", ".join(
+            "SQLite files" if storage.vendor == "sqlite" else f"PostgreSQL server {storage.key}"
+            for storage in storages()
+        )
+        out(
+            f"HMS provisioning benchmark — {migrations} tenant migrations, "
+            f"{os.cpu_count()} CPUs, hospital databases on {where}"
+        )
 
         out(f"\nTime to a ready hospital (median of {options['runs']} interleaved runs)")
         paths = benchmarks.compare_provisioning_paths(runs=options["runs"], progress=out)
@@ -176,12 +188,23 @@ class Command(BaseCommand):
         out(f"  fleet migrate of the up-to-date fleet      {fleet_noop:8.3f} s  (nothing queued)")
 
         out("\nTargets")
-        clone_ms = CLONE_TARGET_SECONDS * 1e3
-        self.verdict(f"clone path under {clone_ms:.0f} ms", paths.clone_median < clone_ms / 1e3)
-        self.verdict(
-            f"clone path at least {RATIO_TARGET}x faster than the slow path",
-            paths.ratio >= RATIO_TARGET,
-        )
+        on_postgresql = any(storage.vendor == "postgresql" for storage in storages())
+        if on_postgresql:
+            self.verdict(
+                f"a new hospital ready in under {PG_CLONE_TARGET_SECONDS * 1e3:.0f} ms (median)",
+                paths.clone_median < PG_CLONE_TARGET_SECONDS,
+            )
+            self.verdict(
+                "a fleet on 2 servers migrated faster with 2 worker processes than with 1",
+                timings[2] < timings[1],
+            )
+        else:
+            clone_ms = CLONE_TARGET_SECONDS * 1e3
+            self.verdict(f"clone path under {clone_ms:.0f} ms", paths.clone_median < clone_ms / 1e3)
+            self.verdict(
+                f"clone path at least {RATIO_TARGET}x faster than the slow path",
+                paths.ratio >= RATIO_TARGET,
+            )
         self.verdict(
             f"up-to-date fleet of {checks.hospitals} checked under {CHECK_TARGET_SECONDS:.0f} s",
             fleet_noop < CHECK_TARGET_SECONDS,
