@@ -20,6 +20,9 @@ from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning import hospital_provision
 from apps.tenancy.services import hospital_create
 
+# Real PostgreSQL servers for the tests that ask for them (fixture postgres_servers).
+pytest_plugins = ["apps.tenancy.tests.postgres"]
+
 TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)
 
