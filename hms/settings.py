@@ -21,6 +21,12 @@ HMS_TENANT_DB_DIR = Path(env_str("HMS_TENANT_DB_DIR", str(DATA_DIR / "tenant_dat
 HMS_TEMPLATE_DB_DIR = Path(
     env_str("HMS_TEMPLATE_DB_DIR", str(HMS_TENANT_DB_DIR / "templates"))
 ).resolve()
+# Hospital databases on PostgreSQL servers instead of the SQLite directory above:
+# comma-separated postgresql:// URLs (servers pg1, pg2 … in this order; a new hospital
+# goes to the least loaded). Empty: every hospital database is a SQLite file.
+HMS_TENANT_SERVERS = [
+    url.strip() for url in env_str("HMS_TENANT_SERVERS", "").split(",") if url.strip()
+]
 
 DEBUG = env_bool("HMS_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "")

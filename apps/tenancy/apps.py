@@ -11,11 +11,11 @@ class TenancyConfig(AppConfig):
     verbose_name = "Hospitals"
 
     def ready(self) -> None:
-        from apps.tenancy.files import PRIVATE_UMASK
+        from apps.tenancy.storage.files import PRIVATE_UMASK
 
         # Every process (web, worker, commands) creates files owner-only: the platform
         # and hospital databases, their WAL/SHM sidecars, copies and backups hold
-        # clinical data and secrets. (apps/tenancy/files.py also sets 0600 explicitly.)
+        # clinical data and secrets. (apps/tenancy/storage/files.py also sets 0600 explicitly.)
         os.umask(PRIVATE_UMASK)
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_save

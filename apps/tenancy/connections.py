@@ -9,94 +9,59 @@ recently used ones beyond it are closed and forgotten, never one in use): Django
 every registered alias several times per request (``close_old_connections``,
 ``reset_queries``), so a request costs the same in a process that has served one hospital
 as in one that has served a thousand. A hospital's connection is kept across requests
-(``HMS_TENANT_CONN_MAX_AGE`` seconds) and dropped when its file is replaced (a restore)
-or moved away, so a kept connection never reads a database that is no longer the
-hospital's.
+(``HMS_TENANT_CONN_MAX_AGE`` seconds) and dropped when its database is replaced (a
+restore, a recreate) or moved away, so a kept connection never reads a database that is
+no longer the hospital's.
 """
 
 from __future__ import annotations
 
 import copy
-import os
-import re
 import threading
 from collections import Counter, OrderedDict
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from apps.core.exceptions import ValidationError
+from apps.tenancy.storage import TenantStorage, database_name, storage_by_key, storage_for
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
 
 #: marks a connection settings dict as a hospital database (Django ignores unknown keys)
 TENANT_MARKER = "HMS_TENANT"
+#: which storage and database name a hospital connection is for (see alias_enter)
+STORAGE_KEY = "HMS_STORAGE"
+DATABASE_NAME = "HMS_DATABASE"
 ALIAS_PREFIX = "hospital_"
-_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
-
-
-def tenant_db_dir() -> Path:
-    return Path(settings.HMS_TENANT_DB_DIR)
-
-
-def safe_path_in(directory: Path, file_name: str) -> Path:
-    """``directory / file_name``, refusing any name that would land outside it."""
-    if not _SAFE_NAME.match(file_name) or ".." in file_name:
-        raise ValidationError(f"{file_name!r} is not a safe database file name")
-    root = _resolved(str(directory))
-    # The name has no separator, so only a symlink could lead out of the directory.
-    path = root / file_name
-    if path.is_symlink() and path.resolve().parent != root:
-        raise ValidationError(f"{file_name!r} would escape {root}")
-    return path
-
-
-@lru_cache(maxsize=64)
-def _resolved(directory: str) -> Path:
-    """``directory`` with symlinks resolved: asked on every provisioning step, and a
-    full resolve stats every component of the path."""
-    return Path(directory).resolve()
-
-
-def database_file_name(code: str) -> str:
-    return f"{ALIAS_PREFIX}{code.lower()}.sqlite3"
-
-
-def database_path(hospital: Hospital) -> Path:
-    return safe_path_in(tenant_db_dir(), database_file_name(hospital.code))
 
 
 def alias_for_code(code: str) -> str:
     return f"{ALIAS_PREFIX}{code.lower()}"
 
 
-def register_database(alias: str, path: Path) -> str:
-    """Register (or re-point) ``alias`` to the SQLite file at ``path``."""
+def register_database(alias: str, storage: TenantStorage, name: str) -> str:
+    """Register (or re-point) ``alias`` to database ``name`` on ``storage``."""
     existing = connections.settings.get(alias)
-    if existing is not None and existing.get("NAME") == str(path):
+    if (
+        existing is not None
+        and existing.get(STORAGE_KEY) == storage.key
+        and existing.get(DATABASE_NAME) == name
+    ):
         return alias
     if existing is not None:
         forget_database(alias)
     config: dict[str, Any] = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
+    config.update(copy.deepcopy(storage.connection_settings(name)))
     config.update(
         {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(path),
-            "OPTIONS": copy.deepcopy(settings.SQLITE_OPTIONS),
-            "TEST": {
-                "CHARSET": None,
-                "COLLATION": None,
-                "MIGRATE": True,
-                "MIRROR": None,
-                "NAME": None,
-            },
             "CONN_MAX_AGE": settings.HMS_TENANT_CONN_MAX_AGE,
             TENANT_MARKER: True,
+            STORAGE_KEY: storage.key,
+            DATABASE_NAME: name,
         }
     )
     connections.settings[alias] = config
@@ -105,7 +70,9 @@ def register_database(alias: str, path: Path) -> str:
 
 def hospital_alias(hospital: Hospital) -> str:
     """The hospital's database alias, registered in this process if it is not yet."""
-    alias = register_database(alias_for_code(hospital.code), database_path(hospital))
+    alias = register_database(
+        alias_for_code(hospital.code), storage_for(hospital), database_name(hospital)
+    )
     _recently_used(alias)
     return alias
 
@@ -149,7 +116,7 @@ def registered_hospital_aliases() -> list[str]:
 def alias_enter(alias: str) -> None:
     """``alias`` is selected (tenant_context): keep it registered until alias_exit, close
     this thread's connections to aliases evicted meanwhile, and drop a kept connection
-    whose database file was replaced or moved since it opened."""
+    whose database was replaced or moved since it opened (the storage's identity)."""
     with _lock:
         _in_use[alias] += 1
     used: set[str] = _local.__dict__.setdefault("used", set())
@@ -163,7 +130,7 @@ def alias_enter(alias: str) -> None:
         connection = connections[alias]
         if connection.connection is not None and not connection.in_atomic_block:
             opened = getattr(connection, "hms_file_identity", None)
-            if opened is not None and opened != _file_identity(connection):
+            if opened is not None and opened != _database_identity(connection):
                 connection.close()
 
 
@@ -174,18 +141,24 @@ def alias_exit(alias: str) -> None:
             del _in_use[alias]
 
 
-def _file_identity(connection: BaseDatabaseWrapper) -> tuple[int, int] | None:
+def _database_identity(connection: BaseDatabaseWrapper) -> str | None:
+    """Which database a hospital connection's name points at now (see alias_enter);
+    None when its storage need not be asked."""
+    config = connection.settings_dict
     try:
-        stat = os.stat(connection.settings_dict["NAME"])
-    except OSError:
+        storage = storage_by_key(config[STORAGE_KEY])
+    except (KeyError, ImproperlyConfigured):
         return None
-    return (stat.st_dev, stat.st_ino)
+    if not storage.check_identity_on_reuse:
+        return None
+    return storage.identity(config[DATABASE_NAME])
 
 
 def remember_file_identity(sender: Any, connection: BaseDatabaseWrapper, **_: Any) -> None:
-    """connection_created: note which file a hospital connection opened (see alias_enter)."""
+    """connection_created: note which database a hospital connection opened (see
+    alias_enter)."""
     if connection.settings_dict.get(TENANT_MARKER):
-        connection.hms_file_identity = _file_identity(connection)  # type: ignore[attr-defined]
+        connection.hms_file_identity = _database_identity(connection)  # type: ignore[attr-defined]
 
 
 def is_tenant_alias(alias: str) -> bool:

@@ -35,12 +35,10 @@ from apps.core.exceptions import HMSError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.backups import backup_path, database_restore, display_path
-from apps.tenancy.connections import database_path
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_sync_reference_data, hospital_verify
 from apps.tenancy.provisioning import (
-    file_identity,
     hospital_migrate,
     hospital_provision,
     hospital_recreate,
@@ -50,6 +48,7 @@ from apps.tenancy.provisioning import (
 from apps.tenancy.recovery import hospital_restore
 from apps.tenancy.schema import hospital_repair_schema
 from apps.tenancy.steps import ProgressEvent
+from apps.tenancy.storage import database_name, storage_for
 
 logger = logging.getLogger(__name__)
 
@@ -408,7 +407,7 @@ def jobs_reap_stale(*, job_ids: list[uuid.UUID] | None = None) -> list[Reaped]:
 def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
     hospital = job.hospital
     # Whatever the kind: temporary databases, and copies (backups, templates) cut short.
-    removed = remove_stale_working_files(hospital.code, older_than=written_before)
+    removed = remove_stale_working_files(hospital, older_than=written_before)
     leftovers = f"{removed} leftover file(s) removed. " if removed else ""
     hospitals = Hospital.objects.filter(pk=hospital.pk)
     if job.kind == Kind.MIGRATE:
@@ -429,7 +428,9 @@ def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
         return _Cleanup(
             f"{leftovers}The database was restored from the copy taken before migrating."
         )
-    if job.kind in (Kind.CREATE, Kind.CREATE_DATABASE) and database_path(hospital).exists():
+    if job.kind in (Kind.CREATE, Kind.CREATE_DATABASE) and storage_for(hospital).exists(
+        database_name(hospital)
+    ):
         # Killed between moving the finished database into place and marking the
         # hospital ready: the database is there; mark it ready if it verifies.
         problem = mark_by_database_in_place(hospital)
@@ -456,10 +457,10 @@ def _clean_up_recreate(job: ProvisioningJob, leftovers: str) -> _Cleanup:
     which, and where the old database is."""
     hospital = job.hospital
     work = "recreate" if job.kind == Kind.RECREATE else "repair"
-    final_path = database_path(hospital)
+    in_place = storage_for(hospital).identity(database_name(hospital))
     backup = Path(job.backup_path) if job.backup_path else None
     kept = f" The old database is kept at {display_path(backup)}." if backup else ""
-    moved = bool(job.replacement) and file_identity(final_path) == job.replacement
+    moved = bool(job.replacement) and in_place == job.replacement
     if not moved:
         problem = mark_by_database_in_place(hospital)
         state = (

@@ -75,6 +75,10 @@ class Hospital(models.Model):
         default=30,
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
+    #: where the hospital's database lives: "" the local SQLite directory, else a
+    #: PostgreSQL server's key (pg1, pg2 … in the order of HMS_TENANT_SERVERS); see
+    #: apps.tenancy.storage
+    server = models.CharField(_("database server"), max_length=16, blank=True, default="")
     #: hash of the tenant migration state last applied to this hospital's database; lets
     #: a fleet check recognise an up-to-date hospital without loading migrations
     migration_state = models.CharField(max_length=64, blank=True, editable=False)

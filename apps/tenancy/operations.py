@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning import seed_reference_data, verify_alias
-from apps.tenancy.schema import schema_drift, template_ensure
+from apps.tenancy.schema import schema_comparable, schema_drift, template_ensure
 from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+from apps.tenancy.storage import database_name, storage_for
 
 VERIFY_STEPS = (
     Step("check", gettext_noop("Check database"), 20),
@@ -27,10 +28,12 @@ SYNC_STEPS = (
 
 
 def _check_file(hospital: Hospital, step: StepHandle) -> str:
-    path = database_path(hospital)
-    if not path.exists():
-        raise ProvisioningError(f"database file {path.name} is missing", step=step.step.label)
-    step.summary = f"{path.name}, {path.stat().st_size // 1024} KiB"
+    storage, name = storage_for(hospital), database_name(hospital)
+    if not storage.exists(name):
+        raise ProvisioningError(
+            f"database {storage.describe(name)} is missing", step=step.step.label
+        )
+    step.summary = f"{storage.describe(name)}, {storage.size(name) // 1024} KiB"
     return hospital_alias(hospital)
 
 
@@ -52,6 +55,9 @@ def hospital_verify(hospital: Hospital, *, report: Reporter = silent) -> str:
         Hospital.objects.filter(pk=hospital.pk).update(migration_state=tenant_migration_state())
         verified = step.summary
     with runner.step("schema") as step:
+        if not schema_comparable(storage_for(hospital)):
+            step.summary = "schema comparison is available for SQLite hospitals only"
+            return f"{verified}; schema not compared"
         drift = hospital_schema_drift(hospital)
         Hospital.objects.filter(pk=hospital.pk).update(schema_drift="\n".join(drift))
         if drift:
@@ -67,8 +73,12 @@ def hospital_verify(hospital: Hospital, *, report: Reporter = silent) -> str:
 def hospital_schema_drift(hospital: Hospital) -> list[str]:
     """How the hospital's live schema differs from the template's (the schema its
     recorded migrations produce), one line per difference; [] when they match. Only
-    meaningful for a hospital with no unapplied migrations."""
-    return schema_drift(database_path(hospital), template_ensure(hospital))
+    meaningful for a hospital with no unapplied migrations; [] on a storage whose schema
+    cannot be compared (see apps.tenancy.schema)."""
+    storage = storage_for(hospital)
+    if not schema_comparable(storage):
+        return []
+    return schema_drift(storage, database_name(hospital), template_ensure(hospital))
 
 
 def hospital_sync_reference_data(

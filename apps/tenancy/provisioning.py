@@ -6,10 +6,13 @@ caller passes a reporter. A failure at any step removes the temporary database a
 never marks the hospital ready.
 
 Fast path: the first hospital built for a given tenant migration state leaves a copy of
-its freshly migrated and seeded database as a template
-(``tenant_databases/templates/tenant_<state>.sqlite3``, verified, with its SHA-256 beside
-it); later hospitals clone it by file copy instead of running every migration, and the
-clone is verified by comparing its bytes with the template's.
+its freshly migrated and seeded database as a template (``template_<state>`` on the
+hospital's storage, verified; on SQLite with its SHA-256 beside it); later hospitals
+clone it instead of running every migration, and the clone is verified by comparing its
+bytes with the template's where the storage can (else by opening it).
+
+Every database is reached through the hospital's storage (``apps.tenancy.storage``): a
+database is built under a working name (``work_<code>_<hex>``) and moved into place.
 
 Recreate is the same pipeline behind a backup of the old database, which the finished
 database then replaces; migrate takes a copy first and writes it back if it fails.
@@ -17,7 +20,6 @@ database then replaces; migrate takes a copy first and writes it back if it fail
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -25,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.db import connections, transaction
 from django.utils.translation import gettext_noop
 
@@ -40,24 +41,20 @@ from apps.accounts.services import (
 )
 from apps.tenancy.backups import (
     backup_path,
-    backups_dir,
     database_copy,
     database_restore,
     display_path,
+    remove_partial_backups,
 )
 from apps.tenancy.connections import (
     alias_for_code,
-    database_path,
     forget_database,
     hospital_alias,
     register_database,
-    safe_path_in,
-    tenant_db_dir,
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.failpoints import failpoint
-from apps.tenancy.files import copy_private, create_private, durable_replace, write_private_text
 from apps.tenancy.migrations_state import (
     apply_tenant_migrations,
     inspect_database,
@@ -69,6 +66,8 @@ from apps.tenancy.migrations_state import (
 from apps.tenancy.models import Hospital
 from apps.tenancy.registry import is_tenant_app, tenant_app_configs
 from apps.tenancy.steps import Reporter, Step, StepHandle, StepRunner, silent
+from apps.tenancy.storage import TenantStorage, checked_name, database_name, storage_for
+from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, WORK_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -101,104 +100,36 @@ class ProvisionResult:
         return f"ProvisionResult(hospital={self.hospital.code!r}, fast_path={self.fast_path})"
 
 
-# -- files ---------------------------------------------------------------------------
+# -- names on the storage -----------------------------------------------------------
 
 
-def working_dir() -> Path:
-    return tenant_db_dir() / "tmp"
+def template_name() -> str:
+    """The template database of the current state (see migrations_state.template_state)."""
+    return checked_name(f"{TEMPLATE_PREFIX}{template_state()[:24]}")
 
 
-def templates_dir() -> Path:
-    return Path(settings.HMS_TEMPLATE_DB_DIR)
+def working_name(hospital: Hospital) -> str:
+    """A new name to build ``hospital``'s database under before it is moved into place."""
+    return checked_name(f"{WORK_PREFIX}{hospital.code.lower()}_{uuid.uuid4().hex[:12]}")
 
 
-def template_path() -> Path:
-    return safe_path_in(templates_dir(), f"tenant_{template_state()[:24]}.sqlite3")
-
-
-def temporary_path(hospital: Hospital) -> Path:
-    name = f"hospital_{hospital.code.lower()}.{uuid.uuid4().hex[:12]}.sqlite3"
-    return safe_path_in(working_dir(), name)
-
-
-def remove_database_files(path: Path) -> None:
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        candidate.unlink(missing_ok=True)
-
-
-def copy_database_file(source: Path, target: Path) -> None:
-    """Copy a closed SQLite file so the target appears complete or not at all (and,
-    once it has appeared, survives a power cut). A copy cut short leaves a
-    ``.partial`` that ``remove_stale_working_files`` cleans up."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        copy_private(source, partial)
-        failpoint("template-copy")
-        durable_replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
-def template_digest_path(template: Path) -> Path:
-    return template.with_name(f"{template.name}.sha256")
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def template_save(verified: Path) -> Path:
-    """Keep a copy of a verified, closed database as the template for the current state,
-    with its SHA-256 beside it: a clone is then verified by its bytes, without opening
-    it (see verify_clone)."""
-    template = template_path()
-    digest = file_sha256(verified)
-    copy_database_file(verified, template)
-    digest_path = template_digest_path(template)
-    partial = digest_path.with_name(f"{digest_path.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        write_private_text(partial, digest)
-        durable_replace(partial, digest_path)
-    finally:
-        partial.unlink(missing_ok=True)
+def template_save(storage: TenantStorage, verified: str) -> str:
+    """Keep a copy of a verified, closed database as the template for the current state
+    (a storage that can tells a clone of it by its bytes, see verify_clone)."""
+    template = template_name()
+    storage.save_template(verified, template)
     return template
 
 
-def remove_stale_working_files(code: str, *, older_than: float | None = None) -> int:
-    """Remove what a crashed run for ``code`` left behind: its temporary databases in
-    ``tmp/``, a backup copy cut short (``backups/hospital_<code>.*.partial``) and any
-    template copy cut short (``templates/*.partial``, whichever hospital's build wrote
-    it). With ``older_than`` (a timestamp), only files last written before it, so a run
-    that has just started keeps its own. Returns how many files were removed."""
-
-    name = code.lower()
-    patterns = (
-        (working_dir(), f"hospital_{name}.*.sqlite3*"),
-        (backups_dir(), f"hospital_{name}.*.partial"),
-        (templates_dir(), "*.partial"),
-    )
-    removed = 0
-    for directory, pattern in patterns:
-        if not directory.is_dir():
-            continue
-        for path in directory.glob(pattern):
-            try:
-                if older_than is not None and path.stat().st_mtime >= older_than:
-                    continue
-            except FileNotFoundError:
-                continue
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def remove_leftover_sidecars(path: Path) -> None:
-    """Remove a database's WAL/SHM/journal files before another file takes its name:
-    SQLite would otherwise replay a WAL written for the old file into the new one."""
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+def remove_stale_working_files(hospital: Hospital, *, older_than: float | None = None) -> int:
+    """Remove what a crashed run for ``hospital`` left behind: its working databases, a
+    backup copy cut short and any template copy cut short (whichever hospital's build
+    wrote it). With ``older_than`` (a timestamp), only what was last written before it,
+    so a run that has just started keeps its own. Returns how many were removed."""
+    storage = storage_for(hospital)
+    prefix = f"{WORK_PREFIX}{hospital.code.lower()}_"
+    removed = storage.remove_leftovers(prefix, older_than=older_than)
+    return removed + remove_partial_backups(hospital.code, older_than=older_than)
 
 
 # -- steps ---------------------------------------------------------------------------
@@ -272,30 +203,27 @@ def verify_alias(alias: str) -> str:
     return f"{len(table_names)} tables, no unapplied migrations"
 
 
-def verify_clone(clone: Path, template: Path, alias: str) -> str:
-    """Verify a database copied from ``template``: byte for byte the template, which was
-    verified (tables, migrations) before it was saved. Without a recorded digest, or when
-    the bytes differ (say the template was replaced meanwhile), the copy is opened under
-    ``alias`` and verified like any database."""
-    try:
-        expected = template_digest_path(template).read_text().strip()
-    except FileNotFoundError:
-        expected = ""
-    if expected and file_sha256(clone) == expected:
-        return f"identical to the verified template (sha256 {expected[:12]})"
-    register_database(alias, clone)
+def verify_clone(storage: TenantStorage, clone: str, template: str, alias: str) -> str:
+    """Verify a database cloned from ``template``: when the storage can tell it is an
+    exact copy of the template (verified before it was saved), that is enough;
+    otherwise (no recorded digest, the bytes differ — say the template was replaced
+    meanwhile — or a storage that cannot tell) it is opened under ``alias`` and verified
+    like any database."""
+    if storage.clone_is_exact(template, clone):
+        return "identical to the verified template"
+    register_database(alias, storage, clone)
     return verify_alias(alias)
 
 
 def mark_by_database_in_place(hospital: Hospital) -> str | None:
-    """After a build that failed or was cut short: Ready if the database at the
-    hospital's final path is complete, else Error. Returns why it is not ready, or None.
+    """After a build that failed or was cut short: Ready if the hospital's database in
+    place is complete, else Error. Returns why it is not ready, or None.
 
     A failed recreate leaves the old database where it was, so the hospital keeps
     working on it instead of going offline until someone retries.
     """
     hospitals = Hospital.objects.filter(pk=hospital.pk)
-    if not database_path(hospital).exists():
+    if not storage_for(hospital).exists(database_name(hospital)):
         hospitals.update(status=Hospital.Status.FAILED)
         return "no database in place"
     alias = hospital_alias(hospital)
@@ -392,7 +320,7 @@ def hospital_recreate(
     is first backed up to ``backup_to`` (default: a new file in the backups directory)
     and kept there. Until the last step the old database is untouched.
 
-    ``before_replace`` is told the new database's ``file_identity`` just before it is
+    ``before_replace`` is told the new database's storage identity just before it is
     moved into place (a job records it, so whoever cleans up after a killed worker can
     tell which database is in place)."""
     return _build(
@@ -404,16 +332,6 @@ def hospital_recreate(
         replace_into=backup_to or backup_path(hospital, "recreate"),
         before_replace=before_replace,
     )
-
-
-def file_identity(path: Path) -> str:
-    """``device:inode`` of ``path`` — kept by a rename, so it tells which file is in
-    place after a move; "" when there is no file."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return ""
-    return f"{info.st_dev}:{info.st_ino}"
 
 
 def _build(
@@ -428,8 +346,9 @@ def _build(
 ) -> ProvisionResult:
     replacing = replace_into is not None
     runner = StepRunner((BACKUP_STEP, *CREATE_STEPS) if replacing else CREATE_STEPS, report)
-    final_path = database_path(hospital)
-    work_path = temporary_path(hospital)
+    storage = storage_for(hospital)
+    final_name = database_name(hospital)
+    work_name = working_name(hospital)
     work_alias = f"provisioning_{hospital.code.lower()}"
     created_admin: User | None = None
     fast_path = False
@@ -438,28 +357,29 @@ def _build(
     try:
         if replace_into is not None:
             with runner.step("backup") as step:
-                if final_path.exists():
+                if storage.exists(final_name):
                     forget_database(alias_for_code(hospital.code))
-                    backup = database_copy(final_path, replace_into)
+                    backup = database_copy(hospital, replace_into)
                     step.summary = f"copied to {display_path(backup)}"
                 else:
-                    step.summary = f"no database at {final_path.name}; nothing to back up"
+                    where = storage.describe(final_name)
+                    step.summary = f"no database at {where}; nothing to back up"
 
         with runner.step("create") as step:
-            if final_path.exists() and not replacing:
+            if storage.exists(final_name) and not replacing:
                 raise ProvisioningError(
-                    f"a database already exists at {final_path.name}", step=step.step.label
+                    f"a database already exists at {storage.describe(final_name)}",
+                    step=step.step.label,
                 )
-            work_path.parent.mkdir(parents=True, exist_ok=True)
-            template = template_path()
-            if use_template and template.exists():
-                copy_private(template, work_path)
+            template = template_name()
+            if use_template and storage.exists(template):
+                storage.clone(template, work_name)
                 fast_path = True
-                step.summary = f"fast path: cloned template {template.name}"
+                step.summary = f"fast path: cloned template {template}"
             else:
                 step.summary = "slow path: new empty database (no template for this state yet)"
-                create_private(work_path)  # SQLite takes an empty file as a new database
-                register_database(work_alias, work_path)
+                storage.create_empty(work_name)
+                register_database(work_alias, storage, work_name)
                 connections[work_alias].ensure_connection()
 
         # A template is keyed by the migration state and the reference data it holds
@@ -488,26 +408,26 @@ def _build(
         with runner.step("verify") as step:
             failpoint("before-verify")  # half way: built under a temporary name, not ready
             if fast_path:
-                step.summary = verify_clone(work_path, template, work_alias)
+                step.summary = verify_clone(storage, work_name, template, work_alias)
             else:
                 step.summary = verify_alias(work_alias)
         if not fast_path and use_template:
             # Checkpoint and close, then keep a copy of the verified database as the
             # template for the next hospital (hospital data lives in default, not here).
             forget_database(work_alias)
-            template_save(work_path)
+            template_save(storage, work_name)
 
         with runner.step("finalize") as step:
             forget_database(work_alias)
             forget_database(alias_for_code(hospital.code))
-            if final_path.exists() and not replacing:
+            if storage.exists(final_name) and not replacing:
                 raise ProvisioningError(
-                    f"a database appeared at {final_path.name} meanwhile", step=step.step.label
+                    f"a database appeared at {storage.describe(final_name)} meanwhile",
+                    step=step.step.label,
                 )
-            remove_leftover_sidecars(final_path)
             if before_replace is not None:
-                before_replace(file_identity(work_path))
-            durable_replace(work_path, final_path)
+                before_replace(storage.identity(work_name))
+            storage.move(work_name, final_name, replace=replacing)
             moved_into_place = True
             failpoint("moved-into-place")
             ready = {"status": Hospital.Status.READY, "migration_state": tenant_migration_state()}
@@ -515,10 +435,10 @@ def _build(
                 Hospital.objects.filter(pk=hospital.pk).update(**ready)
             for field, value in ready.items():
                 setattr(hospital, field, value)
-            step.summary = f"{final_path.name} in place; {hospital.name} is ready"
+            step.summary = f"{storage.describe(final_name)} in place; {hospital.name} is ready"
     except Exception as exc:
         forget_database(work_alias)
-        remove_database_files(work_path)
+        storage.drop(work_name)
         if created_admin is not None:
             created_admin.delete()
         if replacing and not moved_into_place:
@@ -568,16 +488,18 @@ def hospital_migrate(
     """
     runner = StepRunner(MIGRATE_STEPS, report)
     with runner.step("check") as step:
-        path = database_path(hospital)
-        if not path.exists():
-            raise ProvisioningError(f"database file {path.name} is missing", step=step.step.label)
+        storage, name = storage_for(hospital), database_name(hospital)
+        if not storage.exists(name):
+            raise ProvisioningError(
+                f"database {storage.describe(name)} is missing", step=step.step.label
+            )
         alias = hospital_alias(hospital)
         pending = inspect_database(alias).unapplied
         step.summary = f"{len(pending)} pending migrations"
     copy: Path | None = None
     with runner.step("backup") as step:
         if pending:
-            copy = database_copy(path, safety_copy or backup_path(hospital, "migrate"))
+            copy = database_copy(hospital, safety_copy or backup_path(hospital, "migrate"))
             step.summary = f"copied to {display_path(copy)}"
         else:
             step.summary = "nothing pending; no copy needed"

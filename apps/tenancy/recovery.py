@@ -1,16 +1,17 @@
 """Backups of hospital databases, and restoring one.
 
-A backup is a consistent copy through SQLite's backup API (``backups.database_copy``:
+A backup is a consistent copy taken by the hospital's storage (``apps.tenancy.storage``:
 owner-only, fsynced, under its final name only once complete), checked before it is
-called a backup: SQLite's integrity check, and the same rows in every table as the
-database it was taken from. The beat takes a scheduled backup of every ready hospital
-every night (HMS_BACKUP_HOUR) and removes scheduled backups older than
-HMS_BACKUP_RETENTION_DAYS (the newest is always kept); backups taken before a recreate,
-a migrate or a restore, by hand or before a delete are never removed automatically.
+called a backup: the storage reads it back (for SQLite: the integrity check), and it
+holds the same rows in every table as the database it was taken from. The beat takes a
+scheduled backup of every ready hospital every night (HMS_BACKUP_HOUR) and removes
+scheduled backups older than HMS_BACKUP_RETENTION_DAYS (the newest is always kept);
+backups taken before a recreate, a migrate or a restore, by hand or before a delete are
+never removed automatically.
 
 A restore is a job (kind ``restore``: one at a time per hospital, the hospital offline
 meanwhile, reaped like a migrate if its worker dies): the file is checked, the current
-database copied aside, the backup written over it page by page, and the result checked
+database copied aside, the backup written over it by the storage, and the result checked
 against the file — any failure writes the copy taken aside back.
 """
 
@@ -18,8 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -35,7 +34,7 @@ from apps.tenancy.backups import (
     database_restore,
     display_path,
 )
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.exceptions import ProvisioningError
 from apps.tenancy.migrations_state import (
     recorded_migrations,
@@ -45,6 +44,7 @@ from apps.tenancy.migrations_state import (
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning import verify_alias
 from apps.tenancy.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.storage import database_name, storage_for
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 SCHEDULED = "scheduled"
 _BACKUP_NAME = re.compile(
     r"^hospital_(?P<code>[a-z0-9]+)\.(?P<stamp>\d{8}-\d{6})\.[0-9a-f]+\.before-(?P<reason>[a-z-]+)"
-    r"\.sqlite3$"
+    r"(?P<suffix>\.[a-z0-9]+)$"
 )
 
 
@@ -77,50 +77,30 @@ class BackupFile:
         return display_path(self.path)
 
 
-# -- checking a database file -----------------------------------------------------------
+# -- checking a backup file -------------------------------------------------------------
 
 
-def _row_counts(connection: sqlite3.Connection) -> dict[str, int]:
-    tables = [
-        name
-        for (name,) in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    return {
-        table: connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
-        for table in sorted(tables)
-    }
-
-
-def database_file_check(path: Path) -> dict[str, int]:
-    """Check that ``path`` is a sound hospital database: SQLite's integrity check passes,
-    and it records no migration this code does not know (a backup from before later
-    migrations is fine: a migrate brings it up to date). Returns its row counts."""
+def database_file_check(hospital: Hospital, path: Path) -> dict[str, int]:
+    """Check that the file ``path`` is a sound backup of a hospital database on
+    ``hospital``'s storage (readable, undamaged), recording no migration this code does
+    not know (a backup from before later migrations is fine: a migrate brings it up to
+    date). Returns its row counts."""
     step = "Check the backup"
     if not path.is_file():
         raise BackupError(f"{path} does not exist", step=step)
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as db:
-            (verdict,) = db.execute("PRAGMA integrity_check").fetchone()
-            if verdict != "ok":
-                raise BackupError(f"{path.name} is damaged: {verdict}", step=step)
-            tables = {
-                name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if "django_migrations" not in tables:
-                raise BackupError(f"{path.name} is not a hospital database", step=step)
-            recorded = set(db.execute("SELECT app, name FROM django_migrations").fetchall())
-            counts = _row_counts(db)
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path.name} is not a readable database ({exc})", step=step) from exc
-    unknown = sorted(f"{app}.{name}" for app, name in recorded - tenant_migration_names())
+        contents = storage_for(hospital).backup_check(path)
+    except ValueError as exc:
+        raise BackupError(str(exc), step=step) from exc
+    unknown = sorted(
+        f"{app}.{name}" for app, name in contents.migrations - tenant_migration_names()
+    )
     if unknown:
         raise BackupError(
             f"{path.name} has migrations this version does not know: {', '.join(unknown[:5])}",
             step=step,
         )
-    return counts
+    return dict(contents.row_counts)
 
 
 def _same_rows(expected: dict[str, int], actual: dict[str, int], what: str, step: str) -> None:
@@ -134,8 +114,7 @@ def _same_rows(expected: dict[str, int], actual: dict[str, int], what: str, step
 
 
 def _live_row_counts(hospital: Hospital) -> dict[str, int]:
-    with closing(sqlite3.connect(database_path(hospital), timeout=30)) as db:
-        return _row_counts(db)
+    return storage_for(hospital).row_counts(database_name(hospital))
 
 
 # -- backups ----------------------------------------------------------------------------
@@ -144,16 +123,16 @@ def _live_row_counts(hospital: Hospital) -> dict[str, int]:
 def hospital_backup(hospital: Hospital, *, reason: str = "backup") -> Path:
     """Take a checked backup of ``hospital``'s database into the backups directory;
     returns its path. Raises BackupError (and keeps nothing) if the copy is not sound."""
-    source = database_path(hospital)
-    if not source.exists():
+    storage, name = storage_for(hospital), database_name(hospital)
+    if not storage.exists(name):
         raise BackupError(f"{hospital.name} has no database to back up", step="Back up")
-    expected: dict[str, int] = {}
-    target = database_copy(
-        source, backup_path(hospital, reason), snapshot=lambda db: expected.update(_row_counts(db))
-    )
+    target = backup_path(hospital, reason)
+    expected = storage.counted_backup(name, target)
     try:
         # Read back: sound, and the same rows as the database had when it was copied.
-        _same_rows(expected, database_file_check(target), "the backup read back", "Back up")
+        _same_rows(
+            expected, database_file_check(hospital, target), "the backup read back", "Back up"
+        )
     except Exception:
         target.unlink(missing_ok=True)
         raise
@@ -167,9 +146,10 @@ def hospital_backups(hospital: Hospital) -> list[BackupFile]:
     if not directory.is_dir():
         return []
     found = []
-    for path in directory.glob(f"hospital_{hospital.code.lower()}.*.sqlite3"):
+    suffix = storage_for(hospital).backup_suffix
+    for path in directory.glob(f"hospital_{hospital.code.lower()}.*"):
         match = _BACKUP_NAME.match(path.name)
-        if match is None or match["code"] != hospital.code.lower():
+        if match is None or match["code"] != hospital.code.lower() or match["suffix"] != suffix:
             continue
         taken = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S").replace(
             tzinfo=timezone.get_current_timezone()
@@ -260,12 +240,12 @@ def hospital_restore(
     if anything fails. Returns a one-line summary."""
     runner = StepRunner(RESTORE_STEPS, report)
     with runner.step("check") as step:
-        expected = database_file_check(source)
+        expected = database_file_check(hospital, source)
         step.summary = f"{source.name}: sound, {sum(expected.values())} rows"
-    had_database = database_path(hospital).exists()
+    had_database = storage_for(hospital).exists(database_name(hospital))
     with runner.step("backup") as step:
         if had_database:
-            database_copy(database_path(hospital), safety_copy)
+            database_copy(hospital, safety_copy)
             step.summary = f"copied to {display_path(safety_copy)}"
         else:
             step.summary = "no database in place; nothing to copy"

@@ -31,33 +31,27 @@ from django.db import models
 from django.utils.translation import gettext_noop
 
 from apps.tenancy.backups import backup_path, database_copy, display_path
-from apps.tenancy.connections import (
-    alias_for_code,
-    database_path,
-    forget_database,
-    register_database,
-    safe_path_in,
-)
+from apps.tenancy.connections import alias_for_code, forget_database, register_database
 from apps.tenancy.context import tenant_context
 from apps.tenancy.exceptions import ProvisioningError
-from apps.tenancy.files import copy_private, create_private, durable_replace
 from apps.tenancy.migrations_state import apply_tenant_migrations, tenant_migration_state
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning import (
     BACKUP_STEP,
-    file_identity,
     mark_by_database_in_place,
-    remove_database_files,
-    remove_leftover_sidecars,
     seed_reference_data,
-    template_path,
+    template_name,
     template_save,
-    temporary_path,
     verify_alias,
-    working_dir,
+    working_name,
 )
 from apps.tenancy.registry import is_tenant_app
 from apps.tenancy.steps import Reporter, Step, StepRunner, silent
+from apps.tenancy.storage import TenantStorage, checked_name, database_name, storage_for
+from apps.tenancy.storage.sqlite import WORK_PREFIX, SqliteStorage
+
+#: what a hospital whose database is not SQLite is told
+SQLITE_ONLY = "schema repair is available for SQLite hospitals only"
 
 _CLAUSE = re.compile(r'(?:CONSTRAINT\s+"(?P<name>[^"]+)"\s+)?\b(?P<kind>CHECK|UNIQUE)\s*\(', re.I)
 
@@ -177,9 +171,24 @@ def schema_differences(live: Schema, reference: Schema) -> list[str]:
     return found
 
 
-def schema_drift(live: Path, reference: Path) -> list[str]:
-    """How the database at ``live`` differs from the reference (template) database."""
-    return schema_differences(read_schema_of(live), read_schema_of(reference))
+def schema_comparable(storage: TenantStorage) -> bool:
+    """Whether drift detection and repair work on ``storage``'s databases: they read
+    SQLite's own description of the schema, so SQLite only."""
+    return isinstance(storage, SqliteStorage)
+
+
+def _sqlite(storage: TenantStorage, step: str = "Compare the schema") -> SqliteStorage:
+    if not isinstance(storage, SqliteStorage):
+        raise ProvisioningError(SQLITE_ONLY, step=step)
+    return storage
+
+
+def schema_drift(storage: TenantStorage, live: str, reference: str) -> list[str]:
+    """How database ``live`` differs from the reference (template) database."""
+    files = _sqlite(storage)
+    return schema_differences(
+        read_schema_of(files.schema_path(live)), read_schema_of(files.schema_path(reference))
+    )
 
 
 # -- repair -----------------------------------------------------------------------------
@@ -308,26 +317,28 @@ REPAIR_STEPS = (
 )
 
 
-def template_ensure(hospital: Hospital) -> Path:
-    """The template database of the current state — built now (every migration, the
-    reference data, verified) if no hospital has been built on the slow path yet."""
-    template = template_path()
-    if template.exists():
+def template_ensure(hospital: Hospital) -> str:
+    """The template database of the current state on ``hospital``'s storage — built now
+    (every migration, the reference data, verified) if no hospital has been built on the
+    slow path yet."""
+    storage = storage_for(hospital)
+    template = template_name()
+    if storage.exists(template):
         return template
-    work = safe_path_in(working_dir(), f"template_{uuid.uuid4().hex[:12]}.sqlite3")
+    work = checked_name(f"{WORK_PREFIX}template_{uuid.uuid4().hex[:12]}")
     alias = f"template_build_{uuid.uuid4().hex[:8]}"
     try:
-        create_private(work)
-        register_database(alias, work)
+        storage.create_empty(work)
+        register_database(alias, storage, work)
         apply_tenant_migrations(alias)
         with tenant_context(hospital, alias=alias):
             seed_reference_data(update_existing=True)
         verify_alias(alias)
         forget_database(alias)
-        return template_save(work)
+        return template_save(storage, work)
     finally:
         forget_database(alias)
-        remove_database_files(work)
+        storage.drop(work)
 
 
 def hospital_repair_schema(
@@ -341,21 +352,28 @@ def hospital_repair_schema(
     (see apps.tenancy.schema): backed up first (kept), every row copied into a copy of
     the template, checked, moved into place. Until the move the database is untouched;
     the caller keeps the hospital offline meanwhile (a job of an offline kind). Returns
-    a one-line summary naming what could not be kept (it is in the backup)."""
+    a one-line summary naming what could not be kept (it is in the backup).
+
+    SQLite only: on another storage it refuses at once, before touching anything."""
     runner = StepRunner(REPAIR_STEPS, report)
-    final_path = database_path(hospital)
-    work_path = temporary_path(hospital)
+    storage = storage_for(hospital)
+    files = _sqlite(storage, step=BACKUP_STEP.label)
+    final_name = database_name(hospital)
+    work_name = working_name(hospital)
+    work_path = files.schema_path(work_name)
     work_alias = f"repairing_{hospital.code.lower()}"
     try:
         with runner.step("backup") as step:
-            if not final_path.exists():
-                raise ProvisioningError(f"{final_path.name} does not exist", step=step.step.label)
+            if not storage.exists(final_name):
+                raise ProvisioningError(
+                    f"{storage.describe(final_name)} does not exist", step=step.step.label
+                )
             forget_database(alias_for_code(hospital.code))
-            backup = database_copy(final_path, backup_to or backup_path(hospital, "repair"))
+            backup = database_copy(hospital, backup_to or backup_path(hospital, "repair"))
             step.summary = f"copied to {display_path(backup)}"
         with runner.step("copy") as step:
             template = template_ensure(hospital)
-            copy_private(template, work_path)
+            storage.clone(template, work_name)
             try:
                 left = copy_rows_into(work_path, backup)
             except sqlite3.IntegrityError as exc:
@@ -366,33 +384,32 @@ def hospital_repair_schema(
                 ) from exc
             step.summary = "every row copied"
         with runner.step("verify") as step:
-            remaining = schema_drift(work_path, template)
+            remaining = schema_drift(storage, work_name, template)
             if remaining:
                 raise ProvisioningError(
                     f"the repaired schema still differs: {'; '.join(remaining[:3])}",
                     step=step.step.label,
                 )
-            _same_row_counts(backup, work_path, read_schema_of(template).keys(), step.step.label)
-            register_database(work_alias, work_path)
+            reference = read_schema_of(files.schema_path(template))
+            _same_row_counts(backup, work_path, reference.keys(), step.step.label)
+            register_database(work_alias, storage, work_name)
             step.summary = verify_alias(work_alias)
             forget_database(work_alias)
         with runner.step("finalize") as step:
             forget_database(alias_for_code(hospital.code))
-            remove_leftover_sidecars(final_path)
             if before_replace is not None:
-                before_replace(file_identity(work_path))
-            durable_replace(work_path, final_path)
+                before_replace(storage.identity(work_name))
+            storage.move(work_name, final_name, replace=True)
             Hospital.objects.filter(pk=hospital.pk).update(
                 status=Hospital.Status.READY,
                 schema_drift="",
                 migration_state=tenant_migration_state(),
             )
-            step.summary = f"{final_path.name} in place; {hospital.name} is ready"
+            step.summary = f"{storage.describe(final_name)} in place; {hospital.name} is ready"
     except Exception:
         forget_database(work_alias)
-        remove_database_files(work_path)
-        if not final_path.exists() or file_identity(final_path) != file_identity(work_path):
-            mark_by_database_in_place(hospital)  # untouched: in use again if sound
+        storage.drop(work_name)
+        mark_by_database_in_place(hospital)  # untouched (or moved): in use again if sound
         raise
     dropped = [*(f"table {t}" for t in left["tables"]), *(f"column {c}" for c in left["columns"])]
     kept = f"; not in the schema, so only in the backup: {', '.join(dropped)}" if dropped else ""

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import NotFound
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.host_cache import hospital_cached
 from apps.tenancy.migrations_state import inspect_database, tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.operations import hospital_schema_drift
+from apps.tenancy.storage import database_name, storage_for
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> Datab
     constraints): a difference is the state "drift"."""
     if hospital.status == Hospital.Status.PROVISIONING:
         return DatabaseStatus("provisioning")
-    path = database_path(hospital)
-    if not path.exists():
-        return DatabaseStatus("missing", detail=f"{path.name} does not exist")
+    storage, name = storage_for(hospital), database_name(hospital)
+    if not storage.exists(name):
+        return DatabaseStatus("missing", detail=f"{storage.describe(name)} does not exist")
     try:
         inspection = inspect_database(hospital_alias(hospital))
     except DatabaseError as exc:
@@ -255,7 +256,7 @@ def hospital_badge(hospital: Hospital) -> Badge:
         return Badge("running", label, job_id, live=True)
     if hospital.status == Hospital.Status.FAILED:
         return Badge("error", _("Error"), job_id)
-    if not database_path(hospital).exists():
+    if not storage_for(hospital).exists(database_name(hospital)):
         return Badge("missing", _("Missing"), job_id)
     if hospital.migration_state != tenant_migration_state():
         return Badge("incomplete", _("Incomplete: migrations pending"), job_id)

@@ -24,18 +24,17 @@ from apps.core.exceptions import Conflict, ValidationError
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.backups import backup_path, database_copy
-from apps.tenancy.connections import (
-    alias_for_code,
-    database_file_name,
-    database_path,
-    forget_database,
-    safe_path_in,
-    tenant_db_dir,
-)
+from apps.tenancy.connections import alias_for_code, forget_database
 from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import remove_database_files
 from apps.tenancy.registry import all_modules
+from apps.tenancy.storage import (
+    checked_name,
+    database_name,
+    placement_choose,
+    storage_for,
+    storages,
+)
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -104,13 +103,14 @@ def code_validate(code: str) -> str:
     if Hospital.objects.filter(code=value).exists():
         raise ValidationError(_("Code %(code)r is already taken.") % {"code": value}, field="code")
     try:
-        path = safe_path_in(tenant_db_dir(), database_file_name(value))
+        name = checked_name(f"hospital_{value.lower()}")
     except ValidationError as exc:
         raise ValidationError(exc.message, field="code") from None
-    if path.exists():
+    taken_on = next((storage for storage in storages() if storage.exists(name)), None)
+    if taken_on is not None:
         raise ValidationError(
-            _("A database file already exists for code %(code)r (%(file)s).")
-            % {"code": value, "file": path.name},
+            _("A database already exists for code %(code)r (%(file)s).")
+            % {"code": value, "file": taken_on.describe(name)},
             field="code",
         )
     return value
@@ -131,7 +131,9 @@ def code_suggest(name: str) -> str:
 
 
 def database_path_exists(code: str) -> bool:
-    return (tenant_db_dir() / database_file_name(code)).exists()
+    """Whether a database for hospital code ``code`` exists on any storage."""
+    name = f"hospital_{code.lower()}"
+    return any(storage.exists(name) for storage in storages())
 
 
 def default_modules() -> list[str]:
@@ -148,9 +150,11 @@ def hospital_create(
     admin_name: str = "",
     admin_email: str = "",
     requested_by: User | None = None,
+    server: str | None = None,
 ) -> Hospital:
     """Validate and save a new hospital in status Provisioning; nothing else is created
-    until it is provisioned, so a refusal here leaves nothing behind."""
+    until it is provisioned, so a refusal here leaves nothing behind. Its database goes
+    to ``server`` (a storage key) when given, else to the least loaded storage."""
     name = name.strip()
     if not name:
         raise ValidationError(_("The hospital needs a name."), field="name")
@@ -160,6 +164,7 @@ def hospital_create(
     code = code_validate(code) if code else code_suggest(name)
     if plan not in Hospital.Plan.values:
         raise ValidationError(f"Unknown plan {plan!r}.", field="plan")
+    chosen_server = placement_choose(server)
     modules = default_modules() if enabled_modules is None else list(enabled_modules)
     unknown = sorted(set(modules) - set(default_modules()))
     if unknown:
@@ -181,8 +186,8 @@ def hospital_create(
         admin_name=admin_name.strip(),
         admin_email=admin_email.strip(),
         status=Hospital.Status.PROVISIONING,
+        server=chosen_server,
     )
-    database_path(hospital)  # refuses a name that would escape tenant_databases/
     try:
         with transaction.atomic():
             hospital.save()
@@ -191,7 +196,11 @@ def hospital_create(
                 summary=f"{hospital.name} ({hospital.subdomain})",
                 hospital=hospital,
                 actor=requested_by,
-                detail={"plan": hospital.plan, "modules": hospital.enabled_modules},
+                detail={
+                    "plan": hospital.plan,
+                    "modules": hospital.enabled_modules,
+                    "server": hospital.server,
+                },
             )
     except IntegrityError:
         raise ValidationError(
@@ -232,7 +241,7 @@ def _check_job_allowed(
     hospital: Hospital, kind: str, requested_by: User | None, confirm_subdomain: str | None
 ) -> None:
     ready = hospital.status == Hospital.Status.READY
-    has_database = database_path(hospital).exists()
+    has_database = storage_for(hospital).exists(database_name(hospital))
     if kind == Kind.CREATE and ready:
         raise ValidationError(f"{hospital.name} is already provisioned.")
     if kind == Kind.CREATE_DATABASE and has_database:
@@ -345,6 +354,7 @@ def hospital_add(
     admin_email: str = "",
     admin_password: str | None = None,
     requested_by: User | None = None,
+    server: str | None = None,
 ) -> HospitalAdded:
     """Save a new hospital (status Provisioning) and queue the job that provisions it.
 
@@ -364,6 +374,7 @@ def hospital_add(
             admin_name=admin_name,
             admin_email=admin_email,
             requested_by=requested_by,
+            server=server,
         )
         job = job_enqueue(
             hospital=hospital, kind=Kind.CREATE, requested_by=requested_by, admin_password=secret
@@ -484,14 +495,15 @@ def hospital_delete(*, hospital: Hospital, actor: User | None = None) -> Path | 
     """Delete a hospital: its row, its users and its jobs — after keeping a backup of
     its database in ``tenant_databases/backups/`` (returned; None when it had none).
 
-    Refused while a job is queued or running for it. The file is copied through SQLite
-    (consistent even mid-write) before anything is removed, so a failure leaves the
+    Refused while a job is queued or running for it. The database is copied by its
+    storage (consistent even mid-write) before anything is removed, so a failure leaves the
     hospital as it was.
     """
     if hospital.jobs.filter(status__in=ProvisioningJob.ACTIVE_STATUSES).exists():
         raise Conflict(f"{hospital.name} has a job in progress; wait for it to finish.")
-    path = database_path(hospital)
-    backup = database_copy(path, backup_path(hospital, "delete")) if path.exists() else None
+    storage, name = storage_for(hospital), database_name(hospital)
+    has_database = storage.exists(name)
+    backup = database_copy(hospital, backup_path(hospital, "delete")) if has_database else None
     with transaction.atomic():
         platform_event_record(
             kind=PlatformEvent.Kind.HOSPITAL_DELETED,
@@ -502,6 +514,6 @@ def hospital_delete(*, hospital: Hospital, actor: User | None = None) -> Path | 
         )
         hospital.delete()
     forget_database(alias_for_code(hospital.code))
-    remove_database_files(path)
+    storage.drop(name)
     logger.info("deleted hospital %s (backup: %s)", hospital.code, backup)
     return backup

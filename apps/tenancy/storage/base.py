@@ -13,7 +13,9 @@ Names are ``[a-z0-9_]``, at most 63 characters (PostgreSQL's identifier limit).
 from __future__ import annotations
 
 import re
+import uuid
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -86,3 +88,59 @@ class TenantStorage(ABC):
     def identity(self, name: str) -> str:
         """A token that changes when another database takes the name ``name`` (a file's
         device:inode, a PostgreSQL database's oid); "" when there is none."""
+
+    # -- not abstract: every storage has them, some do better than the default --------
+
+    #: whether a kept connection must be checked (``identity``) before each reuse: true
+    #: where another database can take a name under an open connection (a file renamed
+    #: over another); a storage that refuses that (PostgreSQL) sets it False
+    check_identity_on_reuse: bool = True
+
+    def describe(self, name: str) -> str:
+        """Where database ``name`` is, for pages and logs ("pg1/hospital_x")."""
+        return f"{self.key}/{name}" if self.key else name
+
+    def counted_backup(self, name: str, target: Path) -> dict[str, int]:
+        """``backup(name, target)``, returning the rows of every table in what was
+        copied (the backup is read back and compared with them)."""
+        self.backup(name, target)
+        return dict(self.backup_check(target).row_counts)
+
+    def backup_check(self, source: Path) -> BackupContents:
+        """What the backup file ``source`` holds; ValueError when it is not a readable
+        hospital database (damaged, not a database, no django_migrations)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot read its backups")
+
+    def row_counts(self, name: str) -> dict[str, int]:
+        """Rows of every table of database ``name``."""
+        raise NotImplementedError(f"{type(self).__name__} cannot count rows")
+
+    def save_template(self, source: str, template: str) -> None:
+        """Keep a copy of the closed, verified database ``source`` as ``template``
+        (replacing an older one); ``source`` stays."""
+        work = f"{template[:50]}_{uuid.uuid4().hex[:8]}"
+        self.clone(source, work)
+        self.move(work, template, replace=True)
+
+    def clone_is_exact(self, template: str, name: str) -> bool:
+        """Whether ``name`` is certainly an exact copy of ``template`` (then it needs no
+        verification of its own); False when the storage cannot tell cheaply."""
+        return False
+
+    def remove_leftovers(self, prefix: str, *, older_than: float | None = None) -> int:
+        """Remove the databases named ``prefix…`` a crashed run left behind (and copies
+        cut short); with ``older_than`` (a timestamp) only those older, where the
+        storage can tell. Returns how many were removed."""
+        leftovers = self.names(prefix)
+        for name in leftovers:
+            self.drop(name)
+        return len(leftovers)
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    """What a backup file holds: the migrations it records ((app, name) pairs) and the
+    rows of every table."""
+
+    migrations: frozenset[tuple[str, str]]
+    row_counts: dict[str, int]

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.tenancy.admin_views import PASSWORD_SESSION_KEY
-from apps.tenancy.connections import database_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
+from apps.tenancy.storage.sqlite import database_path
 from apps.tenancy.tests.conftest import run
 from conftest import HospitalFactory, hospital_client
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy.connections import safe_path_in
+from apps.tenancy.storage.sqlite import safe_path_in
 
 
 def test_a_safe_name_lands_directly_in_the_directory(tmp_path: Path) -> None:

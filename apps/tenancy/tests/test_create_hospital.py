@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import file_sha256, template_digest_path, template_path
+from apps.tenancy.storage.sqlite import digest_path_of, file_sha256, template_path
 
 
 def run(*args: str) -> str:
@@ -129,7 +129,7 @@ def test_a_clone_that_differs_from_the_recorded_template_is_opened_and_verified(
 ) -> None:
     settings.HMS_TEMPLATE_DB_DIR = tmp_path / "templates"
     run("--name", "First", "--subdomain", "first")
-    template_digest_path(template_path()).write_text("0" * 64)  # say, replaced meanwhile
+    digest_path_of(template_path()).write_text("0" * 64)  # say, replaced meanwhile
     output = run("--name", "Second", "--subdomain", "second")
     assert "fast path" in output and "no unapplied migrations" in output
     assert Hospital.objects.get(subdomain="second").status == Hospital.Status.READY
@@ -157,5 +157,5 @@ def test_the_slow_path_migrates_seeds_and_leaves_a_template(
     assert "slow path" in output and "migrations applied" in output
     assert "rows created" in output
     template, digest = sorted(all_files(tmp_path / "templates"))
-    assert digest == template_digest_path(template)
+    assert digest == digest_path_of(template)
     assert digest.read_text() == file_sha256(template)

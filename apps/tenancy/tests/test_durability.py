@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db import connection, connections
 
-from apps.tenancy import files
 from apps.tenancy.backups import backup_path, database_copy
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning import template_path
+from apps.tenancy.storage import files
+from apps.tenancy.storage.sqlite import database_path, template_path
 
 FULL = 2
 
@@ -42,7 +42,7 @@ def test_a_hospital_database_its_template_and_its_backups_are_owner_only(
 ) -> None:
     assert mode(database_path(hospital_a)) == 0o600
     assert mode(template_path()) == 0o600
-    backup = database_copy(database_path(hospital_a), backup_path(hospital_a, "test"))
+    backup = database_copy(hospital_a, backup_path(hospital_a, "test"))
     assert mode(backup) == 0o600
 
 

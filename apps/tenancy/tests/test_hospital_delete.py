@@ -8,9 +8,9 @@ from django.test import Client
 from apps.accounts.models import User
 from apps.core.exceptions import Conflict
 from apps.tenancy.backups import backups_dir
-from apps.tenancy.connections import database_path
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import hospital_delete, job_enqueue
+from apps.tenancy.storage.sqlite import database_path
 
 
 def delete_url(hospital: Hospital) -> str:

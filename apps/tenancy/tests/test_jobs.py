@@ -21,11 +21,11 @@ from apps.accounts.models import Role, User
 from apps.core.exceptions import Conflict
 from apps.tenancy import jobs
 from apps.tenancy.backups import backups_dir
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import template_path, working_dir
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
+from apps.tenancy.storage.sqlite import database_path, template_path, working_dir
 from apps.tenancy.tests.conftest import run
 from conftest import TEST_PASSWORD
 
@@ -383,11 +383,11 @@ def test_the_reaper_fails_a_job_whose_worker_died_and_cleans_up_after_it(
     added = add()
     stall(added.job, seconds_ago=120)
     working_dir().mkdir(parents=True)
-    leftover = working_dir() / f"hospital_{added.hospital.code.lower()}.dead0001.sqlite3"
+    leftover = working_dir() / f"work_{added.hospital.code.lower()}_dead0001.sqlite3"
     leftover.write_bytes(b"half a database")
     old = time.time() - 120
     os.utime(leftover, (old, old))
-    just_started = working_dir() / f"hospital_{added.hospital.code.lower()}.new00002.sqlite3"
+    just_started = working_dir() / f"work_{added.hospital.code.lower()}_new00002.sqlite3"
     just_started.write_bytes(b"someone else's fresh run")
 
     (reaped,) = jobs.jobs_reap_stale()
@@ -418,7 +418,7 @@ def test_the_reaper_writes_back_the_copy_of_a_migrate_cut_short(hospital_a: Hosp
     copy = backups_dir() / "hospital_cgh001.before-migrate.sqlite3"
     from apps.tenancy.backups import database_copy
 
-    database_copy(database_path(hospital_a), copy)
+    database_copy(hospital_a, copy)
     # the killed worker had got half way: some migrations applied
     executor = MigrationExecutor(connections[hospital_alias(hospital_a)])
     executor.migrate([("regions", "0001_initial")])

@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from apps.tenancy import jobs, provisioning
+from apps.tenancy import jobs
 from apps.tenancy.backups import backups_dir
-from apps.tenancy.connections import database_path
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.provisioning import templates_dir, working_dir
 from apps.tenancy.services import job_enqueue
+from apps.tenancy.storage.sqlite import SqliteStorage, database_path, templates_dir, working_dir
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 
@@ -44,18 +43,18 @@ def mark_own_row(hospital: Hospital) -> None:
 def killed_recreate(hospital: Hospital, monkeypatch: Any, *, after_move: bool) -> ProvisioningJob:
     """A recreate whose worker dies just before or just after moving the new database
     into place, left with a stale heartbeat."""
-    real_replace = provisioning.durable_replace
+    real_move = SqliteStorage.move
 
-    def replace_then_die(source: Path, target: Path) -> None:
+    def move_then_die(self: SqliteStorage, source: str, target: str, **kwargs: Any) -> None:
         if after_move:
-            real_replace(source, target)
+            real_move(self, source, target, **kwargs)
         raise Killed
 
-    monkeypatch.setattr(provisioning, "durable_replace", replace_then_die)
+    monkeypatch.setattr(SqliteStorage, "move", move_then_die)
     job = job_enqueue(hospital=hospital, kind=Kind.RECREATE, confirm_subdomain=hospital.subdomain)
     with pytest.raises(Killed):
         run(job)
-    monkeypatch.setattr(provisioning, "durable_replace", real_replace)
+    monkeypatch.setattr(SqliteStorage, "move", real_move)
     job.refresh_from_db()
     assert job.status == Status.RUNNING  # nobody recorded anything: the worker is gone
     stale = timezone.now() - timedelta(seconds=120)

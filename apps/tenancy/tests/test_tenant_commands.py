@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
-from apps.tenancy.connections import database_path, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
+from apps.tenancy.storage.sqlite import database_path
 
 
 def verify() -> tuple[str, int]:

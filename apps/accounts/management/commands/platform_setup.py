@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import temporary_password_generate
-from apps.tenancy.files import make_data_files_private, make_private
 from apps.tenancy.middleware import platform_url
+from apps.tenancy.storage.files import make_data_files_private, make_private
 
 
 def read_env_file(path: Path) -> dict[str, str]:
