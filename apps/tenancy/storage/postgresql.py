@@ -8,10 +8,16 @@ PostgreSQL refuses to copy, rename or drop a database somebody is connected to. 
 each of these the storage closes this thread's Django connections to it (Django would
 otherwise hold a connection the server has killed) and terminates everybody else's.
 
-Two kinds of scratch database are named after the database they serve, so cleanup finds
-them by name: ``replaced_<target>`` (the database a ``move(..., replace=True)`` pushed
-aside: always garbage, see ``move``) and ``restoring_<target>`` (a restore being loaded:
-garbage unless a restore of ``<target>`` is running). ``leftovers()`` lists both.
+Scratch databases are named after the database they serve, so cleanup finds them by
+name: ``replaced_<target>`` (the database a ``move(..., replace=True)`` pushed aside:
+always garbage, see ``move``; ``remove_leftovers`` drops every one), ``restoring_<target>``
+(a restore being loaded) and ``saving_<template>`` (a template being saved): each of the
+last two is dropped by the next restore or save of the same name, and ``leftovers()``
+lists all three kinds.
+
+Templates are *sealed*: saved with connections disallowed (``ALLOW_CONNECTIONS false``,
+like ``template0``), so nobody can change one after it was verified, a clone never has to
+end anybody's session on it, and ``clone_is_exact`` can trust a copy of it.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +37,9 @@ import psycopg
 from psycopg import sql
 
 from apps.core.exceptions import Conflict, NotFound, ValidationError
-from apps.tenancy.files import create_private, durable_replace
-from apps.tenancy.storage.base import TenantStorage, checked_name
+from apps.tenancy.failpoints import failpoint
+from apps.tenancy.storage.base import BackupContents, TenantStorage, checked_name
+from apps.tenancy.storage.files import create_private, durable_replace
 from apps.tenancy.storage.throwaway import postgres_bin_dir
 
 MAINTENANCE_DATABASE = "postgres"
@@ -40,6 +47,7 @@ MAINTENANCE_DATABASE = "postgres"
 SYSTEM_DATABASES = frozenset({"postgres", "template0", "template1"})
 REPLACED_PREFIX = "replaced_"
 RESTORING_PREFIX = "restoring_"
+SAVING_PREFIX = "saving_"
 CONNECT_TIMEOUT_SECONDS = 10
 #: how often a copy, rename or drop retries after a connection slipped in between the
 #: termination of the others and the statement (each try already waits up to 5 s)
@@ -148,6 +156,15 @@ class PostgresStorage(TenantStorage):
             application_name="hms-maintenance",
         ) as connection:
             yield connection
+
+    def _connect(self, name: str) -> psycopg.Connection[Any]:
+        """A connection to database ``name`` itself (not autocommit)."""
+        return psycopg.connect(
+            self.url,
+            dbname=name,
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            application_name="hms-maintenance",
+        )
 
     @staticmethod
     def _terminate(connection: psycopg.Connection[Any], *names: str) -> None:
@@ -298,15 +315,65 @@ class PostgresStorage(TenantStorage):
         checked_name(name)
         if not self.exists(name):
             raise NotFound(f"database {name!r} does not exist")
+        return self._dump(name, target)
+
+    def _dump(self, name: str, target: Path, *, snapshot: str = "") -> Path:
         partial = target.with_name(f"{target.name}.partial")
         create_private(partial)
+        command = [binary("pg_dump"), "--format=custom", "--file", str(partial)]
+        if snapshot:
+            command.append(f"--snapshot={snapshot}")
         try:
-            self._run([binary("pg_dump"), "--format=custom", "--file", str(partial)], name)
+            self._run(command, name)
+            failpoint("backup-copy")
             durable_replace(partial, target)
-        except BaseException:
+        finally:
             partial.unlink(missing_ok=True)
-            raise
         return target
+
+    def counted_backup(self, name: str, target: Path) -> dict[str, int]:
+        """The rows are counted in the very snapshot pg_dump copies (exported from a
+        repeatable-read transaction held open during the dump), so comparing them with
+        the backup read back checks the dump, not just the file against itself."""
+        checked_name(name)
+        if not self.exists(name):
+            raise NotFound(f"database {name!r} does not exist")
+        with closing(self._connect(name)) as connection:
+            connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            row = connection.execute("SELECT pg_export_snapshot()").fetchone()
+            assert row is not None
+            counts = _row_counts(connection)
+            self._dump(name, target, snapshot=str(row[0]))
+            connection.rollback()
+        return counts
+
+    def backup_check(self, source: Path) -> BackupContents:
+        """Read the whole dump back through ``pg_restore`` (which checks the archive and
+        every compressed block): the rows of each table's COPY and the migrations
+        recorded in django_migrations."""
+        if not source.is_file():
+            raise ValueError(f"{source} does not exist")
+        command = [binary("pg_restore"), "--data-only", "--file=-", str(source)]
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as process:
+            assert process.stdout is not None and process.stderr is not None
+            try:
+                counts, migrations = _read_copy_data(process.stdout)
+            finally:
+                process.stdout.close()
+                errors = process.stderr.read()
+            returncode = process.wait()
+        if returncode != 0:
+            raise ValueError(f"{source.name} is not a readable dump ({errors.strip()[-300:]})")
+        if migrations is None:
+            raise ValueError(f"{source.name} is not a hospital database")
+        return BackupContents(frozenset(migrations), counts)
+
+    def row_counts(self, name: str) -> dict[str, int]:
+        checked_name(name)
+        with closing(self._connect(name)) as connection:
+            return _row_counts(connection)
 
     def restore(self, source: Path, name: str) -> None:
         """Load the dump into a fresh ``restoring_<name>`` (one transaction, stopping at
@@ -362,7 +429,134 @@ class PostgresStorage(TenantStorage):
             oid = self._oid(connection, name)
         return "" if oid is None else str(oid)
 
+    # -- optional capabilities (see base.py) --------------------------------------------
+
+    #: a database cannot be renamed or replaced under an open session here (move ends
+    #: them, and CONN_HEALTH_CHECKS reopens Django's), so a kept connection needs no check
+    check_identity_on_reuse = False
+
+    def describe(self, name: str) -> str:
+        return f"{self.key}/{name}"
+
+    def save_template(self, source: str, template: str) -> None:
+        """A sealed copy of ``source`` (see the module docstring) moved onto ``template``.
+        Two builds saving the same template at once: the later one wins, the earlier one's
+        move fails (NotFound) — both copies were of verified databases of the same state."""
+        saving = scratch_name(SAVING_PREFIX, checked_name(template))
+        self.drop(saving)  # a save of this template cut short earlier
+        self.clone(source, saving)
+        with self._maintenance() as connection:
+            connection.execute(
+                sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(
+                    sql.Identifier(saving)
+                )
+            )
+        self.move(saving, template, replace=True)
+
+    def clone_is_exact(self, template: str, name: str) -> bool:
+        """CREATE DATABASE … TEMPLATE copies inside the server, in one transaction: a clone
+        of a sealed template (nobody could connect to change it after it was verified) is
+        that template exactly."""
+        checked_name(name)
+        with self._maintenance() as connection:
+            row = connection.execute(
+                "SELECT datallowconn FROM pg_database WHERE datname = %s",
+                [checked_name(template)],
+            ).fetchone()
+            cloned = self._oid(connection, name) is not None
+        return row is not None and row[0] is False and cloned
+
+    def remove_leftovers(self, prefix: str, *, older_than: float | None = None) -> int:
+        """Drop the databases named ``prefix…`` and every ``replaced_…`` (garbage by
+        construction). PostgreSQL records no creation time, so with ``older_than`` a
+        database somebody is connected to counts as in use and is kept (a killed
+        process's sessions end with it)."""
+        candidates = [*self.names(prefix), *self.names(REPLACED_PREFIX)] if prefix else []
+        removed = 0
+        with self._maintenance() as connection:
+            busy: set[str] = set()
+            if older_than is not None:
+                busy = {
+                    row[0]
+                    for row in connection.execute(
+                        "SELECT DISTINCT datname FROM pg_stat_activity"
+                        " WHERE datname IS NOT NULL AND pid <> pg_backend_pid()"
+                    ).fetchall()
+                }
+            for name in dict.fromkeys(candidates):
+                if name in busy and not name.startswith(REPLACED_PREFIX):
+                    continue
+                self._drop(connection, name)
+                removed += 1
+        return removed
+
     def leftovers(self) -> list[str]:
-        """Scratch databases (see the module docstring): ``replaced_*`` always garbage,
-        ``restoring_*`` garbage unless that restore is still running."""
-        return self.names(REPLACED_PREFIX) + self.names(RESTORING_PREFIX)
+        """Scratch databases (see the module docstring)."""
+        return sorted(
+            self.names(REPLACED_PREFIX) + self.names(RESTORING_PREFIX) + self.names(SAVING_PREFIX)
+        )
+
+
+_COPY = re.compile(r'^COPY (?:public\.)?("(?:[^"]|"")+"|[a-z0-9_]+) \((.*)\) FROM stdin;$')
+
+
+def _unquote(identifier: str) -> str:
+    if identifier.startswith('"'):
+        return identifier[1:-1].replace('""', '"')
+    return identifier
+
+
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
+
+
+def _unescape(value: str) -> str:
+    """A COPY text field (only what migration names can hold needs undoing)."""
+    return _ESCAPE.sub(lambda match: _ESCAPES.get(match[1], match[1]), value)
+
+
+def _read_copy_data(
+    lines: Iterable[str],
+) -> tuple[dict[str, int], set[tuple[str, str]] | None]:
+    """Rows per table from pg_restore's plain-text data (one line per row between
+    ``COPY … FROM stdin;`` and ``\\.``), and django_migrations' (app, name) pairs (None
+    when the dump has no such table)."""
+    counts: dict[str, int] = {}
+    migrations: set[tuple[str, str]] | None = None
+    table: str | None = None
+    columns: list[str] = []
+    for raw in lines:
+        line = raw.rstrip("\n")
+        if table is None:
+            match = _COPY.match(line)
+            if match:
+                table = _unquote(match[1])
+                columns = [_unquote(column.strip()) for column in match[2].split(",")]
+                counts[table] = 0
+                if table == "django_migrations":
+                    migrations = set()
+            continue
+        if line == "\\.":
+            table = None
+            continue
+        counts[table] += 1
+        if table == "django_migrations" and migrations is not None:
+            fields = dict(zip(columns, line.split("\t"), strict=False))
+            migrations.add((_unescape(fields["app"]), _unescape(fields["name"])))
+    return dict(sorted(counts.items())), migrations
+
+
+def _row_counts(connection: psycopg.Connection[Any]) -> dict[str, int]:
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        ).fetchall()
+    ]
+    counts: dict[str, int] = {}
+    for table in tables:
+        row = connection.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+        ).fetchone()
+        counts[table] = int(row[0]) if row else 0
+    return counts

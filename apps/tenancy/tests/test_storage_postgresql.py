@@ -379,3 +379,74 @@ def test_unsafe_prefixes_are_refused(prefix):
     storage = PostgresStorage("pg9", "postgresql://nobody@127.0.0.1:1/postgres")
     with pytest.raises(ValidationError):
         storage.names(prefix)
+
+
+def with_migrations_table(storage: PostgresStorage, name: str) -> None:
+    execute(
+        storage,
+        name,
+        "CREATE TABLE django_migrations (id serial PRIMARY KEY, app varchar(255),"
+        " name varchar(255), applied timestamptz)",
+        "INSERT INTO django_migrations (app, name, applied) VALUES"
+        " ('patients', '0001_initial', now()), ('regions', '0002_more', now())",
+        'CREATE TABLE "Empty Table" (id int)',
+    )
+
+
+def test_a_counted_backup_reads_back_the_rows_it_counted(postgres_storage, backups: Path):
+    with_patients(postgres_storage, "hospital_cgh", "Aysel", "Rauf\tTab", "Line\nbreak")
+    with_migrations_table(postgres_storage, "hospital_cgh")
+    counted = postgres_storage.counted_backup("hospital_cgh", backups / "cgh.dump")
+    assert counted == {"Empty Table": 0, "django_migrations": 2, "patient": 3}
+    contents = postgres_storage.backup_check(backups / "cgh.dump")
+    assert contents.row_counts == counted
+    assert contents.migrations == {("patients", "0001_initial"), ("regions", "0002_more")}
+    assert postgres_storage.row_counts("hospital_cgh") == counted
+
+
+def test_a_file_that_is_not_a_dump_is_not_a_backup(postgres_storage, backups: Path):
+    not_a_dump = backups / "notes.dump"
+    not_a_dump.write_text("hello")
+    with pytest.raises(ValueError, match="not a readable dump"):
+        postgres_storage.backup_check(not_a_dump)
+
+
+def test_a_dump_without_django_migrations_is_not_a_hospitals(postgres_storage, backups: Path):
+    with_patients(postgres_storage, "hospital_cgh", "Aysel")
+    postgres_storage.backup("hospital_cgh", backups / "cgh.dump")
+    with pytest.raises(ValueError, match="not a hospital database"):
+        postgres_storage.backup_check(backups / "cgh.dump")
+
+
+def test_a_saved_template_is_sealed_and_its_clones_are_exact(postgres_storage):
+    with_patients(postgres_storage, "work_cgh_1", "Aysel")
+    postgres_storage.save_template("work_cgh_1", "template_abc")
+    assert postgres_storage.exists("work_cgh_1")  # the source stays
+    with pytest.raises(psycopg.OperationalError, match="not currently accepting connections"):
+        connect(postgres_storage, "template_abc")
+    postgres_storage.clone("template_abc", "work_lake_1")
+    assert postgres_storage.clone_is_exact("template_abc", "work_lake_1")
+    assert patient_names(postgres_storage, "work_lake_1") == ["Aysel"]
+    # saving again replaces it, and leaves no scratch database behind
+    postgres_storage.save_template("work_lake_1", "template_abc")
+    assert postgres_storage.leftovers() == []
+
+
+def test_a_clone_of_an_unsealed_database_is_not_taken_for_exact(postgres_storage):
+    with_patients(postgres_storage, "tenant_template", "Aysel")
+    postgres_storage.clone("tenant_template", "work_cgh_1")
+    assert not postgres_storage.clone_is_exact("tenant_template", "work_cgh_1")
+
+
+def test_leftovers_are_removed_but_not_a_database_in_use(postgres_storage):
+    for name in ("work_cgh_1", "work_cgh_2", "work_lake_1", "replaced_hospital_x"):
+        postgres_storage.create_empty(name)
+    in_use = connect(postgres_storage, "work_cgh_2")
+    try:
+        removed = postgres_storage.remove_leftovers("work_cgh_", older_than=0.0)
+        assert postgres_storage.names() == ["work_cgh_2", "work_lake_1"]
+        assert removed == 2
+    finally:
+        in_use.close()
+    assert postgres_storage.remove_leftovers("work_cgh_") == 1
+    assert postgres_storage.names() == ["work_lake_1"]
