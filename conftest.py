@@ -6,6 +6,7 @@ milliseconds."""
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -27,9 +28,20 @@ TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)
 
 
+#: HMS_TEST_BACKEND=postgresql: every hospital database of the run on PostgreSQL (two
+#: throwaway servers, see apps/tenancy/tests/postgres.py), tests marked sqlite_only
+#: deselected (`make test` runs the tenancy and patients suites so after the normal run).
+POSTGRES_BACKEND = os.environ.get("HMS_TEST_BACKEND", "sqlite") == "postgresql"
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _session_storage(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _session_storage(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
     django_settings.HMS_TEMPLATE_DB_DIR = tmp_path_factory.mktemp("templates")
+    if POSTGRES_BACKEND:
+        servers = request.getfixturevalue("postgres_servers")
+        django_settings.HMS_TENANT_SERVERS = [server.url for server in servers]
     # Real hashing costs ~0.25 s per password; tests don't need its strength.
     django_settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -45,6 +57,16 @@ def _tenant_storage(tmp_path: Path) -> Iterator[Path]:
     django_settings.HMS_TENANT_DB_DIR = directory
     yield directory
     django_settings.HMS_TENANT_DB_DIR = previous
+    if POSTGRES_BACKEND:
+        # What the per-test directory is for SQLite: each test starts with no hospital
+        # database; the templates (one per migration state) are kept for the run.
+        from apps.tenancy.storage import storages
+        from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX
+
+        for storage in storages():
+            for name in storage.names():
+                if not name.startswith(TEMPLATE_PREFIX):
+                    storage.drop(name)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection, connections
 
 from apps.tenancy.backups import backup_path, database_copy
@@ -16,6 +17,10 @@ from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
 from apps.tenancy.storage import files
 from apps.tenancy.storage.sqlite import database_path, template_path
+
+# SQLite's synchronous=FULL, 0600 database files, fsync around renames (the PostgreSQL
+# server owns its files)
+pytestmark = pytest.mark.sqlite_only
 
 FULL = 2
 

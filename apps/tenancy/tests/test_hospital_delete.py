@@ -11,6 +11,7 @@ from apps.tenancy.backups import backups_dir
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import hospital_delete, job_enqueue
 from apps.tenancy.storage.sqlite import database_path
+from apps.tenancy.tests.databases import database_exists
 
 
 def delete_url(hospital: Hospital) -> str:
@@ -31,7 +32,7 @@ def test_a_hospital_with_a_job_in_progress_is_not_deleted(hospital_a: Hospital) 
     job_enqueue(hospital=hospital_a, kind=ProvisioningJob.Kind.VERIFY)
     with pytest.raises(Conflict, match="job in progress"):
         hospital_delete(hospital=hospital_a)
-    assert database_path(hospital_a).exists()
+    assert database_exists(hospital_a)
     assert Hospital.objects.filter(pk=hospital_a.pk).exists()
 
 

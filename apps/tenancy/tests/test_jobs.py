@@ -27,6 +27,7 @@ from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
 from apps.tenancy.storage.sqlite import database_path, template_path, working_dir
 from apps.tenancy.tests.conftest import run
+from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
 from conftest import TEST_PASSWORD
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def test_a_create_job_provisions_the_hospital_and_records_every_step(db: None) -
     assert "path" in job.log[0]["summary"]
     assert added.hospital.status == Hospital.Status.READY
     assert added.hospital.migration_state == tenant_migration_state()
-    assert database_path(added.hospital).exists()
+    assert database_exists(added.hospital)
     assert job.started_at and job.finished_at and job.heartbeat_at
     assert job.task_id == "test-task"
 
@@ -129,7 +130,7 @@ def test_a_failing_step_fails_the_job_with_the_step_named_and_leaves_nothing_rea
     db: None, _tenant_storage: Path
 ) -> None:
     added = add()
-    database_path(added.hospital).write_bytes(b"not a database")
+    database_in_the_way(added.hospital)
     job = run(added.job)
     added.hospital.refresh_from_db()
     assert job.status == Status.FAILED
@@ -156,7 +157,7 @@ def test_a_task_finds_its_job_taken_by_another_and_touches_nothing(db: None) -> 
     assert outcome == "skipped: job is running"
     job.refresh_from_db()
     assert job.task_id == "the-first"
-    assert not database_path(job.hospital).exists()
+    assert not database_exists(job.hospital)
 
 
 def test_a_worker_that_lost_its_job_stops_at_its_next_write(db: None) -> None:
@@ -176,12 +177,12 @@ def test_a_worker_that_lost_its_job_stops_at_its_next_write(db: None) -> None:
 def test_create_database_remakes_a_missing_database_and_keeps_the_administrator(
     hospital_a: Hospital,
 ) -> None:
-    database_path(hospital_a).unlink()
+    database_remove(hospital_a)
     job = run(job_enqueue(hospital=hospital_a, kind=Kind.CREATE_DATABASE))
     hospital_a.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     assert hospital_a.status == Hospital.Status.READY
-    assert database_path(hospital_a).exists()
+    assert database_exists(hospital_a)
     assert not job.admin_password_applied
     admin = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
     assert admin.check_password(TEST_PASSWORD)

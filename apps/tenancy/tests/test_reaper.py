@@ -19,8 +19,9 @@ from apps.tenancy import jobs
 from apps.tenancy.backups import backups_dir
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
-from apps.tenancy.storage.sqlite import SqliteStorage, database_path, templates_dir, working_dir
+from apps.tenancy.storage.sqlite import SqliteStorage, templates_dir, working_dir
 from apps.tenancy.tests.conftest import run
+from apps.tenancy.tests.databases import database_exists
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 
 Kind = ProvisioningJob.Kind
@@ -203,4 +204,4 @@ def test_the_job_page_reaps_a_job_whose_worker_died(hospital_a: Hospital, monkey
     assert response.status_code == 200
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
-    assert database_path(hospital_a).exists()
+    assert database_exists(hospital_a)

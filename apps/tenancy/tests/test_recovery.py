@@ -101,9 +101,9 @@ def test_a_restore_that_fails_after_writing_puts_the_database_as_it_was_back(
 
 
 def test_a_backup_of_a_hospital_without_a_database_is_refused(hospital_a: Hospital) -> None:
-    from apps.tenancy.storage.sqlite import database_path
+    from apps.tenancy.tests.databases import database_remove
 
-    database_path(hospital_a).unlink()
+    database_remove(hospital_a)
     with pytest.raises(BackupError, match="no database"):
         hospital_backup(hospital_a)
 
