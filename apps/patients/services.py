@@ -208,9 +208,13 @@ def patient_register(
         )
     try:
         with tenant_atomic():
+            # The number first: its UPDATE makes a concurrent registration wait until this
+            # one ends (on PostgreSQL too, where a transaction takes no lock up front as
+            # SQLite's IMMEDIATE does), so the check below then sees its patient.
+            number = patient_number_allocate(hospital=hospital)
             _refuse_unconfirmed_duplicates(details, confirm_duplicates, confirmed_matches)
             patient = Patient(
-                number=patient_number_allocate(hospital=hospital),
+                number=number,
                 user_id=account.user.pk if account else None,
                 registered_by_id=registered_by.pk if registered_by else None,
             )

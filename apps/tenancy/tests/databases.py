@@ -5,8 +5,8 @@ in the way of a new one."""
 from __future__ import annotations
 
 from apps.tenancy.models import Hospital
-from apps.tenancy.storage import database_name, storage_for
-from apps.tenancy.storage.sqlite import SqliteStorage
+from apps.tenancy.storage import database_name, storage_for, storages
+from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, SqliteStorage
 
 
 def database_exists(hospital: Hospital) -> bool:
@@ -26,3 +26,12 @@ def database_in_the_way(hospital: Hospital) -> None:
     else:
         storage.drop(name)
         storage.create_empty(name)
+
+
+def templates_remove() -> None:
+    """No template on any PostgreSQL server, so the next build takes the slow path (a
+    SQLite test points HMS_TEMPLATE_DB_DIR at an empty directory for that)."""
+    for storage in storages():
+        if not isinstance(storage, SqliteStorage):
+            for name in storage.names(TEMPLATE_PREFIX):
+                storage.drop(name)
