@@ -435,9 +435,6 @@ class PostgresStorage(TenantStorage):
     #: them, and CONN_HEALTH_CHECKS reopens Django's), so a kept connection needs no check
     check_identity_on_reuse = False
 
-    def describe(self, name: str) -> str:
-        return f"{self.key}/{name}"
-
     def save_template(self, source: str, template: str) -> None:
         """A sealed copy of ``source`` (see the module docstring) moved onto ``template``.
         Two builds saving the same template at once: the later one wins, the earlier one's
