@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
@@ -41,6 +41,7 @@ from apps.tenancy.services import (
     hospital_delete,
     jobs_enqueue_many,
 )
+from apps.tenancy.storage import database_name, storage_for
 from apps.tenancy.subscriptions import hospitals_module_enable
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class HospitalAdmin(admin.ModelAdmin):
             "code",
             "subdomain",
             "status",
+            "location",
             "migration_state",
             "created_at",
             "updated_at",
@@ -203,6 +205,16 @@ class HospitalAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:tenancy_hospital_backups", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Backups and restore"))
+
+    @admin.display(description=_("Database location"))
+    def location(self, obj: Hospital) -> str:
+        """Where the hospital's database is, as its storage describes it."""
+        if obj.pk is None:
+            return "-"
+        try:
+            return storage_for(obj).describe(database_name(obj))
+        except ImproperlyConfigured as exc:
+            return str(exc)
 
     @admin.display(description=_("Database"))
     def database(self, obj: Hospital) -> str:

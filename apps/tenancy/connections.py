@@ -45,17 +45,18 @@ def alias_for_code(code: str) -> str:
 
 def register_database(alias: str, storage: TenantStorage, name: str) -> str:
     """Register (or re-point) ``alias`` to database ``name`` on ``storage``."""
+    wanted = storage.connection_settings(name)
     existing = connections.settings.get(alias)
     if (
         existing is not None
         and existing.get(STORAGE_KEY) == storage.key
-        and existing.get(DATABASE_NAME) == name
+        and existing.get("NAME") == wanted.get("NAME")
     ):
         return alias
     if existing is not None:
         forget_database(alias)
     config: dict[str, Any] = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
-    config.update(copy.deepcopy(storage.connection_settings(name)))
+    config.update(copy.deepcopy(wanted))
     config.update(
         {
             "CONN_MAX_AGE": settings.HMS_TENANT_CONN_MAX_AGE,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.tenancy import storage as storage_registry
 from apps.tenancy.branding import LOGO_MAX_BYTES, logo_content_type
 from apps.tenancy.models import Hospital
 from apps.tenancy.registry import all_modules
@@ -55,8 +56,22 @@ class HospitalAddForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keys = [storage.key for storage in storage_registry.storages()]
+        if len(keys) > 1:  # one storage: nothing to choose
+            self.fields["server"] = forms.ChoiceField(
+                label=_("Database server"),
+                choices=[("", _("The least loaded")), *((key, key) for key in keys)],
+                required=False,
+                help_text=_("Where the hospital's database goes."),
+            )
+
     def clean_plan(self) -> str:
         return self.cleaned_data["plan"] or Hospital.Plan.STANDARD
+
+    def clean_server(self) -> str | None:
+        return self.cleaned_data.get("server") or None
 
 
 class RecreateConfirmationForm(forms.Form):

@@ -1,6 +1,7 @@
-"""Is the platform healthy? The database, the broker (Redis), a worker's last heartbeat
-and the beat's last run — for ``/healthz`` (load balancers, monitoring) and the admin's
-banner when no worker has been seen for HMS_WORKER_SILENT_SECONDS.
+"""Is the platform healthy? The database, the storages of hospital databases, the broker
+(Redis), a worker's last heartbeat and the beat's last run — for ``/healthz`` (load
+balancers, monitoring) and the admin's banner when no worker has been seen for
+HMS_WORKER_SILENT_SECONDS.
 
 A worker's heartbeat is written each time a worker runs the job maintenance task, which
 the beat sends every HMS_JOB_MAINTENANCE_SECONDS; the beat's, each time it sends a
@@ -23,11 +24,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.tenancy.models import ServiceHeartbeat
+from apps.tenancy.storage import storages
 
 logger = logging.getLogger(__name__)
 
 WORKER = "worker"
 BEAT = "beat"
+#: the database name asked about to see whether a storage answers (never created)
+PROBE = "hospital_healthz_probe"
 
 
 def heartbeat_record(name: str, detail: str = "") -> None:
@@ -63,6 +67,25 @@ def _age(name: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def _storage_check() -> dict[str, Any]:
+    """Does every place hospital databases live answer (a PostgreSQL server that is
+    down leaves its hospitals unable to work, the rest of the site serving)?"""
+    failed: dict[str, str] = {}
+    try:
+        configured = storages()
+    except Exception as exc:  # a broken HMS_TENANT_SERVERS
+        return {"ok": False, "detail": str(exc)}
+    for storage in configured:
+        try:
+            storage.exists(PROBE)
+        except Exception as exc:
+            logger.warning("storage %s does not answer: %s", storage.key or "local", exc)
+            failed[storage.key or "local"] = str(exc)[:200]
+    if failed:
+        return {"ok": False, "detail": "; ".join(f"{k}: {v}" for k, v in failed.items())}
+    return {"ok": True, "servers": [storage.key or "local" for storage in configured]}
+
+
 def health_check() -> dict[str, Any]:
     """Every check, and the overall status: ok, degraded (the site serves but background
     work is stuck) or failing (the platform database does not answer)."""
@@ -82,6 +105,7 @@ def health_check() -> dict[str, Any]:
         checks["redis"] = {"ok": True}
     except redis.RedisError as exc:
         checks["redis"] = {"ok": False, "detail": str(exc)}
+    checks["storage"] = _storage_check()
     if checks["database"]["ok"]:
         now = timezone.now()
         checks["worker"] = _age(WORKER, now)

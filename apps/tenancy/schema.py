@@ -325,7 +325,9 @@ def template_ensure(hospital: Hospital) -> str:
     template = template_name()
     if storage.exists(template):
         return template
-    work = checked_name(f"{WORK_PREFIX}template_{uuid.uuid4().hex[:12]}")
+    # "work_0…": a hospital code starts with a letter, so no hospital's clean-up of its
+    # own working databases (work_<code>_…) can take a template being built
+    work = checked_name(f"{WORK_PREFIX}0template_{uuid.uuid4().hex[:12]}")
     alias = f"template_build_{uuid.uuid4().hex[:8]}"
     try:
         storage.create_empty(work)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -50,7 +51,11 @@ def hospital_database_status(hospital: Hospital, *, deep: bool = False) -> Datab
     constraints): a difference is the state "drift"."""
     if hospital.status == Hospital.Status.PROVISIONING:
         return DatabaseStatus("provisioning")
-    storage, name = storage_for(hospital), database_name(hospital)
+    try:
+        storage = storage_for(hospital)
+    except ImproperlyConfigured as exc:
+        return DatabaseStatus("error", detail=str(exc))
+    name = database_name(hospital)
     if not storage.exists(name):
         return DatabaseStatus("missing", detail=f"{storage.describe(name)} does not exist")
     try:
@@ -236,7 +241,7 @@ def _latest_job(hospital: Hospital) -> ProvisioningJob | None:
 
 def hospital_badge(hospital: Hospital) -> Badge:
     """The hospital's status for the list, cheaply: its status, its latest job, one
-    ``stat`` of the database file and the recorded migration state — never the
+    existence check of the database on its storage and the recorded migration state — never the
     migration executor (``hospital_database_status`` is the thorough look)."""
     job = _latest_job(hospital)
     job_id = job.pk if job else None
@@ -256,7 +261,11 @@ def hospital_badge(hospital: Hospital) -> Badge:
         return Badge("running", label, job_id, live=True)
     if hospital.status == Hospital.Status.FAILED:
         return Badge("error", _("Error"), job_id)
-    if not storage_for(hospital).exists(database_name(hospital)):
+    try:
+        in_place = storage_for(hospital).exists(database_name(hospital))
+    except ImproperlyConfigured:
+        return Badge("error", _("Database server not configured"), job_id)
+    if not in_place:
         return Badge("missing", _("Missing"), job_id)
     if hospital.migration_state != tenant_migration_state():
         return Badge("incomplete", _("Incomplete: migrations pending"), job_id)

@@ -40,8 +40,25 @@ def test_all_well_is_ok(client: Client, redis_up: None) -> None:
     assert status == 200 and report["status"] == "ok"
     assert report["checks"]["worker"]["seconds_ago"] == pytest.approx(3, abs=2)
     assert {name for name, check in report["checks"].items() if check["ok"]} == {
-        "database", "redis", "worker", "beat",
+        "database", "storage", "redis", "worker", "beat",
     }  # fmt: skip
+    assert report["checks"]["storage"]["servers"] == ["local"]
+
+
+def test_a_database_server_that_does_not_answer_is_degraded_and_named(
+    client: Client, redis_up: None, monkeypatch: Any
+) -> None:
+    from apps.tenancy.storage.sqlite import SqliteStorage
+
+    def down(self: SqliteStorage, name: str) -> bool:
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(SqliteStorage, "exists", down)
+    seen(health.WORKER, 3)
+    seen(health.BEAT, 2)
+    status, report = get_health(client)
+    assert status == 200 and report["status"] == "degraded"
+    assert report["checks"]["storage"] == {"ok": False, "detail": "local: connection refused"}
 
 
 def test_a_silent_worker_is_degraded_but_the_site_still_serves(

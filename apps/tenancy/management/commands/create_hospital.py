@@ -30,6 +30,11 @@ class Command(BaseCommand):
             help="The administrator's own password (otherwise a temporary one is printed once)",
         )
         parser.add_argument(
+            "--server",
+            help="The database server (pg1, pg2 … in the order of HMS_TENANT_SERVERS); "
+            "default: the least loaded",
+        )
+        parser.add_argument(
             "--enqueue",
             action="store_true",
             help="Send the work to the Celery worker and follow its progress (Ctrl-C stops "
@@ -108,5 +113,5 @@ class Command(BaseCommand):
 
 
 def hospital_fields(options: dict[str, Any]) -> dict[str, Any]:
-    fields = ("name", "subdomain", "code", "plan", "admin_name", "admin_email")
+    fields = ("name", "subdomain", "code", "plan", "admin_name", "admin_email", "server")
     return {field: options[field] for field in fields}

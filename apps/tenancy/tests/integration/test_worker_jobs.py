@@ -41,7 +41,7 @@ def database_file(stack: Stack, code: str) -> Path:
 
 
 def working_files(stack: Stack, code: str) -> list[Path]:
-    return list((stack.data_dir / "tenant_databases" / "tmp").glob(f"hospital_{code.lower()}.*"))
+    return list((stack.data_dir / "tenant_databases" / "tmp").glob(f"work_{code.lower()}_*"))
 
 
 def query(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -149,7 +149,7 @@ def test_a_step_failing_in_the_worker_fails_the_job_with_the_step_named_and_retr
     wait_for(lambda: job_status(platform, job_id) == "failed", what="the job to fail")
     job = platform.job(job_id)
     assert job["step"] == "Create database"
-    assert job["error"] == f"a database already exists at {in_the_way.name}"
+    assert job["error"] == f"a database already exists at tenant_databases/{in_the_way.name}"
     assert platform.hospital("stone")["status"] == "failed"
     assert working_files(stack, code) == []
 
