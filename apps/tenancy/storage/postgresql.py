@@ -442,6 +442,7 @@ class PostgresStorage(TenantStorage):
         saving = scratch_name(SAVING_PREFIX, checked_name(template))
         self.drop(saving)  # a save of this template cut short earlier
         self.clone(source, saving)
+        failpoint("template-copy")
         with self._maintenance() as connection:
             connection.execute(
                 sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(
