@@ -4,7 +4,9 @@ the real worker, broker and crashes are in ``integration/``."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +26,7 @@ from apps.tenancy.migrations_state import tenant_migration_state
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
 from apps.tenancy.storage import storage_for
-from apps.tenancy.storage.sqlite import template_path, working_dir
+from apps.tenancy.storage.sqlite import database_path, template_path, working_dir
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
 from conftest import TEST_PASSWORD
@@ -41,12 +43,25 @@ def add(name: str = "Harbour View Hospital", subdomain: str = "harbour") -> Hosp
 
 
 def db_rows(hospital: Hospital, sql: str) -> list[tuple[object, ...]]:
+    connections[hospital_alias(hospital)].close()
+    if storage_for(hospital).vendor == "sqlite":
+        with closing(sqlite3.connect(database_path(hospital))) as connection:
+            return connection.execute(sql).fetchall()
     with connections[hospital_alias(hospital)].cursor() as cursor:
         cursor.execute(sql)
         return [tuple(row) for row in cursor.fetchall()]
 
 
 def db_execute(hospital: Hospital, *statements: str) -> None:
+    """Run ``statements`` on the hospital's database — on SQLite through a connection of
+    its own, as a person with the sqlite3 shell would (foreign keys not enforced)."""
+    connections[hospital_alias(hospital)].close()
+    if storage_for(hospital).vendor == "sqlite":
+        with closing(sqlite3.connect(database_path(hospital))) as connection:
+            for statement in statements:
+                connection.execute(statement)
+            connection.commit()
+        return
     with connections[hospital_alias(hospital)].cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
