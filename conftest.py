@@ -32,6 +32,7 @@ _sequence = itertools.count(1)
 #: throwaway servers, see apps/tenancy/tests/postgres.py), tests marked sqlite_only
 #: deselected (`make test` runs the tenancy and patients suites so after the normal run).
 POSTGRES_BACKEND = os.environ.get("HMS_TEST_BACKEND", "sqlite") == "postgresql"
+_postgres_urls: list[str] = []
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,6 +43,7 @@ def _session_storage(
     if POSTGRES_BACKEND:
         servers = request.getfixturevalue("postgres_servers")
         django_settings.HMS_TENANT_SERVERS = [server.url for server in servers]
+        _postgres_urls.extend(django_settings.HMS_TENANT_SERVERS)
     # Real hashing costs ~0.25 s per password; tests don't need its strength.
     django_settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -60,10 +62,12 @@ def _tenant_storage(tmp_path: Path) -> Iterator[Path]:
     if POSTGRES_BACKEND:
         # What the per-test directory is for SQLite: each test starts with no hospital
         # database; the templates (one per migration state) are kept for the run.
-        from apps.tenancy.storage import storages
+        # (the throwaway servers themselves: a test may have configured others)
+        from apps.tenancy.storage.postgresql import PostgresStorage
         from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX
 
-        for storage in storages():
+        for number, url in enumerate(_postgres_urls, start=1):
+            storage = PostgresStorage(f"pg{number}", url)
             for name in storage.names():
                 if not name.startswith(TEMPLATE_PREFIX):
                     storage.drop(name)
