@@ -41,9 +41,14 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy .
 
-# Tests never read the developer's .env (ports, passwords of the running stack).
+# Tests never read the developer's .env (ports, passwords of the running stack). Then the
+# tenancy and patients suites again with every hospital database on PostgreSQL (two
+# throwaway servers; tests about SQLite files themselves are marked sqlite_only, and the
+# integration tests' stacks are SQLite: both deselected).
 test: lint
 	HMS_ENV_FILE=/dev/null $(VENV)/bin/pytest
+	HMS_ENV_FILE=/dev/null HMS_TEST_BACKEND=postgresql $(VENV)/bin/pytest apps/tenancy apps/patients \
+		-m "not sqlite_only and not integration"
 
 e2e: install
 	HMS_ENV_FILE=/dev/null $(VENV)/bin/pytest e2e

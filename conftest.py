@@ -6,6 +6,7 @@ milliseconds."""
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,16 +21,30 @@ from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.services import hospital_create
 
-#: PostgreSQL fixtures (a throwaway server started only when a test asks for one)
-pytest_plugins = ["apps.patients.tests.pg"]
+# Real PostgreSQL servers for the tests that ask for them: two for the storage, placement
+# and HMS_TEST_BACKEND=postgresql runs, one for the tenant-schema and clinical thread tests.
+pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg"]
 
 TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)
 
 
+#: HMS_TEST_BACKEND=postgresql: every hospital database of the run on PostgreSQL (two
+#: throwaway servers, see apps/tenancy/tests/postgres.py), tests marked sqlite_only
+#: deselected (`make test` runs the tenancy and patients suites so after the normal run).
+POSTGRES_BACKEND = os.environ.get("HMS_TEST_BACKEND", "sqlite") == "postgresql"
+_postgres_urls: list[str] = []
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _session_storage(tmp_path_factory: pytest.TempPathFactory) -> None:
+def _session_storage(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> None:
     django_settings.HMS_TEMPLATE_DB_DIR = tmp_path_factory.mktemp("templates")
+    if POSTGRES_BACKEND:
+        servers = request.getfixturevalue("postgres_servers")
+        django_settings.HMS_TENANT_SERVERS = [server.url for server in servers]
+        _postgres_urls.extend(django_settings.HMS_TENANT_SERVERS)
     # Real hashing costs ~0.25 s per password; tests don't need its strength.
     django_settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -45,6 +60,18 @@ def _tenant_storage(tmp_path: Path) -> Iterator[Path]:
     django_settings.HMS_TENANT_DB_DIR = directory
     yield directory
     django_settings.HMS_TENANT_DB_DIR = previous
+    if POSTGRES_BACKEND:
+        # What the per-test directory is for SQLite: each test starts with no hospital
+        # database; the templates (one per migration state) are kept for the run.
+        # (the throwaway servers themselves: a test may have configured others)
+        from apps.tenancy.storage.postgresql import PostgresStorage
+        from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX
+
+        for number, url in enumerate(_postgres_urls, start=1):
+            storage = PostgresStorage(f"pg{number}", url)
+            for name in storage.names():
+                if not name.startswith(TEMPLATE_PREFIX):
+                    storage.drop(name)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from hms.env import env_bool, env_int, env_str, load_env_file
@@ -117,13 +118,28 @@ SQLITE_OPTIONS = {
     # per write is measured in the README (Durability).
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
 }
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env_str("HMS_PLATFORM_DB", str(DATA_DIR / "db.sqlite3")),
-        "OPTIONS": SQLITE_OPTIONS,
+# The platform database (users, hospitals, jobs): HMS_DATABASE_URL when set
+# (postgresql://user:password@host:5432/hms — the platform beside hospitals on several
+# servers), else the SQLite file in the data directory.
+HMS_DATABASE_URL = env_str("HMS_DATABASE_URL", "")
+if HMS_DATABASE_URL:
+    _platform = dict(dj_database_url.parse(HMS_DATABASE_URL, conn_health_checks=True))
+    if _platform["ENGINE"] == "django.db.backends.sqlite3":
+        _platform["OPTIONS"] = SQLITE_OPTIONS
+    elif _platform["ENGINE"] == "django.db.backends.postgresql":
+        # A server that does not answer fails a request in seconds, not minutes.
+        _platform["OPTIONS"] = {"connect_timeout": 10, "application_name": "hms"}
+    else:
+        raise ImproperlyConfigured("HMS_DATABASE_URL must be a postgresql:// or sqlite:// URL")
+    DATABASES = {"default": _platform}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("HMS_PLATFORM_DB", str(DATA_DIR / "db.sqlite3")),
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     }
-}
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
 # Scale (apps.tenancy.connections, apps.tenancy.hosts): hospital aliases a process
 # keeps registered (least recently used beyond are closed; Django walks every alias on

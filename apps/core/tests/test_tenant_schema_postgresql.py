@@ -18,8 +18,8 @@ from apps.patients.tests.pg import (
 from apps.regions.models import City
 from apps.tenancy.connections import forget_database, hospital_alias
 from apps.tenancy.context import tenant_context
-from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_names
 from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_names
 from apps.tenancy.provisioning.pipeline import verify_alias
 from apps.tenancy.registry import tenant_app_configs
 from apps.tenancy.storage.throwaway import ThrowawayServer

@@ -38,8 +38,8 @@ from psycopg import sql
 
 from apps.tenancy.connections import TENANT_MARKER, forget_database
 from apps.tenancy.context import tenant_context
-from apps.tenancy.provisioning.migrations_state import apply_tenant_migrations
 from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.migrations_state import apply_tenant_migrations
 from apps.tenancy.provisioning.pipeline import seed_reference_data
 from apps.tenancy.storage.throwaway import SUPERUSER, ThrowawayServer, throwaway_server
 

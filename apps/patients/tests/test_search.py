@@ -76,6 +76,7 @@ def test_partial_names_numbers_and_phones_are_found(
     assert found(hospital_a, "+99450111") == ["İsmayılov"]
 
 
+@pytest.mark.sqlite_only  # the trigram index is SQLite's FTS5 (none on PostgreSQL)
 def test_one_or_two_letters_match_the_start_of_a_word(
     hospital_a: Hospital, people: dict[str, Patient]
 ) -> None:
@@ -99,6 +100,7 @@ def test_a_broad_query_is_answered_in_the_lists_order_without_the_index(
         assert [p.last_name for p in by_name] == ["İsmayılov", "Şükürov", "Əliyeva"]
 
 
+@pytest.mark.sqlite_only  # the trigram index is SQLite's FTS5 (none on PostgreSQL)
 def test_the_index_follows_inserts_updates_and_deletes(
     hospital_a: Hospital, people: dict[str, Patient]
 ) -> None:

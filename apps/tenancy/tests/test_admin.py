@@ -16,8 +16,8 @@ from apps.accounts.models import User
 from apps.tenancy.admin.views import PASSWORD_SESSION_KEY
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import job_enqueue
-from apps.tenancy.storage.sqlite import database_path
 from apps.tenancy.tests.conftest import run
+from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
 from conftest import HospitalFactory, hospital_client
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def test_saving_a_hospital_queues_its_job_and_opens_the_job_page(
     hospital, job, response = add_hospital(platform_client, admin_name="Amina Karimova")
     assert response["Location"] == job_page(job)
     assert hospital.status == Hospital.Status.PROVISIONING
-    assert not database_path(hospital).exists()  # nothing is provisioned in the request
+    assert not database_exists(hospital)  # nothing is provisioned in the request
     assert (job.kind, job.status, job.requested_by) == (Kind.CREATE, Status.QUEUED, superuser)
     assert hospital.code == "HVH001"
     assert hospital.admin_name == "Amina Karimova"
@@ -255,7 +255,7 @@ def test_a_failed_job_shows_its_step_its_error_and_a_retry_button(
     platform_client: Client,
 ) -> None:
     hospital, job, _ = add_hospital(platform_client)
-    database_path(hospital).write_bytes(b"in the way")
+    database_in_the_way(hospital)
     run(job)
     response = platform_client.get(job_page(job))
     assert "Failed at step “Create database”" in response.text
@@ -266,9 +266,9 @@ def test_a_failed_job_shows_its_step_its_error_and_a_retry_button(
 
 def test_retry_queues_a_new_job_and_opens_it(platform_client: Client) -> None:
     hospital, job, _ = add_hospital(platform_client)
-    database_path(hospital).write_bytes(b"in the way")
+    database_in_the_way(hospital)
     run(job)
-    database_path(hospital).unlink()
+    database_remove(hospital)
     response = platform_client.post(retry_url(job))
     retry = hospital.jobs.get(retry_of=job)
     assert response.status_code == 302
@@ -278,7 +278,7 @@ def test_retry_queues_a_new_job_and_opens_it(platform_client: Client) -> None:
 
 def test_retry_from_htmx_redirects_the_browser(platform_client: Client) -> None:
     hospital, job, _ = add_hospital(platform_client)
-    database_path(hospital).write_bytes(b"in the way")
+    database_in_the_way(hospital)
     run(job)
     response = platform_client.post(retry_url(job), HTTP_HX_REQUEST="true")
     assert response["HX-Redirect"] == job_page(hospital.jobs.get(retry_of=job))
@@ -286,7 +286,7 @@ def test_retry_from_htmx_redirects_the_browser(platform_client: Client) -> None:
 
 def test_retry_needs_a_post_with_the_csrf_token(superuser: User, platform_client: Client) -> None:
     hospital, job, _ = add_hospital(platform_client)
-    database_path(hospital).write_bytes(b"in the way")
+    database_in_the_way(hospital)
     run(job)
     assert platform_client.get(retry_url(job)).status_code == 405
     strict = Client(enforce_csrf_checks=True)
@@ -356,7 +356,7 @@ def test_the_batch_fragment_stops_polling_with_a_summary_when_all_have_ended(
     platform_client: Client, hospital_a: Hospital, hospital_b: Hospital
 ) -> None:
     act(platform_client, "verify", hospital_a, hospital_b)
-    database_path(hospital_b).unlink()
+    database_remove(hospital_b)
     for job in ProvisioningJob.objects.all():
         run(job)
     url = f"/admin/tenancy/provisioningjob/batch/{job.batch}/"
@@ -444,7 +444,7 @@ def fleet(make_hospital: HospitalFactory) -> dict[str, Hospital]:
     hospitals = {
         name: make_hospital(name=f"{name.title()} Hospital", subdomain=name) for name in names
     }
-    database_path(hospitals["missing"]).unlink()
+    database_remove(hospitals["missing"])
     Hospital.objects.filter(pk=hospitals["incomplete"].pk).update(migration_state="old")
     Hospital.objects.filter(pk=hospitals["error"].pk).update(status=Hospital.Status.FAILED)
     Hospital.objects.filter(pk=hospitals["provisioning"].pk).update(
@@ -504,9 +504,9 @@ def test_the_password_is_shown_to_the_admin_who_added_the_hospital_after_someone
     platform_client: Client, operator_client: Client
 ) -> None:
     hospital, job, _ = add_hospital(platform_client)
-    database_path(hospital).write_bytes(b"in the way")
+    database_in_the_way(hospital)
     run(job)
-    database_path(hospital).unlink()
+    database_remove(hospital)
     operator_client.post(retry_url(job))
     retry = run(hospital.jobs.get(retry_of=job))
     page = platform_client.get(job_page(retry))

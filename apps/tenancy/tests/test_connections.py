@@ -7,6 +7,9 @@ import pytest
 from apps.core.exceptions import ValidationError
 from apps.tenancy.storage.sqlite import safe_path_in
 
+# file names in the SQLite directory (symlinks, ..)
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_a_safe_name_lands_directly_in_the_directory(tmp_path: Path) -> None:
     assert safe_path_in(tmp_path, "hospital_cgh001.sqlite3") == tmp_path.resolve() / (

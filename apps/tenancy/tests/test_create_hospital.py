@@ -9,6 +9,7 @@ from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.storage.sqlite import digest_path_of, file_sha256
+from apps.tenancy.tests.databases import database_exists, templates_remove
 
 
 def run(*args: str) -> str:
@@ -30,7 +31,7 @@ def test_it_provisions_a_hospital_and_prints_its_url_and_admin(
     hospital = Hospital.objects.get(subdomain="city-general")
     assert hospital.status == Hospital.Status.READY
     assert hospital.code == "CGH001"
-    assert (_tenant_storage / "hospital_cgh001.sqlite3").exists()
+    assert database_exists(Hospital.objects.get(code="CGH001"))
     admin = User.objects.get(hospital=hospital, role=Role.HOSPITAL_ADMIN)
     assert admin.must_change_password
     assert "http://city-general.localhost:8000/" in output
@@ -105,6 +106,7 @@ def test_a_failing_step_leaves_no_row_no_account_and_no_file(
         raise RuntimeError("reference data file is corrupt")
 
     settings.HMS_TEMPLATE_DB_DIR = tmp_path / "no-template-yet"  # the slow path seeds
+    templates_remove()
     monkeypatch.setattr("apps.regions.reference_data.seed", broken_seed)
     with pytest.raises(
         CommandError, match="Seed reference data failed: reference data file is corrupt"
@@ -117,14 +119,18 @@ def test_a_failing_step_leaves_no_row_no_account_and_no_file(
 
 
 def test_a_clone_skips_migrations_and_seeding_and_says_so(db: None) -> None:
-    run("--name", "First", "--subdomain", "first")  # builds the template if needed
-    output = run("--name", "Second", "--subdomain", "second")
+    # build the template if needed (on each of two PostgreSQL servers, where the first
+    # two hospitals go one to each)
+    run("--name", "First", "--subdomain", "first")
+    run("--name", "Second", "--subdomain", "second")
+    output = run("--name", "Third", "--subdomain", "third")
     assert "fast path: cloned template" in output
     assert "none to apply: the template is at the current migration state" in output
     assert "none to add: the template holds the current reference data" in output
     assert "identical to the verified template" in output
 
 
+@pytest.mark.sqlite_only  # the template's SHA-256 file and bytes
 def test_a_clone_that_differs_from_the_recorded_template_is_opened_and_verified(
     db: None, settings, tmp_path: Path
 ) -> None:
@@ -136,6 +142,7 @@ def test_a_clone_that_differs_from_the_recorded_template_is_opened_and_verified(
     assert Hospital.objects.get(subdomain="second").status == Hospital.Status.READY
 
 
+@pytest.mark.sqlite_only  # the template's SHA-256 file and bytes
 def test_a_corrupt_template_fails_the_verify_step_and_leaves_nothing(
     db: None, settings, tmp_path: Path, _tenant_storage: Path
 ) -> None:
@@ -150,6 +157,7 @@ def test_a_corrupt_template_fails_the_verify_step_and_leaves_nothing(
     assert not any((_tenant_storage / "tmp").glob("*.sqlite3*"))
 
 
+@pytest.mark.sqlite_only  # the template's SHA-256 file and bytes
 def test_the_slow_path_migrates_seeds_and_leaves_a_template(
     db: None, settings, tmp_path: Path
 ) -> None:

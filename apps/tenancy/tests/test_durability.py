@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db import connection, connections
 
 from apps.tenancy.connections import hospital_alias
@@ -17,6 +18,10 @@ from apps.tenancy.provisioning.backups import backup_path, database_copy
 from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.storage import files
 from apps.tenancy.storage.sqlite import database_path
+
+# SQLite's synchronous=FULL, 0600 database files, fsync around renames (the PostgreSQL
+# server owns its files)
+pytestmark = pytest.mark.sqlite_only
 
 FULL = 2
 

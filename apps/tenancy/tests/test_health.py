@@ -33,7 +33,8 @@ def get_health(client: Client, *query: str) -> tuple[int, dict[str, Any]]:
     return response.status_code, json.loads(response.content)
 
 
-def test_all_well_is_ok(client: Client, redis_up: None) -> None:
+def test_all_well_is_ok(client: Client, redis_up: None, settings: Any) -> None:
+    settings.HMS_TENANT_SERVERS = []  # the local directory (servers: below)
     seen(health.WORKER, 3)
     seen(health.BEAT, 2)
     status, report = get_health(client)
@@ -46,9 +47,11 @@ def test_all_well_is_ok(client: Client, redis_up: None) -> None:
 
 
 def test_a_database_server_that_does_not_answer_is_degraded_and_named(
-    client: Client, redis_up: None, monkeypatch: Any
+    client: Client, redis_up: None, monkeypatch: Any, settings: Any
 ) -> None:
     from apps.tenancy.storage.sqlite import SqliteStorage
+
+    settings.HMS_TENANT_SERVERS = []
 
     def down(self: SqliteStorage, name: str) -> bool:
         raise OSError("connection refused")

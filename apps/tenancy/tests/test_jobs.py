@@ -26,8 +26,10 @@ from apps.tenancy.provisioning.backups import backups_dir
 from apps.tenancy.provisioning.migrations_state import tenant_migration_state
 from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
+from apps.tenancy.storage import storage_for
 from apps.tenancy.storage.sqlite import database_path, working_dir
 from apps.tenancy.tests.conftest import run
+from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
 from conftest import TEST_PASSWORD
 
 if TYPE_CHECKING:
@@ -43,22 +45,44 @@ def add(name: str = "Harbour View Hospital", subdomain: str = "harbour") -> Hosp
 
 def db_rows(hospital: Hospital, sql: str) -> list[tuple[object, ...]]:
     connections[hospital_alias(hospital)].close()
-    with closing(sqlite3.connect(database_path(hospital))) as connection:
-        return connection.execute(sql).fetchall()
+    if storage_for(hospital).vendor == "sqlite":
+        with closing(sqlite3.connect(database_path(hospital))) as connection:
+            return connection.execute(sql).fetchall()
+    with connections[hospital_alias(hospital)].cursor() as cursor:
+        cursor.execute(sql)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def db_execute(hospital: Hospital, *statements: str) -> None:
+    """Run ``statements`` on the hospital's database — on SQLite through a connection of
+    its own, as a person with the sqlite3 shell would (foreign keys not enforced)."""
     connections[hospital_alias(hospital)].close()
-    with closing(sqlite3.connect(database_path(hospital))) as connection:
+    if storage_for(hospital).vendor == "sqlite":
+        with closing(sqlite3.connect(database_path(hospital))) as connection:
+            for statement in statements:
+                connection.execute(statement)
+            connection.commit()
+        return
+    with connections[hospital_alias(hospital)].cursor() as cursor:
         for statement in statements:
-            connection.execute(statement)
-        connection.commit()
+            cursor.execute(statement)
 
 
 def schema(hospital: Hospital) -> list[tuple[object, ...]]:
+    if connections[hospital_alias(hospital)].vendor == "sqlite":
+        tables = db_rows(hospital, "SELECT type, name, sql FROM sqlite_master")
+    else:
+        tables = db_rows(
+            hospital,
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'public'",
+        ) + db_rows(
+            hospital,
+            "SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
+        )
     return sorted(
-        db_rows(hospital, "SELECT type, name, sql FROM sqlite_master")
-        + db_rows(hospital, "SELECT app, name, 'applied' FROM django_migrations")
+        tables + db_rows(hospital, "SELECT app, name, 'applied' FROM django_migrations"),
+        key=repr,
     )
 
 
@@ -95,7 +119,7 @@ def test_a_create_job_provisions_the_hospital_and_records_every_step(db: None) -
     assert "path" in job.log[0]["summary"]
     assert added.hospital.status == Hospital.Status.READY
     assert added.hospital.migration_state == tenant_migration_state()
-    assert database_path(added.hospital).exists()
+    assert database_exists(added.hospital)
     assert job.started_at and job.finished_at and job.heartbeat_at
     assert job.task_id == "test-task"
 
@@ -130,7 +154,7 @@ def test_a_failing_step_fails_the_job_with_the_step_named_and_leaves_nothing_rea
     db: None, _tenant_storage: Path
 ) -> None:
     added = add()
-    database_path(added.hospital).write_bytes(b"not a database")
+    database_in_the_way(added.hospital)
     job = run(added.job)
     added.hospital.refresh_from_db()
     assert job.status == Status.FAILED
@@ -157,7 +181,7 @@ def test_a_task_finds_its_job_taken_by_another_and_touches_nothing(db: None) -> 
     assert outcome == "skipped: job is running"
     job.refresh_from_db()
     assert job.task_id == "the-first"
-    assert not database_path(job.hospital).exists()
+    assert not database_exists(job.hospital)
 
 
 def test_a_worker_that_lost_its_job_stops_at_its_next_write(db: None) -> None:
@@ -177,12 +201,12 @@ def test_a_worker_that_lost_its_job_stops_at_its_next_write(db: None) -> None:
 def test_create_database_remakes_a_missing_database_and_keeps_the_administrator(
     hospital_a: Hospital,
 ) -> None:
-    database_path(hospital_a).unlink()
+    database_remove(hospital_a)
     job = run(job_enqueue(hospital=hospital_a, kind=Kind.CREATE_DATABASE))
     hospital_a.refresh_from_db()
     assert job.status == Status.SUCCEEDED
     assert hospital_a.status == Hospital.Status.READY
-    assert database_path(hospital_a).exists()
+    assert database_exists(hospital_a)
     assert not job.admin_password_applied
     admin = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
     assert admin.check_password(TEST_PASSWORD)
@@ -266,9 +290,9 @@ def test_sync_restores_canonical_rows_and_keeps_the_hospitals_own(hospital_a: Ho
     db_execute(
         hospital_a,
         "INSERT INTO regions_region (name, code, is_canonical, is_active) "
-        "VALUES ('Our Own Region', 'OWN', 0, 1)",
+        "VALUES ('Our Own Region', 'OWN', FALSE, TRUE)",
         "UPDATE regions_region SET name = 'Renamed' WHERE code = 'GAN'",
-        "DELETE FROM regions_specialization WHERE is_canonical = 1 AND id = "
+        "DELETE FROM regions_specialization WHERE is_canonical = TRUE AND id = "
         "(SELECT MIN(id) FROM regions_specialization)",
     )
     job = run(job_enqueue(hospital=hospital_a, kind=Kind.SYNC))
@@ -284,7 +308,7 @@ def test_recreate_backs_up_the_old_database_and_builds_a_new_one(hospital_a: Hos
     db_execute(
         hospital_a,
         "INSERT INTO regions_region (name, code, is_canonical, is_active) "
-        "VALUES ('Our Own Region', 'OWN', 0, 1)",
+        "VALUES ('Our Own Region', 'OWN', FALSE, TRUE)",
     )
     job = job_enqueue(hospital=hospital_a, kind=Kind.RECREATE, confirm_subdomain="city-general")
     job = run(job)
@@ -293,21 +317,24 @@ def test_recreate_backs_up_the_old_database_and_builds_a_new_one(hospital_a: Hos
     assert job.log[0]["label"] == "Back up the current database"
     backup = Path(job.backup_path)
     assert backup.parent == backups_dir()
-    with closing(sqlite3.connect(backup)) as old:
-        assert old.execute("SELECT name FROM regions_region WHERE code = 'OWN'").fetchall()
+    regions_now = len(db_rows(hospital_a, "SELECT id FROM regions_region"))
+    assert storage_for(hospital_a).backup_check(backup).row_counts["regions_region"] == (
+        regions_now + 1  # Our Own Region
+    )
     assert db_rows(hospital_a, "SELECT name FROM regions_region WHERE code = 'OWN'") == []
     assert hospital_a.status == Hospital.Status.READY
     admin = User.objects.get(hospital=hospital_a, role=Role.HOSPITAL_ADMIN)
     assert admin.check_password(TEST_PASSWORD)  # logins are not touched
 
 
+@pytest.mark.sqlite_only  # a template file of junk
 def test_a_failed_recreate_keeps_the_hospital_working_on_its_untouched_database(
     hospital_a: Hospital, settings: Any, tmp_path: Path
 ) -> None:
     db_execute(
         hospital_a,
         "INSERT INTO regions_region (name, code, is_canonical, is_active) "
-        "VALUES ('Our Own Region', 'OWN', 0, 1)",
+        "VALUES ('Our Own Region', 'OWN', FALSE, TRUE)",
     )
     settings.HMS_TEMPLATE_DB_DIR = tmp_path  # a broken template of this test's own
     template_path().write_bytes(b"not a database")
@@ -325,6 +352,7 @@ def test_a_failed_recreate_keeps_the_hospital_working_on_its_untouched_database(
     assert not any(working_dir().glob("*.sqlite3*"))
 
 
+@pytest.mark.sqlite_only  # a template file of junk
 def test_a_failed_recreate_of_a_broken_database_leaves_the_hospital_in_error(
     hospital_a: Hospital, settings: Any, tmp_path: Path
 ) -> None:
@@ -378,6 +406,7 @@ def stall(job: ProvisioningJob, *, seconds_ago: int, step: str = "Apply migratio
     )
 
 
+@pytest.mark.sqlite_only  # files told apart by mtime; PostgreSQL: integration/test_postgres_kills
 def test_the_reaper_fails_a_job_whose_worker_died_and_cleans_up_after_it(
     db: None, settings: object
 ) -> None:

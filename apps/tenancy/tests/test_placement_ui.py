@@ -4,6 +4,7 @@ a hospital whose database is not SQLite asking for schema drift or repair."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -26,7 +27,10 @@ def two_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(registry, "storages", lambda: fakes)
 
 
-def test_with_one_storage_the_add_form_asks_for_no_server(platform_client: Client) -> None:
+def test_with_one_storage_the_add_form_asks_for_no_server(
+    platform_client: Client, settings: Any
+) -> None:
+    settings.HMS_TENANT_SERVERS = []
     response = platform_client.get(ADD_URL)
     assert "server" not in response.context["form"].fields
     assert 'name="server"' not in response.text

@@ -5,9 +5,7 @@ dead worker's job ends even while no worker runs. The real kills are in integrat
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,8 +17,10 @@ from apps.tenancy.jobs import runner as jobs
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backups_dir
 from apps.tenancy.services import job_enqueue
-from apps.tenancy.storage.sqlite import SqliteStorage, database_path, templates_dir, working_dir
+from apps.tenancy.storage import TenantStorage, storage_for
+from apps.tenancy.storage.sqlite import templates_dir, working_dir
 from apps.tenancy.tests.conftest import run
+from apps.tenancy.tests.databases import database_exists
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 
 Kind = ProvisioningJob.Kind
@@ -36,25 +36,26 @@ def mark_own_row(hospital: Hospital) -> None:
     db_execute(
         hospital,
         "INSERT INTO regions_region (name, code, is_canonical, is_active) "
-        "VALUES ('Our Own Region', 'OWN', 0, 1)",
+        "VALUES ('Our Own Region', 'OWN', FALSE, TRUE)",
     )
 
 
 def killed_recreate(hospital: Hospital, monkeypatch: Any, *, after_move: bool) -> ProvisioningJob:
     """A recreate whose worker dies just before or just after moving the new database
     into place, left with a stale heartbeat."""
-    real_move = SqliteStorage.move
+    storage_class = type(storage_for(hospital))
+    real_move = storage_class.move
 
-    def move_then_die(self: SqliteStorage, source: str, target: str, **kwargs: Any) -> None:
+    def move_then_die(self: TenantStorage, source: str, target: str, **kwargs: Any) -> None:
         if after_move:
             real_move(self, source, target, **kwargs)
         raise Killed
 
-    monkeypatch.setattr(SqliteStorage, "move", move_then_die)
+    monkeypatch.setattr(storage_class, "move", move_then_die)
     job = job_enqueue(hospital=hospital, kind=Kind.RECREATE, confirm_subdomain=hospital.subdomain)
     with pytest.raises(Killed):
         run(job)
-    monkeypatch.setattr(SqliteStorage, "move", real_move)
+    monkeypatch.setattr(storage_class, "move", real_move)
     job.refresh_from_db()
     assert job.status == Status.RUNNING  # nobody recorded anything: the worker is gone
     stale = timezone.now() - timedelta(seconds=120)
@@ -82,8 +83,9 @@ def test_a_recreate_killed_after_its_move_is_finished_and_the_job_says_so(
     assert "backups/" in job.summary
     assert hospital_a.status == Hospital.Status.READY
     assert db_rows(hospital_a, OWN_ROW) == []  # what the job says is what is in place
-    with closing(sqlite3.connect(job.backup_path)) as old:
-        assert old.execute(OWN_ROW).fetchall() == [("Our Own Region",)]
+    regions_now = len(db_rows(hospital_a, "SELECT id FROM regions_region"))
+    backed_up = storage_for(hospital_a).backup_check(Path(job.backup_path)).row_counts
+    assert backed_up["regions_region"] == regions_now + 1  # Our Own Region
 
 
 def test_a_recreate_killed_after_moving_an_incomplete_database_is_undone_from_the_backup(
@@ -91,7 +93,9 @@ def test_a_recreate_killed_after_moving_an_incomplete_database_is_undone_from_th
 ) -> None:
     mark_own_row(hospital_a)
     job = killed_recreate(hospital_a, monkeypatch, after_move=True)
-    db_execute(hospital_a, "DROP TABLE patients_patient")  # the new database is not whole
+    # the new database is not whole (PostgreSQL drops the foreign keys to it with it)
+    cascade = "" if storage_for(hospital_a).vendor == "sqlite" else " CASCADE"
+    db_execute(hospital_a, f"DROP TABLE patients_patient{cascade}")
 
     jobs.jobs_reap_stale()
 
@@ -129,6 +133,7 @@ def aged(path: Path, contents: bytes = b"cut short") -> Path:
     return path
 
 
+@pytest.mark.sqlite_only  # template copies cut short are .partial files
 def test_copies_cut_short_are_removed_by_the_reaper_like_temporary_databases(
     hospital_a: Hospital,
 ) -> None:
@@ -203,4 +208,4 @@ def test_the_job_page_reaps_a_job_whose_worker_died(hospital_a: Hospital, monkey
     assert response.status_code == 200
     job.refresh_from_db()
     assert job.status == Status.SUCCEEDED
-    assert database_path(hospital_a).exists()
+    assert database_exists(hospital_a)

@@ -3,8 +3,6 @@ with its retention, and a restore that fails leaving the database as it was."""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -26,19 +24,20 @@ from apps.tenancy.provisioning.recovery import (
     hospitals_backup_scheduled,
 )
 from apps.tenancy.services import job_enqueue
+from apps.tenancy.storage import storage_for
 from apps.tenancy.tests.conftest import make_platform_user, run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 
 Kind = ProvisioningJob.Kind
 Status = ProvisioningJob.Status
-REGIONS = "SELECT code FROM regions_region WHERE is_canonical = 0 ORDER BY code"
+REGIONS = "SELECT code FROM regions_region WHERE is_canonical = FALSE ORDER BY code"
 
 
 def own_region(hospital: Hospital, code: str) -> None:
     db_execute(
         hospital,
         "INSERT INTO regions_region (name, code, is_canonical, is_active) "
-        f"VALUES ('Region {code}', '{code}', 0, 1)",
+        f"VALUES ('Region {code}', '{code}', FALSE, TRUE)",
     )
 
 
@@ -69,8 +68,9 @@ def test_a_backup_restored_by_the_commands_brings_back_exactly_what_was_backed_u
     # the database it replaced is kept, and is itself a sound backup holding BBB
     aside = Path(job.backup_path)
     assert aside.exists()
-    with closing(sqlite3.connect(aside)) as replaced:
-        assert replaced.execute(REGIONS).fetchall() == [("BBB",)]
+    # (canonical regions and BBB, as many as the live canonical ones and AAA)
+    regions_now = len(db_rows(hospital_a, "SELECT id FROM regions_region"))
+    assert storage_for(hospital_a).backup_check(aside).row_counts["regions_region"] == regions_now
 
 
 def test_a_damaged_file_is_refused_and_the_database_is_untouched(
@@ -101,9 +101,9 @@ def test_a_restore_that_fails_after_writing_puts_the_database_as_it_was_back(
 
 
 def test_a_backup_of_a_hospital_without_a_database_is_refused(hospital_a: Hospital) -> None:
-    from apps.tenancy.storage.sqlite import database_path
+    from apps.tenancy.tests.databases import database_remove
 
-    database_path(hospital_a).unlink()
+    database_remove(hospital_a)
     with pytest.raises(BackupError, match="no database"):
         hospital_backup(hospital_a)
 

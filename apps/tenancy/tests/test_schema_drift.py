@@ -17,6 +17,9 @@ from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 
+# drift is read from sqlite_master and repaired file by file (SQLite only)
+pytestmark = pytest.mark.sqlite_only
+
 Kind = ProvisioningJob.Kind
 Status = ProvisioningJob.Status
 

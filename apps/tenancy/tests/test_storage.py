@@ -248,7 +248,8 @@ def on(server: str, count: int) -> None:
         )
 
 
-def test_without_servers_every_hospital_goes_to_the_sqlite_directory(db: None) -> None:
+def test_without_servers_every_hospital_goes_to_the_sqlite_directory(db: None, settings) -> None:
+    settings.HMS_TENANT_SERVERS = []
     assert [type(s) for s in storages()] == [SqliteStorage]
     assert placement_choose() == ""
 

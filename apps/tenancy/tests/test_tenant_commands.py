@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
-from apps.tenancy.storage.sqlite import database_path
+from apps.tenancy.tests.databases import database_remove
 
 
 def verify() -> tuple[str, int]:
@@ -44,7 +44,7 @@ def test_verify_reports_ready_hospitals_and_exits_zero(
 def test_verify_reports_a_missing_database_and_exits_one(
     hospital_a: Hospital, hospital_b: Hospital
 ) -> None:
-    database_path(hospital_b).unlink()
+    database_remove(hospital_b)
     output, code = verify()
     assert code == 1
     line = next(line for line in output.splitlines() if hospital_b.code in line)
