@@ -382,7 +382,7 @@ def jobs_reap_stale(*, job_ids: list[uuid.UUID] | None = None) -> list[Reaped]:
         if not taken:
             continue
         silent_for = (now - job.heartbeat_at).total_seconds() if job.heartbeat_at else 0
-        cleanup = _clean_up_after(job, cutoff.timestamp())
+        cleanup = _clean_up_after(job, cutoff.timestamp(), taken_over_at=now.timestamp())
         for entry in job.log:
             if entry.get("status") == "running":
                 entry.update(
@@ -411,10 +411,16 @@ def jobs_reap_stale(*, job_ids: list[uuid.UUID] | None = None) -> list[Reaped]:
     return reaped
 
 
-def _clean_up_after(job: ProvisioningJob, written_before: float) -> _Cleanup:
+def _clean_up_after(
+    job: ProvisioningJob, written_before: float, *, taken_over_at: float
+) -> _Cleanup:
     hospital = job.hospital
     # Whatever the kind: temporary databases, and copies (backups, templates) cut short.
-    removed = remove_stale_working_files(hospital, older_than=written_before)
+    # A backup copy the dead worker wrote after its last heartbeat is still its own (the
+    # job is held by the reaper now: nothing else of this hospital runs).
+    removed = remove_stale_working_files(
+        hospital, older_than=written_before, own_older_than=taken_over_at
+    )
     leftovers = f"{removed} leftover file(s) removed. " if removed else ""
     if job.kind == Kind.MIGRATE:
         copy = Path(job.backup_path) if job.backup_path else None

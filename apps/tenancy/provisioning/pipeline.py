@@ -119,15 +119,22 @@ def template_save(storage: TenantStorage, verified: str) -> str:
     return template
 
 
-def remove_stale_working_files(hospital: Hospital, *, older_than: float | None = None) -> int:
+def remove_stale_working_files(
+    hospital: Hospital, *, older_than: float | None = None, own_older_than: float | None = None
+) -> int:
     """Remove what a crashed run for ``hospital`` left behind: its working databases, a
     backup copy cut short and any template copy cut short (whichever hospital's build
     wrote it). With ``older_than`` (a timestamp), only what was last written before it,
-    so a run that has just started keeps its own. Returns how many were removed."""
+    so a run that has just started keeps its own. ``own_older_than`` (default
+    ``older_than``) is the same bound for the hospital's own backup copies: the reaper
+    gives the moment it took the dead run's job over, since no other run of this
+    hospital can be writing one then (a template copy may be any hospital's, so it
+    keeps the heartbeat's bound). Returns how many were removed."""
     storage = storage_for(hospital)
     prefix = f"{WORK_PREFIX}{hospital.code.lower()}_"
     removed = storage.remove_leftovers(prefix, older_than=older_than)
-    return removed + remove_partial_backups(hospital.code, older_than=older_than)
+    own_bound = older_than if own_older_than is None else own_older_than
+    return removed + remove_partial_backups(hospital.code, older_than=own_bound)
 
 
 # -- steps ---------------------------------------------------------------------------
