@@ -21,8 +21,9 @@ from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.services import hospital_create
 
-# Real PostgreSQL servers for the tests that ask for them: two for the storage, placement
-# and HMS_TEST_BACKEND=postgresql runs, one for the tenant-schema and clinical thread tests.
+# Real PostgreSQL servers for the tests that ask for them: two throwaway servers for the
+# storage, placement and HMS_TEST_BACKEND=postgresql runs, the first of which also holds
+# the tenant-schema and clinical thread tests' databases (pg.py).
 pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg"]
 
 TEST_PASSWORD = "Correct-Horse-42"
@@ -62,15 +63,17 @@ def _tenant_storage(tmp_path: Path) -> Iterator[Path]:
     django_settings.HMS_TENANT_DB_DIR = previous
     if POSTGRES_BACKEND:
         # What the per-test directory is for SQLite: each test starts with no hospital
-        # database; the templates (one per migration state) are kept for the run.
+        # database; the templates (one per migration state) and what the test plugins
+        # build once for the run (RUN_PREFIX) are kept.
         # (the throwaway servers themselves: a test may have configured others)
         from apps.tenancy.storage.postgresql import PostgresStorage
         from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX
+        from apps.tenancy.tests.postgres import RUN_PREFIX
 
         for number, url in enumerate(_postgres_urls, start=1):
             storage = PostgresStorage(f"pg{number}", url)
             for name in storage.names():
-                if not name.startswith(TEMPLATE_PREFIX):
+                if not name.startswith((TEMPLATE_PREFIX, RUN_PREFIX)):
                     storage.drop(name)
 
 

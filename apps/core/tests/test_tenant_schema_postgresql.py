@@ -8,21 +8,15 @@ import pytest
 from django.db import DatabaseError, connections
 
 from apps.audit.models import ClinicalEvent
-from apps.patients.tests.pg import (
-    PostgresqlHospital,
-    create_database,
-    drop_database,
-    migrate_and_seed,
-    register,
-)
+from apps.patients.tests.pg import PostgresqlHospital, migrate_and_seed
 from apps.regions.models import City
-from apps.tenancy.connections import forget_database, hospital_alias
+from apps.tenancy.connections import forget_database, hospital_alias, register_database
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_names
 from apps.tenancy.provisioning.pipeline import verify_alias
 from apps.tenancy.registry import tenant_app_configs
-from apps.tenancy.storage.throwaway import ThrowawayServer
+from apps.tenancy.storage.postgresql import PostgresStorage
 
 #: SQLite's full-text index of patients (a virtual table and its shadow tables,
 #: patients 0002); PostgreSQL has a trigram index on the column instead (patients 0003)
@@ -56,13 +50,13 @@ def sqlite_columns(hospital: Hospital) -> dict[str, set[tuple[str, bool]]]:
 
 @pytest.mark.django_db
 def test_every_tenant_migration_applies_and_every_seeder_runs_on_a_fresh_database(
-    hospital_a: Hospital, postgresql_server: ThrowawayServer
+    hospital_a: Hospital, postgresql_storage: PostgresStorage
 ) -> None:
     name = "hms_fresh_schema"
     alias = "hospital_pg_fresh"
-    create_database(postgresql_server, name)
+    postgresql_storage.create_empty(name)
     try:
-        register(postgresql_server, alias, name)
+        register_database(alias, postgresql_storage, name)
         applied = migrate_and_seed(hospital_a, alias)
 
         assert connections[alias].vendor == "postgresql"
@@ -88,7 +82,7 @@ def test_every_tenant_migration_applies_and_every_seeder_runs_on_a_fresh_databas
             migrate_and_seed(hospital_a, alias)
     finally:
         forget_database(alias)
-        drop_database(postgresql_server, name)
+        postgresql_storage.drop(name)
 
 
 @pytest.mark.django_db

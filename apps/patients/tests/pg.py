@@ -1,16 +1,17 @@
 """Hospital databases on a real PostgreSQL server, for tests that must run there.
 
-ONE throwaway server (apps.tenancy.storage.throwaway) is started the first time a test
-asks for it and stopped at the end of the run; a run that asks for none starts none.
-A database with every tenant migration applied and the reference data seeded is built
-once per run (``postgresql_template``); each test that wants one gets its own copy
-(``CREATE DATABASE … TEMPLATE``), registered under a hospital alias the router treats
-as a hospital database.
+They live on the first of the run's throwaway servers (``postgres_servers``, see
+apps/tenancy/tests/postgres.py), through the real storage (``PostgresStorage``) and the
+real registration (``register_database``). A database with every tenant migration
+applied and the reference data seeded (``postgresql_template``) is built the first time
+a test asks for it, and again whenever a clean-up dropped it meanwhile (the storage tests
+empty the servers); each test that wants one gets its own copy (``clone``), registered
+under a hospital alias the router treats as a hospital database.
 
 The fixtures are plugged into every test module by the root conftest.py
 (``pytest_plugins``), so any app's tests may ask for them:
 
-- ``postgresql_server`` — the running server;
+- ``postgresql_storage`` — the storage on the first server (key ``pg1``);
 - ``postgresql_template`` — the name of the migrated and seeded database;
 - ``postgresql_hospital`` — a hospital (a Hospital row of the platform database) whose
   tenant context points at a fresh copy of that database: use it like ``hospital_a``
@@ -18,88 +19,29 @@ The fixtures are plugged into every test module by the root conftest.py
 - ``on_postgresql(hospital, ...)`` — for a test module that overrides ``hospital_a``:
   every ``tenant_context(hospital_a)`` of the test then selects a fresh copy on the
   server, so existing tests (factories and all) run there unchanged.
-
-Later, PostgreSQL hospitals come through the real storage (apps.tenancy.storage);
-these fixtures build the same thing by hand so the schema can be tested before then.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
-from psycopg import sql
 
-from apps.tenancy.connections import TENANT_MARKER, forget_database
+from apps.tenancy.connections import forget_database, register_database
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.migrations_state import apply_tenant_migrations
 from apps.tenancy.provisioning.pipeline import seed_reference_data
-from apps.tenancy.storage.throwaway import SUPERUSER, ThrowawayServer, throwaway_server
+from apps.tenancy.storage.postgresql import PostgresStorage
+from apps.tenancy.storage.throwaway import ThrowawayServer
+from apps.tenancy.tests.postgres import RUN_PREFIX
 
-TEMPLATE_NAME = "hms_tenant_template"
+#: kept by the per-test clean-ups of the PostgreSQL run (RUN_PREFIX)
+TEMPLATE_NAME = f"{RUN_PREFIX}tenant_template"
 _sequence = itertools.count(1)
-
-
-def database_settings(server: ThrowawayServer, name: str) -> dict[str, Any]:
-    """A DATABASES entry for database ``name`` on ``server``, shaped like
-    apps.tenancy.connections.register_database's and marked as a hospital database."""
-    config: dict[str, Any] = copy.deepcopy(connections.settings[DEFAULT_DB_ALIAS])
-    config.update(
-        {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": SUPERUSER,
-            "PASSWORD": "",
-            "HOST": "127.0.0.1",
-            "PORT": str(server.port),
-            "OPTIONS": {},
-            "TEST": {
-                "CHARSET": None,
-                "COLLATION": None,
-                "MIGRATE": True,
-                "MIRROR": None,
-                "NAME": None,
-            },
-            "CONN_MAX_AGE": 0,
-            TENANT_MARKER: True,
-        }
-    )
-    return config
-
-
-def register(server: ThrowawayServer, alias: str, name: str) -> str:
-    """Register (or re-point) ``alias`` to database ``name`` on ``server``."""
-    forget_database(alias)
-    connections.settings[alias] = database_settings(server, name)
-    return alias
-
-
-def _admin(server: ThrowawayServer) -> psycopg.Connection[Any]:
-    return psycopg.connect(server.url, autocommit=True)
-
-
-def create_database(server: ThrowawayServer, name: str, *, template: str = "") -> None:
-    """Create an empty database ``name``, or a copy of ``template`` (which must have no
-    open connection)."""
-    statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template:
-        statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
-    with _admin(server) as admin:
-        admin.execute(statement)
-
-
-def drop_database(server: ThrowawayServer, name: str) -> None:
-    with _admin(server) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 def migrate_and_seed(hospital: Hospital, alias: str) -> int:
@@ -111,11 +53,36 @@ def migrate_and_seed(hospital: Hospital, alias: str) -> int:
     return applied
 
 
-def copy_of_template(server: ThrowawayServer, template: str) -> tuple[str, str]:
-    """A fresh copy of ``template`` on ``server``, registered: (alias, database name)."""
+def template(storage: PostgresStorage, django_db_blocker: Any) -> str:
+    """The migrated and seeded database on ``storage``, built if it is not there: under a
+    scratch name, then moved into place, so a build cut short never passes for one."""
+    if storage.exists(TEMPLATE_NAME):
+        return TEMPLATE_NAME
+    building = f"{TEMPLATE_NAME}_building"
+    alias = "hospital_pg_template"
+    # Seeders ask for no hospital; the tenant context only needs one to bind the alias.
+    builder = Hospital(name="PostgreSQL template", code="PGTEMPLATE")
+    storage.drop(building)
+    storage.create_empty(building)
+    try:
+        with django_db_blocker.unblock():
+            register_database(alias, storage, building)
+            try:
+                migrate_and_seed(builder, alias)
+            finally:
+                forget_database(alias)  # a template must have no open connection
+        storage.move(building, TEMPLATE_NAME, replace=True)
+    except BaseException:
+        storage.drop(building)
+        raise
+    return TEMPLATE_NAME
+
+
+def copy_of_template(storage: PostgresStorage, template_name: str) -> tuple[str, str]:
+    """A fresh copy of ``template_name`` on ``storage``, registered: (alias, name)."""
     name = f"hms_test_{next(_sequence)}"
-    create_database(server, name, template=template)
-    return register(server, f"hospital_pg_{name}", name), name
+    storage.clone(template_name, name)
+    return register_database(f"hospital_pg_{name}", storage, name), name
 
 
 def on_postgresql(hospital: Hospital, request: pytest.FixtureRequest) -> str:
@@ -132,18 +99,16 @@ def on_postgresql(hospital: Hospital, request: pytest.FixtureRequest) -> str:
     """
     from apps.tenancy import connections as tenancy_connections
 
-    server: ThrowawayServer = request.getfixturevalue("postgresql_server")
+    storage: PostgresStorage = request.getfixturevalue("postgresql_storage")
     monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
-    alias, name = copy_of_template(server, request.getfixturevalue("postgresql_template"))
-    request.addfinalizer(lambda: drop_database(server, name))
+    alias, name = copy_of_template(storage, request.getfixturevalue("postgresql_template"))
+    request.addfinalizer(lambda: storage.drop(name))
     real = tenancy_connections.hospital_alias
 
     def hospital_alias(other: Hospital) -> str:
         if other.pk != hospital.pk:
             return real(other)
-        if alias not in connections.settings:  # forgotten meanwhile
-            connections.settings[alias] = database_settings(server, name)
-        return alias
+        return register_database(alias, storage, name)  # again if forgotten meanwhile
 
     monkeypatch.setattr(tenancy_connections, "hospital_alias", hospital_alias)
     return alias
@@ -156,50 +121,37 @@ class PostgresqlHospital:
     hospital: Hospital
     alias: str
     name: str
-    server: ThrowawayServer
+    storage: PostgresStorage
 
     def context(self) -> Any:
         return tenant_context(self.hospital, alias=self.alias)
 
 
 @pytest.fixture(scope="session")
-def postgresql_server() -> Iterator[ThrowawayServer]:
-    with throwaway_server(max_connections=50) as server:
-        yield server
+def postgresql_storage(postgres_servers: list[ThrowawayServer]) -> PostgresStorage:
+    return PostgresStorage("pg1", postgres_servers[0].url)
 
 
-@pytest.fixture(scope="session")
-def postgresql_template(
-    postgresql_server: ThrowawayServer, django_db_blocker: Any
-) -> Iterator[str]:
-    """A database with the whole tenant schema and the reference data, built once."""
-    alias = "hospital_pg_template"
-    create_database(postgresql_server, TEMPLATE_NAME)
-    # Seeders ask for no hospital; the tenant context only needs one to bind the alias.
-    builder = Hospital(name="PostgreSQL template", code="PGTEMPLATE")
-    with django_db_blocker.unblock():
-        register(postgresql_server, alias, TEMPLATE_NAME)
-        try:
-            migrate_and_seed(builder, alias)
-        finally:
-            forget_database(alias)  # a template must have no open connection
-    yield TEMPLATE_NAME
+@pytest.fixture
+def postgresql_template(postgresql_storage: PostgresStorage, django_db_blocker: Any) -> str:
+    """A database with the whole tenant schema and the reference data (see template)."""
+    return template(postgresql_storage, django_db_blocker)
 
 
 @pytest.fixture
 def postgresql_hospital(
-    hospital_a: Hospital, postgresql_server: ThrowawayServer, postgresql_template: str
+    hospital_a: Hospital, postgresql_storage: PostgresStorage, postgresql_template: str
 ) -> Iterator[PostgresqlHospital]:
     """``hospital_a`` with its tenant context pointed at a fresh copy of the template
     on PostgreSQL (the alias is forgotten after the test by the root conftest)."""
-    alias, name = copy_of_template(postgresql_server, postgresql_template)
+    alias, name = copy_of_template(postgresql_storage, postgresql_template)
     try:
         yield PostgresqlHospital(
-            hospital=hospital_a, alias=alias, name=name, server=postgresql_server
+            hospital=hospital_a, alias=alias, name=name, storage=postgresql_storage
         )
     finally:
         forget_database(alias)
-        drop_database(postgresql_server, name)
+        postgresql_storage.drop(name)
 
 
 def test_the_hospital_database_is_postgresql(hospital_a: Hospital) -> None:

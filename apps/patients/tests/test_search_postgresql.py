@@ -23,16 +23,13 @@ from apps.patients.models import Patient, name_key
 from apps.patients.selectors import patient_search
 from apps.patients.services import patient_register
 from apps.patients.tests.factories import details
-from apps.patients.tests.pg import (
-    PostgresqlHospital,
-    create_database,
-    drop_database,
-    register,
-)
+from apps.patients.tests.pg import PostgresqlHospital, template
 from apps.patients.views import SORT_COLUMNS
+from apps.tenancy.connections import register_database
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-from apps.tenancy.storage.throwaway import ThrowawayServer
+from apps.tenancy.storage.postgresql import PostgresStorage
+from apps.tenancy.tests.postgres import RUN_PREFIX
 
 pytestmark = pytest.mark.django_db
 
@@ -126,17 +123,18 @@ def test_the_trigram_index_exists(postgresql_hospital: PostgresqlHospital) -> No
 
 
 def test_a_database_owner_without_superuser_rights_may_create_pg_trgm(
-    postgresql_server: ThrowawayServer,
+    postgresql_storage: PostgresStorage,
 ) -> None:
     """What patients 0003 needs of the role that migrates a hospital database: pg_trgm
     is a trusted extension (PostgreSQL 13+), so the database's owner may create it."""
     name, owner = "hms_owned", "hms_hospital_owner"
-    with psycopg.connect(postgresql_server.url, autocommit=True) as admin:
+    with psycopg.connect(postgresql_storage.url, autocommit=True) as admin:
         admin.execute(f"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
         admin.execute(f"CREATE DATABASE {name} OWNER {owner}")
     try:
-        url = f"postgresql://{owner}@127.0.0.1:{postgresql_server.port}/{name}"
-        with psycopg.connect(url, autocommit=True) as connection:
+        with psycopg.connect(
+            postgresql_storage.url, user=owner, dbname=name, autocommit=True
+        ) as connection:
             assert connection.execute("SELECT current_setting('is_superuser')").fetchone() == (
                 "off",
             )
@@ -147,8 +145,8 @@ def test_a_database_owner_without_superuser_rights_may_create_pg_trgm(
                 "SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX]
             ).fetchone() == (1,)
     finally:
-        drop_database(postgresql_server, name)
-        with psycopg.connect(postgresql_server.url, autocommit=True) as admin:
+        postgresql_storage.drop(name)
+        with psycopg.connect(postgresql_storage.url, autocommit=True) as admin:
             admin.execute(f"DROP ROLE {owner}")
 
 
@@ -181,18 +179,18 @@ def _rows(hospital_code: str, count: int) -> Iterator[tuple[Any, ...]]:
 
 
 @pytest.fixture(scope="module")
-def large_database(postgresql_server: ThrowawayServer, postgresql_template: str) -> Iterator[str]:
+def large_database(postgresql_storage: PostgresStorage, django_db_blocker: Any) -> Iterator[str]:
     """A hospital database of 50,000 patients, loaded once for this module (COPY), then
-    analysed so the planner knows its statistics, as autovacuum would have."""
-    name = "hms_large_search"
-    create_database(postgresql_server, name, template=postgresql_template)
+    analysed so the planner knows its statistics, as autovacuum would have (RUN_PREFIX:
+    the per-test clean-up of the PostgreSQL run keeps it)."""
+    name = f"{RUN_PREFIX}large_search"
+    postgresql_storage.clone(template(postgresql_storage, django_db_blocker), name)
     columns = (
         "id, number, first_name, last_name, sex, birth_date, phone, name_key, search_text, "
         "created_at, updated_at, email, address, blood_group, allergies, "
         "emergency_contact_name, emergency_contact_phone"
     )
-    url = postgresql_server.url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(postgresql_storage.url, dbname=name, autocommit=True) as connection:
         with connection.cursor().copy(f"COPY patients_patient ({columns}) FROM STDIN") as copy:
             for row in _rows("LRG", LARGE):
                 copy.write_row((*row, "", "", "", "", "", ""))
@@ -200,14 +198,14 @@ def large_database(postgresql_server: ThrowawayServer, postgresql_template: str)
     try:
         yield name
     finally:
-        drop_database(postgresql_server, name)
+        postgresql_storage.drop(name)
 
 
 @pytest.fixture
 def large(
-    large_database: str, postgresql_server: ThrowawayServer, hospital_a: Hospital
+    large_database: str, postgresql_storage: PostgresStorage, hospital_a: Hospital
 ) -> Iterator[str]:
-    alias = register(postgresql_server, "hospital_pg_large", large_database)
+    alias = register_database("hospital_pg_large", postgresql_storage, large_database)
     with tenant_context(hospital_a, alias=alias):
         yield alias
 
