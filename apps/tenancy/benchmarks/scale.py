@@ -336,7 +336,7 @@ def run_scale(
 
     out(f"\nSearch among {patients:,} patients (the list's HTMX fragment per keystroke)")
     seconds = patient_benchmarks.patients_bulk_load(search_hospital, count=patients)
-    out(f"  {patients:,} patients bulk-inserted (index kept by its triggers) in {seconds:.1f} s")
+    out(f"  {patients:,} patients bulk-inserted (search index kept up to date) in {seconds:.1f} s")
     queries = patient_benchmarks.typed_searches(search_hospital, people=30)
     time.sleep(1.1)
     search_browser = Browser(WSGIHandler(), search_hospital, staff(search_hospital))
