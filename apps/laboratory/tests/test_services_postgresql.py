@@ -4,17 +4,10 @@ serialises whole transactions (no IMMEDIATE), so each must hold by its row locks
 
 from __future__ import annotations
 
-import pytest
-
 from apps.laboratory.tests import test_services as on_sqlite
 from apps.patients.tests import pg
-from apps.tenancy.models import Hospital
 
-
-@pytest.fixture
-def hospital_a(hospital_a: Hospital, request: pytest.FixtureRequest) -> Hospital:
-    pg.on_postgresql(hospital_a, request)
-    return hospital_a
+hospital_a = pg.hospital_a_on_postgresql
 
 
 test_the_hospital_database_is_postgresql = pg.test_the_hospital_database_is_postgresql

@@ -154,6 +154,15 @@ def postgresql_hospital(
         postgresql_storage.drop(name)
 
 
+@pytest.fixture
+def hospital_a_on_postgresql(hospital_a: Hospital, request: pytest.FixtureRequest) -> Hospital:
+    """``hospital_a`` on PostgreSQL: a module that assigns it to ``hospital_a`` (pytest
+    names a fixture by the attribute holding it) runs its tests — imported from the
+    SQLite module — there unchanged (see on_postgresql)."""
+    on_postgresql(hospital_a, request)
+    return hospital_a
+
+
 def test_the_hospital_database_is_postgresql(hospital_a: Hospital) -> None:
     """Assigned in a module that overrides ``hospital_a`` with on_postgresql: proves the
     module's tests really run on PostgreSQL (pg.py itself is not collected)."""
