@@ -12,8 +12,8 @@ Scratch databases are named after the database they serve, so cleanup finds them
 name: ``replaced_<target>`` (the database a ``move(..., replace=True)`` pushed aside:
 always garbage, see ``move``; ``remove_leftovers`` drops every one), ``restoring_<target>``
 (a restore being loaded) and ``saving_<template>`` (a template being saved): each of the
-last two is dropped by the next restore or save of the same name, and ``leftovers()``
-lists all three kinds.
+last two is dropped by the next restore or save of the same name, or by the reaper's
+``remove_leftovers`` when nobody is connected to it; ``leftovers()`` lists all three kinds.
 
 Templates are *sealed*: saved with connections disallowed (``ALLOW_CONNECTIONS false``,
 like ``template0``), so nobody can change one after it was verified, a clone never has to
@@ -466,11 +466,17 @@ class PostgresStorage(TenantStorage):
         return row is not None and row[0] is False and cloned
 
     def remove_leftovers(self, prefix: str, *, older_than: float | None = None) -> int:
-        """Drop the databases named ``prefix…`` and every ``replaced_…`` (garbage by
-        construction). PostgreSQL records no creation time, so with ``older_than`` a
-        database somebody is connected to counts as in use and is kept (a killed
-        process's sessions end with it)."""
-        candidates = [*self.names(prefix), *self.names(REPLACED_PREFIX)] if prefix else []
+        """Drop the databases named ``prefix…``, every ``replaced_…`` (garbage by
+        construction) and the scratch databases of restores and template saves cut short.
+        PostgreSQL records no creation time, so with ``older_than`` a database somebody
+        is connected to counts as in use and is kept (a killed process's sessions end
+        with it)."""
+        # A restore or template save cut short leaves its scratch database (restoring_…,
+        # saving_…) too: dropped here unless someone is connected to it (one running).
+        scratch = (REPLACED_PREFIX, RESTORING_PREFIX, SAVING_PREFIX)
+        candidates = (
+            [*self.names(prefix), *(n for p in scratch for n in self.names(p))] if prefix else []
+        )
         removed = 0
         with self._maintenance() as connection:
             busy: set[str] = set()

@@ -439,14 +439,24 @@ def test_a_clone_of_an_unsealed_database_is_not_taken_for_exact(postgres_storage
 
 
 def test_leftovers_are_removed_but_not_a_database_in_use(postgres_storage):
-    for name in ("work_cgh_1", "work_cgh_2", "work_lake_1", "replaced_hospital_x"):
+    for name in (
+        "work_cgh_1",
+        "work_cgh_2",
+        "work_lake_1",
+        "replaced_hospital_x",
+        "restoring_hospital_y",
+        "saving_template_z",
+        "saving_template_busy",
+    ):
         postgres_storage.create_empty(name)
     in_use = connect(postgres_storage, "work_cgh_2")
+    saving_now = connect(postgres_storage, "saving_template_busy")
     try:
         removed = postgres_storage.remove_leftovers("work_cgh_", older_than=0.0)
-        assert postgres_storage.names() == ["work_cgh_2", "work_lake_1"]
-        assert removed == 2
+        assert postgres_storage.names() == ["saving_template_busy", "work_cgh_2", "work_lake_1"]
+        assert removed == 4
     finally:
+        saving_now.close()
         in_use.close()
-    assert postgres_storage.remove_leftovers("work_cgh_") == 1
+    assert postgres_storage.remove_leftovers("work_cgh_") == 2
     assert postgres_storage.names() == ["work_lake_1"]
