@@ -114,14 +114,14 @@ class TenantStorage(ABC):
         self.backup(name, target)
         return dict(self.backup_check(target).row_counts)
 
+    @abstractmethod
     def backup_check(self, source: Path) -> BackupContents:
         """What the backup file ``source`` holds; ValueError when it is not a readable
         hospital database (damaged, not a database, no django_migrations)."""
-        raise NotImplementedError(f"{type(self).__name__} cannot read its backups")
 
+    @abstractmethod
     def row_counts(self, name: str) -> dict[str, int]:
         """Rows of every table of database ``name``."""
-        raise NotImplementedError(f"{type(self).__name__} cannot count rows")
 
     def save_template(self, source: str, template: str) -> None:
         """Keep a copy of the closed, verified database ``source`` as ``template``

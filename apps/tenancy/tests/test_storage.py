@@ -228,7 +228,7 @@ class FakeStorage(TenantStorage):
         raise AssertionError("placement must not touch a storage's databases")
 
     connection_settings = create_empty = clone = move = drop = _nothing
-    backup = restore = size = names = identity = _nothing
+    backup = restore = size = names = identity = backup_check = row_counts = _nothing
 
 
 @pytest.fixture
