@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -127,7 +128,9 @@ def test_the_ledger_always_adds_up_to_the_quantity_on_hand(
 ) -> None:
     # The examples share the hospital: each starts from what the previous ones left,
     # which only makes the sequences longer.
-    medicine = make_medicine(hospital_a, generic_name=f"Drug {len(steps)}-{id(steps)}")
+    # A fresh name each example (``id(steps)`` was reused by a later example's list and
+    # made a duplicate medicine, which the catalogue refuses).
+    medicine = make_medicine(hospital_a, generic_name=f"Drug {uuid.uuid4().hex[:12]}")
     sales = []
     for number, (kind, amount, pick) in enumerate(steps):
         try:
