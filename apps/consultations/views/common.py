@@ -1,0 +1,48 @@
+"""What the consultation views share: the appointment or consultation a URL names, and
+who may write in a consultation (its own doctor, or an administrator)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from apps.accounts.models import Role
+from apps.appointments.models import Appointment
+from apps.consultations import selectors
+from apps.consultations.models import Consultation
+from apps.core.exceptions import NotFound
+from apps.core.http import HospitalRequest
+from apps.doctors.models import Doctor
+
+
+def appointment_or_404(appointment_id: uuid.UUID) -> Appointment:
+    try:
+        return selectors.appointment_get(appointment_id=appointment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def consultation_or_404(consultation_id: uuid.UUID) -> Consultation:
+    try:
+        return selectors.consultation_get(consultation_id=consultation_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def is_own_doctor(request: HospitalRequest, doctor: Doctor) -> bool:
+    """Hospital administrators act for any doctor; a doctor only for themselves."""
+    return request.user.is_hospital_admin or (
+        request.user.role == Role.DOCTOR and doctor.user_id == request.user.pk
+    )
+
+
+def forbidden(request: HospitalRequest) -> HttpResponse:
+    return render(request, "accounts/forbidden.html", status=403)
+
+
+def writable(request: HospitalRequest, consultation_id: uuid.UUID) -> Consultation | None:
+    """The consultation, when the user is its doctor (or an administrator)."""
+    consultation = consultation_or_404(consultation_id)
+    return consultation if is_own_doctor(request, consultation.doctor) else None

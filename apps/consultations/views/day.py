@@ -1,0 +1,112 @@
+"""The doctor's day: the day list, opening a consultation for a visit, and the visit's
+vitals (recorded by a nurse or the doctor)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.access import may_act_as, roles_required
+from apps.accounts.models import Role
+from apps.appointments.models import AppointmentStatus
+from apps.consultations import selectors
+from apps.consultations.forms import (
+    VitalsForm,
+)
+from apps.consultations.services import (
+    consultation_open,
+    vitals_record,
+)
+from apps.consultations.views.common import appointment_or_404, forbidden, is_own_doctor
+from apps.core.exceptions import HMSError
+from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.http import HospitalRequest
+from apps.doctors.models import Doctor
+
+
+@require_GET
+def day_list(request: HospitalRequest) -> HttpResponse:
+    """A doctor sees their own patients of today; a nurse or an administrator picks
+    the doctor."""
+    own = selectors.doctor_of_user(user=request.user) if request.user.role == Role.DOCTOR else None
+    doctors = list(Doctor.objects.filter(is_active=True))
+    doctor: Doctor | None = own
+    if request.user.role != Role.DOCTOR:
+        chosen = request.GET.get("doctor", "")
+        doctor = next((d for d in doctors if str(d.pk) == chosen), None)
+        if doctor is None and len(doctors) == 1:
+            doctor = doctors[0]
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "doctor": doctor,
+        "doctors": doctors,
+        "is_doctor": request.user.role == Role.DOCTOR,
+        "today": today,
+        "appointments": selectors.doctor_day_list(doctor=doctor, day=today) if doctor else [],
+        "may_open": doctor is not None and is_own_doctor(request, doctor),
+        "may_record_vitals": may_act_as(request.user, frozenset({Role.NURSE, Role.DOCTOR})),
+        "Status": AppointmentStatus,
+    }
+    return render(request, page_or_fragment(request, "consultations/today.html", "queue"), context)
+
+
+@require_POST
+@roles_required(Role.DOCTOR)
+def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    appointment = appointment_or_404(appointment_id)
+    if not is_own_doctor(request, appointment.doctor):
+        return forbidden(request)
+    try:
+        consultation = consultation_open(appointment=appointment, opened_by=request.user)
+    except HMSError as exc:
+        messages.error(request, exc.message)
+        return redirect_to(request, reverse("consultations:today"))
+    return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))
+
+
+# -- vitals -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required(Role.NURSE, Role.DOCTOR)
+def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    appointment = appointment_or_404(appointment_id)
+    form = VitalsForm(data=request.POST or None)
+    recorded = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = vitals_record(
+                patient=appointment.patient,
+                appointment=appointment,
+                values=form.values(),
+                recorded_by=request.user,
+            )
+        except HMSError as exc:
+            add_errors(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Vitals recorded."))
+                return redirect_to(request, request.path)
+            form = VitalsForm()
+    history = [
+        (vitals, selectors.vitals_flags(vitals=vitals))
+        for vitals in selectors.vitals_of_visit(appointment=appointment)
+    ]
+    context = {
+        "appointment": appointment,
+        "consultation": selectors.consultation_of_appointment(appointment=appointment),
+        "form": form,
+        "recorded": recorded,
+        "history": history,
+    }
+    return render(
+        request, page_or_fragment(request, "consultations/vitals.html", "vitals"), context
+    )
