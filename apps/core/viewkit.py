@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
@@ -39,6 +39,7 @@ from apps.core.pagination import OpenPage, open_page
 
 T = TypeVar("T")
 R = TypeVar("R")
+E = TypeVar("E", bound=HMSError, covariant=True)
 
 #: rows on a page of a list, unless the view says otherwise
 PAGE_SIZE = 25
@@ -92,10 +93,10 @@ class Done(Generic[R]):
 
 
 @dataclass(frozen=True)
-class Refused:
+class Refused(Generic[E]):
     """A service call the service refused with a business error."""
 
-    error: HMSError
+    error: E
 
     @property
     def message(self) -> str:
@@ -105,7 +106,7 @@ class Refused:
         return False
 
 
-def attempt(act: Callable[[], R]) -> Done[R] | Refused:
+def attempt(act: Callable[[], R]) -> Done[R] | Refused[HMSError]:
     """Call a service; its business error comes back as ``Refused`` instead of raising,
     for a view that answers a refusal its own way."""
     try:
@@ -114,14 +115,35 @@ def attempt(act: Callable[[], R]) -> Done[R] | Refused:
         return Refused(exc)
 
 
+@overload
+def form_action(
+    form: BaseForm,
+    act: Callable[[dict[str, Any]], R],
+    *,
+    also_valid: Iterable[BaseForm | BaseFormSet[Any]] = ...,
+    refused: Callable[[HMSError], None] | None = ...,
+) -> Done[R] | None: ...
+
+
+@overload
+def form_action(
+    form: BaseForm,
+    act: Callable[[dict[str, Any]], R],
+    *,
+    also_valid: Iterable[BaseForm | BaseFormSet[Any]] = ...,
+    refused: Callable[[HMSError], None] | None = ...,
+    handles: type[E] | tuple[type[E], ...],
+) -> Done[R] | Refused[E] | None: ...
+
+
 def form_action(
     form: BaseForm,
     act: Callable[[dict[str, Any]], R],
     *,
     also_valid: Iterable[BaseForm | BaseFormSet[Any]] = (),
     refused: Callable[[HMSError], None] | None = None,
-    handles: tuple[type[HMSError], ...] = (),
-) -> Done[R] | Refused | None:
+    handles: type[HMSError] | tuple[type[HMSError], ...] = (),
+) -> Done[R] | Refused[HMSError] | None:
     """Run ``act(form.cleaned_data)`` (the service call) when ``form`` and the forms in
     ``also_valid`` (a document's lines) are valid.
 

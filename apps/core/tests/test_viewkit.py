@@ -177,6 +177,12 @@ def test_form_action_returns_the_kinds_of_refusal_the_view_handles() -> None:
     assert form.errors == {}
 
 
+def test_form_action_handles_one_kind_named_alone() -> None:
+    form = NameForm(data={"name": "Aysel"})
+    error = Conflict("The invoice is paid.")
+    assert form_action(form, _refusing(error), handles=Conflict) == Refused(error)
+
+
 def test_form_action_still_puts_other_refusals_on_the_form_when_handling_some() -> None:
     form = NameForm(data={"name": "Aysel"})
     outcome = form_action(
