@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,10 +13,9 @@ from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.admissions import selectors, services
 from apps.admissions.models import BedStatus, Ward
-from apps.admissions.views.common import found
-from apps.core.exceptions import HMSError
-from apps.core.htmx import page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import action, found, section_or_redirect
 
 
 def _bed_map_page(request: HospitalRequest, ward: Ward) -> HttpResponse:
@@ -52,10 +50,9 @@ def bed_maps(request: HospitalRequest) -> HttpResponse:
 def bed_clean(request: HospitalRequest, bed_id: uuid.UUID) -> HttpResponse:
     """A nurse marks a bed clean; with htmx the map comes back in place."""
     bed = found(selectors.bed_get, bed_id=bed_id)
-    try:
-        services.bed_mark_clean(bed=bed)
-    except HMSError as exc:
-        messages.error(request, exc.message)
-    if request.htmx:
-        return _bed_map_page(request, bed.room.ward)
-    return redirect_to(request, reverse("admissions:bed_map", args=[bed.room.ward_id]))
+    action(request, lambda: services.bed_mark_clean(bed=bed))
+    return section_or_redirect(
+        request,
+        lambda: _bed_map_page(request, bed.room.ward),
+        reverse("admissions:bed_map", args=[bed.room.ward_id]),
+    )

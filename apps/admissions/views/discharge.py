@@ -19,9 +19,9 @@ from apps.admissions.models import Admission, AdmissionStatus
 from apps.admissions.views.common import admission_or_404
 from apps.admissions.views.stay import stay_context
 from apps.consultations.selectors import diagnoses_of_consultation
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action
 
 
 def _summary_initial(admission: Admission) -> dict[str, str]:
@@ -49,18 +49,16 @@ def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse
     if not admission.is_active:
         return redirect_to(request, reverse("admissions:detail", args=[admission.pk]))
     form = DischargeForm(data=request.POST or None, initial=_summary_initial(admission))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.admission_discharge(
-                admission=admission,
-                summary=services.DischargeSummary(**form.cleaned_data),
-                discharged_by=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The patient is discharged; the bed goes to cleaning."))
-            return redirect_to(request, reverse("admissions:summary", args=[admission.pk]))
+    if form_action(
+        form,
+        lambda data: services.admission_discharge(
+            admission=admission,
+            summary=services.DischargeSummary(**data),
+            discharged_by=request.user,
+        ),
+    ):
+        messages.success(request, _("The patient is discharged; the bed goes to cleaning."))
+        return redirect_to(request, reverse("admissions:summary", args=[admission.pk]))
     context = {
         "admission": admission,
         "patient": admission.patient,

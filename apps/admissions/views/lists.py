@@ -14,9 +14,10 @@ from apps.accounts.access import may_act_as
 from apps.accounts.models import Role
 from apps.admissions import selectors
 from apps.admissions.models import Admission
-from apps.admissions.views.common import ADMITTERS, found
+from apps.admissions.views.common import ADMITTERS
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import found
 
 
 @require_GET

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
+from apps.accounts.models import User
 from apps.accounts.selectors import accounts_by_id
 from apps.admissions import selectors, services
 from apps.admissions.chart import vitals_chart
@@ -25,9 +26,10 @@ from apps.admissions.views.common import WARD_STAFF, admission_or_404
 from apps.consultations.forms import VitalsForm
 from apps.consultations.selectors import vitals_flags
 from apps.consultations.services import vitals_record
-from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.exceptions import NotFound
+from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action, section_or_redirect
 
 
 def _chart_day(request: HospitalRequest) -> date:
@@ -71,21 +73,37 @@ def _nursing_context(
     }
 
 
-def _nursing_section(
-    request: HospitalRequest, admission: Admission, section: str, *, ok: bool, **forms: Any
+def _nursing_page(
+    request: HospitalRequest, admission: Admission, section: str, **shown: Any
 ) -> HttpResponse:
-    if ok and not request.htmx:
-        return redirect_to(request, reverse("admissions:nursing", args=[admission.pk]))
-    context = _nursing_context(request, admission, **forms)
+    context = _nursing_context(request, admission, **shown)
     return render(request, page_or_fragment(request, "admissions/nursing.html", section), context)
+
+
+def _nursing_section(
+    request: HospitalRequest,
+    admission: Admission,
+    section: str,
+    done: object,
+    *,
+    day: date | None = None,
+    **forms: Any,
+) -> HttpResponse:
+    """After a post on one section: done, the section drawn again with empty forms
+    (htmx) or the page again; not done, the section with the posted form and its
+    errors. ``day``: the chart's day to show either way."""
+    if done:
+        url = reverse("admissions:nursing", args=[admission.pk])
+        return section_or_redirect(
+            request, lambda: _nursing_page(request, admission, section, day=day), url
+        )
+    return _nursing_page(request, admission, section, day=day, **forms)
 
 
 @require_GET
 @roles_required(*WARD_STAFF)
 def nursing(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
-    admission = admission_or_404(admission_id)
-    context = _nursing_context(request, admission)
-    return render(request, page_or_fragment(request, "admissions/nursing.html", "mar"), context)
+    return _nursing_page(request, admission_or_404(admission_id), "mar")
 
 
 @require_POST
@@ -93,16 +111,16 @@ def nursing(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 def vitals(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = VitalsForm(data=request.POST)
-    ok = form.is_valid() and admission.is_active
     if not admission.is_active:
+        # an error on the form keeps form_action from recording anything
         form.add_error(None, _("The patient has left the ward."))
-    if ok:
-        try:
-            vitals_record(patient=admission.patient, values=form.values(), recorded_by=request.user)
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _nursing_section(request, admission, "vitals", ok=ok, vitals_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: vitals_record(
+            patient=admission.patient, values=form.values(), recorded_by=request.user
+        ),
+    )
+    return _nursing_section(request, admission, "vitals", done, vitals_form=form)
 
 
 @require_POST
@@ -110,16 +128,13 @@ def vitals(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 def note_add(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = NoteForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.nursing_note_add(
-                admission=admission, text=form.cleaned_data["text"], author=request.user
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _nursing_section(request, admission, "notes", ok=ok, note_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: services.nursing_note_add(
+            admission=admission, text=data["text"], author=request.user
+        ),
+    )
+    return _nursing_section(request, admission, "notes", done, note_form=form)
 
 
 def _given_at(scheduled: datetime, clock: time) -> datetime:
@@ -133,49 +148,41 @@ def _given_at(scheduled: datetime, clock: time) -> datetime:
     return min(candidates, key=lambda moment: abs(moment - local))
 
 
+def _dose_record(admission: Admission, data: dict[str, Any], *, recorded_by: User) -> None:
+    """Record a dose of a medicine on the patient's chart (given at the moment the typed
+    time names)."""
+    item = next(
+        (i for i in selectors.medication_items(admission=admission) if i.pk == data["item"]),
+        None,
+    )
+    if item is None:
+        raise NotFound(_("This medicine is not on the patient's chart."))
+    scheduled: datetime = data["scheduled_at"]
+    services.dose_record(
+        admission=admission,
+        item=item,
+        scheduled_at=scheduled,
+        outcome=data["outcome"],
+        reason=data["reason"],
+        at=_given_at(scheduled, data["at"]) if data["at"] is not None else None,
+        recorded_by=recorded_by,
+    )
+
+
 @require_POST
 @roles_required(*WARD_STAFF)
 def dose(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = DoseForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        data = form.cleaned_data
-        item = next(
-            (i for i in selectors.medication_items(admission=admission) if i.pk == data["item"]),
-            None,
-        )
-        scheduled: datetime = data["scheduled_at"]
-        at = _given_at(scheduled, data["at"]) if data["at"] is not None else None
-        try:
-            if item is None:
-                raise NotFound(_("This medicine is not on the patient's chart."))
-            services.dose_record(
-                admission=admission,
-                item=item,
-                scheduled_at=scheduled,
-                outcome=data["outcome"],
-                reason=data["reason"],
-                at=at,
-                recorded_by=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    error_key = None
-    shown = (
-        timezone.localdate(form.cleaned_data["scheduled_at"])
-        if "scheduled_at" in form.cleaned_data
-        else None
-    )
-    if not ok:
-        error_key = f"{request.POST.get('item', '')}-{request.POST.get('scheduled_at', '')}"
+    done = form_action(form, lambda data: _dose_record(admission, data, recorded_by=request.user))
+    scheduled_at = form.cleaned_data.get("scheduled_at")
     return _nursing_section(
         request,
         admission,
         "mar",
-        ok=ok,
-        day=shown,
-        dose_form=None if ok else form,
-        dose_error_key=error_key,
+        done,
+        day=timezone.localdate(scheduled_at) if scheduled_at else None,
+        dose_form=form,
+        # the chart's cell of the refused dose shows the form again
+        dose_error_key=f"{request.POST.get('item', '')}-{request.POST.get('scheduled_at', '')}",
     )

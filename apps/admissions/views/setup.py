@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.access import roles_required
 from apps.admissions import selectors, services
 from apps.admissions.forms import AdmissionSettingsForm, BedForm, RoomForm, WardForm
-from apps.admissions.models import Room, Ward
-from apps.admissions.views.common import found
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.admissions.models import Ward
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action, found, section_or_redirect
 
 
 def _setup_context(**forms: Any) -> dict[str, Any]:
@@ -35,14 +34,17 @@ def _setup_context(**forms: Any) -> dict[str, Any]:
     }
 
 
-def _setup_page(request: HospitalRequest, *, ok: bool, **forms: Any) -> HttpResponse:
-    if ok and not request.htmx:
-        return redirect_to(request, reverse("admissions:setup"))
-    return render(
-        request,
-        page_or_fragment(request, "admissions/setup.html", "wards"),
-        _setup_context(**forms),
-    )
+def _wards_section(request: HospitalRequest, done: object, **forms: Any) -> HttpResponse:
+    """After a post on the wards: done, the list drawn again with an empty form (htmx)
+    or the set-up page again; not done, the list with the posted form and its errors."""
+
+    def draw(**shown: Any) -> HttpResponse:
+        template = page_or_fragment(request, "admissions/setup.html", "wards")
+        return render(request, template, _setup_context(**shown))
+
+    if done:
+        return section_or_redirect(request, draw, reverse("admissions:setup"))
+    return draw(**forms)
 
 
 @require_GET
@@ -55,37 +57,14 @@ def setup(request: HospitalRequest) -> HttpResponse:
 @roles_required()
 def ward_add(request: HospitalRequest) -> HttpResponse:
     form = WardForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.ward_create(
-                name=form.cleaned_data["name"], daily_rate=form.cleaned_data["daily_rate"]
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _setup_page(request, ok=ok, ward_form=None if ok else form)
-
-
-@require_http_methods(["GET", "POST"])
-@roles_required()
-def ward_edit(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
-    ward: Ward = found(selectors.ward_get, ward_id=ward_id)
-    form = WardForm(
-        data=request.POST or None,
-        initial={"name": ward.name, "daily_rate": ward.daily_rate, "is_active": ward.is_active},
+    done = form_action(
+        form, lambda data: services.ward_create(name=data["name"], daily_rate=data["daily_rate"])
     )
-    room_form = RoomForm(data=None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ward_update(ward=ward, **form.cleaned_data)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Ward saved."))
-            return redirect_to(request, reverse("admissions:ward_edit", args=[ward.pk]))
-    context = _ward_context(ward, form=form, room_form=room_form)
-    return render(request, page_or_fragment(request, "admissions/ward.html", "ward"), context)
+    return _wards_section(request, done, ward_form=form)
+
+
+def _ward_initial(ward: Ward) -> dict[str, Any]:
+    return {"name": ward.name, "daily_rate": ward.daily_rate, "is_active": ward.is_active}
 
 
 def _ward_context(ward: Ward, **forms: Any) -> dict[str, Any]:
@@ -96,56 +75,61 @@ def _ward_context(ward: Ward, **forms: Any) -> dict[str, Any]:
             (room, forms.get(f"bed_form_{room.pk}") or BedForm(prefix=f"room{room.pk}"))
             for room in rooms
         ],
-        "form": forms.get("form")
-        or WardForm(
-            initial={"name": ward.name, "daily_rate": ward.daily_rate, "is_active": ward.is_active}
-        ),
+        "form": forms.get("form") or WardForm(initial=_ward_initial(ward)),
         "room_form": forms.get("room_form") or RoomForm(),
         "tab": "setup",
     }
 
 
+def _rooms_section(
+    request: HospitalRequest, ward: Ward, done: object, **forms: Any
+) -> HttpResponse:
+    """After a post on a ward's rooms: done, the rooms drawn again with empty forms
+    (htmx) or the ward's page again; not done, the rooms with the posted form and its
+    errors."""
+
+    def draw(**shown: Any) -> HttpResponse:
+        template = page_or_fragment(request, "admissions/ward.html", "rooms")
+        return render(request, template, _ward_context(ward, **shown))
+
+    if done:
+        return section_or_redirect(request, draw, reverse("admissions:ward_edit", args=[ward.pk]))
+    return draw(**forms)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required()
+def ward_edit(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
+    ward = found(selectors.ward_get, ward_id=ward_id)
+    form = WardForm(data=request.POST or None, initial=_ward_initial(ward))
+    if form_action(form, lambda data: services.ward_update(ward=ward, **data)):
+        messages.success(request, _("Ward saved."))
+        return redirect_to(request, reverse("admissions:ward_edit", args=[ward.pk]))
+    context = _ward_context(ward, form=form)
+    return render(request, page_or_fragment(request, "admissions/ward.html", "ward"), context)
+
+
 @require_POST
 @roles_required()
 def room_add(request: HospitalRequest, ward_id: uuid.UUID) -> HttpResponse:
-    ward: Ward = found(selectors.ward_get, ward_id=ward_id)
+    ward = found(selectors.ward_get, ward_id=ward_id)
     form = RoomForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.room_create(ward=ward, name=form.cleaned_data["name"])
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _ward_section(request, ward, ok=ok, room_form=None if ok else form)
+    done = form_action(form, lambda data: services.room_create(ward=ward, name=data["name"]))
+    return _rooms_section(request, ward, done, room_form=form)
 
 
 @require_POST
 @roles_required()
 def bed_add(request: HospitalRequest, room_id: uuid.UUID) -> HttpResponse:
-    room = Room.objects.select_related("ward").filter(pk=room_id).first()
-    if room is None:
-        raise Http404(_("There is no such room in this hospital."))
+    room = found(selectors.room_get, room_id=room_id)
     form = BedForm(data=request.POST, prefix=f"room{room.pk}")
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.bed_create(
-                room=room,
-                label=form.cleaned_data["label"],
-                daily_rate=form.cleaned_data["daily_rate"],
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _ward_section(request, room.ward, ok=ok, **{f"bed_form_{room.pk}": None if ok else form})
-
-
-def _ward_section(request: HospitalRequest, ward: Ward, *, ok: bool, **forms: Any) -> HttpResponse:
-    if ok and not request.htmx:
-        return redirect_to(request, reverse("admissions:ward_edit", args=[ward.pk]))
-    context = _ward_context(ward, **forms)
-    return render(request, page_or_fragment(request, "admissions/ward.html", "rooms"), context)
+    done = form_action(
+        form,
+        lambda data: services.bed_create(
+            room=room, label=data["label"], daily_rate=data["daily_rate"]
+        ),
+    )
+    return _rooms_section(request, room.ward, done, **{f"bed_form_{room.pk}": form})
 
 
 @require_POST

@@ -19,9 +19,9 @@ from apps.admissions import selectors, services
 from apps.admissions.forms import CancelForm, PlanForm, TransferForm
 from apps.admissions.models import Admission
 from apps.admissions.views.common import ADMITTERS, WARD_STAFF, admission_or_404
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action, section_or_redirect
 
 
 def stay_context(request: HospitalRequest, admission: Admission, **forms: Any) -> dict[str, Any]:
@@ -53,20 +53,25 @@ def stay_context(request: HospitalRequest, admission: Admission, **forms: Any) -
     }
 
 
-def _detail_section(
-    request: HospitalRequest, admission: Admission, section: str, *, ok: bool, **forms: Any
-) -> HttpResponse:
-    if ok and not request.htmx:
-        return redirect_to(request, reverse("admissions:detail", args=[admission.pk]))
+def _stay_page(request: HospitalRequest, admission: Admission, **forms: Any) -> HttpResponse:
     context = stay_context(request, admission, **forms)
-    return render(request, page_or_fragment(request, "admissions/detail.html", section), context)
+    return render(request, page_or_fragment(request, "admissions/detail.html", "stay"), context)
+
+
+def _stay_section(
+    request: HospitalRequest, admission: Admission, done: object, **forms: Any
+) -> HttpResponse:
+    """After a post on the stay: done, the section drawn again with empty forms (htmx)
+    or the page again; not done, the section with the posted form and its errors."""
+    if done:
+        url = reverse("admissions:detail", args=[admission.pk])
+        return section_or_redirect(request, lambda: _stay_page(request, admission), url)
+    return _stay_page(request, admission, **forms)
 
 
 @require_GET
 def detail(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
-    admission = admission_or_404(admission_id)
-    context = stay_context(request, admission)
-    return render(request, page_or_fragment(request, "admissions/detail.html", "stay"), context)
+    return _stay_page(request, admission_or_404(admission_id))
 
 
 @require_POST
@@ -74,16 +79,13 @@ def detail(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 def transfer(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = TransferForm(data=request.POST, beds=selectors.vacant_beds())
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.admission_transfer(
-                admission=admission, bed=form.cleaned_data["bed"], transferred_by=request.user
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _detail_section(request, admission, "stay", ok=ok, transfer_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: services.admission_transfer(
+            admission=admission, bed=data["bed"], transferred_by=request.user
+        ),
+    )
+    return _stay_section(request, admission, done, transfer_form=form)
 
 
 @require_POST
@@ -91,16 +93,13 @@ def transfer(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 def plan(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = PlanForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.admission_plan_discharge(
-                admission=admission, on=form.cleaned_data["expected_discharge_on"]
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _detail_section(request, admission, "stay", ok=ok, plan_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: services.admission_plan_discharge(
+            admission=admission, on=data["expected_discharge_on"]
+        ),
+    )
+    return _stay_section(request, admission, done, plan_form=form)
 
 
 @require_POST
@@ -108,13 +107,10 @@ def plan(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 def cancel(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = CancelForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            services.admission_cancel(
-                admission=admission, reason=form.cleaned_data["reason"], cancelled_by=request.user
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return _detail_section(request, admission, "stay", ok=ok, cancel_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: services.admission_cancel(
+            admission=admission, reason=data["reason"], cancelled_by=request.user
+        ),
+    )
+    return _stay_section(request, admission, done, cancel_form=form)
