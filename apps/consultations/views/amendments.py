@@ -10,20 +10,13 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
-from apps.consultations.forms import (
-    AmendmentForm,
-    DiagnosisAmendmentForm,
-)
-from apps.consultations.services import (
-    consultation_amend,
-    diagnosis_amend,
-)
+from apps.consultations import selectors
+from apps.consultations.forms import AmendmentForm, DiagnosisAmendmentForm
+from apps.consultations.services import consultation_amend, diagnosis_amend
 from apps.consultations.views.common import forbidden, writable
 from apps.consultations.views.detail import section_response
-from apps.consultations.views.diagnoses import diagnosis_of
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action, found
 
 
 @require_POST
@@ -33,20 +26,17 @@ def consultation_amend_view(request: HospitalRequest, consultation_id: uuid.UUID
     if consultation is None:
         return forbidden(request)
     form = AmendmentForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            consultation_amend(
-                consultation=consultation,
-                field=form.cleaned_data["field"],
-                new_value=form.cleaned_data["new_value"],
-                reason=form.cleaned_data["reason"],
-                author=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return section_response(request, consultation, "record", ok=ok, amend_form=None if ok else form)
+    done = form_action(
+        form,
+        lambda data: consultation_amend(
+            consultation=consultation,
+            field=data["field"],
+            new_value=data["new_value"],
+            reason=data["reason"],
+            author=request.user,
+        ),
+    )
+    return section_response(request, consultation, "record", done, amend_form=form)
 
 
 @require_POST
@@ -56,18 +46,17 @@ def diagnosis_amend_view(request: HospitalRequest, consultation_id: uuid.UUID) -
     if consultation is None:
         return forbidden(request)
     form = DiagnosisAmendmentForm(data=request.POST, diagnoses=list(consultation.diagnoses.all()))
-    ok = form.is_valid()
-    if ok:
-        try:
-            diagnosis_amend(
-                diagnosis=diagnosis_of(consultation, form.cleaned_data["diagnosis"]),
-                new_code=form.cleaned_data["new_code"],
-                reason=form.cleaned_data["reason"],
-                author=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return section_response(
-        request, consultation, "record", ok=ok, diagnosis_amend_form=None if ok else form
+    done = form_action(
+        form,
+        lambda data: diagnosis_amend(
+            # found, not the selector alone: a diagnosis gone meanwhile is a 404, as
+            # before, not a refusal shown on the form
+            diagnosis=found(
+                selectors.diagnosis_get, consultation=consultation, diagnosis_id=data["diagnosis"]
+            ),
+            new_code=data["new_code"],
+            reason=data["reason"],
+            author=request.user,
+        ),
     )
+    return section_response(request, consultation, "record", done, diagnosis_amend_form=form)

@@ -5,30 +5,24 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from apps.accounts.models import Role
 from apps.appointments.models import Appointment
 from apps.consultations import selectors
 from apps.consultations.models import Consultation
-from apps.core.exceptions import NotFound
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import found
 from apps.doctors.models import Doctor
 
 
 def appointment_or_404(appointment_id: uuid.UUID) -> Appointment:
-    try:
-        return selectors.appointment_get(appointment_id=appointment_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return found(selectors.appointment_get, appointment_id=appointment_id)
 
 
 def consultation_or_404(consultation_id: uuid.UUID) -> Consultation:
-    try:
-        return selectors.consultation_get(consultation_id=consultation_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return found(selectors.consultation_get, consultation_id=consultation_id)
 
 
 def is_own_doctor(request: HospitalRequest, doctor: Doctor) -> bool:

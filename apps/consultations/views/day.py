@@ -18,17 +18,12 @@ from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.appointments.models import AppointmentStatus
 from apps.consultations import selectors
-from apps.consultations.forms import (
-    VitalsForm,
-)
-from apps.consultations.services import (
-    consultation_open,
-    vitals_record,
-)
+from apps.consultations.forms import VitalsForm
+from apps.consultations.services import consultation_open, vitals_record
 from apps.consultations.views.common import appointment_or_404, forbidden, is_own_doctor
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import action, form_action
 from apps.doctors.models import Doctor
 
 
@@ -64,15 +59,12 @@ def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) 
     appointment = appointment_or_404(appointment_id)
     if not is_own_doctor(request, appointment.doctor):
         return forbidden(request)
-    try:
-        consultation = consultation_open(appointment=appointment, opened_by=request.user)
-    except HMSError as exc:
-        messages.error(request, exc.message)
+    opened = action(
+        request, lambda: consultation_open(appointment=appointment, opened_by=request.user)
+    )
+    if not opened:
         return redirect_to(request, reverse("consultations:today"))
-    return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))
-
-
-# -- vitals -----------------------------------------------------------------------------
+    return redirect_to(request, reverse("consultations:detail", args=[opened.result.pk]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,22 +72,18 @@ def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) 
 def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = appointment_or_404(appointment_id)
     form = VitalsForm(data=request.POST or None)
-    recorded = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            recorded = vitals_record(
-                patient=appointment.patient,
-                appointment=appointment,
-                values=form.values(),
-                recorded_by=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            if not request.htmx:
-                messages.success(request, _("Vitals recorded."))
-                return redirect_to(request, request.path)
-            form = VitalsForm()
+    recorded = form_action(
+        form,
+        lambda data: vitals_record(
+            patient=appointment.patient,
+            appointment=appointment,
+            values=form.values(),
+            recorded_by=request.user,
+        ),
+    )
+    if recorded and not request.htmx:
+        messages.success(request, _("Vitals recorded."))
+        return redirect_to(request, request.path)
     history = [
         (vitals, selectors.vitals_flags(vitals=vitals))
         for vitals in selectors.vitals_of_visit(appointment=appointment)
@@ -103,8 +91,9 @@ def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpRes
     context = {
         "appointment": appointment,
         "consultation": selectors.consultation_of_appointment(appointment=appointment),
-        "form": form,
-        "recorded": recorded,
+        # with htmx the recorded values show above an empty form for the next ones
+        "form": VitalsForm() if recorded else form,
+        "recorded": recorded.result if recorded else None,
         "history": history,
     }
     return render(

@@ -34,9 +34,9 @@ from apps.consultations.services import (
 )
 from apps.consultations.views.common import consultation_or_404, forbidden, is_own_doctor, writable
 from apps.core import visit_sections
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import Refused, attempt, form_action, section_or_redirect
 
 DETAIL = "consultations/detail.html"
 
@@ -81,27 +81,37 @@ def detail_context(
     }
 
 
+def detail_page(
+    request: HospitalRequest, consultation: Consultation, section: str, **shown: Any
+) -> HttpResponse:
+    """The consultation page, or with htmx one section of it."""
+    context = detail_context(request, consultation, **shown)
+    return render(request, page_or_fragment(request, DETAIL, section), context)
+
+
 def section_response(
     request: HospitalRequest,
     consultation: Consultation,
     section: str,
+    done: object,
     *,
-    ok: bool,
+    saved: str = "",
     **forms: Any,
 ) -> HttpResponse:
-    """After a section's POST: with htmx, that section again; without, the page (a
-    redirect to it when the post succeeded)."""
-    if ok and not request.htmx:
-        return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))
-    context = detail_context(request, consultation, **forms)
-    return render(request, page_or_fragment(request, DETAIL, section), context)
+    """After a section's post: done, that section again with empty forms and ``saved``
+    (htmx) or a redirect to the page; not done, the section (or the page) with the
+    posted form and its errors."""
+    if done:
+        url = reverse("consultations:detail", args=[consultation.pk])
+        return section_or_redirect(
+            request, lambda: detail_page(request, consultation, section, saved=saved), url
+        )
+    return detail_page(request, consultation, section, **forms)
 
 
 @require_GET
 def consultation_detail(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
-    consultation = consultation_or_404(consultation_id)
-    context = detail_context(request, consultation)
-    return render(request, page_or_fragment(request, DETAIL, "content"), context)
+    return detail_page(request, consultation_or_404(consultation_id), "content")
 
 
 @require_POST
@@ -111,22 +121,11 @@ def consultation_notes(request: HospitalRequest, consultation_id: uuid.UUID) -> 
     if consultation is None:
         return forbidden(request)
     form = NotesForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            consultation_save_notes(consultation=consultation, notes=form.cleaned_data)
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    saved = _("Notes saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
-    return section_response(
-        request,
-        consultation,
-        "notes",
-        ok=ok,
-        notes_form=None if ok else form,
-        saved=saved if ok else "",
+    done = form_action(
+        form, lambda data: consultation_save_notes(consultation=consultation, notes=data)
     )
+    saved = _("Notes saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
+    return section_response(request, consultation, "notes", done, saved=saved, notes_form=form)
 
 
 @require_POST
@@ -136,18 +135,13 @@ def follow_up_book(request: HospitalRequest, consultation_id: uuid.UUID) -> Http
     if consultation is None:
         return forbidden(request)
     form = FollowUpForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            consultation_book_follow_up(
-                consultation=consultation, day=form.cleaned_data["day"], booked_by=request.user
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return section_response(
-        request, consultation, "follow_up", ok=ok, follow_up_form=None if ok else form
+    done = form_action(
+        form,
+        lambda data: consultation_book_follow_up(
+            consultation=consultation, day=data["day"], booked_by=request.user
+        ),
     )
+    return section_response(request, consultation, "follow_up", done, follow_up_form=form)
 
 
 @require_POST
@@ -158,10 +152,11 @@ def consultation_complete_view(
     consultation = writable(request, consultation_id)
     if consultation is None:
         return forbidden(request)
-    try:
-        consultation_complete(consultation=consultation, completed_by=request.user)
-    except HMSError as exc:
-        context = detail_context(request, consultation, complete_error=exc.message)
-        return render(request, page_or_fragment(request, DETAIL, "complete"), context)
+    completed = attempt(
+        lambda: consultation_complete(consultation=consultation, completed_by=request.user)
+    )
+    if isinstance(completed, Refused):
+        # what still blocks completing is said in the section, beside its button
+        return detail_page(request, consultation, "complete", complete_error=completed.message)
     messages.success(request, _("Consultation completed."))
     return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))

@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
-from apps.consultations.forms import (
-    DiagnosisForm,
-)
+from apps.consultations import selectors
+from apps.consultations.forms import DiagnosisForm
 from apps.consultations.icd10 import icd10_search
-from apps.consultations.models import Consultation, Diagnosis
-from apps.consultations.services import (
-    diagnosis_add,
-    diagnosis_make_primary,
-    diagnosis_remove,
-)
+from apps.consultations.services import diagnosis_add, diagnosis_make_primary, diagnosis_remove
 from apps.consultations.views.common import forbidden, writable
 from apps.consultations.views.detail import section_response
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment
+from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import Refused, attempt, form_action, found
 
 
 @require_GET
@@ -51,27 +44,13 @@ def diagnosis_add_view(request: HospitalRequest, consultation_id: uuid.UUID) -> 
     if consultation is None:
         return forbidden(request)
     form = DiagnosisForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            diagnosis_add(
-                consultation=consultation,
-                code=form.cleaned_data["code"],
-                primary=form.cleaned_data["primary"],
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return section_response(
-        request, consultation, "diagnoses", ok=ok, diagnosis_form=None if ok else form
+    done = form_action(
+        form,
+        lambda data: diagnosis_add(
+            consultation=consultation, code=data["code"], primary=data["primary"]
+        ),
     )
-
-
-def diagnosis_of(consultation: Consultation, diagnosis_id: int) -> Diagnosis:
-    diagnosis = consultation.diagnoses.filter(pk=diagnosis_id).first()
-    if diagnosis is None:
-        raise Http404(_("There is no such diagnosis in this consultation."))
-    return diagnosis
+    return section_response(request, consultation, "diagnoses", done, diagnosis_form=form)
 
 
 @require_POST
@@ -82,17 +61,10 @@ def diagnosis_change(
     consultation = writable(request, consultation_id)
     if consultation is None:
         return forbidden(request)
-    diagnosis = diagnosis_of(consultation, diagnosis_id)
+    diagnosis = found(selectors.diagnosis_get, consultation=consultation, diagnosis_id=diagnosis_id)
+    change = diagnosis_make_primary if action == "primary" else diagnosis_remove
+    changed = attempt(lambda: change(diagnosis=diagnosis))
     form = DiagnosisForm()
-    ok = True
-    try:
-        if action == "primary":
-            diagnosis_make_primary(diagnosis=diagnosis)
-        else:
-            diagnosis_remove(diagnosis=diagnosis)
-    except HMSError as exc:
-        form.add_error(None, exc.message)
-        ok = False
-    return section_response(
-        request, consultation, "diagnoses", ok=ok, diagnosis_form=None if ok else form
-    )
+    if isinstance(changed, Refused):
+        form.add_error(None, changed.message)
+    return section_response(request, consultation, "diagnoses", changed, diagnosis_form=form)

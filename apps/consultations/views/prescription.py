@@ -13,19 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
 from apps.consultations import selectors
-from apps.consultations.forms import (
-    PrescriptionItemForm,
-)
-from apps.consultations.models import PrescriptionItem
-from apps.consultations.services import (
-    prescription_item_add,
-    prescription_item_remove,
-)
+from apps.consultations.forms import PrescriptionItemForm
+from apps.consultations.services import prescription_item_add, prescription_item_remove
 from apps.consultations.views.common import consultation_or_404, forbidden, writable
 from apps.consultations.views.detail import section_response
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import Refused, attempt, form_action, found
 
 
 @require_POST
@@ -37,18 +30,13 @@ def prescription_item_add_view(
     if consultation is None:
         return forbidden(request)
     form = PrescriptionItemForm(data=request.POST)
-    ok = form.is_valid()
-    if ok:
-        try:
-            prescription_item_add(
-                hospital=request.hospital, consultation=consultation, details=form.details()
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-            ok = False
-    return section_response(
-        request, consultation, "prescription", ok=ok, item_form=None if ok else form
+    done = form_action(
+        form,
+        lambda data: prescription_item_add(
+            hospital=request.hospital, consultation=consultation, details=form.details()
+        ),
     )
+    return section_response(request, consultation, "prescription", done, item_form=form)
 
 
 @require_POST
@@ -59,21 +47,12 @@ def prescription_item_remove_view(
     consultation = writable(request, consultation_id)
     if consultation is None:
         return forbidden(request)
-    item = PrescriptionItem.objects.filter(
-        pk=item_id, prescription__consultation=consultation
-    ).first()
-    if item is None:
-        raise Http404(_("There is no such item in this prescription."))
+    item = found(selectors.prescription_item_get, consultation=consultation, item_id=item_id)
+    removed = attempt(lambda: prescription_item_remove(item=item))
     form = PrescriptionItemForm()
-    ok = True
-    try:
-        prescription_item_remove(item=item)
-    except HMSError as exc:
-        form.add_error(None, exc.message)
-        ok = False
-    return section_response(
-        request, consultation, "prescription", ok=ok, item_form=None if ok else form
-    )
+    if isinstance(removed, Refused):
+        form.add_error(None, removed.message)
+    return section_response(request, consultation, "prescription", removed, item_form=form)
 
 
 @require_GET
