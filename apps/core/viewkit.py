@@ -185,10 +185,14 @@ def action(request: HttpRequest, act: Callable[[], R], *, success: str = "") -> 
 
 
 def section_or_redirect(
-    request: HttpRequest, section: Callable[[], HttpResponse], url: str
+    request: HttpRequest, section: Callable[[], HttpResponse], url: str, *, success: str = ""
 ) -> HttpResponse:
     """After an action: for htmx the section drawn again in place (``section`` is called
-    only then); for a plain POST a redirect to ``url``, so a reload never posts again."""
+    only then); for a plain POST a redirect to ``url``, so a reload never posts again.
+    ``success``, when given, goes to ``messages`` for the page redirected to (a section
+    drawn in place says it itself)."""
     if getattr(request, "htmx", False):
         return section()
+    if success:
+        messages.success(request, success)
     return redirect(url)

@@ -242,3 +242,15 @@ def test_section_or_redirect_redirects_a_plain_post_without_drawing_the_section(
     response = section_or_redirect(_request("post"), section, "/invoice/1/")
     assert response.status_code == 302
     assert response["Location"] == "/invoice/1/"
+
+
+def test_section_or_redirect_says_a_success_on_the_page_redirected_to() -> None:
+    request = _request("post")
+    section_or_redirect(request, lambda: HttpResponse("section"), "/x/", success="Saved.")
+    assert _said(request) == [("success", "Saved.")]
+
+
+def test_section_or_redirect_leaves_a_success_to_the_section_drawn_in_place() -> None:
+    request = _request("post", htmx=True)
+    section_or_redirect(request, lambda: HttpResponse("Saved."), "/x/", success="Saved.")
+    assert _said(request) == []
