@@ -19,25 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.selectors import accounts_by_id
 from apps.billing import selectors, services
-from apps.billing.forms import (
-    AddServiceForm,
-    DiscountForm,
-    PaymentForm,
-    ReasonForm,
-    WriteOffForm,
-)
+from apps.billing.forms import AddServiceForm, DiscountForm, PaymentForm, ReasonForm, WriteOffForm
 from apps.billing.models import Invoice, InvoiceStatus
 from apps.billing.views import ACCOUNTS, CASHIERS
 from apps.core.exceptions import Conflict
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import (
-    Refused,
-    action,
-    form_action,
-    found,
-    section_or_redirect,
-)
+from apps.core.viewkit import Refused, action, form_action, found, section_or_redirect
 
 #: the detail page's action forms, each with a prefix so their fields never clash
 ACTION_FORMS: dict[str, type[Form]] = {

@@ -12,18 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.billing import selectors, services
-from apps.billing.forms import (
-    InvoicePickForm,
-)
+from apps.billing.forms import InvoicePickForm
 from apps.billing.views import ACCOUNTS, CASHIERS, PAGE_SIZE
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import (
-    form_action,
-    found,
-    paginate,
-    posted,
-)
+from apps.core.viewkit import form_action, found, paginate, posted
 from apps.patients.selectors import patient_get, patient_search
 
 

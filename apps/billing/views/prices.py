@@ -11,17 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.billing import selectors, services
-from apps.billing.forms import (
-    ServiceForm,
-)
+from apps.billing.forms import ServiceForm
 from apps.billing.views import ACCOUNTS, CASHIERS
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import (
-    form_action,
-    found,
-    posted,
-)
+from apps.core.viewkit import form_action, found, posted
 from apps.doctors.selectors import doctor_list
 
 

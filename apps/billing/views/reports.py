@@ -13,9 +13,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.access import roles_required
 from apps.accounts.selectors import accounts_by_id
 from apps.billing import selectors
-from apps.billing.forms import (
-    CollectionsForm,
-)
+from apps.billing.forms import CollectionsForm
 from apps.billing.views import ACCOUNTS
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
