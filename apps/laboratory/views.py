@@ -18,7 +18,7 @@ from apps.appointments.selectors import appointment_get
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted
+from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.laboratory.forms import (
     AmendForm,
     CancelForm,
@@ -114,7 +114,7 @@ def lab_index(request: HospitalRequest) -> HttpResponse:
 @roles_required(*LAB)
 def lab_worklist_view(request: HospitalRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     page = paginate(request, lab_worklist(status=status, query=query), size=PAGE_SIZE)
     context = {
         "page": page,
@@ -213,7 +213,7 @@ def _patient_from(value: object) -> Patient | None:
 
 
 def _patient_choices(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     patients = list(patient_search(query=query)[:10]) if query else []
     context = {"patients": patients, "query": query}
     return render(request, "laboratory/order_new.html#patients", context)

@@ -17,7 +17,7 @@ from apps.core.htmx import page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
-from apps.core.viewkit import Refused, form_action, found, paginate_uncounted
+from apps.core.viewkit import Refused, form_action, found, paginate_uncounted, search_query
 from apps.patients.forms import PatientForm, RegistrationForm
 from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
@@ -38,7 +38,7 @@ WRITERS = frozenset({Role.RECEPTIONIST, Role.NURSE, Role.DOCTOR})
 
 @require_GET
 def patient_list(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     sorting = sorting_from(request, SORT_COLUMNS, default="-registered")
     patients = patient_search(query=query).order_by(*sorting.order_by)
     # no count of all the matches: a search among many patients would pay for it on

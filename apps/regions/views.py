@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.http import HospitalRequest
 from apps.core.submissions import submitted_once
-from apps.core.viewkit import Refused, attempt, form_action, paginate
+from apps.core.viewkit import Refused, attempt, form_action, paginate, search_query
 from apps.regions import services
 from apps.regions.forms import CityForm, ClinicForm, RegionForm, SpecializationForm
 from apps.regions.models import City, Clinic, Region, Specialization
@@ -169,7 +169,7 @@ def _render_rows(
     notice_error: bool = False,
 ) -> HttpResponse:
     template = "regions/rows.html#content" if request.htmx else "regions/rows.html"
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     needle = query.casefold()
     listed = [
         (row, detail, usages)

@@ -23,7 +23,7 @@ from apps.appointments.views import BOOKERS
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import Refused, form_action
+from apps.core.viewkit import Refused, form_action, search_query
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
 
@@ -70,7 +70,7 @@ def book(request: HospitalRequest) -> HttpResponse:
 def book_patients(request: HospitalRequest) -> HttpResponse:
     """The booking page's patient picker: matches of the search box, each a link back to
     the booking page with that patient chosen."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     patients = list(patient_search(query=query)[:PICKER_SIZE]) if query else []
     keep = {k: request.GET[k] for k in ("doctor", "date") if request.GET.get(k)}
     choices = [(p, urlencode({**keep, "patient": str(p.pk)})) for p in patients]

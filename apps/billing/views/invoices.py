@@ -16,7 +16,7 @@ from apps.billing.forms import InvoicePickForm
 from apps.billing.views import ACCOUNTS, CASHIERS, PAGE_SIZE
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import form_action, found, paginate, posted
+from apps.core.viewkit import form_action, found, paginate, posted, search_query
 from apps.patients.selectors import patient_get, patient_search
 
 
@@ -26,7 +26,7 @@ def invoice_list(request: HospitalRequest) -> HttpResponse:
     state = request.GET.get("state", "unpaid")
     if state not in selectors.INVOICE_FILTERS:
         state = "unpaid"
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     invoices = selectors.invoice_list(state=state, query=query)
     context = {
         "page": paginate(request, invoices, size=PAGE_SIZE),
@@ -43,7 +43,7 @@ def invoice_list(request: HospitalRequest) -> HttpResponse:
 @roles_required(*CASHIERS)
 def invoice_new(request: HospitalRequest) -> HttpResponse:
     """Find the patient to invoice."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     patients = patient_search(query=query)[:PAGE_SIZE] if query else []
     context = {
         "query": query,

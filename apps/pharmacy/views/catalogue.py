@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import form_action, found, paginate
+from apps.core.viewkit import form_action, found, paginate, search_query
 from apps.pharmacy.forms import MedicineForm, SupplierForm
 from apps.pharmacy.selectors import (
     medicine_batches,
@@ -31,7 +31,7 @@ from apps.pharmacy.services.catalogue import (
 
 @require_GET
 def medicine_list(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     context = {"page": paginate(request, medicine_search(query=query)), "query": query}
     return render(request, page_or_fragment(request, "pharmacy/medicines.html", "results"), context)
 

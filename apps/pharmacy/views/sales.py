@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import Refused, form_action, found, paginate
+from apps.core.viewkit import Refused, form_action, found, paginate, search_query
 from apps.pharmacy.forms import ReturnForm, SaleForm, SaleLineFormSet
 from apps.pharmacy.selectors import sale_get, sale_lines, sale_search
 from apps.pharmacy.services.errors import InsufficientStock
@@ -21,7 +21,7 @@ from apps.pharmacy.views.stock import document_errors, new_line_response
 
 @require_GET
 def sale_index(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     context = {"page": paginate(request, sale_search(query=query)), "query": query}
     return render(request, page_or_fragment(request, "pharmacy/sales.html", "results"), context)
 
