@@ -9,6 +9,7 @@ A view reads decorators → form → service → response::
     return render(request, ..., {"form": form})
 
 - ``found``: the object a URL names, or 404 (an id of another hospital names nothing);
+- ``search_query``: what a list's search box asks for;
 - ``paginate`` / ``paginate_uncounted``: a page of a list, counted or not;
 - ``form_action``: a valid form's service call; a refusal goes next to its field;
 - ``action``: a button's service call (no form); its outcome said in ``messages``;
@@ -57,7 +58,15 @@ def found(selector: Callable[..., T], **lookup: Any) -> T:
         raise Http404(exc.message) from None
 
 
-# -- pagination -------------------------------------------------------------------------
+# -- lists ------------------------------------------------------------------------------
+
+#: the longest search text a list looks for (longer is no one's search, only a slow query)
+SEARCH_MAX_LENGTH = 100
+
+
+def search_query(request: HttpRequest) -> str:
+    """What the list's search box (``?q=``) asks for, trimmed."""
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
 
 
 def paginate(

@@ -24,6 +24,7 @@ from apps.core.viewkit import (
     paginate,
     paginate_uncounted,
     posted,
+    search_query,
     section_or_redirect,
 )
 
@@ -67,6 +68,18 @@ def test_found_turns_not_found_into_a_404_with_its_message() -> None:
 def test_found_lets_other_errors_through() -> None:
     with pytest.raises(Conflict):
         found(_refusing(Conflict("busy")), pk=7)
+
+
+# -- search_query -----------------------------------------------------------------------
+
+
+def test_search_query_is_the_search_box_trimmed() -> None:
+    assert search_query(_request(q="  Aliyev ")) == "Aliyev"
+    assert search_query(_request()) == ""
+
+
+def test_search_query_is_cut_to_a_searchable_length() -> None:
+    assert search_query(_request(q="x" * 500)) == "x" * 100
 
 
 # -- pagination -------------------------------------------------------------------------
