@@ -27,12 +27,16 @@ from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backups_dir
 from apps.tenancy.provisioning.migrations_state import tenant_migration_state
-from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.services import HospitalAdded, hospital_add
 from apps.tenancy.storage import storage_for
 from apps.tenancy.storage.sqlite import database_path, working_dir
 from apps.tenancy.tests.conftest import run
-from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
+from apps.tenancy.tests.databases import (
+    database_exists,
+    database_in_the_way,
+    database_remove,
+    template_path,
+)
 from conftest import TEST_PASSWORD
 
 if TYPE_CHECKING:

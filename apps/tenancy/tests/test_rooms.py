@@ -73,3 +73,40 @@ def test_the_celery_app_imports_no_project_app_when_it_loads() -> None:
         for path in _sources("worker")
     }
     assert {path: found for path, found in offenders.items() if found} == {}
+
+
+#: the storage backends: only apps.tenancy.storage itself chooses between them
+STORAGE_IMPLEMENTATIONS = (
+    "apps.tenancy.storage.sqlite",
+    "apps.tenancy.storage.sqlite_schema",
+    "apps.tenancy.storage.postgresql",
+)
+#: database drivers: reaching a database past both Django and the storage
+DRIVERS = ("sqlite3", "psycopg")
+
+
+def _is_under(name: str, modules: tuple[str, ...]) -> bool:
+    return any(name == module or name.startswith(f"{module}.") for module in modules)
+
+
+def test_provisioning_and_the_jobs_speak_only_the_storage_interface() -> None:
+    """Provisioning and the job runner reach a hospital's database through its storage
+    (``apps.tenancy.storage``: the interface in base.py) and Django's connections —
+    never a backend or a driver of their own, so they run unchanged on either."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name
+            for name in _module_imports(path)
+            if _is_under(name, STORAGE_IMPLEMENTATIONS) or _is_under(name, DRIVERS)
+        )
+        for path in _sources("apps/tenancy/provisioning", "apps/tenancy/jobs")
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
+
+
+def test_the_storage_check_would_catch_a_backend_imported_by_name(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("from apps.tenancy.storage import sqlite\nimport sqlite3\n")
+    names = _module_imports(sample)
+    assert any(_is_under(name, STORAGE_IMPLEMENTATIONS) for name in names)
+    assert any(_is_under(name, DRIVERS) for name in names)
