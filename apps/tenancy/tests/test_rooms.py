@@ -110,3 +110,14 @@ def test_the_storage_check_would_catch_a_backend_imported_by_name(tmp_path: Path
     names = _module_imports(sample)
     assert any(_is_under(name, STORAGE_IMPLEMENTATIONS) for name in names)
     assert any(_is_under(name, DRIVERS) for name in names)
+
+
+def test_every_task_the_beat_and_the_job_runner_name_is_registered_by_autodiscovery() -> None:
+    """Task bodies live in their rooms (jobs/tasks.py, provisioning/tasks.py); the
+    names queued messages and the beat use are found the way the worker finds them."""
+    from worker import app
+    from worker.beat import beat_schedule
+
+    app.loader.import_default_modules()  # what a starting worker does
+    named = {entry["task"] for entry in beat_schedule().values()} | {"tenancy.run_job"}
+    assert named - set(app.tasks) == set()
