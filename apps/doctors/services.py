@@ -31,6 +31,7 @@ from apps.accounts.services import (
 )
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
+from apps.core.money import to_cents
 from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
 from apps.doctors.models import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, Doctor, DoctorSchedule, Weekday
@@ -269,7 +270,7 @@ def _details_validate(details: DoctorDetails, *, current: Doctor | None) -> Doct
         region=details.region,
         city=details.city,
         clinic=details.clinic,
-        consulting_fee=fee.quantize(Decimal("0.01")),
+        consulting_fee=to_cents(fee),
         is_active=details.is_active,
         phone=phone,
         email=email,
