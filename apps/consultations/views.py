@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import is_doctor, may_act_for_doctor
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.consultations import selectors
@@ -73,9 +74,7 @@ def _get_consultation(consultation_id: uuid.UUID) -> Consultation:
 
 def _is_own_doctor(request: HospitalRequest, doctor: Doctor) -> bool:
     """Hospital administrators act for any doctor; a doctor only for themselves."""
-    return request.user.is_hospital_admin or (
-        request.user.role == Role.DOCTOR and doctor.user_id == request.user.pk
-    )
+    return may_act_for_doctor(request.user, doctor)
 
 
 def _forbidden(request: HospitalRequest) -> HttpResponse:
@@ -95,10 +94,10 @@ def _writable(request: HospitalRequest, consultation_id: uuid.UUID) -> Consultat
 def day_list(request: HospitalRequest) -> HttpResponse:
     """A doctor sees their own patients of today; a nurse or an administrator picks
     the doctor."""
-    own = selectors.doctor_of_user(user=request.user) if request.user.role == Role.DOCTOR else None
+    own = selectors.doctor_of_user(user=request.user) if is_doctor(request.user) else None
     doctors = list(Doctor.objects.filter(is_active=True))
     doctor: Doctor | None = own
-    if request.user.role != Role.DOCTOR:
+    if not is_doctor(request.user):
         chosen = request.GET.get("doctor", "")
         doctor = next((d for d in doctors if str(d.pk) == chosen), None)
         if doctor is None and len(doctors) == 1:
@@ -107,7 +106,7 @@ def day_list(request: HospitalRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "doctor": doctor,
         "doctors": doctors,
-        "is_doctor": request.user.role == Role.DOCTOR,
+        "is_doctor": is_doctor(request.user),
         "today": today,
         "appointments": selectors.doctor_day_list(doctor=doctor, day=today) if doctor else [],
         "may_open": doctor is not None and _is_own_doctor(request, doctor),
