@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import is_doctor
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment
 from apps.appointments.selectors import appointment_get
@@ -105,7 +106,7 @@ def _redirect_to_order(request: HospitalRequest, order: LabOrder) -> HttpRespons
 
 @require_GET
 def lab_index(request: HospitalRequest) -> HttpResponse:
-    if request.user.role == Role.DOCTOR:
+    if is_doctor(request.user):
         return redirect("laboratory:my_orders")
     return redirect("laboratory:worklist")
 

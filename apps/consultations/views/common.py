@@ -8,7 +8,7 @@ import uuid
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from apps.accounts.models import Role
+from apps.accounts.rules import may_act_for_doctor
 from apps.appointments.models import Appointment
 from apps.consultations import selectors
 from apps.consultations.models import Consultation
@@ -27,9 +27,7 @@ def consultation_or_404(consultation_id: uuid.UUID) -> Consultation:
 
 def is_own_doctor(request: HospitalRequest, doctor: Doctor) -> bool:
     """Hospital administrators act for any doctor; a doctor only for themselves."""
-    return request.user.is_hospital_admin or (
-        request.user.role == Role.DOCTOR and doctor.user_id == request.user.pk
-    )
+    return may_act_for_doctor(request.user, doctor)
 
 
 def forbidden(request: HospitalRequest) -> HttpResponse:

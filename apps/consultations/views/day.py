@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import is_doctor
 from apps.appointments.models import AppointmentStatus
 from apps.consultations import selectors
 from apps.consultations.forms import VitalsForm
@@ -31,10 +32,10 @@ from apps.doctors.models import Doctor
 def day_list(request: HospitalRequest) -> HttpResponse:
     """A doctor sees their own patients of today; a nurse or an administrator picks
     the doctor."""
-    own = selectors.doctor_of_user(user=request.user) if request.user.role == Role.DOCTOR else None
+    own = selectors.doctor_of_user(user=request.user) if is_doctor(request.user) else None
     doctors = list(Doctor.objects.filter(is_active=True))
     doctor: Doctor | None = own
-    if request.user.role != Role.DOCTOR:
+    if not is_doctor(request.user):
         chosen = request.GET.get("doctor", "")
         doctor = next((d for d in doctors if str(d.pk) == chosen), None)
         if doctor is None and len(doctors) == 1:
@@ -43,7 +44,7 @@ def day_list(request: HospitalRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "doctor": doctor,
         "doctors": doctors,
-        "is_doctor": request.user.role == Role.DOCTOR,
+        "is_doctor": is_doctor(request.user),
         "today": today,
         "appointments": selectors.doctor_day_list(doctor=doctor, day=today) if doctor else [],
         "may_open": doctor is not None and is_own_doctor(request, doctor),

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Role, User
+from apps.accounts.rules import is_patient_account
 from apps.accounts.selectors import account_get, account_list
 from apps.core.htmx import page_or_fragment, shown_once_at
 from apps.core.http import HospitalRequest
@@ -46,7 +47,7 @@ def _detail_context(user: User, **extra: Any) -> dict[str, Any]:
         "staff_member": record if isinstance(record, StaffMember) else None,
         "record_kind": record._meta.verbose_name if record is not None else "",
         "role_form": extra.pop("role_form", None) or RoleForm(initial={"role": user.role}),
-        "is_patient": user.role == Role.PATIENT,
+        "is_patient": is_patient_account(user),
         **extra,
     }
 
