@@ -12,6 +12,9 @@ The rule (documented in the README too):
 - "at night" / "at bedtime" / "nocte" / "gecə": 22:00.
 - "as needed" / "when required" / "PRN" and anything not understood: no scheduled
   doses (the record lists the medicine and says why; the nurse gives it on demand).
+- a duration longer than ``LONGEST_COURSE_DAYS`` (a slip of the keyboard, or a row
+  saved before durations were bounded) is read as none: the medicine runs until
+  discharge, and no date computed from it can leave the calendar.
 
 Times are in the hospital's local time.
 """
@@ -118,17 +121,32 @@ def due_times(
 
 _DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|gün|həftə)")
 
+#: the longest course a duration may name (ten years); see the module's rule
+LONGEST_COURSE_DAYS = 3660
+
 
 def duration_days(duration: str) -> int | None:
-    """ "5 days" → 5, "2 weeks" → 14; None when not given or not understood (the medicine
-    then runs until discharge)."""
+    """ "5 days" → 5, "2 weeks" → 14; None when not given, not understood or longer than
+    ``LONGEST_COURSE_DAYS`` (the medicine then runs until discharge)."""
     match = _DURATION.search(duration.casefold())
     if match is None:
         return None
+    if len(match["n"]) > len(str(LONGEST_COURSE_DAYS)):
+        return None  # longer than any course, and int() of thousands of digits refuses
     n = int(match["n"])
-    return n * 7 if match["unit"].startswith(("week", "həftə")) else n
+    days = n * 7 if match["unit"].startswith(("week", "həftə")) else n
+    return days if days <= LONGEST_COURSE_DAYS else None
 
 
 def last_day(*, started: date, duration: str) -> date | None:
+    """The course's last day, or None when it runs until discharge (also when the
+    calendar ends first: a course started near year 9999)."""
     days = duration_days(duration)
-    return None if days is None else started + timedelta(days=days - 1)
+    if days is None:
+        return None
+    try:
+        last = started + timedelta(days=days - 1)
+    except OverflowError:
+        return None
+    # the course's doses end at the midnight after its last day, which must exist too
+    return last if last < date.max else None
