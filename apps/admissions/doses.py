@@ -75,7 +75,11 @@ class Schedule:
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else WORDS[word]
+    """A number of times or hours; one of more than four digits is none a schedule can
+    have (0 stands for it: no doses), and int() of thousands of digits refuses."""
+    if word.isdigit():
+        return int(word) if len(word) <= 4 else 0
+    return WORDS[word]
 
 
 def _times_a_day(n: int) -> tuple[int, ...]:
@@ -98,7 +102,7 @@ def schedule_of(frequency: str) -> Schedule:
     if _AS_NEEDED.search(text):
         return Schedule(hours=(), as_needed=True)
     if match := _EVERY_HOURS.search(text) or _AZ_EVERY_HOURS.search(text):
-        return Schedule(hours=_every_hours(int(match["n"])))
+        return Schedule(hours=_every_hours(_count(match["n"])))
     if match := _TIMES_A_DAY.search(text) or _AZ_TIMES_A_DAY.search(text):
         return Schedule(hours=_times_a_day(_count(match["n"])))
     words = set(re.findall(r"[a-z]+", text))

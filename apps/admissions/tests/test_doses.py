@@ -70,3 +70,10 @@ def test_a_course_ending_past_the_calendar_runs_until_discharge() -> None:
     assert last_day(started=date(9999, 12, 1), duration="60 days") is None
     assert last_day(started=date(9999, 12, 1), duration="30 days") == date(9999, 12, 30)
     assert last_day(started=date(9999, 12, 1), duration="31 days") is None  # no day after it
+
+
+@pytest.mark.parametrize(
+    "frequency", ["9" * 5000 + " times a day", "every " + "8" * 5000 + " hours", "q99999h"]
+)
+def test_a_frequency_with_an_endless_number_has_no_schedule(frequency: str) -> None:
+    assert schedule_of(frequency).hours == ()
