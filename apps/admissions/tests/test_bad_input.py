@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from apps.accounts.models import User
 from apps.admissions.models import DoseAdministration, NursingNote, Occupancy
+from apps.admissions.selectors import medication_chart
 from apps.admissions.services import (
     DischargeSummary,
     admission_discharge,
@@ -97,8 +98,6 @@ def forms_of(stay: Stay) -> list[tuple[str, dict[str, str], tuple[str, ...]]]:
 
 def first_dose(stay: Stay) -> str:
     """The first dose of the stay's medicine (every 8 hours) from now on, as posted."""
-    from apps.admissions.selectors import medication_chart
-
     with tenant_context(stay.ward.hospital):
         for offset in range(2):
             day = timezone.localdate() + timedelta(days=offset)
