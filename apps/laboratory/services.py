@@ -333,13 +333,17 @@ def _move(
     )
     if not moved:
         order.refresh_from_db(fields=["status"])
-        raise Conflict(
-            _("This order is %(status)s and cannot become %(target)s.")
-            % {"status": order.get_status_display(), "target": to.label},
-            field="status",
-        )
+        raise _cannot_become(order, to)
     order.refresh_from_db()
     return order
+
+
+def _cannot_become(order: LabOrder, to: OrderStatus) -> Conflict:
+    return Conflict(
+        _("This order is %(status)s and cannot become %(target)s.")
+        % {"status": order.get_status_display(), "target": to.label},
+        field="status",
+    )
 
 
 def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None) -> LabOrder:
@@ -363,6 +367,16 @@ def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None
         )
 
 
+def _refuse_unless_taking_results(status: str) -> None:
+    if status in (OrderStatus.RESULTED, OrderStatus.APPROVED):
+        raise Conflict(_("The results of this order are submitted and locked; amend them instead."))
+    if status != OrderStatus.COLLECTED:
+        raise Conflict(
+            _("Results are entered once the sample is collected (this order is %(status)s).")
+            % {"status": OrderStatus(status).label}
+        )
+
+
 def _lock_for_results(order: LabOrder) -> None:
     """Inside the transaction: refuse unless the order is still taking results (and
     hold it, so an approval or a cancel cannot slip in between)."""
@@ -370,14 +384,8 @@ def _lock_for_results(order: LabOrder) -> None:
         updated_at=timezone.now()
     ):
         order.refresh_from_db(fields=["status"])
-        if order.status in (OrderStatus.RESULTED, OrderStatus.APPROVED):
-            raise Conflict(
-                _("The results of this order are submitted and locked; amend them instead.")
-            )
-        raise Conflict(
-            _("Results are entered once the sample is collected (this order is %(status)s).")
-            % {"status": order.get_status_display()}
-        )
+        _refuse_unless_taking_results(order.status)
+        raise Conflict(_("The results of this order are submitted and locked; amend them instead."))
 
 
 def lab_results_record(
@@ -385,7 +393,10 @@ def lab_results_record(
 ) -> list[LabResult]:
     """Save the typed results (``values``: ``result_<id>`` → text; a missing or empty one
     stays empty). Every wrong value is reported at once (InvalidResults) and nothing is
-    saved then; with ``complete`` every result must be filled in."""
+    saved then; with ``complete`` every result must be filled in. An order not taking
+    results says so first: its values are not checked then (no form shows them)."""
+    current = LabOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+    _refuse_unless_taking_results(current or order.status)
     results = list(
         order.results.select_related("test").prefetch_related("test__ranges").order_by("position")
     )
@@ -481,7 +492,11 @@ def lab_results_submit(*, order: LabOrder, values: Mapping[str, str], user: User
 
 def lab_order_approve(*, order: LabOrder, user: User) -> LabOrder:
     """Resulted → Approved; the results are locked from now on. Where the hospital
-    requires it, the approver must be someone other than who entered the results."""
+    requires it, the approver must be someone other than who entered the results. An
+    order already approved (or not awaiting approval) says so first."""
+    order.refresh_from_db(fields=["status"])
+    if order.status != OrderStatus.RESULTED:
+        raise _cannot_become(order, OrderStatus.APPROVED)
     if lab_settings_get().approval_required and order.resulted_by_id == user.pk:
         raise ValidationError(
             _("You entered these results; a second person must approve them."), field="approve"

@@ -47,6 +47,7 @@ def _summary_initial(admission: Admission) -> dict[str, str]:
 def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     if not admission.is_active:
+        messages.error(request, str(services.NO_LONGER_ACTIVE))
         return redirect_to(request, reverse("admissions:detail", args=[admission.pk]))
     form = DischargeForm(data=request.POST or None, initial=_summary_initial(admission))
     if form_action(

@@ -22,7 +22,7 @@ from apps.admissions import selectors, services
 from apps.admissions.chart import vitals_chart
 from apps.admissions.forms import DoseForm, NoteForm
 from apps.admissions.models import Admission, DoseOutcome
-from apps.admissions.views.common import WARD_STAFF, admission_or_404
+from apps.admissions.views.common import WARD_STAFF, admission_or_404, ended_stay_refused
 from apps.consultations.forms import VitalsForm
 from apps.consultations.selectors import vitals_flags
 from apps.consultations.services import vitals_record
@@ -31,19 +31,32 @@ from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
 from apps.core.viewkit import form_action, section_or_redirect
 
+#: how far ahead of today the chart of a patient still on the ward may be looked at
+CHART_DAYS_AHEAD = timedelta(days=366)
 
-def _chart_day(request: HospitalRequest) -> date:
+
+def _chart_day(request: HospitalRequest, admission: Admission) -> date:
+    """The day ``?day=`` asks for (today when it names none), moved to the nearest day
+    of the stay: from the day of admission to the day of discharge, or a year ahead
+    while the patient is on the ward (year 1 or 9999 would have no day around it)."""
+    today = timezone.localdate()
     try:
-        return parse_date(request.GET.get("day", "")) or timezone.localdate()
+        asked = parse_date(request.GET.get("day", "")[:10]) or today
     except ValueError:  # well formed but no such day (2026-02-30)
-        return timezone.localdate()
+        asked = today
+    first = timezone.localdate(admission.admitted_at)
+    if admission.discharged_at is not None:
+        last = timezone.localdate(admission.discharged_at)
+    else:
+        last = max(today, first) + CHART_DAYS_AHEAD
+    return min(max(asked, first), last)
 
 
 def _nursing_context(
     request: HospitalRequest, admission: Admission, *, day: date | None = None, **forms: Any
 ) -> dict[str, Any]:
     admission.refresh_from_db()
-    day = day or _chart_day(request)
+    day = day or _chart_day(request, admission)
     series = selectors.vitals_of_admission(admission=admission)
     notes = list(selectors.nursing_notes_of(admission=admission))
     lines = selectors.medication_chart(admission=admission, day=day, now=timezone.now())
@@ -92,12 +105,15 @@ def _nursing_section(
     """After a post on one section: done, the section drawn again with empty forms
     (htmx) or the page again; not done, the section with the posted form and its
     errors. ``day``: the chart's day to show either way."""
+    url = reverse("admissions:nursing", args=[admission.pk])
     if done:
-        url = reverse("admissions:nursing", args=[admission.pk])
         return section_or_redirect(
             request, lambda: _nursing_page(request, admission, section, day=day), url
         )
-    return _nursing_page(request, admission, section, day=day, **forms)
+    refused = ended_stay_refused(
+        request, admission, lambda: _nursing_page(request, admission, section, day=day), url
+    )
+    return refused or _nursing_page(request, admission, section, day=day, **forms)
 
 
 @require_GET

@@ -18,7 +18,12 @@ from apps.accounts.selectors import accounts_by_id
 from apps.admissions import selectors, services
 from apps.admissions.forms import CancelForm, PlanForm, TransferForm
 from apps.admissions.models import Admission
-from apps.admissions.views.common import ADMITTERS, WARD_STAFF, admission_or_404
+from apps.admissions.views.common import (
+    ADMITTERS,
+    WARD_STAFF,
+    admission_or_404,
+    ended_stay_refused,
+)
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
 from apps.core.viewkit import form_action, section_or_redirect
@@ -63,10 +68,11 @@ def _stay_section(
 ) -> HttpResponse:
     """After a post on the stay: done, the section drawn again with empty forms (htmx)
     or the page again; not done, the section with the posted form and its errors."""
+    url = reverse("admissions:detail", args=[admission.pk])
     if done:
-        url = reverse("admissions:detail", args=[admission.pk])
         return section_or_redirect(request, lambda: _stay_page(request, admission), url)
-    return _stay_page(request, admission, **forms)
+    refused = ended_stay_refused(request, admission, lambda: _stay_page(request, admission), url)
+    return refused or _stay_page(request, admission, **forms)
 
 
 @require_GET

@@ -28,6 +28,7 @@ from apps.consultations.forms import (
 )
 from apps.consultations.models import Consultation
 from apps.consultations.services import (
+    LOCKED,
     consultation_book_follow_up,
     consultation_complete,
     consultation_save_notes,
@@ -39,6 +40,8 @@ from apps.core.http import HospitalRequest
 from apps.core.viewkit import Refused, attempt, form_action, section_or_redirect
 
 DETAIL = "consultations/detail.html"
+#: the sections a completed consultation still has forms in (amendments)
+SECTIONS_WHEN_LOCKED = frozenset({"record"})
 
 
 def detail_context(
@@ -106,6 +109,17 @@ def section_response(
         return section_or_redirect(
             request, lambda: detail_page(request, consultation, section, saved=saved), url
         )
+    consultation.refresh_from_db(fields=["status"])
+    section_gone = consultation.is_locked and section not in SECTIONS_WHEN_LOCKED
+    if isinstance(done, Refused):  # a button's refusal: no form to put it next to
+        messages.error(request, done.message)
+    elif section_gone:
+        messages.error(request, str(LOCKED))
+    if section_gone or isinstance(done, Refused):
+        # the message is shown on the page (htmx is sent there: its section may be gone)
+        if request.htmx:
+            return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))
+        return detail_page(request, consultation, "content")
     return detail_page(request, consultation, section, **forms)
 
 
@@ -157,6 +171,8 @@ def consultation_complete_view(
     )
     if isinstance(completed, Refused):
         # what still blocks completing is said in the section, beside its button
-        return detail_page(request, consultation, "complete", complete_error=completed.message)
+        return section_response(
+            request, consultation, "complete", None, complete_error=completed.message
+        )
     messages.success(request, _("Consultation completed."))
     return redirect_to(request, reverse("consultations:detail", args=[consultation.pk]))

@@ -19,7 +19,7 @@ from apps.consultations.views.common import forbidden, writable
 from apps.consultations.views.detail import section_response
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import Refused, attempt, form_action, found
+from apps.core.viewkit import attempt, form_action, found
 
 
 @require_GET
@@ -64,7 +64,4 @@ def diagnosis_change(
     diagnosis = found(selectors.diagnosis_get, consultation=consultation, diagnosis_id=diagnosis_id)
     change = diagnosis_make_primary if action == "primary" else diagnosis_remove
     changed = attempt(lambda: change(diagnosis=diagnosis))
-    form = DiagnosisForm()
-    if isinstance(changed, Refused):
-        form.add_error(None, changed.message)
-    return section_response(request, consultation, "diagnoses", changed, diagnosis_form=form)
+    return section_response(request, consultation, "diagnoses", changed)

@@ -18,7 +18,7 @@ from apps.consultations.services import prescription_item_add, prescription_item
 from apps.consultations.views.common import consultation_or_404, forbidden, writable
 from apps.consultations.views.detail import section_response
 from apps.core.http import HospitalRequest
-from apps.core.viewkit import Refused, attempt, form_action, found
+from apps.core.viewkit import attempt, form_action, found
 
 
 @require_POST
@@ -49,10 +49,7 @@ def prescription_item_remove_view(
         return forbidden(request)
     item = found(selectors.prescription_item_get, consultation=consultation, item_id=item_id)
     removed = attempt(lambda: prescription_item_remove(item=item))
-    form = PrescriptionItemForm()
-    if isinstance(removed, Refused):
-        form.add_error(None, removed.message)
-    return section_response(request, consultation, "prescription", removed, item_form=form)
+    return section_response(request, consultation, "prescription", removed)
 
 
 @require_GET
