@@ -7,6 +7,10 @@ a temporary password shown once) — a page saying the form was already sent, wi
 button to send it again anyway (a second person who really has the same details): that
 adds a fresh ``AGAIN_FIELD`` to the values, so it is a submission of its own.
 
+An act drawn in place (``acted_once``: a dose on the chart, a diagnosis, a payment on
+the invoice) answers htmx with the section redrawn rather than a redirect; its htmx
+copy reloads the page, which shows what the first one did, instead of the notice.
+
 The fingerprint is claimed by inserting it under a unique key in the platform database,
 so two processes (gunicorn workers) racing on the same submission cannot both win.
 """
@@ -25,7 +29,12 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import (
+    HttpResponseClientRedirect,
+    HttpResponseClientRefresh,
+    reswap,
+    retarget,
+)
 
 from apps.core.models import Submission
 
@@ -43,7 +52,7 @@ View = Callable[..., HttpResponse]
 def submission_key(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     user_id = getattr(request.user, "pk", None) if hasattr(request, "user") else None
-    for part in (str(user_id), request.get_host(), request.path):
+    for part in (str(user_id), request.get_host(), request.get_full_path()):
         digest.update(part.encode() + b"\0")
     for name in sorted(request.POST):
         if name not in _IGNORED_FIELDS:
@@ -54,7 +63,17 @@ def submission_key(request: HttpRequest) -> str:
 
 def submitted_once(view: View) -> View:
     """Decorate a create view (see the module docstring); GETs pass straight through."""
+    return _guarded(view, drawn_in_place=False)
 
+
+def acted_once(view: View) -> View:
+    """Decorate an act whose htmx answer redraws a section of the page in place: the
+    same guard, but an htmx copy reloads the page (the first one's answer is a section
+    of a page anyone may reload, never something shown once)."""
+    return _guarded(view, drawn_in_place=True)
+
+
+def _guarded(view: View, *, drawn_in_place: bool) -> View:
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
@@ -66,7 +85,7 @@ def submitted_once(view: View) -> View:
             with transaction.atomic(using="default"):
                 Submission.objects.create(key=key, created_at=now)
         except IntegrityError:
-            return _answer_copy(request, key)
+            return _answer_copy(request, key, drawn_in_place=drawn_in_place)
         try:
             response = view(request, *args, **kwargs)
         except BaseException:
@@ -98,7 +117,7 @@ def _record_answer(key: str, location: str) -> None:
             time.sleep(0.025)
 
 
-def _answer_copy(request: HttpRequest, key: str) -> HttpResponse:
+def _answer_copy(request: HttpRequest, key: str, *, drawn_in_place: bool) -> HttpResponse:
     deadline = time.monotonic() + WAIT_FOR_FIRST
     first = None
     while time.monotonic() < deadline:
@@ -112,6 +131,8 @@ def _answer_copy(request: HttpRequest, key: str) -> HttpResponse:
     htmx = request.headers.get("HX-Request") == "true"
     if first is not None and first.location:
         return HttpResponseClientRedirect(first.location) if htmx else redirect(first.location)
+    if htmx and drawn_in_place and first is not None and first.finished:
+        return HttpResponseClientRefresh()
     context = {
         "form_url": request.path,
         "resend": [

@@ -18,6 +18,7 @@ from apps.appointments.selectors import appointment_get
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once, submitted_once
 from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.laboratory.forms import (
     AmendForm,
@@ -141,6 +142,7 @@ def lab_my_orders(request: HospitalRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*CLINICAL)
+@submitted_once
 def lab_order_new(request: HospitalRequest) -> HttpResponse:
     """Order tests: from a consultation (``?appointment=<id>``: its patient and doctor),
     or at the lab desk for a walk-in, finding the patient as you type (``?q=``)."""
@@ -227,6 +229,7 @@ def lab_order_detail(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_collect_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     collected = attempt(lambda: lab_order_collect(order=order, user=request.user))
@@ -238,6 +241,7 @@ def lab_order_collect_view(request: HospitalRequest, order_id: uuid.UUID) -> Htt
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     """Save the typed results, or (``action=submit``) hand them in for approval."""
     order = found(lab_order_get, order_id=order_id)
@@ -259,6 +263,7 @@ def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResp
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_approve_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     approved = attempt(lambda: lab_order_approve(order=order, user=request.user))
@@ -270,6 +275,7 @@ def lab_order_approve_view(request: HospitalRequest, order_id: uuid.UUID) -> Htt
 
 @require_POST
 @roles_required(*CLINICAL)
+@acted_once
 def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     form = CancelForm(data=request.POST)
@@ -288,6 +294,7 @@ def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> Http
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*LAB)
+@submitted_once
 def lab_result_amend_view(
     request: HospitalRequest, order_id: uuid.UUID, result_id: int
 ) -> HttpResponse:
