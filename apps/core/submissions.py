@@ -17,13 +17,14 @@ so two processes (gunicorn workers) racing on the same submission cannot both wi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse
@@ -47,12 +48,16 @@ AGAIN_FIELD = "_send_again"
 _IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken"})
 
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def submission_key(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     user_id = getattr(request.user, "pk", None) if hasattr(request, "user") else None
-    for part in (str(user_id), request.get_host(), request.get_full_path()):
+    # an htmx request and a plain one are answered each in its own kind (a fragment, a
+    # page) and are never one double click, so the kind is part of the fingerprint
+    kind = "htmx" if request.headers.get("HX-Request") == "true" else "page"
+    for part in (str(user_id), request.get_host(), request.get_full_path(), kind):
         digest.update(part.encode() + b"\0")
     for name in sorted(request.POST):
         if name not in _IGNORED_FIELDS:
@@ -80,16 +85,16 @@ def _guarded(view: View, *, drawn_in_place: bool) -> View:
             return view(request, *args, **kwargs)
         key = submission_key(request)
         now = timezone.now()
-        Submission.objects.filter(created_at__lt=now - SUBMISSION_WINDOW).delete()
-        try:
-            with transaction.atomic(using="default"):
-                Submission.objects.create(key=key, created_at=now)
-        except IntegrityError:
+        # tidying only: the next submission clears what this one could not
+        with contextlib.suppress(OperationalError):
+            Submission.objects.filter(created_at__lt=now - SUBMISSION_WINDOW).delete()
+        if not _retried(lambda: _claim(key, now)):
             return _answer_copy(request, key, drawn_in_place=drawn_in_place)
         try:
             response = view(request, *args, **kwargs)
         except BaseException:
-            Submission.objects.filter(key=key).delete()  # nothing was done: may be sent again
+            # nothing was done: may be sent again
+            _retried(lambda: Submission.objects.filter(key=key).delete())
             raise
         location = ""
         if response.status_code in (301, 302, 303):
@@ -102,19 +107,34 @@ def _guarded(view: View, *, drawn_in_place: bool) -> View:
     return guarded
 
 
+def _claim(key: str, now: datetime) -> bool:
+    """Whether this submission is the first of its fingerprint (its row inserted)."""
+    try:
+        with transaction.atomic(using="default"):
+            Submission.objects.create(key=key, created_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _record_answer(key: str, location: str) -> None:
-    """Mark the submission answered. A copy polling for that answer reads the same row:
-    on a SQLite platform database in shared-cache mode (the test database) its read
-    lock makes this write fail at once instead of waiting out the busy timeout, so it
-    is tried again for a moment rather than failing a request whose work is done."""
+    """Mark the submission answered, for a copy polling for that answer."""
+    _retried(lambda: Submission.objects.filter(key=key).update(finished=True, location=location))
+
+
+def _retried(write: Callable[[], T]) -> T:
+    """``write`` to the submissions table, tried again for a moment when the table is
+    locked: on a SQLite platform database in shared-cache mode (the test database)
+    another request's lock on it makes a write fail at once instead of waiting out the
+    busy timeout, and a request whose work is done (or not started) must not fail on it."""
     for attempt in range(40):
         try:
-            Submission.objects.filter(key=key).update(finished=True, location=location)
-            return
+            return write()
         except OperationalError:
             if attempt == 39:
                 raise
             time.sleep(0.025)
+    raise AssertionError("unreachable")
 
 
 def _answer_copy(request: HttpRequest, key: str, *, drawn_in_place: bool) -> HttpResponse:
