@@ -72,6 +72,7 @@ def _detail(
     results = list(order.results.all())
     user_ids = [
         order.ordered_by_id,
+        order.transcribed_by_id,
         order.collected_by_id,
         order.resulted_by_id,
         order.approved_by_id,
@@ -172,7 +173,7 @@ def lab_order_new(request: HospitalRequest) -> HttpResponse:
             tests=chosen_tests,
             priority=data["priority"],
             ordered_by=request.user,
-            ordering_doctor=doctor or data["ordering_doctor"],
+            ordering_doctor=data["ordering_doctor"],  # a doctor orders as themself
             appointment=appointment,
             clinical_notes=data["clinical_notes"],
         )
@@ -325,7 +326,12 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
     results = list(order.results.all())
     people = accounts_by_id(
         hospital=request.hospital,
-        user_ids=[order.collected_by_id, order.resulted_by_id, order.approved_by_id],
+        user_ids=[
+            order.transcribed_by_id,
+            order.collected_by_id,
+            order.resulted_by_id,
+            order.approved_by_id,
+        ],
     )
     context = {"order": order, "results": results, "people": people}
     return render(request, page_or_fragment(request, "laboratory/report.html", "report"), context)
