@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 from django.http import HttpResponse
@@ -24,8 +24,8 @@ def racing(test: Test) -> Test:
     """Mark a test whose requests race through real connections: the platform
     database's rows (users, sessions, the submission's fingerprint) are committed for
     the other thread to see, and the test leaves no platform events behind."""
-    test = pytest.mark.usefixtures("platform_events_kept_out")(test)
-    return pytest.mark.django_db(transaction=True)(test)
+    marked: Test = pytest.mark.usefixtures("platform_events_kept_out")(test)
+    return cast(Test, pytest.mark.django_db(transaction=True)(marked))
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def platform_events_kept_out(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def post_at_once(
     hospital: Hospital, user: User, url: str, data: dict[str, Any], **headers: Any
-) -> list[HttpResponse]:
+) -> list[Any]:
     """``data`` posted to ``url`` twice at once, by ``user`` signed in in two tabs."""
     tabs = [hospital_client(hospital, user) for _ in range(2)]
     outcomes = run_at_once(*(partial(tab.post, url, data, **headers) for tab in tabs))

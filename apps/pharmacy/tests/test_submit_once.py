@@ -4,6 +4,8 @@ are taken once."""
 
 from __future__ import annotations
 
+import uuid
+
 from apps.accounts.models import Role, User
 from apps.core.tests.submitting import (
     landed,
@@ -32,7 +34,7 @@ from conftest import hospital_client, make_user
 __all__ = ["platform_events_kept_out", "window_passed"]  # fixtures, used by name
 
 
-def counts(hospital: Hospital, medicine_id: object) -> tuple[int, int]:
+def counts(hospital: Hospital, medicine_id: uuid.UUID) -> tuple[int, int]:
     with tenant_context(hospital):
         return Sale.objects.count(), medicine_on_hand(medicine_id=medicine_id)
 
