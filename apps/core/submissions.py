@@ -9,7 +9,9 @@ adds a fresh ``AGAIN_FIELD`` to the values, so it is a submission of its own.
 
 An act drawn in place (``acted_once``: a dose on the chart, a diagnosis, a payment on
 the invoice) answers htmx with the section redrawn rather than a redirect; its htmx
-copy reloads the page, which shows what the first one did, instead of the notice.
+copy reloads the page, which shows what the first one did, instead of the notice. An
+act whose repeat the record's state answers itself (``submitted_once_at_a_time``: a
+check-in, a walk-in) guards only against copies sent while the first runs.
 
 The fingerprint is claimed by inserting it under a unique key in the platform database,
 so two processes (gunicorn workers) racing on the same submission cannot both win.
@@ -78,7 +80,15 @@ def acted_once(view: View) -> View:
     return _guarded(view, drawn_in_place=True)
 
 
-def _guarded(view: View, *, drawn_in_place: bool) -> View:
+def submitted_once_at_a_time(view: View) -> View:
+    """Decorate an act whose repeat the record's state already answers (a second
+    check-in is refused, a second walk-in to the same doctor's queue is warned about):
+    a copy sent while the first runs waits and gets its outcome, as with
+    ``submitted_once``; a copy sent after it runs, and the state says why it repeats."""
+    return _guarded(view, drawn_in_place=False, repeat_runs=True)
+
+
+def _guarded(view: View, *, drawn_in_place: bool, repeat_runs: bool = False) -> View:
     @wraps(view)
     def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method != "POST":
@@ -88,7 +98,11 @@ def _guarded(view: View, *, drawn_in_place: bool) -> View:
         # tidying only: the next submission clears what this one could not
         with contextlib.suppress(OperationalError):
             Submission.objects.filter(created_at__lt=now - SUBMISSION_WINDOW).delete()
-        if not _retried(lambda: _claim(key, now)):
+        claimed = _retried(lambda: _claim(key, now))
+        if not claimed and repeat_runs and _answered(key):
+            _retried(lambda: Submission.objects.filter(key=key, finished=True).delete())
+            claimed = _retried(lambda: _claim(key, now))
+        if not claimed:
             return _answer_copy(request, key, drawn_in_place=drawn_in_place)
         try:
             response = view(request, *args, **kwargs)
@@ -115,6 +129,14 @@ def _claim(key: str, now: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def _answered(key: str) -> bool:
+    """Whether the first submission of ``key`` has been answered (not still running)."""
+    try:
+        return Submission.objects.filter(key=key, finished=True).exists()
+    except OperationalError:  # being written right now: still running
+        return False
 
 
 def _record_answer(key: str, location: str) -> None:
