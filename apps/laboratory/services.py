@@ -263,9 +263,17 @@ def lab_order_place(
 ) -> LabOrder:
     """Order ``panels`` and single ``tests`` for ``patient``, numbered
     ``<CODE>-LAB-<year>-000001``. From a consultation pass its ``appointment``: the
-    patient must be the appointment's, and its doctor orders unless another is given."""
+    patient must be the appointment's, and its doctor orders unless another is given.
+
+    A doctor orders in their own name: when ``ordered_by`` is linked to a doctor record,
+    that doctor is the ordering doctor whatever ``ordering_doctor`` says. Anyone else
+    naming a doctor (or ordering in a doctor's appointment) enters that doctor's verbal
+    or written order: the order is marked as transcribed by them."""
     if priority not in Priority.values:
         raise ValidationError(_("Choose routine or urgent."), field="priority")
+    own_doctor = _doctor_of(ordered_by)
+    if own_doctor is not None:
+        ordering_doctor = own_doctor
     if appointment is not None:
         if appointment.patient_id != patient.pk:
             raise ValidationError(_("This appointment is another patient's."), field="appointment")
@@ -284,16 +292,26 @@ def lab_order_place(
     tests_in_order = _checked_items(panels, tests)
     with tenant_atomic():
         now = timezone.now()
+        # allocated first: the series' lock orders two placements for one visit, so the
+        # second sees the first's tests
+        number = document_number_allocate(
+            hospital=hospital, kind="LAB", year=timezone.localdate(now).year
+        )
+        if appointment is not None:
+            _refuse_ordered_in_visit(appointment, [test for test, _panel in tests_in_order])
         order = LabOrder.objects.create(
-            number=document_number_allocate(
-                hospital=hospital, kind="LAB", year=timezone.localdate(now).year
-            ),
+            number=number,
             patient=patient,
             appointment=appointment,
             ordering_doctor=ordering_doctor,
             priority=priority,
             clinical_notes=clinical_notes.strip(),
             ordered_by_id=ordered_by.pk if ordered_by else None,
+            transcribed_by_id=(
+                ordered_by.pk
+                if ordered_by is not None and own_doctor is None and ordering_doctor is not None
+                else None
+            ),
         )
         lines = [
             LabOrderLine(order=order, panel=panel, description=panel.name, price=panel.price)
@@ -320,6 +338,30 @@ def lab_order_place(
         LabResult.objects.bulk_create(results)
     logger.info("placed lab order %s", order.number)
     return order
+
+
+def _refuse_ordered_in_visit(appointment: Appointment, tests: Sequence[LabTest]) -> None:
+    """A test already ordered in this visit (and not cancelled) is not ordered again: a
+    second order of it is a copy of the first (Back and "Place order" again)."""
+    already = (
+        LabResult.objects.filter(order__appointment=appointment, test__in=tests)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .select_related("test", "order")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(
+            _("%(test)s is already ordered in this visit (%(number)s).")
+            % {"test": already.test.name, "number": already.order.number},
+            field="items",
+        )
+
+
+def _doctor_of(user: User | None) -> Doctor | None:
+    """The doctor record a login is linked to, if any."""
+    if user is None:
+        return None
+    return Doctor.objects.filter(user_id=user.pk).first()
 
 
 # -- transitions ----------------------------------------------------------------------------

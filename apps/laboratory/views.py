@@ -19,6 +19,7 @@ from apps.appointments.selectors import appointment_get
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once, submitted_once
 from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.laboratory.forms import (
     AmendForm,
@@ -72,6 +73,7 @@ def _detail(
     results = list(order.results.all())
     user_ids = [
         order.ordered_by_id,
+        order.transcribed_by_id,
         order.collected_by_id,
         order.resulted_by_id,
         order.approved_by_id,
@@ -142,6 +144,7 @@ def lab_my_orders(request: HospitalRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*CLINICAL)
+@submitted_once
 def lab_order_new(request: HospitalRequest) -> HttpResponse:
     """Order tests: from a consultation (``?appointment=<id>``: its patient and doctor),
     or at the lab desk for a walk-in, finding the patient as you type (``?q=``)."""
@@ -171,7 +174,7 @@ def lab_order_new(request: HospitalRequest) -> HttpResponse:
             tests=chosen_tests,
             priority=data["priority"],
             ordered_by=request.user,
-            ordering_doctor=doctor or data["ordering_doctor"],
+            ordering_doctor=data["ordering_doctor"],  # a doctor orders as themself
             appointment=appointment,
             clinical_notes=data["clinical_notes"],
         )
@@ -228,6 +231,7 @@ def lab_order_detail(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_collect_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     collected = attempt(lambda: lab_order_collect(order=order, user=request.user))
@@ -239,6 +243,7 @@ def lab_order_collect_view(request: HospitalRequest, order_id: uuid.UUID) -> Htt
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     """Save the typed results, or (``action=submit``) hand them in for approval."""
     order = found(lab_order_get, order_id=order_id)
@@ -260,6 +265,7 @@ def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResp
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_approve_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     approved = attempt(lambda: lab_order_approve(order=order, user=request.user))
@@ -271,6 +277,7 @@ def lab_order_approve_view(request: HospitalRequest, order_id: uuid.UUID) -> Htt
 
 @require_POST
 @roles_required(*CLINICAL)
+@acted_once
 def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     order = found(lab_order_get, order_id=order_id)
     form = CancelForm(data=request.POST)
@@ -289,6 +296,7 @@ def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> Http
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*LAB)
+@submitted_once
 def lab_result_amend_view(
     request: HospitalRequest, order_id: uuid.UUID, result_id: int
 ) -> HttpResponse:
@@ -319,7 +327,12 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
     results = list(order.results.all())
     people = accounts_by_id(
         hospital=request.hospital,
-        user_ids=[order.collected_by_id, order.resulted_by_id, order.approved_by_id],
+        user_ids=[
+            order.transcribed_by_id,
+            order.collected_by_id,
+            order.resulted_by_id,
+            order.approved_by_id,
+        ],
     )
     context = {"order": order, "results": results, "people": people}
     return render(request, page_or_fragment(request, "laboratory/report.html", "report"), context)

@@ -24,6 +24,7 @@ from apps.consultations.models import Consultation
 from apps.consultations.selectors import consultation_get
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once, submitted_once
 from apps.core.viewkit import action, form_action, found
 from apps.patients.models import Patient
 
@@ -41,6 +42,7 @@ def _consultation_from(request: HospitalRequest) -> Consultation | None:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.DOCTOR)
+@submitted_once
 def request_new(request: HospitalRequest) -> HttpResponse:
     consultation = _consultation_from(request)
     initial = {"patient": consultation.patient.number} if consultation else {}
@@ -63,6 +65,7 @@ def request_new(request: HospitalRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def request_cancel(request: HospitalRequest, request_id: uuid.UUID) -> HttpResponse:
     waiting = found(selectors.admission_request_get, request_id=request_id)
     action(request, lambda: services.admission_request_cancel(request=waiting))
@@ -71,6 +74,7 @@ def request_cancel(request: HospitalRequest, request_id: uuid.UUID) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*ADMITTERS)
+@submitted_once
 def admit(request: HospitalRequest) -> HttpResponse:
     """Admit to a vacant bed: directly (patient number), from a consultation
     (``?consultation=``) or from the list to admit (``?request=``)."""

@@ -15,6 +15,7 @@ from apps.admissions import selectors, services
 from apps.admissions.models import BedStatus, Ward
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import action, found, section_or_redirect
 
 
@@ -47,6 +48,7 @@ def bed_maps(request: HospitalRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.NURSE)
+@acted_once
 def bed_clean(request: HospitalRequest, bed_id: uuid.UUID) -> HttpResponse:
     """A nurse marks a bed clean; with htmx the map comes back in place."""
     bed = found(selectors.bed_get, bed_id=bed_id)

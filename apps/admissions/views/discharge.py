@@ -21,6 +21,7 @@ from apps.admissions.views.stay import stay_context
 from apps.consultations.selectors import diagnoses_of_consultation
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.core.viewkit import form_action
 
 
@@ -44,6 +45,7 @@ def _summary_initial(admission: Admission) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.DOCTOR)
+@submitted_once
 def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     if not admission.is_active:

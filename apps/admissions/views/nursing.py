@@ -29,6 +29,7 @@ from apps.consultations.services import vitals_record
 from apps.core.exceptions import NotFound
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import form_action, section_or_redirect
 
 #: how far ahead of today the chart of a patient still on the ward may be looked at
@@ -124,6 +125,7 @@ def nursing(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @roles_required(*WARD_STAFF)
+@acted_once
 def vitals(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = VitalsForm(data=request.POST)
@@ -141,6 +143,7 @@ def vitals(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @roles_required(*WARD_STAFF)
+@acted_once
 def note_add(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = NoteForm(data=request.POST)
@@ -187,6 +190,7 @@ def _dose_record(admission: Admission, data: dict[str, Any], *, recorded_by: Use
 
 @require_POST
 @roles_required(*WARD_STAFF)
+@acted_once
 def dose(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = DoseForm(data=request.POST)

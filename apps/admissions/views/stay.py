@@ -26,6 +26,7 @@ from apps.admissions.views.common import (
 )
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import form_action, section_or_redirect
 
 
@@ -82,6 +83,7 @@ def detail(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @roles_required(*WARD_STAFF)
+@acted_once
 def transfer(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = TransferForm(data=request.POST, beds=selectors.vacant_beds())
@@ -96,6 +98,7 @@ def transfer(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def plan(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = PlanForm(data=request.POST)
@@ -110,6 +113,7 @@ def plan(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
 
 @require_POST
 @roles_required(*ADMITTERS)
+@acted_once
 def cancel(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     form = CancelForm(data=request.POST)

@@ -25,6 +25,7 @@ from apps.appointments.views import BOOKERS
 from apps.appointments.views.booking import add_booking_errors
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once, submitted_once, submitted_once_at_a_time
 from apps.core.viewkit import Refused, action, form_action, found
 
 
@@ -71,6 +72,7 @@ def _act(
 
 @require_POST
 @roles_required(*BOOKERS)
+@submitted_once_at_a_time
 def appointment_check_in(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = found(selectors.appointment_get, appointment_id=appointment_id)
     return _act(
@@ -83,6 +85,7 @@ def appointment_check_in(request: HospitalRequest, appointment_id: uuid.UUID) ->
 
 @require_POST
 @roles_required(*BOOKERS)
+@submitted_once_at_a_time
 def appointment_no_show(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = found(selectors.appointment_get, appointment_id=appointment_id)
     return _act(
@@ -95,6 +98,7 @@ def appointment_no_show(request: HospitalRequest, appointment_id: uuid.UUID) -> 
 
 @require_POST
 @roles_required(*BOOKERS)
+@acted_once
 def appointment_cancel(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = found(selectors.appointment_get, appointment_id=appointment_id)
     form = CancelForm(request.POST)
@@ -109,6 +113,7 @@ def appointment_cancel(request: HospitalRequest, appointment_id: uuid.UUID) -> H
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*BOOKERS)
+@submitted_once
 def appointment_reschedule(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = found(selectors.appointment_get, appointment_id=appointment_id)
     form = RescheduleForm(request.POST or None)

@@ -23,6 +23,7 @@ from apps.appointments.views import BOOKERS
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once, submitted_once_at_a_time
 from apps.core.viewkit import Refused, form_action, search_query
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
@@ -104,6 +105,7 @@ def _booking_page(
 
 @require_POST
 @roles_required(*BOOKERS)
+@submitted_once
 def book_slot(request: HospitalRequest) -> HttpResponse:
     form = BookingForm(request.POST)
     patient = _patient_or_none(request.POST.get("patient"))
@@ -135,6 +137,7 @@ def book_slot(request: HospitalRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*BOOKERS)
+@submitted_once_at_a_time
 def book_walk_in(request: HospitalRequest) -> HttpResponse:
     form = WalkInForm(request.POST)
     patient = _patient_or_none(request.POST.get("patient"))

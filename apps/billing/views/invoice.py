@@ -25,6 +25,7 @@ from apps.billing.views import ACCOUNTS, CASHIERS
 from apps.core.exceptions import Conflict
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import Refused, action, form_action, found, section_or_redirect
 
 #: the detail page's action forms, each with a prefix so their fields never clash
@@ -117,6 +118,7 @@ def _act(
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_add_service(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
         line = services.ServiceLine(data["service"], data["quantity"])
@@ -127,6 +129,7 @@ def invoice_add_service(request: HospitalRequest, invoice_id: uuid.UUID) -> Http
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_remove_line(
     request: HospitalRequest, invoice_id: uuid.UUID, line_id: int
 ) -> HttpResponse:
@@ -141,6 +144,7 @@ def invoice_remove_line(
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_discount(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
         services.invoice_set_discount(
@@ -155,6 +159,7 @@ def invoice_discount(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRes
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_issue(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     invoice = found(selectors.invoice_get, invoice_id=invoice_id)
     issued = action(
@@ -171,6 +176,7 @@ def invoice_issue(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRespon
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_payment(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
         services.payment_record(
@@ -187,6 +193,7 @@ def invoice_payment(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResp
 
 @require_POST
 @roles_required(*CASHIERS)
+@acted_once
 def invoice_cancel(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     """Discard a draft (the front desk may), or cancel an issued invoice (accountants)."""
     invoice = found(selectors.invoice_get, invoice_id=invoice_id)
@@ -201,6 +208,7 @@ def invoice_cancel(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @roles_required(*ACCOUNTS)
+@acted_once
 def invoice_credit(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
         services.invoice_credit(
@@ -215,6 +223,7 @@ def invoice_credit(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRespo
 
 @require_POST
 @roles_required(*ACCOUNTS)
+@acted_once
 def invoice_write_off(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
     def act(invoice: Invoice, data: dict[str, Any]) -> None:
         services.invoice_write_off(

@@ -16,6 +16,7 @@ from apps.billing.forms import InvoicePickForm
 from apps.billing.views import ACCOUNTS, CASHIERS, PAGE_SIZE
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.core.viewkit import form_action, found, paginate, posted, search_query
 from apps.patients.selectors import patient_get, patient_search
 
@@ -55,6 +56,7 @@ def invoice_new(request: HospitalRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*CASHIERS)
+@submitted_once
 def invoice_pick(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
     """The patient's unbilled items, all ticked: a draft of those chosen."""
     patient = found(patient_get, patient_id=patient_id)

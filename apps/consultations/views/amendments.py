@@ -16,11 +16,13 @@ from apps.consultations.services import consultation_amend, diagnosis_amend
 from apps.consultations.views.common import forbidden, writable
 from apps.consultations.views.detail import section_response
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import form_action, found
 
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def consultation_amend_view(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
     consultation = writable(request, consultation_id)
     if consultation is None:
@@ -41,6 +43,7 @@ def consultation_amend_view(request: HospitalRequest, consultation_id: uuid.UUID
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def diagnosis_amend_view(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
     consultation = writable(request, consultation_id)
     if consultation is None:

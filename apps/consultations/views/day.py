@@ -24,6 +24,7 @@ from apps.consultations.services import consultation_open, vitals_record
 from apps.consultations.views.common import appointment_or_404, forbidden, is_own_doctor
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import action, form_action
 from apps.doctors.models import Doctor
 
@@ -56,6 +57,7 @@ def day_list(request: HospitalRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = appointment_or_404(appointment_id)
     if not is_own_doctor(request, appointment.doctor):
@@ -70,6 +72,7 @@ def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) 
 
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.NURSE, Role.DOCTOR)
+@acted_once
 def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = appointment_or_404(appointment_id)
     form = VitalsForm(data=request.POST or None)

@@ -37,6 +37,7 @@ from apps.consultations.views.common import consultation_or_404, forbidden, is_o
 from apps.core import visit_sections
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import Refused, attempt, form_action, section_or_redirect
 
 DETAIL = "consultations/detail.html"
@@ -130,6 +131,7 @@ def consultation_detail(request: HospitalRequest, consultation_id: uuid.UUID) ->
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def consultation_notes(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
     consultation = writable(request, consultation_id)
     if consultation is None:
@@ -144,6 +146,7 @@ def consultation_notes(request: HospitalRequest, consultation_id: uuid.UUID) -> 
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def follow_up_book(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
     consultation = writable(request, consultation_id)
     if consultation is None:
@@ -160,6 +163,7 @@ def follow_up_book(request: HospitalRequest, consultation_id: uuid.UUID) -> Http
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def consultation_complete_view(
     request: HospitalRequest, consultation_id: uuid.UUID
 ) -> HttpResponse:

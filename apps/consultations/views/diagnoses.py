@@ -19,6 +19,7 @@ from apps.consultations.views.common import forbidden, writable
 from apps.consultations.views.detail import section_response
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import attempt, form_action, found
 
 
@@ -39,6 +40,7 @@ def diagnosis_search(request: HospitalRequest, consultation_id: uuid.UUID) -> Ht
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def diagnosis_add_view(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
     consultation = writable(request, consultation_id)
     if consultation is None:
@@ -55,6 +57,7 @@ def diagnosis_add_view(request: HospitalRequest, consultation_id: uuid.UUID) -> 
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def diagnosis_change(
     request: HospitalRequest, consultation_id: uuid.UUID, diagnosis_id: int, action: str
 ) -> HttpResponse:

@@ -18,11 +18,13 @@ from apps.consultations.services import prescription_item_add, prescription_item
 from apps.consultations.views.common import consultation_or_404, forbidden, writable
 from apps.consultations.views.detail import section_response
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once
 from apps.core.viewkit import attempt, form_action, found
 
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def prescription_item_add_view(
     request: HospitalRequest, consultation_id: uuid.UUID
 ) -> HttpResponse:
@@ -41,6 +43,7 @@ def prescription_item_add_view(
 
 @require_POST
 @roles_required(Role.DOCTOR)
+@acted_once
 def prescription_item_remove_view(
     request: HospitalRequest, consultation_id: uuid.UUID, item_id: int
 ) -> HttpResponse:

@@ -22,6 +22,7 @@ from apps.consultations.selectors import prescription_get
 from apps.core.exceptions import ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.core.viewkit import Refused, form_action, found
 from apps.pharmacy.forms import DispenseLineFormSet, PrescriptionFindForm, SaleForm
 from apps.pharmacy.models import Sale
@@ -59,6 +60,7 @@ def dispense_index(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def dispense(request: HospitalRequest, prescription_id: uuid.UUID) -> HttpResponse:
     """The sale form filled from the prescription: one row per item, the patient set."""
     prescription = found(prescription_get_for_dispensing, prescription_id=prescription_id)

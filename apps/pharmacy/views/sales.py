@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.core.viewkit import Refused, form_action, found, paginate, search_query
 from apps.pharmacy.forms import ReturnForm, SaleForm, SaleLineFormSet
 from apps.pharmacy.selectors import sale_get, sale_lines, sale_search
@@ -27,6 +28,7 @@ def sale_index(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def sale_new(request: HospitalRequest) -> HttpResponse:
     data = request.POST or None
     form = SaleForm(data=data)
@@ -73,6 +75,7 @@ def sale_detail(request: HospitalRequest, sale_id: uuid.UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def sale_return(request: HospitalRequest, sale_id: uuid.UUID) -> HttpResponse:
     sale = found(sale_get, sale_id=sale_id)
     returnable = [line for line in sale_lines(sale=sale) if line.returnable > 0]

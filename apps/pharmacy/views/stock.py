@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.core.exceptions import HMSError
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
 from apps.core.viewkit import form_action, found, paginate
 from apps.pharmacy.forms import AdjustmentForm, LinesFormSet, ReceiptForm, ReceiptLineFormSet
 from apps.pharmacy.selectors import (
@@ -65,6 +66,7 @@ def receipt_index(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def receipt_new(request: HospitalRequest) -> HttpResponse:
     data = request.POST or None
     form = ReceiptForm(data=data, initial={"received_on": timezone.localdate()})
@@ -106,6 +108,7 @@ def receipt_detail(request: HospitalRequest, receipt_id: uuid.UUID) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def batch_adjust(request: HospitalRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = found(batch_get, batch_id=batch_id)
     form = AdjustmentForm(data=request.POST or None)
