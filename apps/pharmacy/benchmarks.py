@@ -126,7 +126,11 @@ def _patient_on_medicines(hospital: Hospital, medicines: list[Medicine]) -> Pati
             )
         now = timezone.now()
         appointment = Appointment.objects.create(
-            patient=patient, doctor=doctor, date=now.date(), consultation_fee=Decimal("40.00")
+            patient=patient,
+            doctor=doctor,
+            kind="walk_in",
+            date=now.date(),
+            consultation_fee=Decimal("40.00"),
         )
         consultation = Consultation.objects.create(
             appointment=appointment, patient=patient, doctor=doctor, started_at=now
