@@ -44,6 +44,13 @@ class Formulary(Protocol):
         """The medicines of these ids (inactive ones too: old lines still name them)."""
         ...
 
+    def ingredients_of(
+        self, *, medicine_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        """Only the ingredients of these medicines, read in one go (the duplicate check
+        runs on every line)."""
+        ...
+
 
 class _NoFormulary:
     """Before a pharmacy is installed: nothing to choose from."""
@@ -52,6 +59,11 @@ class _NoFormulary:
         return []
 
     def get_many(self, *, medicine_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, FormularyMedicine]:
+        return {}
+
+    def ingredients_of(
+        self, *, medicine_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
         return {}
 
 

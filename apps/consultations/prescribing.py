@@ -37,7 +37,7 @@ from apps.consultations.services import (
     prescription_item_add,
 )
 from apps.core.exceptions import ValidationError
-from apps.patients.allergies import allergen_codes_of_patient
+from apps.patients.allergies import active_allergies_of
 from apps.patients.models import AllergyStatus
 from apps.tenancy.db import tenant_atomic
 
@@ -76,21 +76,35 @@ class NeedsOverride(ValidationError):
         self.warnings = warnings
 
 
-def _active_coded_items(patient_id: uuid.UUID, today: date) -> list[PrescriptionItem]:
-    """The patient's coded lines whose course has not ended by ``today``."""
+@dataclass(frozen=True)
+class _ActiveLine:
+    medicine_id: uuid.UUID
+    medicine: str
+    prescribed_on: date
+    number: str
+
+
+def _active_coded_lines(patient_id: uuid.UUID, today: date) -> list[_ActiveLine]:
+    """The patient's coded lines whose course has not ended by ``today`` (plain values:
+    the check runs on every line)."""
     since = timezone.now() - timedelta(days=DURATION_DAYS_MAX + 1)
-    items = PrescriptionItem.objects.filter(
+    rows = PrescriptionItem.objects.filter(
         prescription__patient_id=patient_id,
         formulary_medicine_id__isnull=False,
         prescription__created_at__gte=since,
-    ).select_related("prescription")
-    return [
-        item
-        for item in items
-        if timezone.localdate(item.prescription.created_at)
-        + timedelta(days=item.duration_days or 1)
-        > today
-    ]
+    ).values_list(
+        "formulary_medicine_id",
+        "medicine",
+        "duration_days",
+        "prescription__created_at",
+        "prescription__number",
+    )
+    lines = []
+    for medicine_id, medicine, days, created_at, number in rows:
+        prescribed_on = timezone.localdate(created_at)
+        if medicine_id is not None and prescribed_on + timedelta(days=days or 1) > today:
+            lines.append(_ActiveLine(medicine_id, medicine, prescribed_on, number))
+    return lines
 
 
 def prescription_line_check(
@@ -121,8 +135,8 @@ def prescription_line_check(
                 needs_reason=False,
             )
         )
-    for code, allergy in allergen_codes_of_patient(patient_id=patient.pk).items():
-        if code in medicine.allergen_codes:
+    for allergy in active_allergies_of(patient_id=patient.pk):
+        if allergy.code in medicine.allergen_codes:
             warnings.append(
                 SafetyWarning(
                     WarningKind.ALLERGY,
@@ -131,21 +145,21 @@ def prescription_line_check(
                         "(%(reaction)s, %(severity)s) and %(medicine)s contains it."
                     )
                     % {
-                        "allergen": allergy.allergen.label,
+                        "allergen": allergy.allergen,
                         "reaction": allergy.reaction,
-                        "severity": allergy.get_severity_display(),
+                        "severity": allergy.severity,
                         "medicine": medicine.name,
                     },
                     needs_reason=True,
                 )
             )
-    active = _active_coded_items(patient.pk, today)
-    if active and medicine.ingredients:
-        ids = {item.formulary_medicine_id for item in active if item.formulary_medicine_id}
-        others = formulary().get_many(medicine_ids=ids)
-        for item in active:
-            other = others.get(item.formulary_medicine_id) if item.formulary_medicine_id else None
-            shared = sorted(medicine.ingredients & other.ingredients) if other else []
+    active = _active_coded_lines(patient.pk, today)
+    if active:
+        ingredients = formulary().ingredients_of(medicine_ids={line.medicine_id for line in active})
+        for line in active:
+            shared = sorted(medicine.ingredients & ingredients.get(line.medicine_id, frozenset()))
+            if not shared and line.medicine_id == medicine.id:  # no ingredient known
+                shared = [medicine.generic_name]
             if shared:
                 warnings.append(
                     SafetyWarning(
@@ -156,9 +170,9 @@ def prescription_line_check(
                         )
                         % {
                             "ingredient": ", ".join(shared),
-                            "medicine": item.medicine,
-                            "day": timezone.localdate(item.prescription.created_at).isoformat(),
-                            "number": item.prescription.number,
+                            "medicine": line.medicine,
+                            "day": line.prescribed_on.isoformat(),
+                            "number": line.number,
                         },
                         needs_reason=True,
                     )

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.audit.services import changes_between, clinical_event_record, snapshot
@@ -225,12 +226,29 @@ def patient_no_known_allergies(*, patient: Patient, stated_by: User) -> Patient:
     return patient
 
 
-def allergen_codes_of_patient(*, patient_id: uuid.UUID) -> dict[str, PatientAllergy]:
-    """The patient's active allergies by allergen code (what a prescription is checked
-    against)."""
-    return {
-        allergy.allergen.code: allergy
-        for allergy in PatientAllergy.objects.filter(
-            patient_id=patient_id, is_active=True
-        ).select_related("allergen")
-    }
+@dataclass(frozen=True)
+class ActiveAllergy:
+    """An active allergy as a prescription is checked against it (read as plain values:
+    the check runs on every line and must stay within a few milliseconds)."""
+
+    code: str
+    allergen: str
+    reaction: str
+    severity: str
+
+
+def active_allergies_of(*, patient_id: uuid.UUID) -> list[ActiveAllergy]:
+    rows = PatientAllergy.objects.filter(patient_id=patient_id, is_active=True).values_list(
+        "allergen__code", "allergen__name", "allergen__name_az", "reaction", "severity"
+    )
+    in_azerbaijani = get_language() == "az"
+    severities = dict(AllergySeverity.choices)
+    return [
+        ActiveAllergy(
+            code=code,
+            allergen=name_az if in_azerbaijani and name_az else name,
+            reaction=reaction,
+            severity=str(severities.get(severity, severity)),
+        )
+        for code, name, name_az, reaction, severity in rows
+    ]

@@ -12,9 +12,13 @@ from apps.patients.models import AllergenKind
 from apps.pharmacy.models import Medicine
 
 
+def _typed_ingredients(active_ingredient: str) -> set[str]:
+    return {" ".join(part.split()) for part in active_ingredient.split("+")} - {""}
+
+
 def _entry(medicine: Medicine) -> FormularyMedicine:
     allergens = list(medicine.allergens.all())
-    typed = {" ".join(part.split()) for part in medicine.active_ingredient.split("+")} - {""}
+    typed = _typed_ingredients(medicine.active_ingredient)
     return FormularyMedicine(
         id=medicine.pk,
         name=str(medicine),
@@ -44,3 +48,16 @@ class PharmacyFormulary:
             return {}
         medicines = Medicine.objects.filter(pk__in=ids).prefetch_related("allergens")
         return {medicine.pk: _entry(medicine) for medicine in medicines}
+
+    def ingredients_of(
+        self, *, medicine_ids: Iterable[uuid.UUID]
+    ) -> dict[uuid.UUID, frozenset[str]]:
+        ingredients: dict[uuid.UUID, set[str]] = {}
+        rows = Medicine.objects.filter(pk__in=list(medicine_ids)).values_list(
+            "pk", "active_ingredient", "allergens__code", "allergens__kind"
+        )
+        for medicine_id, active_ingredient, code, kind in rows:
+            found = ingredients.setdefault(medicine_id, _typed_ingredients(active_ingredient))
+            if kind == AllergenKind.INGREDIENT:
+                found.add(code)
+        return {medicine_id: frozenset(found) for medicine_id, found in ingredients.items()}
