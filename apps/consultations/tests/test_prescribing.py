@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from apps.admissions.doses import schedule_of
 from apps.consultations.formulary import formulary_medicine_get
-from apps.consultations.models import Consultation, PrescriptionItem
+from apps.consultations.models import FREQUENCY_TEXT, Consultation, Frequency, PrescriptionItem
 from apps.consultations.prescribing import (
     NeedsOverride,
     PrescriptionLine,
@@ -321,3 +322,14 @@ def test_the_picker_and_prescribing_are_not_reachable_from_another_hospital(
         f"/consultations/{consultation.pk}/prescription/items/", _post(amoxicillin), **HTMX
     )
     assert search.status_code == 404 and add.status_code == 404
+
+
+@pytest.mark.parametrize("code", [c for c in Frequency.values if c != Frequency.AS_NEEDED])
+def test_every_coded_frequency_is_scheduled_on_the_ward(code: str) -> None:
+    """The ward's dose schedule reads the text a coded line stores beside its code."""
+    text = FREQUENCY_TEXT[Frequency(code)].format(hours=8)
+    assert schedule_of(text).hours
+
+
+def test_as_needed_is_understood_on_the_ward() -> None:
+    assert schedule_of(FREQUENCY_TEXT[Frequency.AS_NEEDED]).as_needed
