@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test.utils import CaptureQueriesContext
 
 from apps.admissions.doses import schedule_of
 from apps.consultations.formulary import formulary_medicine_get
@@ -30,6 +31,7 @@ from apps.patients.models import Allergen, AllergyStatus, Patient
 from apps.pharmacy.models import Medicine
 from apps.pharmacy.tests.factories import make_medicine
 from apps.tenancy.context import tenant_context
+from apps.tenancy.db import current_connection
 from apps.tenancy.models import Hospital
 
 
@@ -333,3 +335,26 @@ def test_every_coded_frequency_is_scheduled_on_the_ward(code: str) -> None:
 
 def test_as_needed_is_understood_on_the_ward() -> None:
     assert schedule_of(FREQUENCY_TEXT[Frequency.AS_NEEDED]).as_needed
+
+
+def test_the_check_of_one_line_reads_three_queries(
+    clinic: Clinic, consultation: Consultation
+) -> None:
+    """Issue 18's figure (5 ms a line) rests on this: allergies, active lines, their
+    ingredients, whatever the number of each."""
+    amoxicillin = _amoxicillin(clinic.hospital)
+    _allergic_to(clinic, consultation.patient, "penicillins")
+    with tenant_context(clinic.hospital):
+        prescription_line_add(
+            hospital=clinic.hospital,
+            consultation=consultation,
+            line=_line(amoxicillin, override_reason="Tolerated"),
+            prescribed_by=clinic.doctor_user,
+        )
+        patient = Patient.objects.get(pk=consultation.patient_id)
+        medicine = formulary_medicine_get(medicine_id=amoxicillin.pk)
+        assert medicine is not None
+        with CaptureQueriesContext(current_connection()) as queries:
+            warnings = prescription_line_check(patient=patient, medicine=medicine)
+    assert len(queries) == 3
+    assert {WarningKind.ALLERGY, WarningKind.DUPLICATE_INGREDIENT} <= set(_kinds(warnings))
