@@ -11,6 +11,9 @@ class PatientsConfig(registry.TenantAppConfig):
     name = "apps.patients"
     label = "patients"
     verbose_name = _("Patients")
+    reference_data_seeder = "apps.patients.allergies.seed"
+    # before pharmacy (50), whose seeder maps the formulary's medicines to allergens
+    seed_order = 20
     # Role values as plain strings: apps.accounts.models cannot be imported before the
     # app registry is ready. The front desk registers; clinicians and billing look up.
     staff_module = registry.Module(

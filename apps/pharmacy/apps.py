@@ -19,12 +19,18 @@ class PharmacyConfig(registry.TenantAppConfig):
         roles=frozenset({"pharmacist"}),
         order=40,
     )
+    # maps the catalogue's medicines to the allergen list patients seeds first (20)
+    reference_data_seeder = "apps.pharmacy.services.catalogue.seed"
+    seed_order = 50
     billable_sources = ("apps.pharmacy.billing.source",)
     dashboard_tiles = "apps.pharmacy.dashboard.tiles"
     dashboard_series = "apps.pharmacy.dashboard.series"
 
     def ready(self) -> None:
+        from apps.consultations import formulary
         from apps.patients import history
+        from apps.pharmacy.formulary import PharmacyFormulary
         from apps.pharmacy.selectors import sales_history_of
 
         history.register_provider("pharmacy", sales_history_of)
+        formulary.register(PharmacyFormulary())
