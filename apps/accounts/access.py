@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from apps.accounts.models import User
 from apps.core.http import login_exempt as login_exempt  # the marker, also from here
-from apps.tenancy.registry import Module
+from apps.core.modules import Module
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -40,10 +40,10 @@ from apps.appointments.services import BookingNeedsConfirmation
 from apps.core.exceptions import HMSError, NotFound
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.modules import module_for_namespace
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
-from apps.tenancy.registry import module_for_namespace
 
 #: who books, checks in, cancels and reschedules (hospital administrators always may)
 BOOKERS = frozenset({Role.RECEPTIONIST})

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from apps.accounts.access import may_use_module
+from apps.core import modules as registry
 from apps.core.dashboard import DailySeries, Tile
-from apps.tenancy import registry
+from apps.core.modules import Module, all_modules
 from apps.tenancy.context import tenant_context
-from apps.tenancy.registry import Module, all_modules
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.modules import all_modules
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.connections import (
@@ -30,7 +31,6 @@ from apps.tenancy.hooks import PasswordHash, hospital_admin_provider
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backup_path, database_copy
 from apps.tenancy.provisioning.migrations_state import tenant_migration_state
-from apps.tenancy.registry import all_modules
 from apps.tenancy.storage import (
     checked_name,
     database_name,
