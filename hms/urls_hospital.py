@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from apps.core import views as core_views
 from apps.core.modules import installed_modules
+from apps.shell import views as shell_views
 from apps.tenancy import views as tenancy_views
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", shell_views.dashboard, name="dashboard"),
     path("", include("apps.accounts.urls")),
     path("hospital/logo/", tenancy_views.hospital_logo_view, name="hospital_logo"),
 ]

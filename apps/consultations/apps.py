@@ -23,9 +23,7 @@ class ConsultationsConfig(registry.TenantAppConfig):
         url_name="consultations:today",
         group=CLINICAL,
         order=10,
-        description=_(
-            "The doctor's patients of the day: vitals, notes, diagnoses, prescriptions."
-        ),
+        description=_("The doctor's patients of the day: vitals, notes, diagnoses, prescriptions."),
         roles=(DOCTOR, NURSE),
         dashboard_tiles="apps.consultations.dashboard.tiles",
         history="apps.consultations.history.consultations_of",

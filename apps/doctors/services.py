@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from apps.accounts.links import record_link_user
 from apps.accounts.models import Role
 from apps.accounts.services import (
     CreatedAccount,
@@ -32,7 +33,7 @@ from apps.accounts.services import (
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
 from apps.core.phones import phone_normalize
-from apps.core.user_links import record_link_user, record_unlink_user
+from apps.core.user_links import record_unlink_user
 from apps.doctors.models import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, Doctor, DoctorSchedule, Weekday
 from apps.doctors.selectors import DOCTOR_LOGIN_ROLES
 from apps.regions.models import City, Clinic, Region, Specialization

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.core.charts import bar_chart, nice_ceiling
 from apps.core.dashboard import DailySeries, Figure, Tile
+from apps.shell.charts import bar_chart, nice_ceiling
 from apps.tenancy.context import current_hospital
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user

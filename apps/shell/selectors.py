@@ -1,3 +1,6 @@
+"""What the staff shell shows a user: the modules they may open and the dashboard's
+figures, read from the modules' registry (``apps.core.modules``)."""
+
 from __future__ import annotations
 
 import logging
@@ -5,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from apps.accounts.access import may_use_module
-from apps.core import modules as registry
+from apps.accounts.access import may_act_as, may_use_module
+from apps.core import modules
 from apps.core.dashboard import DailySeries, Tile
-from apps.core.modules import Module, all_modules
+from apps.core.modules import Module
 from apps.tenancy.context import tenant_context
 
 if TYPE_CHECKING:
@@ -20,7 +23,7 @@ def modules_for(*, hospital: Hospital, user: User) -> list[Module]:
     """The modules this user sees: subscribed by the hospital and allowed for the role."""
     return [
         module
-        for module in all_modules()
+        for module in modules.all_modules()
         if hospital.module_enabled(module.key) and may_use_module(user, module)
     ]
 
@@ -53,15 +56,15 @@ def dashboard_figures(*, hospital: Hospital, user: User, today: date) -> Dashboa
     tiles: list[Tile] = []
     series: list[DailySeries] = []
     incomplete = False
-    for tiles_of in registry.dashboard_tile_providers():
+    for tiles_of in modules.dashboard_tile_providers():
         try:
             with tenant_context(hospital):
                 tiles.extend(tiles_of(hospital=hospital, user=user, today=today))
         except Exception:
             logger.exception("dashboard tiles provider %r failed", tiles_of)
             incomplete = True
-    may_see_money = user.is_hospital_admin or user.role in MONEY_SERIES_ROLES
-    for series_of in registry.dashboard_series_providers():
+    may_see_money = may_act_as(user, MONEY_SERIES_ROLES)
+    for series_of in modules.dashboard_series_providers():
         try:
             with tenant_context(hospital):
                 provided = list(series_of(start=start, end=today))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from apps.core.selectors import modules_for
+from apps.shell.selectors import modules_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
