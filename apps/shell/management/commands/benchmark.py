@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.benchmarking import Measurement
 from apps.core.modules import benchmark_providers
+from apps.shell.benchmarks import scale as scale_benchmarks
 from apps.tenancy.benchmarks import provisioning as benchmarks
-from apps.tenancy.benchmarks import scale as scale_benchmarks
 from apps.tenancy.provisioning.migrations_state import tenant_migration_names
 from apps.tenancy.storage import storages
 from hms.devstack import ROOT, Stack, free_port
@@ -237,7 +237,7 @@ class Command(BaseCommand):
 
     def measure_scale(self, options: dict[str, Any]) -> None:
         """Per-request cost at 1 and N hospitals, routing overhead, search at scale
-        (apps.tenancy.benchmarks.scale)."""
+        (apps.shell.benchmarks.scale)."""
         if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
             raise CommandError("--scratch runs only inside the directory the benchmark made")
         if options["hospitals"] < 3:
