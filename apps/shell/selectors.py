@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from apps.accounts.access import may_act_as, may_use_module
 from apps.core import modules
 from apps.core.dashboard import DailySeries, Tile
-from apps.core.modules import Module
+from apps.core.modules import Label, MenuEntry, MenuGroup, Module
 from apps.tenancy.context import tenant_context
 
 if TYPE_CHECKING:
@@ -26,6 +26,57 @@ def modules_for(*, hospital: Hospital, user: User) -> list[Module]:
         for module in modules.all_modules()
         if hospital.module_enabled(module.key) and may_use_module(user, module)
     ]
+
+
+# -- the menu -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: Label
+    url_name: str
+    #: the page shown belongs here (marked ``aria-current="page"``)
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    """One area of work as this user sees it: the links of its modules they may use."""
+
+    group: MenuGroup
+    links: list[MenuLink]
+
+    @property
+    def current(self) -> bool:
+        return any(link.current for link in self.links)
+
+    @property
+    def single(self) -> bool:
+        """One link only: the menu shows it directly instead of a dropdown."""
+        return len(self.links) == 1
+
+
+def menu_for(*, hospital: Hospital, user: User, view_name: str = "") -> list[MenuSection]:
+    """The staff menu: the user's modules grouped by area of work, groups in their order
+    and links in the modules' order; a group none of whose modules they may use is left
+    out. ``view_name`` (``"staff:audit"``) is the page shown: the entry with that very
+    URL name is current, otherwise its module's own entry."""
+    namespace = view_name.partition(":")[0] if ":" in view_name else ""
+    placed: list[tuple[MenuEntry, bool]] = []
+    for module in modules_for(hospital=hospital, user=user):
+        exact = any(entry.url_name == view_name for entry in module.entries)
+        for position, entry in enumerate(module.entries):
+            current = (
+                entry.url_name == view_name if exact else position == 0 and namespace == module.key
+            )
+            placed.append((entry, current))
+    sections: dict[str, MenuSection] = {}
+    for entry, current in sorted(
+        placed, key=lambda item: (item[0].group.order, item[0].order, str(item[0].label))
+    ):
+        section = sections.setdefault(entry.group.key, MenuSection(entry.group, []))
+        section.links.append(MenuLink(entry.label, entry.url_name, current))
+    return list(sections.values())
 
 
 # -- the dashboard ------------------------------------------------------------------------
