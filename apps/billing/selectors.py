@@ -23,10 +23,10 @@ from apps.billing.models import (
     PaymentMethod,
     Service,
 )
-from apps.billing.money import ZERO
 from apps.core import modules
 from apps.core.billable import BillableItem
 from apps.core.exceptions import NotFound
+from apps.core.money import ZERO
 from apps.core.text import search_fold
 
 # -- price list and unbilled work ---------------------------------------------------------

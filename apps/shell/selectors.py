@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from apps.accounts.access import may_act_as, may_use_module
+from apps.accounts.access import may_use_module
+from apps.accounts.rules import may_see_money
 from apps.core import modules
 from apps.core.dashboard import DailySeries, Tile
 from apps.core.modules import Label, MenuEntry, MenuGroup, Module
@@ -81,9 +82,6 @@ def menu_for(*, hospital: Hospital, user: User, view_name: str = "") -> list[Men
 
 # -- the dashboard ------------------------------------------------------------------------
 
-#: who sees money series (revenue) on the dashboard chart besides hospital administrators;
-#: providers of series are not told the user, so the dashboard decides by the unit
-MONEY_SERIES_ROLES = frozenset({"accountant"})
 CHART_DAYS = 30
 
 logger = logging.getLogger(__name__)
@@ -114,7 +112,8 @@ def dashboard_figures(*, hospital: Hospital, user: User, today: date) -> Dashboa
         except Exception:
             logger.exception("dashboard tiles provider %r failed", tiles_of)
             incomplete = True
-    may_see_money = may_act_as(user, MONEY_SERIES_ROLES)
+    # providers of series are not told the user: the dashboard decides by the unit
+    money_shown = may_see_money(user)
     for series_of in modules.dashboard_series_providers():
         try:
             with tenant_context(hospital):
@@ -123,7 +122,7 @@ def dashboard_figures(*, hospital: Hospital, user: User, today: date) -> Dashboa
             logger.exception("dashboard series provider %r failed", series_of)
             incomplete = True
             continue
-        series.extend(s for s in provided if s.unit != "money" or may_see_money)
+        series.extend(s for s in provided if s.unit != "money" or money_shown)
     return DashboardFigures(
         tiles=sorted(tiles, key=lambda tile: (tile.order, tile.title)),
         series=series,

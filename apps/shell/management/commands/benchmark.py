@@ -37,7 +37,7 @@ class Command(BaseCommand):
         "fleet-migrate of N hospitals with 1 and 2 worker processes, and the up-to-date "
         "check of a fleet. scale: per-request cost at 1 and 1,000 hospitals, routing "
         "overhead, search among 200,000 patients. clinic: server time of the outpatient "
-        "pages each installed module measures (its benchmarks.clinic_benchmarks), as "
+        "pages each installed module measures (its Module.benchmarks), as "
         "medians against targets. "
         "Runs in a scratch data directory (provisioning with its own Redis and Celery "
         "workers), DEBUG off; the real platform is untouched."
