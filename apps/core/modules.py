@@ -198,6 +198,10 @@ class Module:
     benchmarks: str | None = None
     #: billing's side of ``apps.core.billable`` (only billing sets it)
     invoicing: Invoicing | None = None
+    #: its records a login may be linked to, as ``"app_label.Model"`` (subclasses of
+    #: ``apps.core.models.LinkedToUser``): a login is linked to at most one record of
+    #: all the modules' together (``apps.core.user_links``)
+    linked_records: tuple[str, ...] = ()
     #: further menu entries (each in its own group)
     more_entries: tuple[MenuEntry, ...] = ()
 
@@ -319,6 +323,11 @@ def invoicing() -> list[Invoicing]:
     return [i.module.invoicing for i in installed_modules() if i.module.invoicing is not None]
 
 
+def linked_record_labels() -> list[str]:
+    """``app_label.Model`` of every record a login may be linked to, in app order."""
+    return [label for i in installed_modules() for label in i.module.linked_records]
+
+
 def periodic_tasks() -> list[PeriodicTask]:
     return [task for i in installed_modules() for task in i.module.periodic_tasks]
 
@@ -355,7 +364,10 @@ def seeders() -> list[Seeder]:
 
 
 def check_modules(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """Keys, role labels and beat entries must not clash between modules."""
+    """Keys, role labels and beat entries must not clash between modules; the records a
+    login may be linked to must be such records."""
+    from apps.core.models import LinkedToUser
+
     errors: list[checks.CheckMessage] = []
     keys: dict[str, str] = {}
     role_labels: dict[str, tuple[str, str]] = {}
@@ -391,4 +403,17 @@ def check_modules(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMe
                         )
                     )
                 task_names.setdefault(task.name, app)
+            for label in module.linked_records:
+                try:
+                    linked = apps.get_model(label)
+                except (LookupError, ValueError):
+                    linked = None
+                if linked is None or not issubclass(linked, LinkedToUser):
+                    errors.append(
+                        checks.Error(
+                            f"{app} links logins to {label!r}, which is not a model "
+                            "subclassing apps.core.models.LinkedToUser",
+                            id="modules.E004",
+                        )
+                    )
     return errors

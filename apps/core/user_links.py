@@ -12,14 +12,13 @@ from django.utils.translation import gettext
 
 from apps.core.exceptions import ValidationError
 from apps.core.models import LinkedToUser
+from apps.core.modules import linked_record_labels
 
 
 def linked_record_models() -> list[type[LinkedToUser]]:
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, LinkedToUser) and not model._meta.abstract
-    ]
+    """The records a login may be linked to, as the modules declare them
+    (``Module.linked_records``)."""
+    return [apps.get_model(label) for label in linked_record_labels()]
 
 
 def linked_record_for(user_id: uuid.UUID) -> LinkedToUser | None:

@@ -26,4 +26,5 @@ class DoctorsConfig(registry.TenantAppConfig):
         order=10,
         description=_("The hospital's doctors, where they work and their weekly hours."),
         roles=(DOCTOR, NURSE, RECEPTIONIST),
+        linked_records=("doctors.Doctor",),
     )

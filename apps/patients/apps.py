@@ -27,4 +27,6 @@ class PatientsConfig(registry.TenantAppConfig):
         order=10,
         description=_("Register patients and find them by name, patient number or phone."),
         roles=(RECEPTIONIST, DOCTOR, NURSE, ACCOUNTANT),
+        # a patient's portal login
+        linked_records=("patients.Patient",),
     )

@@ -24,4 +24,5 @@ class StaffConfig(registry.TenantAppConfig):
         order=20,
         description=_("Logins, roles and passwords of the hospital's people, and staff records."),
         more_entries=(MenuEntry(_("Audit log"), "staff:audit", ADMINISTRATION, order=20),),
+        linked_records=("staff.StaffMember",),
     )

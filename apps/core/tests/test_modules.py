@@ -25,6 +25,7 @@ from apps.core.modules import (
     PeriodicTask,
     RoleSpec,
 )
+from apps.core.user_links import linked_record_models
 
 
 def fake(module: Module, name: str = "apps.fake") -> InstalledModule:
@@ -192,6 +193,29 @@ def test_the_start_up_check_finds_clashing_declarations(monkeypatch: pytest.Monk
         "modules.E003",
     ]
     assert "'Nurse' in apps.a but 'Ward sister' in apps.b" in modules.check_modules()[1].msg
+
+
+def test_the_records_a_login_may_be_linked_to_are_declared() -> None:
+    """Not found by looking for subclasses: the modules name them."""
+    assert [model._meta.label for model in linked_record_models()] == [
+        "staff.StaffMember",
+        "patients.Patient",
+        "doctors.Doctor",
+    ]
+
+
+def test_the_start_up_check_refuses_a_record_no_login_can_be_linked_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = Module(
+        key="wards",
+        label="Wards",
+        url_name="wards:index",
+        group=CLINICAL,
+        linked_records=("regions.Region", "wards.Nowhere"),
+    )
+    monkeypatch.setattr(modules, "installed_modules", lambda: [fake(module)])
+    assert [error.id for error in modules.check_modules()] == ["modules.E004", "modules.E004"]
 
 
 def test_the_installed_modules_pass_the_start_up_check() -> None:
