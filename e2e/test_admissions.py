@@ -14,6 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Wardhill-Admin-2026"
@@ -115,7 +116,7 @@ def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
 
     # the nurse: the ward, the patient's chart, vitals and a dose
     sign_in(page, base, made["nurse"])
-    page.locator(".nav").get_by_role("link", name="Wards and admissions").click()
+    menu_link(page, "Wards and admissions").click()
     row = page.locator("tr", has_text="Kamran Hüseynov")
     expect(row).to_contain_text("Room 1, bed A")
     row.get_by_role("link", name="Nursing chart").click()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from e2e.test_patients import register_patient, sign_in
 from hms.devstack import Stack
 
@@ -39,7 +40,7 @@ def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboa
     sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
 
     # The price list.
-    page.locator(".nav").get_by_role("link", name="Billing").click()
+    menu_link(page, "Billing").click()
     page.get_by_role("link", name="Price list").click()
     for code, name, price in (("ECG", "Electrocardiogram", "25.00"), ("DRS", "Dressing", "7.50")):
         page.get_by_label("Code").fill(code)
@@ -63,7 +64,7 @@ def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboa
     )
 
     # A draft from the price list, a line added on the draft, then issued.
-    page.locator(".nav").get_by_role("link", name="Billing").click()
+    menu_link(page, "Billing").click()
     page.get_by_role("link", name="New invoice").first.click()
     page.get_by_label("Patient").press_sequentially("Məmməd")
     page.get_by_role("link", name="Rəşad Məmmədli").click()

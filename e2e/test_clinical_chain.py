@@ -18,6 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from e2e.test_patients import sign_in
 from e2e.test_prescribing_safety import prescribe
 from hms.devstack import Stack
@@ -110,7 +111,7 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
 
     # The doctor: opens the visit, prescribes two medicines, orders a blood count.
     sign_in(page, base, users["doctor"], PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     page.locator("tr", has_text=PATIENT).get_by_role("button", name="Open consultation").click()
     expect(page.get_by_role("heading", name=re.compile(PATIENT))).to_be_visible()
     for medicine, dose, quantity in (
@@ -133,7 +134,7 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
 
     # The first technician: the order on the worklist, sample, results.
     sign_in(page, base, users["lab_technician#1"], PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Laboratory").click()
+    menu_link(page, "Laboratory").click()
     page.get_by_role("link", name=lab_number).click()
     page.get_by_role("button", name="Sample collected").click()
     expect(page.get_by_text("Sample collected for")).to_be_visible()
@@ -163,7 +164,7 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
 
     # The ordering doctor finds the approved results among their orders.
     sign_in(page, base, users["doctor"], PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Laboratory").click()
+    menu_link(page, "Laboratory").click()
     page.get_by_role("link", name="My orders").click()
     page.get_by_role("link", name=lab_number).click()
     expect(page.get_by_role("row", name=re.compile("Haemoglobin"))).to_contain_text("H · high")

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Riverside-Admin-2026"
@@ -77,7 +78,7 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
 
     # the nurse: today's patients of the (only) doctor, vitals of the checked-in patient
     sign_in(page, base, made["nurse"])
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     row = page.locator("tr", has_text="Rəşad Babayev")
     row.get_by_role("link", name="Vitals").click()
     for label, value in [
@@ -100,7 +101,7 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
 
     # the doctor: opens the patient from the day list
     sign_in(page, base, made["doctor"])
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     expect(page.get_by_role("heading", name="My patients today")).to_be_visible()
     page.locator("tr", has_text="Rəşad Babayev").get_by_role(
         "button", name="Open consultation"

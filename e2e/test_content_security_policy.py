@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
 
 HOSPITAL_ADMIN_PASSWORD = "Policy-Check-2026"
@@ -42,10 +43,10 @@ def test_staff_pages_htmx_and_the_admin_run_without_a_csp_violation(
     page.get_by_label("Password").fill(HOSPITAL_ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    page.locator(".nav").get_by_role("link", name="Patients").click()
+    menu_link(page, "Patients").click()
     page.get_by_role("searchbox").fill("nobody")  # htmx search as you type
     page.wait_for_load_state("networkidle")
-    page.locator(".nav").get_by_role("link", name="Staff").click()
+    menu_link(page, "Staff").click()
     page.wait_for_load_state("networkidle")
 
     page.goto(stack.platform_url + "/admin/")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Mountain-Admin-2026"
@@ -33,7 +34,7 @@ def test_an_admin_adds_a_doctor_through_the_cascade_and_the_doctor_signs_in(
     page.get_by_label("Username").fill(found.group(1))
     page.get_by_label("Password").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("navigation").get_by_role("link", name="Doctors").click()
+    menu_link(page, "Doctors").click()
     page.get_by_role("link", name="Add a doctor").click()
     expect(page.get_by_role("heading", name="Add a doctor")).to_be_visible()
 
@@ -75,7 +76,7 @@ def test_an_admin_adds_a_doctor_through_the_cascade_and_the_doctor_signs_in(
     page.get_by_label("New password confirmation").fill("Kamran-Own-Secret-7")
     page.get_by_role("button", name="Save password").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    page.get_by_role("navigation").get_by_role("link", name="Doctors").click()
+    menu_link(page, "Doctors").click()
     expect(page.get_by_role("link", name="Kamran Quliyev")).to_be_visible()
     expect(page.get_by_role("link", name="Add a doctor")).to_have_count(0)
     page.get_by_label("Search").press_sequentially("nobody like this")

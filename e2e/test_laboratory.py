@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Bayview-Admin-2026"
@@ -70,7 +71,7 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
 
     # The first technician orders an urgent blood count at the lab desk.
     sign_in(page, base, first, LAB_PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Laboratory").click()
+    menu_link(page, "Laboratory").click()
     expect(page.get_by_role("heading", name="Lab worklist")).to_be_visible()
     page.get_by_role("link", name="New order").first.click()
     page.get_by_label("Find the patient").fill("samir")

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from e2e.test_patients import register_patient, sign_in
 from hms.devstack import Stack
 
@@ -48,7 +49,7 @@ def first_sign_in(page: Page, base: str, username: str, temporary: str) -> None:
 
 def new_login(page: Page, *, full_name: str, role: str) -> tuple[str, str]:
     """The administrator makes a login on the staff page: (username, temporary password)."""
-    page.locator(".nav").get_by_role("link", name="Staff").click()
+    menu_link(page, "Staff").click()
     page.get_by_role("link", name="New login").click()
     page.get_by_label("Full name").fill(full_name)
     page.get_by_label("Role").select_option(role)
@@ -63,7 +64,7 @@ def new_login(page: Page, *, full_name: str, role: str) -> tuple[str, str]:
 def add_doctor(page: Page) -> tuple[str, str]:
     """A doctor working every day, all day (so a free slot is left today at any hour that
     still has one), with a 30.00 fee and a login of their own."""
-    page.locator(".nav").get_by_role("link", name="Doctors").click()
+    menu_link(page, "Doctors").click()
     page.get_by_role("link", name="Add a doctor").click()
     page.get_by_label("Full name").fill(DOCTOR)
     page.get_by_label("Specialization").select_option(index=1)
@@ -141,7 +142,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
 
     # The nurse: the doctor's patients of today, the vitals of this one.
     first_sign_in(page, base, *nurse)
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     page.get_by_label("Doctor").select_option(label=DOCTOR)
     page.locator("tr", has_text=PATIENT).get_by_role("link", name="Vitals").click()
     for label, value in [
@@ -163,7 +164,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
 
     # The doctor: the day list, the consultation, completed.
     first_sign_in(page, base, *doctor)
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     expect(page.get_by_role("heading", name="My patients today")).to_be_visible()
     row = page.locator("tr", has_text=PATIENT)
     expect(row).to_contain_text(slot_time)
@@ -209,7 +210,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
 
     # The accountant: the visit's fee on an invoice, paid in two parts, printed.
     first_sign_in(page, base, *accountant)
-    page.locator(".nav").get_by_role("link", name="Billing").click()
+    menu_link(page, "Billing").click()
     page.get_by_role("link", name="New invoice").first.click()
     page.get_by_label("Patient").press_sequentially("Rüstəm")
     page.get_by_role("link", name=PATIENT).click()
@@ -258,7 +259,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.screenshot(path=str(artifacts / "outpatient-day-dashboard.png"), full_page=True)
 
     # The patient's history: the visit with its diagnosis and the paid invoice.
-    page.locator(".nav").get_by_role("link", name="Patients").click()
+    menu_link(page, "Patients").click()
     page.get_by_role("link", name=patient_number).click()
     history = page.locator("#history")
     expect(history).to_contain_text("J03.9")

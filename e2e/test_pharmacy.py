@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Dawn-Admin-2026"
@@ -56,7 +57,7 @@ def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
 
     # The administrator makes the pharmacist's login.
     sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Staff").click()
+    menu_link(page, "Staff").click()
     page.get_by_role("link", name="New login").click()
     page.get_by_label("Full name").fill("Kamran Abbasov")
     page.get_by_label("Role").select_option("pharmacist")
@@ -72,7 +73,7 @@ def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
     # Catalogue and supplier.
-    page.locator(".nav").get_by_role("link", name="Pharmacy").click()
+    menu_link(page, "Pharmacy").click()
     page.get_by_role("link", name="Suppliers").click()
     page.get_by_role("link", name="Add a supplier").click()
     page.get_by_label("Name").fill("Azərpharm LLC")

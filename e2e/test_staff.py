@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Maple-Admin-2026"
@@ -37,7 +38,7 @@ def test_an_admin_makes_resets_and_deactivates_a_nurses_login(
     base = stack.hospital_url("maple")
     sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
 
-    page.locator(".nav").get_by_role("link", name="Staff").click()
+    menu_link(page, "Staff").click()
     page.get_by_role("link", name="Staff records").click()
     page.get_by_role("link", name="New staff record").click()
     page.get_by_label("First name").fill("Gunel")

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "apps.pharmacy",
     "apps.billing",
     "apps.admissions",
+    # the staff shell (home, menu, dashboard): on top of every app, reads the modules'
+    # registry (apps.core.modules); no app imports it
+    "apps.shell",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenancy.context_processors.hospital",
-                "apps.core.context_processors.navigation",
+                "apps.shell.context_processors.navigation",
             ],
         },
     },

@@ -28,7 +28,7 @@ from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import may_use_module
-from apps.tenancy.registry import module_for_namespace
+from apps.core.modules import module_for_namespace
 
 
 class HospitalAccessMiddleware:

@@ -2,8 +2,8 @@
 
 The catalogue is the pharmacy's, and the pharmacy reads prescriptions to dispense
 them, so consultations may not import it (that would be a circle). A prescription line
-keeps the medicine's id, and the pharmacy hands this module its catalogue as a
-``Formulary`` when it starts (``register``): the doctor's picker searches it, the line
+keeps the medicine's id, and the pharmacy declares its catalogue as a ``Formulary``
+in its module (``Module.formulary``): the doctor's picker searches it, the line
 is checked against it, and no name is ever matched.
 """
 
@@ -13,6 +13,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
+
+from apps.core.modules import formulary_providers
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,12 @@ class _NoFormulary:
         return {}
 
 
-_formulary: Formulary = _NoFormulary()
-
-
-def register(formulary: Formulary) -> None:
-    global _formulary
-    _formulary = formulary
-
-
 def formulary() -> Formulary:
-    return _formulary
+    """The formulary a module declares (``Module.formulary``: pharmacy's catalogue);
+    with none installed, an empty one (every line is then outside the formulary)."""
+    provided = formulary_providers()
+    return provided[0] if provided else _NoFormulary()
 
 
 def formulary_medicine_get(*, medicine_id: uuid.UUID) -> FormularyMedicine | None:
-    return _formulary.get_many(medicine_ids=[medicine_id]).get(medicine_id)
+    return formulary().get_many(medicine_ids=[medicine_id]).get(medicine_id)

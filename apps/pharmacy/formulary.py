@@ -61,3 +61,7 @@ class PharmacyFormulary:
             if kind == AllergenKind.INGREDIENT:
                 found.add(code)
         return {medicine_id: frozenset(found) for medicine_id, found in ingredients.items()}
+
+
+#: declared in pharmacy's module (``Module.formulary``)
+formulary = PharmacyFormulary()

@@ -470,6 +470,6 @@ def test_each_ordered_panel_or_test_is_one_billable_item_until_cancelled(
 
 
 def test_the_lab_module_declares_its_billable_source() -> None:
-    from apps.tenancy.registry import billable_sources
+    from apps.core.modules import billable_sources
 
     assert "laboratory.test" in [s.key for s in billable_sources()]
