@@ -38,8 +38,10 @@ MONEY_ROLES = frozenset({Role.ACCOUNTANT})
 #: who reads patients' clinical records (diagnoses, prescriptions, vitals) besides
 #: hospital administrators
 CLINICAL_ROLES = frozenset({Role.DOCTOR, Role.NURSE})
-#: whose account may be a doctor's login (a small hospital's admin may consult too)
-DOCTOR_LOGIN_ROLES = frozenset({Role.DOCTOR, Role.HOSPITAL_ADMIN})
+#: whose account may be a doctor's login: a doctor's only, as the refusal says (an
+#: administrator's login linked to a doctor wrote clinical records in that doctor's name;
+#: an administrator who also consults gets a doctor's login of their own)
+DOCTOR_LOGIN_ROLES = frozenset({Role.DOCTOR})
 
 
 def is_hospital_admin(user: User) -> bool:
