@@ -7,11 +7,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hms.env import env_bool, env_int, env_str, load_env_file
+from hms.env import env_bool, env_file_path, env_int, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HMS_ENV_FILE = Path(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
-load_env_file(str(HMS_ENV_FILE))
+# None: no env file (HMS_ENV_FILE=/dev/null, as the tests run)
+HMS_ENV_FILE = env_file_path(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
+load_env_file(HMS_ENV_FILE)
 
 # Everything the running system writes (platform database, hospital databases,
 # backups) lives under one data directory, so tests and e2e runs can use a temporary one.
