@@ -61,6 +61,12 @@ def may_see_money(user: User) -> bool:
     return may_act_as(user, MONEY_ROLES)
 
 
+def may_authorise_money(user: User) -> bool:
+    """Money given up: a discount above the hospital's limit, a write-off. Accountants
+    and administrators, never the front desk alone."""
+    return may_act_as(user, MONEY_ROLES)
+
+
 def may_see_clinical_data(user: User) -> bool:
     """Patients' clinical records: administrators, doctors and nurses."""
     return may_act_as(user, CLINICAL_ROLES)
