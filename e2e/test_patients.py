@@ -105,7 +105,7 @@ def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the
 
     results.get_by_role("link", name="SFH001-PAT-000002").click()
     expect(page.get_by_role("heading", name=re.compile("Nizami Aliyev"))).to_be_visible()
-    expect(page.get_by_text("Penicillin")).to_be_visible()
+    expect(page.get_by_text("Penicillin").first).to_be_visible()
 
 
 def test_registering_the_same_person_again_warns_and_continue_registers_anyway(

@@ -10,6 +10,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from e2e.menu import menu_link
 from e2e.test_patients import sign_in
 from hms.devstack import Stack
 
@@ -94,7 +95,7 @@ def test_a_penicillin_allergic_patients_amoxicillin_is_warned_and_overridden_wit
 
     # The doctor prescribes amoxicillin: warned, refused without a reason, then saved.
     sign_in(page, base, made["users"]["doctor"], PASSWORD)
-    page.locator(".nav").get_by_role("link", name="Consultations").click()
+    menu_link(page, "Consultations").click()
     page.locator("tr", has_text=PATIENT).get_by_role("button", name="Open consultation").click()
     expect(page.get_by_role("heading", name=re.compile(PATIENT))).to_be_visible()
     prescribe(page, "Amoxicillin 500 mg", dose=("500", "mg"), quantity="15")
