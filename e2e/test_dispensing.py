@@ -7,12 +7,12 @@ the doctor and the stock room would leave them."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.pages import hospital_create, sign_in
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Harbour-Admin-2026"
@@ -42,27 +42,14 @@ print(json.dumps({"pharmacist": pharmacist.username, "number": prescription.numb
 def test_a_pharmacist_dispenses_a_prescription_by_its_number_on_a_phone(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Dispensary Hospital",
-        "--subdomain",
-        "dispensary",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    site = hospital_create(
+        stack, name="Dispensary Hospital", subdomain="dispensary", admin_password=ADMIN_PASSWORD
     )
-    shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
-    made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("dispensary")
+    made = site.setup(SETUP, PASSWORD=STAFF_PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, site, made["pharmacist"], STAFF_PASSWORD)
 
-    page.goto(base + "/login/")
-    page.get_by_label("Username").fill(made["pharmacist"])
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-    page.goto(base + "/pharmacy/dispense/")
+    page.goto(site.url("/pharmacy/dispense/"))
     expect(page.locator("#to-dispense")).to_contain_text(made["number"])
     page.get_by_label("Prescription number").fill(made["number"].lower())
     page.get_by_role("button", name="Find").click()
@@ -87,5 +74,5 @@ def test_a_pharmacist_dispenses_a_prescription_by_its_number_on_a_phone(
     page.screenshot(path=str(artifacts / "dispensing-sale-390.png"), full_page=True)
 
     # fully dispensed items leave the list only once every item is given
-    page.goto(base + "/pharmacy/dispense/")
+    page.goto(site.url("/pharmacy/dispense/"))
     expect(page.locator("#to-dispense")).to_contain_text(made["number"])
