@@ -205,7 +205,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("HMS_CELERY_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Provisioning jobs (apps/tenancy/jobs/runner.py). A running job writes a heartbeat every
+# Provisioning jobs (apps/tenancy/jobs/). A running job writes a heartbeat every
 # HEARTBEAT seconds; the periodic maintenance task (worker/beat.py, every MAINTENANCE
 # seconds) fails a job silent for STALE seconds and re-sends queued jobs the broker
 # never got; the job page says "waiting for a worker" after WAITING seconds in the queue.

@@ -14,6 +14,7 @@ from apps.accounts.access import login_exempt, password_change_exempt
 from apps.accounts.forms import HospitalAuthenticationForm
 from apps.accounts.services import password_change
 from apps.core.http import HospitalHostRequest, HospitalRequest
+from apps.core.viewkit import form_action
 
 
 @login_exempt
@@ -55,8 +56,9 @@ def password_change_view(request: HospitalRequest) -> HttpResponse:
     forced = request.user.must_change_password
     form_class = SetPasswordForm if forced else PasswordChangeForm
     form = form_class(request.user, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+    if form_action(
+        form, lambda data: password_change(user=request.user, new_password=data["new_password1"])
+    ):
         update_session_auth_hash(request, request.user)
         messages.success(request, gettext("Your password has been changed."))
         return redirect("dashboard")

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.accounts.rules import may_act_as
 from apps.admissions.models import Admission, AdmissionStatus, Bed, BedStatus
 from apps.admissions.selectors import pending_requests
 from apps.core.dashboard import Figure, Tile
@@ -29,7 +30,7 @@ def _url(name: str) -> str:
 def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
     if not hospital.module_enabled("admissions"):
         return []
-    if not (user.is_hospital_admin or user.role in ROLES):
+    if not may_act_as(user, ROLES):
         return []
     beds = Bed.objects.filter(is_active=True, room__ward__is_active=True).aggregate(
         free=Count("pk", filter=Q(status=BedStatus.FREE)),

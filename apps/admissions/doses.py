@@ -12,6 +12,9 @@ The rule (documented in the README too):
 - "at night" / "at bedtime" / "nocte" / "gecə": 22:00.
 - "as needed" / "when required" / "PRN" and anything not understood: no scheduled
   doses (the record lists the medicine and says why; the nurse gives it on demand).
+- a duration longer than ``LONGEST_COURSE_DAYS`` (a slip of the keyboard, or a row
+  saved before durations were bounded) is read as none: the medicine runs until
+  discharge, and no date computed from it can leave the calendar.
 
 Times are in the hospital's local time.
 """
@@ -72,7 +75,11 @@ class Schedule:
 
 
 def _count(word: str) -> int:
-    return int(word) if word.isdigit() else WORDS[word]
+    """A number of times or hours; one of more than four digits is none a schedule can
+    have (0 stands for it: no doses), and int() of thousands of digits refuses."""
+    if word.isdigit():
+        return int(word) if len(word) <= 4 else 0
+    return WORDS[word]
 
 
 def _times_a_day(n: int) -> tuple[int, ...]:
@@ -95,7 +102,7 @@ def schedule_of(frequency: str) -> Schedule:
     if _AS_NEEDED.search(text):
         return Schedule(hours=(), as_needed=True)
     if match := _EVERY_HOURS.search(text) or _AZ_EVERY_HOURS.search(text):
-        return Schedule(hours=_every_hours(int(match["n"])))
+        return Schedule(hours=_every_hours(_count(match["n"])))
     if match := _TIMES_A_DAY.search(text) or _AZ_TIMES_A_DAY.search(text):
         return Schedule(hours=_times_a_day(_count(match["n"])))
     words = set(re.findall(r"[a-z]+", text))
@@ -118,17 +125,32 @@ def due_times(
 
 _DURATION = re.compile(r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|gün|həftə)")
 
+#: the longest course a duration may name (ten years); see the module's rule
+LONGEST_COURSE_DAYS = 3660
+
 
 def duration_days(duration: str) -> int | None:
-    """ "5 days" → 5, "2 weeks" → 14; None when not given or not understood (the medicine
-    then runs until discharge)."""
+    """ "5 days" → 5, "2 weeks" → 14; None when not given, not understood or longer than
+    ``LONGEST_COURSE_DAYS`` (the medicine then runs until discharge)."""
     match = _DURATION.search(duration.casefold())
     if match is None:
         return None
+    if len(match["n"]) > len(str(LONGEST_COURSE_DAYS)):
+        return None  # longer than any course, and int() of thousands of digits refuses
     n = int(match["n"])
-    return n * 7 if match["unit"].startswith(("week", "həftə")) else n
+    days = n * 7 if match["unit"].startswith(("week", "həftə")) else n
+    return days if days <= LONGEST_COURSE_DAYS else None
 
 
 def last_day(*, started: date, duration: str) -> date | None:
+    """The course's last day, or None when it runs until discharge (also when the
+    calendar ends first: a course started near year 9999)."""
     days = duration_days(duration)
-    return None if days is None else started + timedelta(days=days - 1)
+    if days is None:
+        return None
+    try:
+        last = started + timedelta(days=days - 1)
+    except OverflowError:
+        return None
+    # the course's doses end at the midnight after its last day, which must exist too
+    return last if last < date.max else None

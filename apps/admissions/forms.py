@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
@@ -141,6 +142,12 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Nursing note"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+#: the dose times the chart can offer lie well inside these; outside them there is no
+#: day around the time to compute with (year 1, year 9999)
+EARLIEST_DOSE = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_DOSE = datetime(2200, 1, 1, tzinfo=UTC)
+
+
 class DoseForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     scheduled_at = forms.DateTimeField(widget=forms.HiddenInput)
@@ -149,3 +156,9 @@ class DoseForm(forms.Form):
         label=_("At"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def clean_scheduled_at(self) -> datetime:
+        scheduled: datetime = self.cleaned_data["scheduled_at"]
+        if not EARLIEST_DOSE <= scheduled <= LATEST_DOSE:
+            raise forms.ValidationError(_("No dose of this medicine is due at that time."))
+        return scheduled

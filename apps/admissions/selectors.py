@@ -24,6 +24,7 @@ from apps.admissions.models import (
     NursingNote,
     Occupancy,
     RequestStatus,
+    Room,
     Ward,
 )
 from apps.consultations.models import PrescriptionItem, Vitals
@@ -47,6 +48,14 @@ def ward_get(*, ward_id: uuid.UUID | str) -> Ward:
     if ward is None:
         raise NotFound(_("There is no such ward in this hospital."))
     return ward
+
+
+def room_get(*, room_id: uuid.UUID | str) -> Room:
+    pk = _uuid_or_none(room_id)
+    room = Room.objects.select_related("ward").filter(pk=pk).first() if pk else None
+    if room is None:
+        raise NotFound(_("There is no such room in this hospital."))
+    return room
 
 
 def bed_get(*, bed_id: uuid.UUID | str) -> Bed:

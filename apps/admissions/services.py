@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.admissions import doses
 from apps.admissions.billing import KEY as BED_DAYS
@@ -212,12 +213,16 @@ def _release_open_occupancy(admission: Admission, at: datetime) -> Occupancy:
     return occupancy
 
 
+#: what every change to a stay that has ended (discharged or cancelled) is told
+NO_LONGER_ACTIVE = gettext_lazy("This admission is no longer active.")
+
+
 def _claim_active(admission: Admission) -> None:
     """Lock the admission for this transaction; refuse if it left the ward meanwhile."""
     if not Admission.objects.filter(pk=admission.pk, status=AdmissionStatus.ADMITTED).update(
         status=AdmissionStatus.ADMITTED
     ):
-        raise Conflict(_("This admission is no longer active."), field="status")
+        raise Conflict(str(NO_LONGER_ACTIVE), field="status")
 
 
 def admission_admit(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
+from apps.accounts.rules import may_act_as
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.appointments.selectors import day_counts
 from apps.core.dashboard import DailySeries, Figure, Tile
@@ -22,7 +23,7 @@ TILE_ROLES = frozenset({Role.RECEPTIONIST})
 
 
 def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
-    if not (user.is_hospital_admin or user.role in TILE_ROLES):
+    if not may_act_as(user, TILE_ROLES):
         return []
     board = reverse("appointments:today")
     counts = day_counts(day=today)

@@ -7,9 +7,9 @@ from typing import Any
 from django.utils import timezone
 
 from apps.appointments.services import appointments_mark_no_shows
+from apps.tenancy.hospital_task import HospitalTask
 from apps.tenancy.models import Hospital
 from worker import app
-from worker.base import HospitalTask
 
 
 @app.task(base=HospitalTask, bind=True, name="appointments.mark_no_shows")

@@ -3,7 +3,6 @@ which only administrators may use)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,6 +11,7 @@ from apps.audit.forms import EventSearchForm
 from apps.audit.selectors import clinical_event_actions, clinical_event_search
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import paginate
 
 PAGE_SIZE = 50
 
@@ -26,6 +26,6 @@ def event_list(request: HospitalRequest) -> HttpResponse:
         since=criteria.get("since"),
         until=criteria.get("until"),
     )
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, events, size=PAGE_SIZE)
     context = {"form": form, "page": page, "actions": clinical_event_actions()}
     return render(request, page_or_fragment(request, "audit/events.html", "results"), context)

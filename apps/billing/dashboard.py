@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse as django_reverse
 from django.utils.translation import gettext as _
 
+from apps.accounts.rules import may_see_money
 from apps.billing.formatting import money_display
 from apps.billing.selectors import collections, revenue_by_day, unpaid_total
 from apps.core.dashboard import DailySeries, Figure, Tile
@@ -18,9 +19,6 @@ from apps.tenancy.context import current_hospital
 if TYPE_CHECKING:
     from apps.accounts.models import User
     from apps.tenancy.models import Hospital
-
-#: who sees the money figures on the dashboard (hospital administrators always do)
-TILE_ROLES = frozenset({"accountant"})
 
 
 def reverse(name: str) -> str:
@@ -31,7 +29,7 @@ def reverse(name: str) -> str:
 def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
     if not hospital.module_enabled("billing"):
         return []
-    if not (user.is_hospital_admin or user.role in TILE_ROLES):
+    if not may_see_money(user):
         return []
     received = collections(start=today, end=today)
     url = reverse("billing:collections") + f"?start={today.isoformat()}&end={today.isoformat()}"

@@ -2,10 +2,10 @@
 services, payments with a receipt each, write-offs and credit notes.
 
 Money is ``Decimal`` with two places everywhere, computed on the server
-(``apps.billing.money``). An invoice's lines point at their source's work by
-``(source, reference)``; the database keeps each such pair on at most one *live* line
-(a line of an invoice that is neither cancelled nor credited), so nothing is invoiced
-twice, whoever invoices it and however many cashiers do so at once.
+(``apps.billing.money``, rounded by ``apps.core.money``). An invoice's lines point at
+their source's work by ``(source, reference)``; the database keeps each such pair on at
+most one *live* line (a line of an invoice that is neither cancelled nor credited), so
+nothing is invoiced twice, whoever invoices it and however many cashiers do so at once.
 """
 
 from __future__ import annotations

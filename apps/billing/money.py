@@ -1,10 +1,7 @@
-"""Invoice arithmetic, in one place.
+"""Invoice arithmetic, rounded by the one rule of ``apps.core.money`` at each step a
+person could check on paper:
 
-Every amount is a ``Decimal`` rounded to the cent with ``ROUND_HALF_UP`` (0.005 → 0.01,
-as people and tills round, not banker's rounding) at each step a person could check on
-paper:
-
-- a line: ``quantity × unit price``, rounded;
+- a line: ``quantity × unit price``, rounded (``apps.core.money.line_amount``);
 - the subtotal: the sum of the rounded lines (no further rounding needed);
 - a percent discount: ``subtotal × percent / 100``, rounded; an amount discount as typed,
   never more than the subtotal (a draft whose lines shrink below an amount discount has
@@ -16,19 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-HUNDRED = Decimal("100")
-
-
-def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def line_amount(*, quantity: Decimal, unit_price: Decimal) -> Decimal:
-    return to_cents(quantity * unit_price)
+from apps.core.money import ZERO, percent_of, to_cents
 
 
 @dataclass(frozen=True)
@@ -42,7 +29,7 @@ def invoice_totals(*, line_amounts: Iterable[Decimal], kind: str, value: Decimal
     """``kind`` is ``"none"``, ``"percent"`` or ``"amount"`` (``DiscountKind``)."""
     subtotal = to_cents(sum(line_amounts, ZERO))
     if kind == "percent":
-        discount = to_cents(subtotal * value / HUNDRED)
+        discount = percent_of(subtotal, value)
     elif kind == "amount":
         discount = to_cents(value)
     else:

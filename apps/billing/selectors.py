@@ -23,9 +23,9 @@ from apps.billing.models import (
     PaymentMethod,
     Service,
 )
-from apps.billing.money import ZERO
 from apps.core.billable import BillableItem
 from apps.core.exceptions import NotFound
+from apps.core.money import ZERO
 from apps.core.text import search_fold
 from apps.tenancy import registry
 

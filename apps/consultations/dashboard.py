@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.accounts.rules import is_doctor, is_hospital_admin
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.consultations.selectors import doctor_of_user
 from apps.core.dashboard import Figure, Tile
@@ -24,10 +25,10 @@ def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
         return []
     appointments = Appointment.objects.filter(date=today)
     url = reverse("consultations:today", urlconf=settings.HMS_HOSPITAL_URLCONF)
-    if user.is_hospital_admin:
+    if is_hospital_admin(user):
         title = _("Consultations today")
     else:
-        doctor = doctor_of_user(user=user) if user.role == "doctor" else None
+        doctor = doctor_of_user(user=user) if is_doctor(user) else None
         if doctor is None:
             return []
         appointments = appointments.filter(doctor=doctor)

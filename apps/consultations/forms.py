@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.consultations.models import NOTE_FIELDS, Consultation, Diagnosis, Route
 from apps.consultations.services import (
+    MOST_UNITS,
     InvalidDetails,
     PrescriptionItemDetails,
     VitalsValues,
@@ -109,7 +110,9 @@ class PrescriptionItemForm(forms.Form):
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
     frequency = forms.CharField(label=_("Frequency"), max_length=100)
     duration = forms.CharField(label=_("Duration"), max_length=100, required=False)
-    quantity = forms.IntegerField(label=_("Quantity"), required=False, min_value=1)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), required=False, min_value=1, max_value=MOST_UNITS
+    )
     instructions = forms.CharField(label=_("Instructions"), max_length=300, required=False)
 
     def details(self) -> PrescriptionItemDetails:

@@ -81,6 +81,22 @@ def consultation_get(*, consultation_id: uuid.UUID | str) -> Consultation:
     return consultation
 
 
+def diagnosis_get(*, consultation: Consultation, diagnosis_id: int) -> Diagnosis:
+    diagnosis = consultation.diagnoses.filter(pk=diagnosis_id).first()
+    if diagnosis is None:
+        raise NotFound(_("There is no such diagnosis in this consultation."))
+    return diagnosis
+
+
+def prescription_item_get(*, consultation: Consultation, item_id: int) -> PrescriptionItem:
+    item = PrescriptionItem.objects.filter(
+        pk=item_id, prescription__consultation=consultation
+    ).first()
+    if item is None:
+        raise NotFound(_("There is no such item in this prescription."))
+    return item
+
+
 def consultation_of_appointment(*, appointment: Appointment) -> Consultation | None:
     return Consultation.objects.filter(appointment=appointment).first()
 

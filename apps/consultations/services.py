@@ -9,6 +9,7 @@ lock, so a completion and an edit can never interleave; the loser sees ``Conflic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.appointments.models import Appointment, AppointmentKind, AppointmentStatus
 from apps.appointments.selectors import SlotState, slot_grid
@@ -85,6 +87,10 @@ def consultation_open(*, appointment: Appointment, opened_by: User) -> Consultat
     return consultation
 
 
+#: what every change to a completed consultation is told
+LOCKED = gettext_lazy("This consultation is completed and locked; amend it instead.")
+
+
 def _claim_open(consultation: Consultation) -> None:
     """Inside a transaction: refuse unless the consultation is still open, holding the
     write lock from here to the commit."""
@@ -93,9 +99,7 @@ def _claim_open(consultation: Consultation) -> None:
     ).update(updated_at=timezone.now())
     if not claimed:
         consultation.refresh_from_db(fields=["status"])
-        raise Conflict(
-            _("This consultation is completed and locked; amend it instead."), field="status"
-        )
+        raise Conflict(str(LOCKED), field="status")
 
 
 def consultation_save_notes(*, consultation: Consultation, notes: dict[str, str]) -> Consultation:
@@ -345,6 +349,13 @@ def diagnosis_remove(*, diagnosis: Diagnosis) -> None:
 # -- prescription -----------------------------------------------------------------------
 
 
+#: the most units one prescription line may ask for
+MOST_UNITS = 10_000
+#: the longest course a duration may name (ten years; the ward chart schedules no longer)
+LONGEST_COURSE_DAYS = 3660
+_numbers_in = re.compile(r"\d+").findall
+
+
 @dataclass(frozen=True)
 class PrescriptionItemDetails:
     medicine: str
@@ -377,6 +388,16 @@ def prescription_item_clean(details: PrescriptionItemDetails) -> PrescriptionIte
         errors["route"] = _("Choose a route.")
     if cleaned.quantity is not None and cleaned.quantity <= 0:
         errors["quantity"] = _("The quantity is a whole number above zero.")
+    elif cleaned.quantity is not None and cleaned.quantity > MOST_UNITS:
+        # Django's own message (translated with Django)
+        errors["quantity"] = _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": MOST_UNITS
+        }
+    numbers = _numbers_in(cleaned.duration)
+    if any(len(n) > 4 or int(n) > LONGEST_COURSE_DAYS for n in numbers):
+        errors["duration"] = _("A course lasts at most %(days)s days.") % {
+            "days": LONGEST_COURSE_DAYS
+        }
     if errors:
         raise InvalidDetails(errors)
     return cleaned

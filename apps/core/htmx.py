@@ -3,7 +3,7 @@ work for both, and business errors shown next to their form field."""
 
 from __future__ import annotations
 
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -24,7 +24,7 @@ def redirect_to(request: HospitalRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def add_errors(form: Form, error: HMSError) -> None:
+def add_errors(form: BaseForm, error: HMSError) -> None:
     """Put a service's error next to its field (or above the form); an error carrying
     ``errors`` (field → message) marks every field at once."""
     errors = getattr(error, "errors", None) or {error.field: error.message}

@@ -18,7 +18,7 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.exceptions import ValidationError
+from apps.core.exceptions import HMSError
 from apps.doctors.models import Doctor, Weekday
 from apps.doctors.selectors import accounts_linkable_to_doctor
 from apps.doctors.services import DoctorDetails, LoginAction, WorkingHours
@@ -279,7 +279,7 @@ def schedule_of(days: list[ScheduleDayForm]) -> list[WorkingHours]:
     return [hours for day in days if (hours := day.working_hours()) is not None]
 
 
-def attach_error(exc: ValidationError, form: DoctorForm, days: list[ScheduleDayForm]) -> None:
+def attach_error(exc: HMSError, form: DoctorForm, days: list[ScheduleDayForm]) -> None:
     """Show a service error next to the field (or the weekday) it is about."""
     for day in days:
         if exc.field == day.prefix:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
+from apps.accounts.rules import is_doctor
 from apps.accounts.selectors import account_get, account_list
 from apps.core.exceptions import NotFound
 from apps.core.user_links import linked_record_models
@@ -14,9 +15,6 @@ from apps.doctors.models import Doctor
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
-
-#: roles whose account may be a doctor's login (a small hospital's admin may consult too)
-DOCTOR_LOGIN_ROLES = frozenset({Role.DOCTOR, Role.HOSPITAL_ADMIN})
 
 
 def doctor_list(
@@ -57,7 +55,7 @@ def accounts_linkable_to_doctor(*, hospital: Hospital, doctor: Doctor | None = N
     """Active doctor accounts of the hospital not linked to any record yet, plus
     ``doctor``'s own login. Administrators' logins are not offered: the one filling in
     the form kept picking their own by mistake (the service still accepts one sent on
-    purpose, see DOCTOR_LOGIN_ROLES)."""
+    purpose, see ``apps.accounts.rules.may_be_doctor_login``)."""
     linked = {
         user_id
         for model in linked_record_models()
@@ -71,5 +69,5 @@ def accounts_linkable_to_doctor(*, hospital: Hospital, doctor: Doctor | None = N
         user
         for user in account_list(hospital=hospital, active=True)
         if user.pk not in linked
-        and (user.role == Role.DOCTOR or (doctor is not None and user.pk == doctor.user_id))
+        and (is_doctor(user) or (doctor is not None and user.pk == doctor.user_id))
     ]

@@ -23,6 +23,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
+from apps.accounts.rules import may_be_doctor_login
 from apps.accounts.services import (
     CreatedAccount,
     account_create,
@@ -31,10 +32,10 @@ from apps.accounts.services import (
 )
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
+from apps.core.money import to_cents
 from apps.core.phones import phone_normalize
 from apps.core.user_links import record_link_user, record_unlink_user
 from apps.doctors.models import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, Doctor, DoctorSchedule, Weekday
-from apps.doctors.selectors import DOCTOR_LOGIN_ROLES
 from apps.regions.models import City, Clinic, Region, Specialization
 from apps.tenancy.db import tenant_atomic
 
@@ -197,7 +198,7 @@ def _ensure_doctor_account(*, hospital: Hospital, user_id: uuid.UUID | str | Non
         user = account_get_linkable(hospital=hospital, user_id=user_id)
     except ValidationError as exc:
         raise ValidationError(exc.message, field="link_user") from None
-    if user.role not in DOCTOR_LOGIN_ROLES:
+    if not may_be_doctor_login(user):
         raise ValidationError(
             _(
                 "%(username)s is an account of another role (%(role)s); only doctor "
@@ -269,7 +270,7 @@ def _details_validate(details: DoctorDetails, *, current: Doctor | None) -> Doct
         region=details.region,
         city=details.city,
         clinic=details.clinic,
-        consulting_fee=fee.quantize(Decimal("0.01")),
+        consulting_fee=to_cents(fee),
         is_active=details.is_active,
         phone=phone,
         email=email,

@@ -7,21 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import roles_required
-from apps.core.exceptions import ValidationError
-from apps.core.htmx import shown_once_at
+from apps.core.htmx import redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
+from apps.core.viewkit import form_action, paginate
 from apps.doctors.forms import (
     DoctorFilterForm,
     DoctorForm,
@@ -63,7 +61,7 @@ def doctor_list_view(request: HospitalRequest) -> HttpResponse:
     filters = DoctorFilterForm(request.GET)
     sorting = sorting_from(request, SORT_COLUMNS, default="name")
     doctors = doctor_list(**filters.filters()).order_by(*sorting.order_by)
-    page = Paginator(doctors, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, doctors, size=PAGE_SIZE)
     template = "doctors/list.html#results" if request.htmx else "doctors/list.html"
     return render(request, template, {"filters": filters, "page": page, "sort": sorting.key})
 
@@ -86,19 +84,20 @@ def doctor_add(request: HospitalRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = DoctorForm(data, hospital=request.hospital)
     days = schedule_forms(data)
-    if data is not None and all([form.is_valid(), *(day.is_valid() for day in days)]):
-        try:
-            saved = doctor_create(
-                hospital=request.hospital,
-                details=form.details(),
-                schedule=schedule_of(days),
-                login=form.login_action(),
-                link_user_id=form.link_user_id(),
-            )
-        except ValidationError as exc:
-            attach_error(exc, form, days)
-        else:
-            return _saved(request, saved, message=_("Doctor %(doctor)s added."))
+    created = form_action(
+        form,
+        lambda data: doctor_create(
+            hospital=request.hospital,
+            details=form.details(),
+            schedule=schedule_of(days),
+            login=form.login_action(),
+            link_user_id=form.link_user_id(),
+        ),
+        also_valid=days,
+        refused=lambda error: attach_error(error, form, days),
+    )
+    if created:
+        return _saved(request, created.result, message=_("Doctor %(doctor)s added."))
     return _render_form(request, form, days, doctor=None)
 
 
@@ -109,20 +108,21 @@ def doctor_edit(request: HospitalRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = DoctorForm(data, hospital=request.hospital, doctor=doctor)
     days = schedule_forms(data, doctor=doctor)
-    if data is not None and all([form.is_valid(), *(day.is_valid() for day in days)]):
-        try:
-            saved = doctor_update(
-                hospital=request.hospital,
-                doctor=doctor,
-                details=form.details(),
-                schedule=schedule_of(days),
-                login=form.login_action(),
-                link_user_id=form.link_user_id(),
-            )
-        except ValidationError as exc:
-            attach_error(exc, form, days)
-        else:
-            return _saved(request, saved, message=_("Doctor %(doctor)s saved."))
+    updated = form_action(
+        form,
+        lambda data: doctor_update(
+            hospital=request.hospital,
+            doctor=doctor,
+            details=form.details(),
+            schedule=schedule_of(days),
+            login=form.login_action(),
+            link_user_id=form.link_user_id(),
+        ),
+        also_valid=days,
+        refused=lambda error: attach_error(error, form, days),
+    )
+    if updated:
+        return _saved(request, updated.result, message=_("Doctor %(doctor)s saved."))
     return _render_form(request, form, days, doctor=doctor)
 
 
@@ -148,8 +148,7 @@ def _saved(request: HospitalRequest, saved: DoctorSaved, *, message: str) -> Htt
         add_never_cache_headers(response)
         return shown_once_at(request, response, reverse("doctors:detail", args=[saved.doctor.pk]))
     messages.success(request, message % {"doctor": saved.doctor})
-    url = reverse("doctors:detail", args=[saved.doctor.pk])
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    return redirect_to(request, reverse("doctors:detail", args=[saved.doctor.pk]))
 
 
 @require_GET

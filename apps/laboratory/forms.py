@@ -37,6 +37,9 @@ class OrderForm(forms.Form):
         queryset=Doctor.objects.none(),
         required=False,
         empty_label=_("None (walk-in)"),
+        help_text=_(
+            "Naming a doctor records the doctor's verbal or written order as transcribed by you."
+        ),
     )
     clinical_notes = forms.CharField(
         label=_("Clinical notes"),

@@ -238,6 +238,9 @@ class LabOrder(models.Model):
     clinical_notes = models.TextField(_("clinical notes"), blank=True)
     #: users live in the platform database: ids as plain fields, never foreign keys
     ordered_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    #: who entered a doctor's verbal or written order on the doctor's behalf; empty when
+    #: the ordering doctor placed it, or for a walk-in that names no doctor
+    transcribed_by_id = models.UUIDField(null=True, blank=True, editable=False)
     collected_at = models.DateTimeField(null=True, blank=True)
     collected_by_id = models.UUIDField(null=True, blank=True)
     resulted_at = models.DateTimeField(null=True, blank=True)

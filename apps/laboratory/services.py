@@ -263,9 +263,17 @@ def lab_order_place(
 ) -> LabOrder:
     """Order ``panels`` and single ``tests`` for ``patient``, numbered
     ``<CODE>-LAB-<year>-000001``. From a consultation pass its ``appointment``: the
-    patient must be the appointment's, and its doctor orders unless another is given."""
+    patient must be the appointment's, and its doctor orders unless another is given.
+
+    A doctor orders in their own name: when ``ordered_by`` is linked to a doctor record,
+    that doctor is the ordering doctor whatever ``ordering_doctor`` says. Anyone else
+    naming a doctor (or ordering in a doctor's appointment) enters that doctor's verbal
+    or written order: the order is marked as transcribed by them."""
     if priority not in Priority.values:
         raise ValidationError(_("Choose routine or urgent."), field="priority")
+    own_doctor = _doctor_of(ordered_by)
+    if own_doctor is not None:
+        ordering_doctor = own_doctor
     if appointment is not None:
         if appointment.patient_id != patient.pk:
             raise ValidationError(_("This appointment is another patient's."), field="appointment")
@@ -284,16 +292,26 @@ def lab_order_place(
     tests_in_order = _checked_items(panels, tests)
     with tenant_atomic():
         now = timezone.now()
+        # allocated first: the series' lock orders two placements for one visit, so the
+        # second sees the first's tests
+        number = document_number_allocate(
+            hospital=hospital, kind="LAB", year=timezone.localdate(now).year
+        )
+        if appointment is not None:
+            _refuse_ordered_in_visit(appointment, [test for test, _panel in tests_in_order])
         order = LabOrder.objects.create(
-            number=document_number_allocate(
-                hospital=hospital, kind="LAB", year=timezone.localdate(now).year
-            ),
+            number=number,
             patient=patient,
             appointment=appointment,
             ordering_doctor=ordering_doctor,
             priority=priority,
             clinical_notes=clinical_notes.strip(),
             ordered_by_id=ordered_by.pk if ordered_by else None,
+            transcribed_by_id=(
+                ordered_by.pk
+                if ordered_by is not None and own_doctor is None and ordering_doctor is not None
+                else None
+            ),
         )
         lines = [
             LabOrderLine(order=order, panel=panel, description=panel.name, price=panel.price)
@@ -322,6 +340,30 @@ def lab_order_place(
     return order
 
 
+def _refuse_ordered_in_visit(appointment: Appointment, tests: Sequence[LabTest]) -> None:
+    """A test already ordered in this visit (and not cancelled) is not ordered again: a
+    second order of it is a copy of the first (Back and "Place order" again)."""
+    already = (
+        LabResult.objects.filter(order__appointment=appointment, test__in=tests)
+        .exclude(order__status=OrderStatus.CANCELLED)
+        .select_related("test", "order")
+        .first()
+    )
+    if already is not None:
+        raise ValidationError(
+            _("%(test)s is already ordered in this visit (%(number)s).")
+            % {"test": already.test.name, "number": already.order.number},
+            field="items",
+        )
+
+
+def _doctor_of(user: User | None) -> Doctor | None:
+    """The doctor record a login is linked to, if any."""
+    if user is None:
+        return None
+    return Doctor.objects.filter(user_id=user.pk).first()
+
+
 # -- transitions ----------------------------------------------------------------------------
 
 
@@ -333,13 +375,17 @@ def _move(
     )
     if not moved:
         order.refresh_from_db(fields=["status"])
-        raise Conflict(
-            _("This order is %(status)s and cannot become %(target)s.")
-            % {"status": order.get_status_display(), "target": to.label},
-            field="status",
-        )
+        raise _cannot_become(order, to)
     order.refresh_from_db()
     return order
+
+
+def _cannot_become(order: LabOrder, to: OrderStatus) -> Conflict:
+    return Conflict(
+        _("This order is %(status)s and cannot become %(target)s.")
+        % {"status": order.get_status_display(), "target": to.label},
+        field="status",
+    )
 
 
 def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None) -> LabOrder:
@@ -363,6 +409,16 @@ def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None
         )
 
 
+def _refuse_unless_taking_results(status: str) -> None:
+    if status in (OrderStatus.RESULTED, OrderStatus.APPROVED):
+        raise Conflict(_("The results of this order are submitted and locked; amend them instead."))
+    if status != OrderStatus.COLLECTED:
+        raise Conflict(
+            _("Results are entered once the sample is collected (this order is %(status)s).")
+            % {"status": OrderStatus(status).label}
+        )
+
+
 def _lock_for_results(order: LabOrder) -> None:
     """Inside the transaction: refuse unless the order is still taking results (and
     hold it, so an approval or a cancel cannot slip in between)."""
@@ -370,14 +426,8 @@ def _lock_for_results(order: LabOrder) -> None:
         updated_at=timezone.now()
     ):
         order.refresh_from_db(fields=["status"])
-        if order.status in (OrderStatus.RESULTED, OrderStatus.APPROVED):
-            raise Conflict(
-                _("The results of this order are submitted and locked; amend them instead.")
-            )
-        raise Conflict(
-            _("Results are entered once the sample is collected (this order is %(status)s).")
-            % {"status": order.get_status_display()}
-        )
+        _refuse_unless_taking_results(order.status)
+        raise Conflict(_("The results of this order are submitted and locked; amend them instead."))
 
 
 def lab_results_record(
@@ -385,7 +435,10 @@ def lab_results_record(
 ) -> list[LabResult]:
     """Save the typed results (``values``: ``result_<id>`` → text; a missing or empty one
     stays empty). Every wrong value is reported at once (InvalidResults) and nothing is
-    saved then; with ``complete`` every result must be filled in."""
+    saved then; with ``complete`` every result must be filled in. An order not taking
+    results says so first: its values are not checked then (no form shows them)."""
+    current = LabOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
+    _refuse_unless_taking_results(current or order.status)
     results = list(
         order.results.select_related("test").prefetch_related("test__ranges").order_by("position")
     )
@@ -481,7 +534,11 @@ def lab_results_submit(*, order: LabOrder, values: Mapping[str, str], user: User
 
 def lab_order_approve(*, order: LabOrder, user: User) -> LabOrder:
     """Resulted → Approved; the results are locked from now on. Where the hospital
-    requires it, the approver must be someone other than who entered the results."""
+    requires it, the approver must be someone other than who entered the results. An
+    order already approved (or not awaiting approval) says so first."""
+    order.refresh_from_db(fields=["status"])
+    if order.status != OrderStatus.RESULTED:
+        raise _cannot_become(order, OrderStatus.APPROVED)
     if lab_settings_get().approval_required and order.resulted_by_id == user.pk:
         raise ValidationError(
             _("You entered these results; a second person must approve them."), field="approve"

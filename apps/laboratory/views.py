@@ -4,7 +4,6 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +12,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import is_doctor
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment
-from apps.core.exceptions import Conflict, HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.appointments.selectors import appointment_get
+from apps.core.exceptions import Conflict, NotFound, ValidationError
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import acted_once, submitted_once
+from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.laboratory.forms import (
     AmendForm,
     CancelForm,
@@ -63,17 +66,6 @@ LAB = frozenset({Role.LAB_TECHNICIAN})
 CLINICAL = frozenset({Role.LAB_TECHNICIAN, Role.DOCTOR})
 
 
-def _posted(request: HospitalRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _get_order(order_id: uuid.UUID) -> LabOrder:
-    try:
-        return lab_order_get(order_id=order_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
 def _detail(
     request: HospitalRequest, order: LabOrder, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
@@ -81,6 +73,7 @@ def _detail(
     results = list(order.results.all())
     user_ids = [
         order.ordered_by_id,
+        order.transcribed_by_id,
         order.collected_by_id,
         order.resulted_by_id,
         order.approved_by_id,
@@ -115,7 +108,7 @@ def _redirect_to_order(request: HospitalRequest, order: LabOrder) -> HttpRespons
 
 @require_GET
 def lab_index(request: HospitalRequest) -> HttpResponse:
-    if request.user.role == Role.DOCTOR:
+    if is_doctor(request.user):
         return redirect("laboratory:my_orders")
     return redirect("laboratory:worklist")
 
@@ -124,9 +117,8 @@ def lab_index(request: HospitalRequest) -> HttpResponse:
 @roles_required(*LAB)
 def lab_worklist_view(request: HospitalRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    query = request.GET.get("q", "").strip()[:100]
-    orders = lab_worklist(status=status, query=query)
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = search_query(request)
+    page = paginate(request, lab_worklist(status=status, query=query), size=PAGE_SIZE)
     context = {
         "page": page,
         "rows": lab_order_rows(orders=page.object_list),
@@ -143,7 +135,7 @@ def lab_worklist_view(request: HospitalRequest) -> HttpResponse:
 def lab_my_orders(request: HospitalRequest) -> HttpResponse:
     doctor = doctor_for_user(user_id=request.user.pk)
     orders = lab_orders_of_doctor(doctor=doctor) if doctor else LabOrder.objects.none()
-    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, orders, size=PAGE_SIZE)
     context = {"page": page, "rows": lab_order_rows(orders=page.object_list), "doctor": doctor}
     return render(
         request, page_or_fragment(request, "laboratory/my_orders.html", "orders"), context
@@ -152,6 +144,7 @@ def lab_my_orders(request: HospitalRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*CLINICAL)
+@submitted_once
 def lab_order_new(request: HospitalRequest) -> HttpResponse:
     """Order tests: from a consultation (``?appointment=<id>``: its patient and doctor),
     or at the lab desk for a walk-in, finding the patient as you type (``?q=``)."""
@@ -167,30 +160,29 @@ def lab_order_new(request: HospitalRequest) -> HttpResponse:
         initial = {"patient": appointment.patient_id, "ordering_doctor": appointment.doctor_id}
     elif request.GET.get("patient"):
         initial = {"patient": request.GET["patient"]}
-    form = OrderForm(data=_posted(request), initial=initial, panels=panels, tests=tests)
+    form = OrderForm(data=posted(request), initial=initial, panels=panels, tests=tests)
     patient = _patient_from(form.data.get("patient") if form.is_bound else initial.get("patient"))
-    if request.method == "POST" and form.is_valid():
+
+    def place(data: dict[str, Any]) -> LabOrder:
         if patient is None:
-            form.add_error("patient", _("Choose the patient."))
-        else:
-            chosen_panels, chosen_tests = form.chosen()
-            try:
-                order = lab_order_place(
-                    hospital=request.hospital,
-                    patient=patient,
-                    panels=chosen_panels,
-                    tests=chosen_tests,
-                    priority=form.cleaned_data["priority"],
-                    ordered_by=request.user,
-                    ordering_doctor=doctor or form.cleaned_data["ordering_doctor"],
-                    appointment=appointment,
-                    clinical_notes=form.cleaned_data["clinical_notes"],
-                )
-            except HMSError as exc:
-                add_errors(form, exc)
-            else:
-                messages.success(request, _("Ordered %(number)s.") % {"number": order.number})
-                return _redirect_to_order(request, order)
+            raise ValidationError(_("Choose the patient."), field="patient")
+        chosen_panels, chosen_tests = form.chosen()
+        return lab_order_place(
+            hospital=request.hospital,
+            patient=patient,
+            panels=chosen_panels,
+            tests=chosen_tests,
+            priority=data["priority"],
+            ordered_by=request.user,
+            ordering_doctor=data["ordering_doctor"],  # a doctor orders as themself
+            appointment=appointment,
+            clinical_notes=data["clinical_notes"],
+        )
+
+    if placed := form_action(form, place):
+        order = placed.result
+        messages.success(request, _("Ordered %(number)s.") % {"number": order.number})
+        return _redirect_to_order(request, order)
     chosen = set(request.POST.getlist("items")) if request.method == "POST" else set()
     context = {
         "form": form,
@@ -212,12 +204,7 @@ def _appointment_from(value: str | None) -> Appointment | None:
         appointment_id = uuid.UUID(value)
     except ValueError:
         raise Http404(_("There is no such appointment in this hospital.")) from None
-    appointment = (
-        Appointment.objects.select_related("patient", "doctor").filter(pk=appointment_id).first()
-    )
-    if appointment is None:
-        raise Http404(_("There is no such appointment in this hospital."))
-    return appointment
+    return found(appointment_get, appointment_id=appointment_id)
 
 
 def _patient_from(value: object) -> Patient | None:
@@ -230,7 +217,7 @@ def _patient_from(value: object) -> Patient | None:
 
 
 def _patient_choices(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     patients = list(patient_search(query=query)[:10]) if query else []
     context = {"patients": patients, "query": query}
     return render(request, "laboratory/order_new.html#patients", context)
@@ -239,99 +226,92 @@ def _patient_choices(request: HospitalRequest) -> HttpResponse:
 @require_GET
 @roles_required(*CLINICAL)
 def lab_order_detail(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, _get_order(order_id))
+    return _detail(request, found(lab_order_get, order_id=order_id))
 
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_collect_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    order = _get_order(order_id)
-    try:
-        lab_order_collect(order=order, user=request.user)
-    except HMSError as exc:
-        return _detail(request, order, action_error=exc.message)
+    order = found(lab_order_get, order_id=order_id)
+    collected = attempt(lambda: lab_order_collect(order=order, user=request.user))
+    if isinstance(collected, Refused):
+        return _detail(request, order, action_error=collected.message)
     messages.success(request, _("Sample collected for %(number)s.") % {"number": order.number})
     return _redirect_to_order(request, order)
 
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_results(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     """Save the typed results, or (``action=submit``) hand them in for approval."""
-    order = _get_order(order_id)
+    order = found(lab_order_get, order_id=order_id)
     form = ResultsForm(data=request.POST, results=list(order.results.all()))
     submit = request.POST.get("action") == "submit"
-    if form.is_valid():
-        try:
-            if submit:
-                lab_results_submit(order=order, values=form.values(), user=request.user)
-            else:
-                lab_results_record(order=order, values=form.values(), user=request.user)
-        except Conflict as exc:  # not taking results (yet or any more)
-            return _detail(request, _get_order(order_id), action_error=exc.message)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            message = _("Results submitted.") if submit else _("Results saved.")
-            messages.success(request, message)
-            return _redirect_to_order(request, order)
-    return _detail(request, _get_order(order_id), results_form=form)
+    save = lab_results_submit if submit else lab_results_record
+    saved = form_action(
+        form,
+        lambda data: save(order=order, values=form.values(), user=request.user),
+        handles=Conflict,
+    )
+    if isinstance(saved, Refused):  # not taking results (yet or any more)
+        return _detail(request, found(lab_order_get, order_id=order_id), action_error=saved.message)
+    if saved:
+        messages.success(request, _("Results submitted.") if submit else _("Results saved."))
+        return _redirect_to_order(request, order)
+    return _detail(request, found(lab_order_get, order_id=order_id), results_form=form)
 
 
 @require_POST
 @roles_required(*LAB)
+@acted_once
 def lab_order_approve_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    order = _get_order(order_id)
-    try:
-        lab_order_approve(order=order, user=request.user)
-    except HMSError as exc:
-        return _detail(request, order, action_error=exc.message)
+    order = found(lab_order_get, order_id=order_id)
+    approved = attempt(lambda: lab_order_approve(order=order, user=request.user))
+    if isinstance(approved, Refused):
+        return _detail(request, order, action_error=approved.message)
     messages.success(request, _("Results of %(number)s approved.") % {"number": order.number})
     return _redirect_to_order(request, order)
 
 
 @require_POST
 @roles_required(*CLINICAL)
+@acted_once
 def lab_order_cancel_view(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    order = _get_order(order_id)
+    order = found(lab_order_get, order_id=order_id)
     form = CancelForm(data=request.POST)
-    if form.is_valid():
-        try:
-            lab_order_cancel(order=order, user=request.user, reason=form.cleaned_data["reason"])
-        except Conflict as exc:  # the order moved on: no form to put it next to
-            return _detail(request, order, action_error=exc.message)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Cancelled %(number)s.") % {"number": order.number})
-            return _redirect_to_order(request, order)
+    cancelled = form_action(
+        form,
+        lambda data: lab_order_cancel(order=order, user=request.user, reason=data["reason"]),
+        handles=Conflict,
+    )
+    if isinstance(cancelled, Refused):  # the order moved on: no form to put it next to
+        return _detail(request, order, action_error=cancelled.message)
+    if cancelled:
+        messages.success(request, _("Cancelled %(number)s.") % {"number": order.number})
+        return _redirect_to_order(request, order)
     return _detail(request, order, cancel_form=form)
 
 
 @require_http_methods(["GET", "POST"])
 @roles_required(*LAB)
+@submitted_once
 def lab_result_amend_view(
     request: HospitalRequest, order_id: uuid.UUID, result_id: int
 ) -> HttpResponse:
-    order = _get_order(order_id)
-    try:
-        result = lab_result_get(order=order, result_id=result_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    form = AmendForm(data=_posted(request), initial={"value": result.value})
-    if request.method == "POST" and form.is_valid():
-        try:
-            lab_result_amend(
-                result=result,
-                value=form.cleaned_data["value"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("%(test)s amended.") % {"test": result.test.name})
-            return _redirect_to_order(request, order)
+    order = found(lab_order_get, order_id=order_id)
+    result = found(lab_result_get, order=order, result_id=result_id)
+    form = AmendForm(data=posted(request), initial={"value": result.value})
+    amended = form_action(
+        form,
+        lambda data: lab_result_amend(
+            result=result, value=data["value"], reason=data["reason"], user=request.user
+        ),
+    )
+    if amended:
+        messages.success(request, _("%(test)s amended.") % {"test": result.test.name})
+        return _redirect_to_order(request, order)
     context = {"order": order, "result": result, "form": form}
     return render(request, page_or_fragment(request, "laboratory/amend.html", "form"), context)
 
@@ -341,13 +321,18 @@ def lab_result_amend_view(
 def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
     """The printable A4 report of an approved order (an ordinary page; print rules in
     its template until the shared print stylesheet arrives)."""
-    order = _get_order(order_id)
+    order = found(lab_order_get, order_id=order_id)
     if order.status != OrderStatus.APPROVED:
         return render(request, "laboratory/report_not_ready.html", {"order": order}, status=409)
     results = list(order.results.all())
     people = accounts_by_id(
         hospital=request.hospital,
-        user_ids=[order.collected_by_id, order.resulted_by_id, order.approved_by_id],
+        user_ids=[
+            order.transcribed_by_id,
+            order.collected_by_id,
+            order.resulted_by_id,
+            order.approved_by_id,
+        ],
     )
     context = {"order": order, "results": results, "people": people}
     return render(request, page_or_fragment(request, "laboratory/report.html", "report"), context)
@@ -368,25 +353,19 @@ def lab_catalogue_view(request: HospitalRequest) -> HttpResponse:
 def lab_catalogue_item_edit(request: HospitalRequest, kind: str, item_id: int) -> HttpResponse:
     """An administrator sets the hospital's price of a test or panel and whether it is
     offered (``kind`` is ``test`` or ``panel``)."""
-    try:
-        item = lab_catalogue_item_get(kind=kind, item_id=item_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    item = found(lab_catalogue_item_get, kind=kind, item_id=item_id)
     form = CatalogueItemForm(
-        data=_posted(request), initial={"price": item.price, "is_active": item.is_active}
+        data=posted(request), initial={"price": item.price, "is_active": item.is_active}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            lab_catalogue_item_update(
-                item=item,
-                price=form.cleaned_data["price"],
-                is_active=form.cleaned_data["is_active"],
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved %(name)s.") % {"name": item.name})
-            return redirect_to(request, reverse("laboratory:catalogue"))
+    saved = form_action(
+        form,
+        lambda data: lab_catalogue_item_update(
+            item=item, price=data["price"], is_active=data["is_active"]
+        ),
+    )
+    if saved:
+        messages.success(request, _("Saved %(name)s.") % {"name": item.name})
+        return redirect_to(request, reverse("laboratory:catalogue"))
     context = {"item": item, "kind": kind, "form": form}
     template = page_or_fragment(request, "laboratory/catalogue_item.html", "form")
     return render(request, template, context)
@@ -397,10 +376,10 @@ def lab_catalogue_item_edit(request: HospitalRequest, kind: str, item_id: int) -
 def lab_settings_view(request: HospitalRequest) -> HttpResponse:
     current = lab_settings_get()
     form = SettingsForm(
-        data=_posted(request), initial={"approval_required": current.approval_required}
+        data=posted(request), initial={"approval_required": current.approval_required}
     )
-    if request.method == "POST" and form.is_valid():
-        lab_settings_update(approval_required=form.cleaned_data["approval_required"])
+    update = lab_settings_update
+    if form_action(form, lambda data: update(approval_required=data["approval_required"])):
         messages.success(request, _("Lab settings saved."))
         return redirect_to(request, reverse("laboratory:settings"))
     return render(

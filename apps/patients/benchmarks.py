@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from django.utils import timezone
 
 from apps.core.text import search_fold, search_text
-from apps.patients.models import Patient, PatientNumberSequence, Sex, name_key
+from apps.numbering.services import document_numbers_allocate
+from apps.patients.models import PATIENT_NUMBER_KIND, Patient, Sex, name_key
 from apps.tenancy.context import tenant_context
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
@@ -152,11 +153,11 @@ def patients_bulk_load(hospital: Hospital, *, count: int, seed: int = 12) -> flo
     step = timedelta(days=3650) / count
     batch: list[Patient] = []
     with tenant_context(hospital), tenant_atomic():
-        sequence = PatientNumberSequence.objects.select_for_update().first()
-        first_number = (sequence.last_value if sequence else 0) + 1
-        for offset in range(count):
+        numbers = document_numbers_allocate(
+            hospital=hospital, kind=PATIENT_NUMBER_KIND, count=count
+        )
+        for offset, number in enumerate(numbers):
             first, last, sex = _person(rng)
-            number = f"{hospital.code}-PAT-{first_number + offset:06d}"
             national = f"0{rng.choice(OPERATORS)}{rng.randrange(10**7):07d}"
             phone = f"+994{national[1:]}"
             registered: datetime = oldest + step * offset
@@ -179,10 +180,6 @@ def patients_bulk_load(hospital: Hospital, *, count: int, seed: int = 12) -> flo
                 Patient.objects.bulk_create(batch)
                 batch = []
         Patient.objects.bulk_create(batch)
-        PatientNumberSequence.objects.update_or_create(
-            pk=sequence.pk if sequence else None,
-            defaults={"last_value": first_number + count - 1},
-        )
     return (timezone.now() - started).total_seconds()
 
 

@@ -33,11 +33,16 @@ class BloodGroup(models.TextChoices):
     O_NEGATIVE = "O-", "O−"
 
 
+#: the document series of patient numbers (``apps.numbering``): ``<CODE>-PAT-000001``
+PATIENT_NUMBER_KIND = "PAT"
+
+
 class Patient(LinkedToUser):
     """A registered patient. ``user_id`` (from LinkedToUser) is their portal login.
 
     The primary key is a UUID so an id from one hospital never names a row in another;
-    ``number`` is the human identifier (``<HOSPITAL CODE>-PAT-000001``).
+    ``number`` is the human identifier (``<HOSPITAL CODE>-PAT-000001``), the next of
+    the hospital's ``PATIENT_NUMBER_KIND`` series in ``apps.numbering``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -79,13 +84,3 @@ class Patient(LinkedToUser):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
-
-
-class PatientNumberSequence(models.Model):
-    """The last patient number handed out in this hospital: one row, incremented inside
-    the transaction that inserts the patient, so numbers are unique and gap-free."""
-
-    last_value = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"last patient number {self.last_value}"

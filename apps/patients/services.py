@@ -16,7 +16,6 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +26,8 @@ from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize, phone_search_text
 from apps.core.text import search_text
-from apps.patients.models import BloodGroup, Patient, PatientNumberSequence, Sex, name_key
+from apps.numbering.services import document_number_allocate
+from apps.patients.models import PATIENT_NUMBER_KIND, BloodGroup, Patient, Sex, name_key
 from apps.patients.selectors import patient_likely_duplicates
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
@@ -160,20 +160,6 @@ def _apply(patient: Patient, details: PatientDetails) -> None:
     )
 
 
-def patient_number_allocate(*, hospital: Hospital) -> str:
-    """The next patient number of the selected hospital, e.g. ``CGH001-PAT-000042``.
-
-    Call it inside the transaction that saves the patient: the increment is a single
-    UPDATE on the one sequence row, and SQLite's IMMEDIATE transactions (a row lock on
-    PostgreSQL) make a concurrent registration wait for this one to commit or roll back.
-    """
-    with tenant_atomic():
-        sequence, _ = PatientNumberSequence.objects.get_or_create(pk=1)
-        PatientNumberSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
-        sequence.refresh_from_db(fields=["last_value"])
-    return f"{hospital.code}-PAT-{sequence.last_value:06d}"
-
-
 def patient_register(
     *,
     hospital: Hospital,
@@ -191,7 +177,7 @@ def patient_register(
     continue past). The check runs again inside the transaction that inserts the
     patient, which holds the hospital database's write lock: of two identical
     registrations sent at once (a retry, two tabs, a double click on Continue), the
-    second finds the first's patient and is refused (on PostgreSQL the sequence row's
+    second finds the first's patient and is refused (on PostgreSQL the number series row's
     lock, taken first, does the serialising). With ``portal_account`` a patient
     login is created in the same action: if it cannot be created no patient is saved,
     and if the patient cannot be saved the login is removed.
@@ -209,11 +195,11 @@ def patient_register(
         )
     try:
         with tenant_atomic():
-            # The number first: its UPDATE holds the sequence row until the commit, so on
+            # The number first: it locks the series row until the commit, so on
             # PostgreSQL (no IMMEDIATE transactions) a second registration waits here and
             # its duplicate check then sees the first's patient. A refusal rolls the
             # number back with the rest.
-            number = patient_number_allocate(hospital=hospital)
+            number = document_number_allocate(hospital=hospital, kind=PATIENT_NUMBER_KIND)
             _refuse_unconfirmed_duplicates(details, confirm_duplicates, confirmed_matches)
             patient = Patient(
                 number=number,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,14 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
-from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
+from apps.core.htmx import page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
-from apps.core.pagination import open_page
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
+from apps.core.viewkit import Refused, form_action, found, paginate_uncounted, search_query
 from apps.patients.forms import PatientForm, RegistrationForm
-from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
@@ -38,21 +36,14 @@ SORT_COLUMNS = {
 WRITERS = frozenset({Role.RECEPTIONIST, Role.NURSE, Role.DOCTOR})
 
 
-def _get_patient(patient_id: uuid.UUID) -> Patient:
-    try:
-        return patient_get(patient_id=patient_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
 @require_GET
 def patient_list(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     sorting = sorting_from(request, SORT_COLUMNS, default="-registered")
     patients = patient_search(query=query).order_by(*sorting.order_by)
     # no count of all the matches: a search among many patients would pay for it on
     # every keystroke; "More" needs only the next row
-    page = open_page(patients, request.GET.get("page"), size=PAGE_SIZE)
+    page = paginate_uncounted(request, patients, size=PAGE_SIZE)
     context = {
         "page": page,
         "query": query,
@@ -69,38 +60,36 @@ def patient_list(request: HospitalRequest) -> HttpResponse:
 def patient_register_view(request: HospitalRequest) -> HttpResponse:
     form = RegistrationForm(data=request.POST or None)
     context: dict[str, object] = {"form": form}
-    if request.method == "POST" and form.is_valid():
-        try:
-            registered = patient_register(
-                hospital=request.hospital,
-                details=form.details(),
-                portal_account=form.cleaned_data["portal_account"],
-                confirmed_matches=form.cleaned_data["confirm_duplicates"],
-                registered_by=request.user,
+    outcome = form_action(
+        form,
+        lambda data: patient_register(
+            hospital=request.hospital,
+            details=form.details(),
+            portal_account=data["portal_account"],
+            confirmed_matches=data["confirm_duplicates"],
+            registered_by=request.user,
+        ),
+        handles=LikelyDuplicates,
+    )
+    if isinstance(outcome, Refused):  # may be registered already: shown to confirm
+        context["duplicates"] = outcome.error.matches
+        context["duplicate_ids"] = ",".join(str(match.pk) for match in outcome.error.matches)
+    elif outcome:
+        registered = outcome.result
+        detail = reverse("patients:detail", args=[registered.patient.pk])
+        if registered.account is None:
+            messages.success(
+                request, _("Registered %(patient)s.") % {"patient": registered.patient}
             )
-        except LikelyDuplicates as exc:
-            context["duplicates"] = exc.matches
-            context["duplicate_ids"] = ",".join(str(match.pk) for match in exc.matches)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            if registered.account is None:
-                messages.success(
-                    request, _("Registered %(patient)s.") % {"patient": registered.patient}
-                )
-                return redirect_to(
-                    request, reverse("patients:detail", args=[registered.patient.pk])
-                )
-            context = {"registered": registered}
-            template = page_or_fragment(request, "patients/registered.html", "result")
-            detail = reverse("patients:detail", args=[registered.patient.pk])
-            return shown_once_at(request, render(request, template, context), detail)
+            return redirect_to(request, detail)
+        template = page_or_fragment(request, "patients/registered.html", "result")
+        return shown_once_at(request, render(request, template, {"registered": registered}), detail)
     return render(request, page_or_fragment(request, "patients/register.html", "form"), context)
 
 
 @require_GET
 def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = _get_patient(patient_id)
+    patient = found(patient_get, patient_id=patient_id)
     accounts = accounts_by_id(
         hospital=request.hospital, user_ids=[patient.user_id, patient.registered_by_id]
     )
@@ -119,15 +108,10 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 @roles_required(*WRITERS)
 def patient_edit(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = _get_patient(patient_id)
+    patient = found(patient_get, patient_id=patient_id)
     form = PatientForm.for_patient(patient, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            patient_update(patient=patient, details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved the details of %(patient)s.") % {"patient": patient})
-            return redirect_to(request, reverse("patients:detail", args=[patient.pk]))
+    if form_action(form, lambda data: patient_update(patient=patient, details=form.details())):
+        messages.success(request, _("Saved the details of %(patient)s.") % {"patient": patient})
+        return redirect_to(request, reverse("patients:detail", args=[patient.pk]))
     context = {"form": form, "patient": patient}
     return render(request, page_or_fragment(request, "patients/edit.html", "form"), context)

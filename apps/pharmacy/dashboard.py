@@ -11,15 +11,19 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
+from apps.accounts.rules import may_act_as
 from apps.core.dashboard import DailySeries, Figure, Tile
 from apps.pharmacy.links import hospital_url
 from apps.pharmacy.models import Sale
 from apps.pharmacy.selectors import EXPIRING_DAYS, batches_expired, batches_expiring, low_stock
 from apps.tenancy.models import Hospital
 
+#: who sees the stock tile (hospital administrators see everything)
+TILE_ROLES = frozenset({Role.PHARMACIST})
+
 
 def tiles(*, hospital: Hospital, user: User, today: date) -> list[Tile]:
-    if not (user.is_hospital_admin or user.role == Role.PHARMACIST):
+    if not may_act_as(user, TILE_ROLES):
         return []
     return [
         Tile(

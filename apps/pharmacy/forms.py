@@ -17,6 +17,9 @@ from apps.pharmacy.services.sales import SaleDetails, SaleLineInput
 from apps.pharmacy.services.stock import ReceiptLine
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+#: the most units one typed number may name (a receipt's line, a sale's, a reorder
+#: level): above any real count, far below what the database's integers hold
+MOST_UNITS = 1_000_000
 
 
 class MedicineForm(forms.Form):
@@ -34,7 +37,9 @@ class MedicineForm(forms.Form):
         max_length=30,
         widget=forms.TextInput(attrs={"placeholder": _("tablet, bottle, vial …")}),
     )
-    reorder_level = forms.IntegerField(label=_("Reorder level"), min_value=0, initial=0)
+    reorder_level = forms.IntegerField(
+        label=_("Reorder level"), min_value=0, max_value=MOST_UNITS, initial=0
+    )
     sale_price = forms.DecimalField(
         label=_("Sale price"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
@@ -88,7 +93,7 @@ class ReceiptLineForm(forms.Form):
     )
     batch_number = forms.CharField(label=_("Batch number"), max_length=60)
     expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MOST_UNITS)
     unit_cost = forms.DecimalField(
         label=_("Unit cost"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
@@ -163,7 +168,7 @@ class SaleLineForm(forms.Form):
     medicine = MedicineInStockField(
         label=_("Medicine"), queryset=Medicine.objects.none(), empty_label="—"
     )
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MOST_UNITS)
     prescription_item_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -235,7 +240,9 @@ class DispenseLineForm(forms.Form):
     medicine = MedicineInStockField(
         label=_("Medicine"), queryset=Medicine.objects.none(), empty_label="—", required=False
     )
-    quantity = forms.IntegerField(label=_("Units now"), min_value=0, required=False)
+    quantity = forms.IntegerField(
+        label=_("Units now"), min_value=0, max_value=MOST_UNITS, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -309,6 +316,8 @@ class ReturnForm(forms.Form):
 class AdjustmentForm(forms.Form):
     quantity = forms.IntegerField(
         label=_("Change in units"),
+        min_value=-MOST_UNITS,
+        max_value=MOST_UNITS,
         help_text=_("Negative takes units out (e.g. -3), positive adds them."),
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *AdjustmentReason.choices])

@@ -10,7 +10,6 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -18,9 +17,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.exceptions import Conflict, ValidationError
 from apps.core.http import HospitalRequest
 from apps.core.submissions import submitted_once
+from apps.core.viewkit import Refused, attempt, form_action, paginate, search_query
 from apps.regions import services
 from apps.regions.forms import CityForm, ClinicForm, RegionForm, SpecializationForm
 from apps.regions.models import City, Clinic, Region, Specialization
@@ -116,13 +115,8 @@ def index(request: HospitalRequest) -> HttpResponse:
 def rows(request: HospitalRequest, kind: str) -> HttpResponse:
     reference = KINDS[kind]
     form = reference.form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            row = reference.create(**form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            return _done(request, reference, str(reference.added) % {"name": row})
+    if created := form_action(form, lambda data: reference.create(**data)):
+        return _done(request, reference, str(reference.added) % {"name": created.result})
     return _render_rows(request, reference, form=form)
 
 
@@ -130,10 +124,9 @@ def rows(request: HospitalRequest, kind: str) -> HttpResponse:
 def row_delete(request: HospitalRequest, kind: str, pk: int) -> HttpResponse:
     reference = KINDS[kind]
     row = _get_row(reference, pk)
-    try:
-        services.reference_row_delete(row=row)
-    except Conflict as exc:
-        return _done(request, reference, exc.message, error=True)
+    deleted = attempt(lambda: services.reference_row_delete(row=row))
+    if isinstance(deleted, Refused):  # still in use
+        return _done(request, reference, deleted.message, error=True)
     return _done(request, reference, str(reference.deleted) % {"name": row})
 
 
@@ -176,7 +169,7 @@ def _render_rows(
     notice_error: bool = False,
 ) -> HttpResponse:
     template = "regions/rows.html#content" if request.htmx else "regions/rows.html"
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     needle = query.casefold()
     listed = [
         (row, detail, usages)
@@ -184,11 +177,10 @@ def _render_rows(
         if (detail := reference.detail(row)) is not None
         and (not needle or needle in f"{row.name} {row} {detail}".casefold())
     ]
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "kind": reference,
         "kinds": KINDS.values(),
-        "page": page,
+        "page": paginate(request, listed, size=PAGE_SIZE),
         "query": query,
         "form": form,
         "notice": notice,

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
+from apps.accounts.rules import is_patient_account
 from apps.accounts.services import (
     CreatedAccount,
     IssuedPassword,
@@ -146,7 +147,7 @@ def staff_member_link_account(
     """Link an existing staff login to ``staff_member`` (active, same hospital, not
     linked to any other record; patient portal logins are not staff logins)."""
     user = account_get_linkable(hospital=hospital, user_id=user_id)
-    if user.role == Role.PATIENT:
+    if is_patient_account(user):
         raise ValidationError(_("A patient's portal login cannot be a staff login."), field="user")
     if staff_member.user_id is not None and staff_member.user_id != user.pk:
         raise Conflict(_("This record has a login already; unlink it first."), field="user")
@@ -240,7 +241,7 @@ def staff_account_reactivate(*, user: User, actor: User) -> User:
 
 def staff_account_change_role(*, user: User, role: str, actor: User) -> User:
     previous = user.role
-    account_change_role(user=user, role=role, actor=actor)
-    if previous != user.role:
-        _record_account(user, "account.role_changed", {"role": [previous, user.role]}, actor)
+    account_change_role(user=user, role=role, actor=actor)  # refuses, or gives ``role``
+    if role != previous:
+        _record_account(user, "account.role_changed", {"role": [previous, role]}, actor)
     return user

@@ -25,8 +25,8 @@ from django_htmx.http import HttpResponseClientRefresh, HttpResponseStopPolling
 from apps.core.error_pages import service_unavailable
 from apps.tenancy.context import tenant_context
 from apps.tenancy.hosts import hospital_by_host
+from apps.tenancy.jobs.selectors import job_latest
 from apps.tenancy.models import Hospital
-from apps.tenancy.selectors import job_latest
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class HospitalMiddleware:
 def reaped_job_of(hospital: Hospital) -> bool:
     """Reap the hospital's job here if its worker died: with no worker running there is
     no beat either, and the hospital must not stay offline until one comes back."""
-    from apps.tenancy.jobs.runner import job_reap_if_stale
+    from apps.tenancy.jobs.reaper import job_reap_if_stale
 
     job = job_latest(hospital)
     return job is not None and job_reap_if_stale(job)

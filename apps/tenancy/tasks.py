@@ -1,48 +1,11 @@
-"""Celery tasks of the tenancy app: thin — fetch by id, call the job runner."""
+"""Every Celery task of tenancy, for the worker's autodiscovery, which imports one
+``tasks`` module per installed app: the bodies live in the rooms they belong to (the
+job runner's in ``apps.tenancy.jobs.tasks``, the nightly backups' in
+``apps.tenancy.provisioning.tasks``); importing them here registers them."""
 
 from __future__ import annotations
 
-from typing import Any
+from apps.tenancy.jobs.tasks import maintain_jobs, run_job
+from apps.tenancy.provisioning.tasks import backup_hospitals
 
-from celery.signals import worker_ready
-from django.db import connections
-
-from apps.tenancy.jobs import health
-from apps.tenancy.jobs import runner as jobs
-from apps.tenancy.provisioning import recovery
-from worker import app
-from worker.base import HospitalTask
-
-
-@app.task(base=HospitalTask, bind=True, name="tenancy.run_job")
-def run_job(self: Any, *, job_id: str, hospital_id: str) -> str:
-    """Run the ProvisioningJob ``job_id`` of hospital ``hospital_id`` (the base class
-    selects the hospital). The job row decides whether anything runs."""
-    return jobs.job_run(job_id=job_id, task_id=self.request.id or "")
-
-
-@app.task(name="tenancy.maintain_jobs", bind=True, ignore_result=True)
-def maintain_jobs(self: Any) -> None:
-    """Record that a worker is alive, fail jobs whose worker died, and re-send queued
-    jobs the broker lost."""
-    health.heartbeat_record(health.WORKER, detail=self.request.hostname or "")
-    jobs.jobs_reap_stale()
-    jobs.jobs_dispatch_queued()
-
-
-@app.task(name="tenancy.backup_hospitals", ignore_result=True)
-def backup_hospitals() -> None:
-    """The nightly backup of every ready hospital, and pruning of old ones."""
-    recovery.hospitals_backup_scheduled()
-
-
-@worker_ready.connect
-def _resend_queued_jobs(**kwargs: Any) -> None:
-    """Redis keeps no messages across a restart: a worker coming up sends every queued
-    job again (a job whose message did survive just runs once — the row decides).
-
-    Connected here, not in worker/app.py, so the Celery app imports no tenancy module
-    (the worker imports this module, autodiscovered, before it is ready)."""
-    health.heartbeat_record(health.WORKER, detail=str(kwargs.get("sender") or ""))
-    jobs.jobs_dispatch_queued(everything=True)
-    connections.close_all()  # pool processes forked later must not share it
+__all__ = ["backup_hospitals", "maintain_jobs", "run_job"]

@@ -56,3 +56,24 @@ def test_a_duration_in_days_or_weeks_ends_on_its_last_day() -> None:
     assert duration_days("until review") is None
     assert last_day(started=date(2026, 3, 1), duration="5 days") == date(2026, 3, 5)
     assert last_day(started=date(2026, 3, 1), duration="") is None
+
+
+@pytest.mark.parametrize(
+    "duration", ["9999999999 days", "3661 days", "523 weeks", "9" * 5000 + " days"]
+)
+def test_a_duration_longer_than_any_course_runs_until_discharge(duration: str) -> None:
+    assert duration_days(duration) is None
+    assert last_day(started=date(2026, 3, 2), duration=duration) is None
+
+
+def test_a_course_ending_past_the_calendar_runs_until_discharge() -> None:
+    assert last_day(started=date(9999, 12, 1), duration="60 days") is None
+    assert last_day(started=date(9999, 12, 1), duration="30 days") == date(9999, 12, 30)
+    assert last_day(started=date(9999, 12, 1), duration="31 days") is None  # no day after it
+
+
+@pytest.mark.parametrize(
+    "frequency", ["9" * 5000 + " times a day", "every " + "8" * 5000 + " hours", "q99999h"]
+)
+def test_a_frequency_with_an_endless_number_has_no_schedule(frequency: str) -> None:
+    assert schedule_of(frequency).hours == ()

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
 import pytest
 from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from apps.admissions import unbilled
 from apps.admissions.billing import source as bed_days
@@ -453,6 +453,100 @@ def test_a_transfer_between_wards_charges_each_stay_at_its_own_rate(
     ]
     assert sum(i.amount for i in items) == Decimal("460.00")
     assert "General Medicine" in items[0].description and admission.number in items[0].description
+
+
+def _shown(day: date) -> str:
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def test_a_same_day_transfer_charges_one_day_at_the_bed_where_the_stay_began(
+    in_ward: Hospitalward, allow_unbilled: None
+) -> None:
+    admission = in_ward.admit(at=local(2026, 3, 2, 10, 0))
+    admission_transfer(
+        admission=admission,
+        bed=in_ward.private_bed,
+        transferred_by=in_ward.nurse,
+        at=local(2026, 3, 2, 10, 1),
+    )
+    # no midnight yet: whether this stay will cross one is not known before it ends
+    assert list(bed_days.items_for(patient_id=in_ward.patient.pk)) == []
+    admission_discharge(
+        admission=admission,
+        summary=SUMMARY,
+        discharged_by=in_ward.doctor_user,
+        at=local(2026, 3, 2, 17),
+    )
+    [item] = bed_days.items_for(patient_id=in_ward.patient.pk)
+    assert (item.quantity, item.unit_price) == (Decimal(1), Decimal("50.00"))
+    assert "General Medicine" in item.description and _shown(date(2026, 3, 2)) in item.description
+
+
+def test_each_midnight_is_charged_at_the_bed_occupied_at_that_midnight(
+    in_ward: Hospitalward, allow_unbilled: None
+) -> None:
+    admission = in_ward.admit(at=local(2026, 3, 1, 10))
+    admission_transfer(
+        admission=admission,
+        bed=in_ward.private_bed,
+        transferred_by=in_ward.nurse,
+        at=local(2026, 3, 2, 14),
+    )
+    admission_discharge(
+        admission=admission,
+        summary=SUMMARY,
+        discharged_by=in_ward.doctor_user,
+        at=local(2026, 3, 4, 9),
+    )
+    general, private = bed_days.items_for(patient_id=in_ward.patient.pk)
+    # midnights: 2 March (general), 3 and 4 March (private)
+    assert (general.quantity, general.unit_price) == (Decimal(1), Decimal("50.00"))
+    assert (private.quantity, private.unit_price) == (Decimal(2), Decimal("120.00"))
+    assert general.amount + private.amount == Decimal("290.00")
+    # the invoice line says which days: the nights before those midnights
+    assert f"{_shown(date(2026, 3, 1))} – {_shown(date(2026, 3, 1))}" in general.description
+    assert f"{_shown(date(2026, 3, 2))} – {_shown(date(2026, 3, 3))}" in private.description
+
+
+def test_a_transfer_at_midnight_charges_that_day_once_at_the_new_bed(
+    in_ward: Hospitalward, allow_unbilled: None
+) -> None:
+    admission = in_ward.admit(at=local(2026, 3, 1, 20))
+    admission_transfer(
+        admission=admission,
+        bed=in_ward.private_bed,
+        transferred_by=in_ward.nurse,
+        at=local(2026, 3, 2, 0, 0),
+    )
+    admission_discharge(
+        admission=admission,
+        summary=SUMMARY,
+        discharged_by=in_ward.doctor_user,
+        at=local(2026, 3, 2, 9),
+    )
+    [item] = bed_days.items_for(patient_id=in_ward.patient.pk)
+    assert (item.quantity, item.unit_price) == (Decimal(1), Decimal("120.00"))
+
+
+def test_a_stay_with_midnights_charges_nothing_for_a_bed_left_before_any(
+    in_ward: Hospitalward, allow_unbilled: None
+) -> None:
+    admission = in_ward.admit(at=local(2026, 3, 1, 9))
+    admission_transfer(
+        admission=admission,
+        bed=in_ward.private_bed,
+        transferred_by=in_ward.nurse,
+        at=local(2026, 3, 1, 11),
+    )
+    admission_discharge(
+        admission=admission,
+        summary=SUMMARY,
+        discharged_by=in_ward.doctor_user,
+        at=local(2026, 3, 3, 9),
+    )
+    [item] = bed_days.items_for(patient_id=in_ward.patient.pk)
+    assert (item.quantity, item.unit_price) == (Decimal(2), Decimal("120.00"))
+    assert bed_days.item(reference=item.reference) == item
 
 
 def test_a_new_ward_rate_does_not_reach_back_to_a_patient_in_bed(

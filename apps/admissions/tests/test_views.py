@@ -636,7 +636,7 @@ def test_a_dose_time_typed_near_midnight_lands_on_the_right_day() -> None:
     from datetime import time
 
     from apps.admissions.tests.conftest import local
-    from apps.admissions.views import _given_at
+    from apps.admissions.views.nursing import _given_at
 
     assert _given_at(local(2026, 3, 2, 0), time(23, 50)) == local(2026, 3, 1, 23, 50)
     assert _given_at(local(2026, 3, 2, 20), time(20, 15)) == local(2026, 3, 2, 20, 15)

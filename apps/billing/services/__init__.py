@@ -1,7 +1,7 @@
 """Billing's writes: the price list, invoices and their forward moves, money in.
 
 See ``invoices`` for the states an invoice goes through and ``apps.billing.money`` for
-the arithmetic."""
+the invoice arithmetic (rounded by ``apps.core.money``)."""
 
 from apps.billing.services.invoices import (
     ServiceLine,

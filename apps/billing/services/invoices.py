@@ -6,8 +6,8 @@
 
 Each runs in one ``tenant_atomic()`` on a row read ``select_for_update()`` (SQLite
 transactions here are IMMEDIATE, so writers queue; PostgreSQL locks the row), checks the
-state it found and raises ``Conflict`` on a refused move. Money arithmetic lives in
-``apps.billing.money``.
+state it found and raises ``Conflict`` on a refused move. Invoice arithmetic lives in
+``apps.billing.money``, rounded by ``apps.core.money``.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from apps.billing.models import (
     InvoiceStatus,
     Service,
 )
-from apps.billing.money import ZERO, invoice_totals, line_amount, to_cents
+from apps.billing.money import invoice_totals
 from apps.billing.selectors import sources_by_key
 from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.money import ZERO, line_amount, to_cents
 from apps.numbering.services import document_number_allocate
 from apps.patients.models import Patient
 from apps.tenancy.db import tenant_atomic

@@ -16,9 +16,9 @@ from apps.billing.models import (
     PaymentMethod,
     WriteOff,
 )
-from apps.billing.money import to_cents
 from apps.billing.services.invoices import locked_for_update, settled_status
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.money import to_cents
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from apps.billing.models import (
     Service,
 )
-from apps.billing.money import to_cents
 from apps.core.exceptions import ValidationError
+from apps.core.money import to_cents
 from apps.tenancy.db import tenant_atomic
 
 

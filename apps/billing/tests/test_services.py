@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.transitions import CONSULTATION_SOURCE, appointment_cancel
 from apps.billing.models import CreditNote, Invoice, InvoiceLine, InvoiceStatus, Service
-from apps.billing.money import invoice_totals, line_amount
+from apps.billing.money import invoice_totals
 from apps.billing.selectors import collections, revenue_by_day, unbilled_items, unpaid_total
 from apps.billing.services import (
     ServiceLine,
@@ -32,6 +32,7 @@ from apps.billing.services import (
 from apps.billing.tests.conftest import FakeSource
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.money import line_amount
 from apps.core.testing import run_at_once
 from apps.numbering.models import DocumentSeries
 from apps.patients.models import Patient

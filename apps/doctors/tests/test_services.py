@@ -84,6 +84,18 @@ def test_an_existing_doctor_keeps_a_clinic_deactivated_since(
 
 
 @pytest.mark.parametrize(
+    ("typed", "kept"),
+    [(Decimal("0.005"), Decimal("0.01")), (Decimal("40.005"), Decimal("40.01"))],
+)
+def test_a_fee_of_half_a_cent_is_rounded_up_like_every_amount(
+    hospital_a: Hospital, baku: Place, typed: Decimal, kept: Decimal
+) -> None:
+    # half-even (Decimal's default) would keep 0.00 and 40.00
+    saved = doctor_create(hospital=hospital_a, details=details_at(baku, consulting_fee=typed))
+    assert Doctor.objects.get(pk=saved.doctor.pk).consulting_fee == kept
+
+
+@pytest.mark.parametrize(
     ("changes", "field"),
     [
         ({"full_name": "   "}, "full_name"),

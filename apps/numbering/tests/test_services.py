@@ -5,7 +5,7 @@ import pytest
 from apps.core.exceptions import ValidationError
 from apps.core.testing import run_at_once
 from apps.numbering.models import DocumentSeries
-from apps.numbering.services import document_number_allocate
+from apps.numbering.services import document_number_allocate, document_numbers_allocate
 from apps.tenancy.context import tenant_context
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
@@ -36,6 +36,17 @@ def test_a_rolled_back_document_gives_its_number_back(hospital_a: Hospital) -> N
         document_number_allocate(hospital=hospital_a, kind="INV", year=2026)
         raise RuntimeError("boom")
     assert allocate(hospital_a).endswith("-000001")
+
+
+def test_numbers_for_a_bulk_load_are_taken_at_once_and_the_series_continues(
+    hospital_a: Hospital,
+) -> None:
+    code = hospital_a.code
+    allocate(hospital_a, kind="PAT", year=None)
+    with tenant_context(hospital_a), tenant_atomic():
+        numbers = document_numbers_allocate(hospital=hospital_a, kind="PAT", count=3)
+    assert numbers == [f"{code}-PAT-000002", f"{code}-PAT-000003", f"{code}-PAT-000004"]
+    assert allocate(hospital_a, kind="PAT", year=None) == f"{code}-PAT-000005"
 
 
 def test_allocating_outside_a_transaction_is_a_programming_error(hospital_a: Hospital) -> None:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.testing import run_at_once
-from apps.patients.models import Patient, PatientNumberSequence
+from apps.numbering.models import DocumentSeries
+from apps.patients.models import PATIENT_NUMBER_KIND, Patient
 from apps.patients.services import (
     InvalidPatientDetails,
     LikelyDuplicates,
@@ -21,6 +22,10 @@ from apps.patients.services import (
 from apps.patients.tests.factories import details, register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
+
+
+def patient_series() -> DocumentSeries:
+    return DocumentSeries.objects.get(kind=PATIENT_NUMBER_KIND, year=0)
 
 
 def test_patient_numbers_carry_the_hospital_code_and_count_up(hospital_a: Hospital) -> None:
@@ -59,7 +64,7 @@ def test_concurrent_registrations_never_share_a_number(hospital_a: Hospital) -> 
     assert len(numbers) == threads_count * per_thread
     assert set(numbers) == expected
     with tenant_context(hospital_a):
-        assert PatientNumberSequence.objects.get().last_value == threads_count * per_thread
+        assert patient_series().last_value == threads_count * per_thread
 
 
 def test_registration_stores_normalised_details(hospital_a: Hospital) -> None:
@@ -207,7 +212,7 @@ def test_if_the_patient_cannot_be_saved_the_new_account_is_removed(hospital_a: H
     taken = register(hospital_a)
     # Put the sequence back so the next number clashes with the existing patient.
     with tenant_context(hospital_a):
-        PatientNumberSequence.objects.update(last_value=0)
+        DocumentSeries.objects.filter(kind=PATIENT_NUMBER_KIND).update(last_value=0)
         with pytest.raises(Conflict, match="could not be saved"):
             patient_register(
                 hospital=hospital_a,
@@ -215,7 +220,7 @@ def test_if_the_patient_cannot_be_saved_the_new_account_is_removed(hospital_a: H
                 portal_account=True,
             )
         assert list(Patient.objects.all()) == [taken]
-        assert PatientNumberSequence.objects.get().last_value == 0
+        assert patient_series().last_value == 0
     assert not User.objects.filter(role=Role.PATIENT).exists()
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core import billable
+from apps.core.money import ZERO, line_amount, percent_of, share_of, to_cents
 from apps.numbering.services import document_number_allocate
 from apps.patients.models import Patient
 from apps.pharmacy.models import (
@@ -43,15 +44,10 @@ from apps.tenancy.models import Hospital
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 #: the billable source key of a sale put on the patient's invoice
 BILLABLE_KEY = "pharmacy.sale"
 #: methods that need a reference (card slip, transfer id)
 REFERENCE_NEEDED = frozenset({PaymentMethod.CARD, PaymentMethod.TRANSFER})
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -156,8 +152,8 @@ def sale_create(
     if errors or line_errors:
         raise InvalidDocument(errors, line_errors)
 
-    discount = money(details.discount or Decimal("0"))
-    tax_rate = details.tax_rate or Decimal("0")
+    discount = to_cents(details.discount or ZERO)
+    tax_rate = details.tax_rate or ZERO
     now = timezone.now()
 
     with tenant_atomic():
@@ -165,12 +161,15 @@ def sale_create(
         locked = medicines_lock(wanted_ids)
         prescribed_check(lines=lines, patient=patient)
         subtotal = sum(
-            (locked[line.medicine_id].sale_price * line.quantity for line in lines),  # type: ignore[index,operator]
-            Decimal("0"),
+            (
+                line_amount(quantity=line.quantity, unit_price=locked[line.medicine_id].sale_price)  # type: ignore[arg-type,index]
+                for line in lines
+            ),
+            ZERO,
         )
         if discount > subtotal:
             raise InvalidDocument({"discount": _("The discount cannot exceed the subtotal.")})
-        tax_amount = money((subtotal - discount) * tax_rate / 100)
+        tax_amount = percent_of(subtotal - discount, tax_rate)
         batches = sellable_batches(medicine_ids=wanted_ids, today=today)
         requested: dict[uuid.UUID, int] = defaultdict(int)
         for line in lines:
@@ -193,11 +192,11 @@ def sale_create(
             patient=patient,
             customer_name=customer_name,
             customer_phone=details.customer_phone.strip(),
-            subtotal=money(subtotal),
+            subtotal=subtotal,
             discount=discount,
             tax_rate=tax_rate,
             tax_amount=tax_amount,
-            net_amount=money(subtotal - discount + tax_amount),
+            net_amount=subtotal - discount + tax_amount,
             payment_method=details.payment_method,
             payment_reference=payment_reference,
             sold_by_id=sold_by.pk if sold_by else None,
@@ -231,7 +230,7 @@ def _sale_line_of(
         medicine=medicine,
         quantity=line.quantity,
         unit_price=medicine.sale_price,
-        amount=money(medicine.sale_price * line.quantity),
+        amount=line_amount(quantity=line.quantity, unit_price=medicine.sale_price),
         prescription_item_id=line.prescription_item_id,
         position=position,
     )
@@ -300,11 +299,11 @@ def sale_return_create(
         sale_return = SaleReturn.objects.create(
             sale=sale,
             reason=reason,
-            amount=Decimal("0"),
+            amount=ZERO,
             returned_by_id=_id(returned_by),
             returned_at=now,
         )
-        total = Decimal("0")
+        total = ZERO
         for line_id, quantity in quantities.items():
             if not quantity:
                 continue
@@ -340,9 +339,7 @@ def _id(user: User | None) -> uuid.UUID | None:
 
 
 def _refund_share(sale: Sale, gross: Decimal) -> Decimal:
-    if sale.subtotal == 0:
-        return Decimal("0")
-    return money(gross * sale.net_amount / sale.subtotal)
+    return share_of(sale.net_amount, part=gross, whole=sale.subtotal)
 
 
 def _put_back(

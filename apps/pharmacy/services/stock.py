@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.money import ZERO, line_amount
 from apps.numbering.services import document_number_allocate
 from apps.pharmacy.models import (
     AdjustmentReason,
@@ -189,8 +190,11 @@ def stock_receive(
             supplier_invoice=supplier_invoice.strip(),
             note=note.strip(),
             total_cost=sum(
-                (Decimal(line.quantity or 0) * (line.unit_cost or 0) for line in lines),
-                Decimal("0"),
+                (
+                    line_amount(quantity=line.quantity or 0, unit_price=line.unit_cost or ZERO)
+                    for line in lines
+                ),
+                ZERO,
             ),
             received_by_id=received_by.pk if received_by else None,
         )

@@ -127,6 +127,24 @@ def test_money_is_computed_on_the_server(hospital_a: Hospital) -> None:
     assert sale.net_amount == Decimal("11.80")
 
 
+def test_half_a_cent_on_a_sale_and_on_its_return_line_is_rounded_up(
+    hospital_a: Hospital,
+) -> None:
+    # A line's price × whole units is always whole cents; tax and a refund's share are
+    # where half a cent appears. Half-even (Decimal's default) would give 0.00 and 0.50.
+    medicine = make_medicine(hospital_a, sale_price=Decimal("0.50"))
+    receive(hospital_a, medicine, ("B1", in_days(100), 5))
+    sale = sell(hospital_a, (medicine, 2), tax_rate=Decimal("0.5"))
+    assert sale.tax_amount == Decimal("0.01")  # 0.5 % of 1.00 = 0.005
+    assert sale.net_amount == Decimal("1.01")
+    with tenant_context(hospital_a):
+        returned = sale_return_create(
+            sale=sale, quantities={sale.lines.get().pk: 1}, reason="Not needed"
+        )
+        refund_line = returned.lines.get()
+    assert refund_line.amount == Decimal("0.51")  # 0.50 × 1.01 / 1.00 = 0.505
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.core.exceptions import HMSError
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.viewkit import form_action, found, paginate, search_query
 from apps.pharmacy.forms import MedicineForm, SupplierForm
 from apps.pharmacy.selectors import (
     medicine_batches,
@@ -27,12 +27,11 @@ from apps.pharmacy.services.catalogue import (
     supplier_create,
     supplier_update,
 )
-from apps.pharmacy.views.common import found, paginate
 
 
 @require_GET
 def medicine_list(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     context = {"page": paginate(request, medicine_search(query=query)), "query": query}
     return render(request, page_or_fragment(request, "pharmacy/medicines.html", "results"), context)
 
@@ -40,14 +39,10 @@ def medicine_list(request: HospitalRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def medicine_new(request: HospitalRequest) -> HttpResponse:
     form = MedicineForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            medicine = medicine_create(details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Added %(medicine)s.") % {"medicine": medicine})
-            return redirect_to(request, reverse("pharmacy:medicine", args=[medicine.pk]))
+    if created := form_action(form, lambda data: medicine_create(details=form.details())):
+        medicine = created.result
+        messages.success(request, _("Added %(medicine)s.") % {"medicine": medicine})
+        return redirect_to(request, reverse("pharmacy:medicine", args=[medicine.pk]))
     context = {"form": form, "action": reverse("pharmacy:medicine_new")}
     return render(
         request, page_or_fragment(request, "pharmacy/medicine_form.html", "form"), context
@@ -71,14 +66,9 @@ def medicine_detail(request: HospitalRequest, medicine_id: uuid.UUID) -> HttpRes
 def medicine_edit(request: HospitalRequest, medicine_id: uuid.UUID) -> HttpResponse:
     medicine = found(medicine_get, medicine_id=medicine_id)
     form = MedicineForm.for_medicine(medicine, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            medicine_update(medicine=medicine, details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved %(medicine)s.") % {"medicine": medicine})
-            return redirect_to(request, reverse("pharmacy:medicine", args=[medicine.pk]))
+    if form_action(form, lambda data: medicine_update(medicine=medicine, details=form.details())):
+        messages.success(request, _("Saved %(medicine)s.") % {"medicine": medicine})
+        return redirect_to(request, reverse("pharmacy:medicine", args=[medicine.pk]))
     context = {
         "form": form,
         "medicine": medicine,
@@ -98,14 +88,9 @@ def supplier_index(request: HospitalRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def supplier_new(request: HospitalRequest) -> HttpResponse:
     form = SupplierForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            supplier = supplier_create(details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Added supplier %(name)s.") % {"name": supplier.name})
-            return redirect_to(request, reverse("pharmacy:suppliers"))
+    if created := form_action(form, lambda data: supplier_create(details=form.details())):
+        messages.success(request, _("Added supplier %(name)s.") % {"name": created.result.name})
+        return redirect_to(request, reverse("pharmacy:suppliers"))
     context = {"form": form, "action": reverse("pharmacy:supplier_new")}
     return render(
         request, page_or_fragment(request, "pharmacy/supplier_form.html", "form"), context
@@ -116,14 +101,9 @@ def supplier_new(request: HospitalRequest) -> HttpResponse:
 def supplier_edit(request: HospitalRequest, supplier_id: uuid.UUID) -> HttpResponse:
     supplier = found(supplier_get, supplier_id=supplier_id)
     form = SupplierForm.for_supplier(supplier, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            supplier_update(supplier=supplier, details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved supplier %(name)s.") % {"name": supplier.name})
-            return redirect_to(request, reverse("pharmacy:suppliers"))
+    if form_action(form, lambda data: supplier_update(supplier=supplier, details=form.details())):
+        messages.success(request, _("Saved supplier %(name)s.") % {"name": supplier.name})
+        return redirect_to(request, reverse("pharmacy:suppliers"))
     context = {
         "form": form,
         "supplier": supplier,

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.core.exceptions import HMSError
 from apps.core.htmx import add_errors, page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.submissions import submitted_once
+from apps.core.viewkit import form_action, found, paginate
 from apps.pharmacy.forms import AdjustmentForm, LinesFormSet, ReceiptForm, ReceiptLineFormSet
 from apps.pharmacy.selectors import (
     EXPIRING_DAYS,
@@ -26,7 +28,6 @@ from apps.pharmacy.selectors import (
 )
 from apps.pharmacy.services.errors import InvalidDocument
 from apps.pharmacy.services.stock import stock_adjust, stock_receive
-from apps.pharmacy.views.common import found, paginate
 
 #: the most rows a document form grows to (the formsets' max_num)
 MAX_LINES = 50
@@ -65,26 +66,29 @@ def receipt_index(request: HospitalRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def receipt_new(request: HospitalRequest) -> HttpResponse:
     data = request.POST or None
     form = ReceiptForm(data=data, initial={"received_on": timezone.localdate()})
     lines = ReceiptLineFormSet(data=data, prefix="lines")
-    if request.method == "POST" and all([form.is_valid(), lines.is_valid()]):
-        try:
-            receipt = stock_receive(
-                hospital=request.hospital,
-                supplier_id=form.cleaned_data["supplier"].pk,
-                received_on=form.cleaned_data["received_on"],
-                supplier_invoice=form.cleaned_data["supplier_invoice"],
-                note=form.cleaned_data["note"],
-                lines=[line.line() for line in lines.filled()],  # type: ignore[attr-defined]
-                received_by=request.user,
-            )
-        except HMSError as exc:
-            document_errors(form, lines, exc)
-        else:
-            messages.success(request, _("Received %(number)s.") % {"number": receipt.number})
-            return redirect_to(request, reverse("pharmacy:receipt", args=[receipt.pk]))
+    received = form_action(
+        form,
+        lambda data: stock_receive(
+            hospital=request.hospital,
+            supplier_id=data["supplier"].pk,
+            received_on=data["received_on"],
+            supplier_invoice=data["supplier_invoice"],
+            note=data["note"],
+            lines=[line.line() for line in lines.filled()],  # type: ignore[attr-defined]
+            received_by=request.user,
+        ),
+        also_valid=[lines],
+        refused=lambda error: document_errors(form, lines, error),
+    )
+    if received:
+        receipt = received.result
+        messages.success(request, _("Received %(number)s.") % {"number": receipt.number})
+        return redirect_to(request, reverse("pharmacy:receipt", args=[receipt.pk]))
     context = {"form": form, "lines": lines}
     return render(request, page_or_fragment(request, "pharmacy/receipt_form.html", "form"), context)
 
@@ -104,19 +108,13 @@ def receipt_detail(request: HospitalRequest, receipt_id: uuid.UUID) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
+@submitted_once
 def batch_adjust(request: HospitalRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = found(batch_get, batch_id=batch_id)
     form = AdjustmentForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            stock_adjust(batch=batch, adjusted_by=request.user, **form.cleaned_data)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Adjusted batch %(batch)s.") % {"batch": batch.batch_number}
-            )
-            return redirect_to(request, reverse("pharmacy:medicine", args=[batch.medicine_id]))
+    if form_action(form, lambda data: stock_adjust(batch=batch, adjusted_by=request.user, **data)):
+        messages.success(request, _("Adjusted batch %(batch)s.") % {"batch": batch.batch_number})
+        return redirect_to(request, reverse("pharmacy:medicine", args=[batch.medicine_id]))
     context = {"form": form, "batch": batch}
     return render(request, page_or_fragment(request, "pharmacy/adjust.html", "form"), context)
 

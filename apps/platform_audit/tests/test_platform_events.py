@@ -10,8 +10,9 @@ from apps.accounts.models import User
 from apps.platform_audit.models import AppendOnlyError, PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.services import hospital_add, hospital_delete, job_enqueue
+from apps.tenancy.services import hospital_add, hospital_delete
 from conftest import TEST_PASSWORD
 
 Kind = PlatformEvent.Kind

@@ -7,9 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,13 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Role, User
+from apps.accounts.rules import is_patient_account
 from apps.accounts.selectors import account_get, account_list
-from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to, shown_once_at
+from apps.core.htmx import page_or_fragment, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
 from apps.core.user_links import linked_record_for
+from apps.core.viewkit import Refused, attempt, form_action, found, paginate, section_or_redirect
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import account_rows
@@ -34,14 +33,10 @@ from apps.staff.services import (
     staff_account_reactivate,
     staff_account_reset_password,
 )
-from apps.staff.views.common import PAGE_SIZE
 
 
-def _get_account(request: HospitalRequest, user_id: uuid.UUID) -> User:
-    try:
-        return account_get(hospital=request.hospital, user_id=user_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+def _account_or_404(request: HospitalRequest, user_id: uuid.UUID) -> User:
+    return found(account_get, hospital=request.hospital, user_id=user_id)
 
 
 def _detail_context(user: User, **extra: Any) -> dict[str, Any]:
@@ -52,7 +47,7 @@ def _detail_context(user: User, **extra: Any) -> dict[str, Any]:
         "staff_member": record if isinstance(record, StaffMember) else None,
         "record_kind": record._meta.verbose_name if record is not None else "",
         "role_form": extra.pop("role_form", None) or RoleForm(initial={"role": user.role}),
-        "is_patient": user.role == Role.PATIENT,
+        "is_patient": is_patient_account(user),
         **extra,
     }
 
@@ -78,7 +73,7 @@ def account_list_view(request: HospitalRequest) -> HttpResponse:
     sorting = sorting_from(request, SORT_COLUMNS, default="name")
     accounts = account_list(hospital=request.hospital, query=query, role=role)
     accounts = accounts.order_by(*sorting.order_by)
-    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, accounts)
     context = {
         "page": page,
         "rows": account_rows(users=page.object_list),
@@ -95,68 +90,64 @@ def account_list_view(request: HospitalRequest) -> HttpResponse:
 @submitted_once  # a double submit creates once (apps/core/submissions.py)
 def account_create_view(request: HospitalRequest) -> HttpResponse:
     form = AccountCreateForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = staff_account_create(
-                actor=request.user,
-                hospital=request.hospital,
-                full_name=form.cleaned_data["full_name"],
-                role=form.cleaned_data["role"],
-                email=form.cleaned_data["email"],
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            template = page_or_fragment(request, "staff/account_created.html", "result")
-            response = render(request, template, {"created": created})
-            detail = reverse("staff:account_detail", args=[created.user.pk])
-            return shown_once_at(request, response, detail)
+    done = form_action(
+        form,
+        lambda data: staff_account_create(
+            actor=request.user,
+            hospital=request.hospital,
+            full_name=data["full_name"],
+            role=data["role"],
+            email=data["email"],
+        ),
+    )
+    if done:
+        created = done.result
+        template = page_or_fragment(request, "staff/account_created.html", "result")
+        response = render(request, template, {"created": created})
+        detail = reverse("staff:account_detail", args=[created.user.pk])
+        return shown_once_at(request, response, detail)
     template = page_or_fragment(request, "staff/account_create.html", "form")
     return render(request, template, {"form": form})
 
 
 @require_GET
 def account_detail(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
-    return _render_detail(request, _get_account(request, user_id))
+    return _render_detail(request, _account_or_404(request, user_id))
 
 
 @require_POST
 def account_role(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
-    user = _get_account(request, user_id)
+    user = _account_or_404(request, user_id)
     form = RoleForm(data=request.POST)
-    if form.is_valid():
-        try:
-            staff_account_change_role(user=user, role=form.cleaned_data["role"], actor=request.user)
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(
-                request,
-                user,
-                _("%(username)s is now a %(role)s.")
-                % {"username": user.username, "role": user.get_role_display()},
-            )
+    if form_action(
+        form,
+        lambda data: staff_account_change_role(user=user, role=data["role"], actor=request.user),
+    ):
+        return _done(
+            request,
+            user,
+            _("%(username)s is now a %(role)s.")
+            % {"username": user.username, "role": user.get_role_display()},
+        )
     return _render_detail(request, user, role_form=form)
 
 
 @never_cache
 @require_POST
 def account_reset_password_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
-    user = _get_account(request, user_id)
-    try:
-        issued = staff_account_reset_password(user=user, actor=request.user)
-    except HMSError as exc:
-        return _render_detail(request, user, action_error=exc.message)
-    return _render_detail(request, user, issued=issued)
+    user = _account_or_404(request, user_id)
+    issued = attempt(lambda: staff_account_reset_password(user=user, actor=request.user))
+    if isinstance(issued, Refused):
+        return _render_detail(request, user, action_error=issued.message)
+    return _render_detail(request, user, issued=issued.result)
 
 
 @require_POST
 def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
-    user = _get_account(request, user_id)
-    try:
-        staff_account_deactivate(user=user, actor=request.user)
-    except HMSError as exc:
-        return _render_detail(request, user, action_error=exc.message)
+    user = _account_or_404(request, user_id)
+    deactivated = attempt(lambda: staff_account_deactivate(user=user, actor=request.user))
+    if isinstance(deactivated, Refused):
+        return _render_detail(request, user, action_error=deactivated.message)
     return _done(
         request,
         user,
@@ -166,18 +157,19 @@ def account_deactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> Htt
 
 @require_POST
 def account_reactivate_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
-    user = _get_account(request, user_id)
-    try:
-        staff_account_reactivate(user=user, actor=request.user)
-    except HMSError as exc:
-        return _render_detail(request, user, action_error=exc.message)
+    user = _account_or_404(request, user_id)
+    reactivated = attempt(lambda: staff_account_reactivate(user=user, actor=request.user))
+    if isinstance(reactivated, Refused):
+        return _render_detail(request, user, action_error=reactivated.message)
     return _done(request, user, _("%(username)s can sign in again.") % {"username": user.username})
 
 
 def _done(request: HospitalRequest, user: User, message: str) -> HttpResponse:
     """After an action: htmx gets the refreshed account panel with the message, a plain
     form post is redirected to the account's page (post/redirect/get)."""
-    if request.htmx:
-        return _render_detail(request, user, done=message)
-    messages.success(request, message)
-    return redirect_to(request, reverse("staff:account_detail", args=[user.pk]))
+    return section_or_redirect(
+        request,
+        lambda: _render_detail(request, user, done=message),
+        reverse("staff:account_detail", args=[user.pk]),
+        success=message,
+    )

@@ -6,8 +6,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.selectors import accounts_by_id
-from apps.core.exceptions import HMSError, NotFound
-from apps.core.htmx import add_errors, page_or_fragment, redirect_to
+from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
+from apps.core.viewkit import form_action, found, paginate, section_or_redirect
 from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import linkable_accounts, staff_member_get, staff_member_search
@@ -30,14 +29,10 @@ from apps.staff.services import (
     staff_member_unlink_account,
     staff_member_update,
 )
-from apps.staff.views.common import PAGE_SIZE
 
 
-def _get_staff_member(staff_member_id: uuid.UUID) -> StaffMember:
-    try:
-        return staff_member_get(staff_member_id=staff_member_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+def _staff_member_or_404(staff_member_id: uuid.UUID) -> StaffMember:
+    return found(staff_member_get, staff_member_id=staff_member_id)
 
 
 def _render_detail(
@@ -61,10 +56,14 @@ def _render_detail(
 
 
 def _done(request: HospitalRequest, staff_member: StaffMember, message: str) -> HttpResponse:
-    if request.htmx:
-        return _render_detail(request, staff_member, done=message)
-    messages.success(request, message)
-    return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+    """After an action: htmx gets the refreshed record panel with the message, a plain
+    form post is redirected to the record's page (post/redirect/get)."""
+    return section_or_redirect(
+        request,
+        lambda: _render_detail(request, staff_member, done=message),
+        reverse("staff:record_detail", args=[staff_member.pk]),
+        success=message,
+    )
 
 
 #: the list's sortable columns and what each sorts by
@@ -80,7 +79,7 @@ def record_list(request: HospitalRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     sorting = sorting_from(request, SORT_COLUMNS, default="name")
     members = staff_member_search(query=query).order_by(*sorting.order_by)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, members)
     accounts = accounts_by_id(
         hospital=request.hospital, user_ids=[member.user_id for member in page.object_list]
     )
@@ -93,62 +92,52 @@ def record_list(request: HospitalRequest) -> HttpResponse:
 @submitted_once  # a double submit creates once (apps/core/submissions.py)
 def record_create(request: HospitalRequest) -> HttpResponse:
     form = StaffMemberForm(data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_member = staff_member_create(details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Added %(name)s.") % {"name": staff_member})
-            return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+    added = form_action(form, lambda data: staff_member_create(details=form.details()))
+    if added:
+        staff_member = added.result
+        messages.success(request, _("Added %(name)s.") % {"name": staff_member})
+        return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
     template = page_or_fragment(request, "staff/record_form.html", "form")
     return render(request, template, {"form": form})
 
 
 @require_GET
 def record_detail(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
-    return _render_detail(request, _get_staff_member(staff_member_id))
+    return _render_detail(request, _staff_member_or_404(staff_member_id))
 
 
 @require_http_methods(["GET", "POST"])
 def record_edit(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
-    staff_member = _get_staff_member(staff_member_id)
+    staff_member = _staff_member_or_404(staff_member_id)
     form = StaffMemberForm.for_staff_member(staff_member, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff_member_update(staff_member=staff_member, details=form.details())
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("Saved %(name)s.") % {"name": staff_member})
-            return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
+    if form_action(
+        form, lambda data: staff_member_update(staff_member=staff_member, details=form.details())
+    ):
+        messages.success(request, _("Saved %(name)s.") % {"name": staff_member})
+        return redirect_to(request, reverse("staff:record_detail", args=[staff_member.pk]))
     template = page_or_fragment(request, "staff/record_form.html", "form")
     return render(request, template, {"form": form, "staff_member": staff_member})
 
 
 @require_POST
 def record_link(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
-    staff_member = _get_staff_member(staff_member_id)
+    staff_member = _staff_member_or_404(staff_member_id)
     form = LinkAccountForm(data=request.POST)
-    if form.is_valid():
-        try:
-            staff_member_link_account(
-                staff_member=staff_member,
-                hospital=request.hospital,
-                user_id=form.cleaned_data["user"],
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            return _done(
-                request, staff_member, _("Linked the login to %(name)s.") % {"name": staff_member}
-            )
+    if form_action(
+        form,
+        lambda data: staff_member_link_account(
+            staff_member=staff_member, hospital=request.hospital, user_id=data["user"]
+        ),
+    ):
+        return _done(
+            request, staff_member, _("Linked the login to %(name)s.") % {"name": staff_member}
+        )
     return _render_detail(request, staff_member, link_form=form)
 
 
 @require_POST
 def record_unlink(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
-    staff_member = _get_staff_member(staff_member_id)
+    staff_member = _staff_member_or_404(staff_member_id)
     staff_member_unlink_account(staff_member=staff_member)
     return _done(
         request, staff_member, _("%(name)s has no login linked now.") % {"name": staff_member}
@@ -158,18 +147,17 @@ def record_unlink(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpR
 @never_cache
 @require_POST
 def record_create_login(request: HospitalRequest, staff_member_id: uuid.UUID) -> HttpResponse:
-    staff_member = _get_staff_member(staff_member_id)
+    staff_member = _staff_member_or_404(staff_member_id)
     form = CreateLoginForm(data=request.POST)
-    if form.is_valid():
-        try:
-            created = staff_member_create_login(
-                staff_member=staff_member,
-                hospital=request.hospital,
-                role=form.cleaned_data["role"],
-                actor=request.user,
-            )
-        except HMSError as exc:
-            add_errors(form, exc)
-        else:
-            return _render_detail(request, staff_member, created=created)
+    created = form_action(
+        form,
+        lambda data: staff_member_create_login(
+            staff_member=staff_member,
+            hospital=request.hospital,
+            role=data["role"],
+            actor=request.user,
+        ),
+    )
+    if created:
+        return _render_detail(request, staff_member, created=created.result)
     return _render_detail(request, staff_member, login_form=form)

@@ -30,17 +30,12 @@ from apps.tenancy.admin import views as admin_views
 from apps.tenancy.admin.forms import HospitalChangeForm
 from apps.tenancy.branding import hospital_logo_remove, hospital_logo_set
 from apps.tenancy.jobs.health import worker_silence
+from apps.tenancy.jobs.services import JobBatch, fleet_migrate, jobs_enqueue_many
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import display_path
 from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
-from apps.tenancy.services import (
-    JobBatch,
-    fleet_migrate,
-    hospital_changes_record,
-    hospital_delete,
-    jobs_enqueue_many,
-)
+from apps.tenancy.services import hospital_changes_record, hospital_delete
 from apps.tenancy.storage import database_name, storage_for
 from apps.tenancy.subscriptions import hospitals_module_enable
 

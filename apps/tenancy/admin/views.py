@@ -39,7 +39,10 @@ from apps.tenancy.admin.forms import (
     RecreateConfirmationForm,
     RestoreConfirmationForm,
 )
-from apps.tenancy.jobs.runner import job_dispatch, job_is_stale, job_reap_if_stale, jobs_reap_stale
+from apps.tenancy.jobs.dispatch import job_dispatch
+from apps.tenancy.jobs.reaper import job_is_stale, job_reap_if_stale, jobs_reap_stale
+from apps.tenancy.jobs.selectors import batch_summary, job_get, job_notice
+from apps.tenancy.jobs.services import job_enqueue, job_retry, jobs_enqueue_many
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import display_path
 from apps.tenancy.provisioning.recovery import (
@@ -47,14 +50,8 @@ from apps.tenancy.provisioning.recovery import (
     hospital_backup_find,
     hospital_backups,
 )
-from apps.tenancy.selectors import (
-    batch_summary,
-    hospital_badge,
-    hospitals_with_latest_job,
-    job_get,
-    job_notice,
-)
-from apps.tenancy.services import hospital_add, job_enqueue, job_retry, jobs_enqueue_many
+from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
+from apps.tenancy.services import hospital_add
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails

@@ -18,13 +18,14 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from apps.tenancy.connections import forget_database, hospital_alias
+from apps.tenancy.jobs.services import fleet_migrate
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.migrations_state import inspect_database, tenant_migration_names
 from apps.tenancy.provisioning.pipeline import hospital_provision
 from apps.tenancy.provisioning.steps import ProgressEvent
 from apps.tenancy.registry import tenant_app_configs
 from apps.tenancy.selectors import hospitals_needing_migration
-from apps.tenancy.services import fleet_migrate, hospital_create
+from apps.tenancy.services import hospital_create
 
 Progress = Callable[[str], None]
 

@@ -24,7 +24,7 @@ from apps.tenancy.connections import (
     forget_database,
 )
 from apps.tenancy.storage import database_name, storage_for
-from apps.tenancy.storage.sqlite import safe_path_in
+from apps.tenancy.storage.files import safe_path_in
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital

@@ -59,8 +59,14 @@ from apps.tenancy.provisioning.migrations_state import (
 from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
 from apps.tenancy.registry import is_tenant_app, tenant_app_configs
 from apps.tenancy.status import hospital_mark_failed, hospital_mark_ready
-from apps.tenancy.storage import TenantStorage, checked_name, database_name, storage_for
-from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, WORK_PREFIX, SqliteStorage
+from apps.tenancy.storage import (
+    TEMPLATE_PREFIX,
+    WORK_PREFIX,
+    TenantStorage,
+    checked_name,
+    database_name,
+    storage_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,11 +105,6 @@ class ProvisionResult:
 def template_name() -> str:
     """The template database of the current state (see migrations_state.template_state)."""
     return checked_name(f"{TEMPLATE_PREFIX}{template_state()[:24]}")
-
-
-def template_path() -> Path:
-    """The file of the current template on local SQLite storage — for tests and tools."""
-    return SqliteStorage().path(template_name())
 
 
 def working_name(hospital: Hospital) -> str:

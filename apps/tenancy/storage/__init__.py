@@ -17,13 +17,31 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy.storage.base import TenantStorage, checked_name, database_name
+from apps.tenancy.storage.base import (
+    TEMPLATE_PREFIX,
+    WORK_PREFIX,
+    FillValue,
+    Refilled,
+    RowsRefused,
+    Schema,
+    TableSchema,
+    TenantStorage,
+    checked_name,
+    database_name,
+)
 from apps.tenancy.storage.sqlite import SqliteStorage
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
 
 __all__ = [
+    "TEMPLATE_PREFIX",
+    "WORK_PREFIX",
+    "FillValue",
+    "Refilled",
+    "RowsRefused",
+    "Schema",
+    "TableSchema",
     "TenantStorage",
     "checked_name",
     "database_name",

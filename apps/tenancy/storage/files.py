@@ -7,16 +7,43 @@ lost). Database files, copies and backups hold clinical data, so they are create
 readable by the owner only (0600) — from the start, with no window where they are not —
 and the process umask (set in ``TenancyConfig.ready``) keeps the SQLite sidecars and
 anything else written the same.
+
+Names come from outside (a hospital code, a backup file picked on a page), so a file is
+only ever opened through ``safe_path_in``: one plain name, inside its directory.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
+
+from apps.core.exceptions import ValidationError
 
 PRIVATE_FILE = 0o600
 PRIVATE_UMASK = 0o077
+_SAFE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
+
+
+@lru_cache(maxsize=64)
+def resolved_directory(directory: str) -> Path:
+    """``directory`` with symlinks resolved: asked on every provisioning step, and a
+    full resolve stats every component of the path."""
+    return Path(directory).resolve()
+
+
+def safe_path_in(directory: Path, file_name: str) -> Path:
+    """``directory / file_name``, refusing a name with a separator or one whose symlink
+    would lead outside the directory."""
+    if not _SAFE_FILE_NAME.match(file_name) or ".." in file_name:
+        raise ValidationError(f"{file_name!r} is not a safe database file name")
+    root = resolved_directory(str(directory))
+    path = root / file_name
+    if path.is_symlink() and path.resolve().parent != root:
+        raise ValidationError(f"{file_name!r} would escape {root}")
+    return path
 
 
 def fsync_file(path: Path) -> None:

@@ -22,12 +22,10 @@ The rules this module keeps (each learnt the hard way):
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 import uuid
 from collections.abc import Callable
 from contextlib import closing
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,13 +33,26 @@ from django.conf import settings
 
 from apps.core.exceptions import ValidationError
 from apps.tenancy.provisioning.failpoints import failpoint
-from apps.tenancy.storage.base import BackupContents, TenantStorage, checked_name, database_name
+from apps.tenancy.storage.base import (
+    TEMPLATE_PREFIX,
+    WORK_PREFIX,
+    BackupContents,
+    FillValue,
+    Refilled,
+    Schema,
+    TenantStorage,
+    checked_name,
+    database_name,
+)
 from apps.tenancy.storage.files import (
     copy_private,
     create_private,
     durable_replace,
+    resolved_directory,
+    safe_path_in,
     write_private_text,
 )
+from apps.tenancy.storage.sqlite_schema import read_schema_of, refill_from
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
@@ -50,28 +61,6 @@ SUFFIX = ".sqlite3"
 SIDECARS = ("-wal", "-shm", "-journal")
 #: how long a copy waits for another connection's write lock before giving up
 LOCK_TIMEOUT = 30.0
-WORK_PREFIX = "work_"
-TEMPLATE_PREFIX = "template_"
-_SAFE_FILE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,80}$")
-
-
-@lru_cache(maxsize=64)
-def _resolved(directory: str) -> Path:
-    """``directory`` with symlinks resolved: asked on every provisioning step, and a
-    full resolve stats every component of the path."""
-    return Path(directory).resolve()
-
-
-def safe_path_in(directory: Path, file_name: str) -> Path:
-    """``directory / file_name``, refusing a name with a separator or one whose symlink
-    would lead outside the directory."""
-    if not _SAFE_FILE_NAME.match(file_name) or ".." in file_name:
-        raise ValidationError(f"{file_name!r} is not a safe database file name")
-    root = _resolved(str(directory))
-    path = root / file_name
-    if path.is_symlink() and path.resolve().parent != root:
-        raise ValidationError(f"{file_name!r} would escape {root}")
-    return path
 
 
 def remove_database_files(path: Path) -> None:
@@ -153,7 +142,7 @@ class SqliteStorage(TenantStorage):
     def describe(self, name: str) -> str:
         path = self.path(name)
         try:
-            return str(path.relative_to(_resolved(str(self.root.parent))))
+            return str(path.relative_to(resolved_directory(str(self.root.parent))))
         except ValueError:
             return str(path)
 
@@ -354,9 +343,14 @@ class SqliteStorage(TenantStorage):
                 removed += 1
         return removed
 
-    def schema_path(self, name: str) -> Path:
-        """The file schema drift detection and repair read (SQLite only)."""
-        return self.path(name)
+    # SQLite describes every table in its own catalogue (sqlite_schema.py)
+    compares_schema = True
+
+    def schema(self, name: str) -> Schema:
+        return read_schema_of(self.path(name))
+
+    def refill(self, name: str, source: Path, fill: FillValue) -> Refilled:
+        return refill_from(source, into=self.path(name), fill=fill)
 
 
 def digest_path_of(path: Path) -> Path:

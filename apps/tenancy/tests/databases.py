@@ -4,9 +4,17 @@ in the way of a new one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apps.tenancy.models import Hospital
+from apps.tenancy.provisioning.pipeline import template_name
 from apps.tenancy.storage import database_name, storage_for, storages
 from apps.tenancy.storage.sqlite import TEMPLATE_PREFIX, SqliteStorage
+
+
+def template_path() -> Path:
+    """The file of the current template on local SQLite storage."""
+    return SqliteStorage().path(template_name())
 
 
 def database_exists(hospital: Hospital) -> bool:

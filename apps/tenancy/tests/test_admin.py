@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.tenancy.admin.views import PASSWORD_SESSION_KEY
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
 from conftest import HospitalFactory, hospital_client

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from apps.core.exceptions import ValidationError
-from apps.tenancy.storage.sqlite import safe_path_in
+from apps.tenancy.storage.files import safe_path_in
 
 # file names in the SQLite directory (symlinks, ..)
 pytestmark = pytest.mark.sqlite_only

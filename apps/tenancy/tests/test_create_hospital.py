@@ -7,9 +7,8 @@ from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Role, User
 from apps.tenancy.models import Hospital
-from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.storage.sqlite import digest_path_of, file_sha256
-from apps.tenancy.tests.databases import database_exists, templates_remove
+from apps.tenancy.tests.databases import database_exists, template_path, templates_remove
 
 
 def run(*args: str) -> str:

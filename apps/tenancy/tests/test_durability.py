@@ -15,9 +15,9 @@ from django.db import connection, connections
 from apps.tenancy.connections import hospital_alias
 from apps.tenancy.models import Hospital
 from apps.tenancy.provisioning.backups import backup_path, database_copy
-from apps.tenancy.provisioning.pipeline import template_path
 from apps.tenancy.storage import files
 from apps.tenancy.storage.sqlite import database_path
+from apps.tenancy.tests.databases import template_path
 
 # SQLite's synchronous=FULL, 0600 database files, fsync around renames (the PostgreSQL
 # server owns its files)

@@ -7,9 +7,10 @@ from django.test import Client
 
 from apps.accounts.models import User
 from apps.core.exceptions import Conflict
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backups_dir
-from apps.tenancy.services import hospital_delete, job_enqueue
+from apps.tenancy.services import hospital_delete
 from apps.tenancy.storage.sqlite import database_path
 from apps.tenancy.tests.databases import database_exists
 

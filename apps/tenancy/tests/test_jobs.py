@@ -20,16 +20,23 @@ from django.utils import timezone
 from apps.accounts.models import Role, User
 from apps.core.exceptions import Conflict
 from apps.tenancy.connections import hospital_alias
+from apps.tenancy.jobs import dispatch, reaper
 from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.jobs.recorder import JobRecorder, JobTakenOver
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backups_dir
 from apps.tenancy.provisioning.migrations_state import tenant_migration_state
-from apps.tenancy.provisioning.pipeline import template_path
-from apps.tenancy.services import HospitalAdded, hospital_add, job_enqueue
+from apps.tenancy.services import HospitalAdded, hospital_add
 from apps.tenancy.storage import storage_for
 from apps.tenancy.storage.sqlite import database_path, working_dir
 from apps.tenancy.tests.conftest import run
-from apps.tenancy.tests.databases import database_exists, database_in_the_way, database_remove
+from apps.tenancy.tests.databases import (
+    database_exists,
+    database_in_the_way,
+    database_remove,
+    template_path,
+)
 from conftest import TEST_PASSWORD
 
 if TYPE_CHECKING:
@@ -188,10 +195,10 @@ def test_a_worker_that_lost_its_job_stops_at_its_next_write(db: None) -> None:
     job = add().job
     ProvisioningJob.objects.filter(pk=job.pk).update(status=Status.RUNNING, task_id="mine")
     job.refresh_from_db()
-    recorder = jobs.JobRecorder(job)
+    recorder = JobRecorder(job)
     recorder.write(percent=10)
     ProvisioningJob.objects.filter(pk=job.pk).update(task_id="reaper-1")  # taken over
-    with pytest.raises(jobs.JobTakenOver):
+    with pytest.raises(JobTakenOver):
         recorder.write(percent=20)
     assert not recorder.finish(Status.SUCCEEDED)
     job.refresh_from_db()
@@ -420,7 +427,7 @@ def test_the_reaper_fails_a_job_whose_worker_died_and_cleans_up_after_it(
     just_started = working_dir() / f"work_{added.hospital.code.lower()}_new00002.sqlite3"
     just_started.write_bytes(b"someone else's fresh run")
 
-    (reaped,) = jobs.jobs_reap_stale()
+    (reaped,) = reaper.jobs_reap_stale()
 
     job = ProvisioningJob.objects.get(pk=added.job.pk)
     added.hospital.refresh_from_db()
@@ -437,7 +444,7 @@ def test_the_reaper_fails_a_job_whose_worker_died_and_cleans_up_after_it(
 def test_the_reaper_leaves_jobs_with_a_recent_heartbeat_alone(db: None) -> None:
     added = add()
     stall(added.job, seconds_ago=1)
-    assert jobs.jobs_reap_stale() == []
+    assert reaper.jobs_reap_stale() == []
     assert ProvisioningJob.objects.get(pk=added.job.pk).status == Status.RUNNING
 
 
@@ -458,7 +465,7 @@ def test_the_reaper_writes_back_the_copy_of_a_migrate_cut_short(hospital_a: Hosp
     ProvisioningJob.objects.filter(pk=job.pk).update(backup_path=str(copy))
     Hospital.objects.filter(pk=hospital_a.pk).update(status=Hospital.Status.PROVISIONING)
 
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
 
     job.refresh_from_db()
     hospital_a.refresh_from_db()
@@ -470,11 +477,11 @@ def test_the_reaper_writes_back_the_copy_of_a_migrate_cut_short(hospital_a: Hosp
 
 
 def test_a_retry_after_the_reaper_brings_the_hospital_to_ready(db: None) -> None:
-    from apps.tenancy.services import job_retry
+    from apps.tenancy.jobs.services import job_retry
 
     added = add()
     stall(added.job, seconds_ago=120)
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
     retry = run(job_retry(job=ProvisioningJob.objects.get(pk=added.job.pk)))
     added.hospital.refresh_from_db()
     assert retry.status == Status.SUCCEEDED
@@ -518,14 +525,14 @@ def test_queued_jobs_never_sent_are_sent_again_and_recently_sent_ones_are_not(
         status=Status.SUCCEEDED,
         started_at=timezone.now(),
     )
-    jobs.jobs_dispatch_queued()
+    dispatch.jobs_dispatch_queued()
     attempted = set(
         ProvisioningJob.objects.filter(dispatch_attempted_at__isnull=False).values_list(
             "pk", flat=True
         )
     )
     assert attempted == {never_sent.pk}
-    jobs.jobs_dispatch_queued(everything=True)
+    dispatch.jobs_dispatch_queued(everything=True)
     assert ProvisioningJob.objects.get(pk=sent.pk).dispatch_attempted_at is not None
 
 
@@ -536,7 +543,7 @@ def reap_a_stalled(hospital: Hospital, kind: str, *, step: str) -> ProvisioningJ
     )
     job = ProvisioningJob.objects.create(hospital=hospital, kind=kind)
     stall(job, seconds_ago=120, step=step)
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
     job.refresh_from_db()
     hospital.refresh_from_db()
     return job

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.jobs import reaper
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backups_dir
-from apps.tenancy.services import job_enqueue
 from apps.tenancy.storage import TenantStorage, storage_for
 from apps.tenancy.storage.sqlite import templates_dir, working_dir
 from apps.tenancy.tests.conftest import run
@@ -73,7 +73,7 @@ def test_a_recreate_killed_after_its_move_is_finished_and_the_job_says_so(
     job = killed_recreate(hospital_a, monkeypatch, after_move=True)
     assert job.replacement
 
-    (reaped,) = jobs.jobs_reap_stale()
+    (reaped,) = reaper.jobs_reap_stale()
 
     job.refresh_from_db()
     hospital_a.refresh_from_db()
@@ -97,7 +97,7 @@ def test_a_recreate_killed_after_moving_an_incomplete_database_is_undone_from_th
     cascade = "" if storage_for(hospital_a).vendor == "sqlite" else " CASCADE"
     db_execute(hospital_a, f"DROP TABLE patients_patient{cascade}")
 
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
 
     job.refresh_from_db()
     hospital_a.refresh_from_db()
@@ -113,7 +113,7 @@ def test_a_recreate_killed_just_before_its_move_keeps_the_old_database_and_says_
     mark_own_row(hospital_a)
     job = killed_recreate(hospital_a, monkeypatch, after_move=False)
 
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
 
     job.refresh_from_db()
     hospital_a.refresh_from_db()
@@ -149,7 +149,7 @@ def test_copies_cut_short_are_removed_by_the_reaper_like_temporary_databases(
         status=Status.RUNNING, task_id="dead", started_at=stale, heartbeat_at=stale
     )
 
-    jobs.jobs_reap_stale()
+    reaper.jobs_reap_stale()
 
     assert not template_partial.exists() and not backup_partial.exists()
     assert other_hospital.exists() and fresh.exists()

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.core.exceptions import ValidationError
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning import recovery
 from apps.tenancy.provisioning.backups import backups_dir
@@ -23,7 +24,6 @@ from apps.tenancy.provisioning.recovery import (
     hospital_backups,
     hospitals_backup_scheduled,
 )
-from apps.tenancy.services import job_enqueue
 from apps.tenancy.storage import storage_for
 from apps.tenancy.tests.conftest import make_platform_user, run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows

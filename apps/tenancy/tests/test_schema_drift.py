@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.operations import hospital_schema_drift
 from apps.tenancy.selectors import hospital_badge, hospital_database_status
-from apps.tenancy.services import job_enqueue
 from apps.tenancy.tests.conftest import run
 from apps.tenancy.tests.test_jobs import db_execute, db_rows
 

@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 from apps.tenancy.context import current_hospital
+from apps.tenancy.hospital_task import HospitalTask
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.services import hospital_add
 from apps.tenancy.tasks import maintain_jobs, run_job
 from worker import app as celery_app
-from worker.base import HospitalTask
 
 
 @celery_app.task(base=HospitalTask, bind=True, name="tests.tenancy.current_hospital_code")

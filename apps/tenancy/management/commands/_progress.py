@@ -9,9 +9,9 @@ import uuid
 from django.core.management.base import OutputWrapper
 
 from apps.core.formatting import duration_display
+from apps.tenancy.jobs.selectors import job_notice
 from apps.tenancy.models import ProvisioningJob
 from apps.tenancy.provisioning.steps import ProgressEvent
-from apps.tenancy.selectors import job_notice
 
 BAR_WIDTH = 24
 

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 
 from apps.core.exceptions import HMSError
+from apps.tenancy.jobs.services import fleet_migrate
 from apps.tenancy.management.commands._progress import JobFollower, TerminalReporter
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.pipeline import hospital_migrate
-from apps.tenancy.services import fleet_migrate
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.exceptions import HMSError
 from apps.tenancy.jobs import runner as jobs
+from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.services import job_enqueue
 
 
 class Command(BaseCommand):

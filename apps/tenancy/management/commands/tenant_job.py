@@ -6,10 +6,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.exceptions import HMSError
+from apps.tenancy.jobs.selectors import job_get
+from apps.tenancy.jobs.services import job_enqueue, job_retry
 from apps.tenancy.management.commands._progress import JobFollower
 from apps.tenancy.models import Hospital, ProvisioningJob
-from apps.tenancy.selectors import job_get
-from apps.tenancy.services import job_enqueue, job_retry
 
 KINDS = {
     "verify": ProvisioningJob.Kind.VERIFY,

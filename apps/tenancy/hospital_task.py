@@ -1,4 +1,9 @@
-"""The base class of tasks about one hospital."""
+"""The base class of Celery tasks about one hospital: the tenant-aware task.
+
+Tenancy's own, not the worker's: selecting a hospital is tenancy's business, and the
+Celery application (``worker/``) stays free of tenancy imports, so it loads before
+Django's apps are ready.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ import logging
 from typing import Any
 
 from celery import Task
+
+from apps.tenancy.context import tenant_context
+from apps.tenancy.models import Hospital
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +33,6 @@ class HospitalTask(Task):
     reject_on_worker_lost = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from apps.tenancy.context import tenant_context
-        from apps.tenancy.models import Hospital
-
         hospital_id = kwargs.get("hospital_id")
         if hospital_id is None:
             raise TypeError(f"{self.name} must be called with hospital_id=")

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import ast
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from apps.accounts import rules
+from apps.accounts.models import Role, User
+
+ROOT = Path(settings.BASE_DIR)
+
+#: where a role may be compared or ``is_hospital_admin`` read: the rules themselves, the
+#: model that defines roles, and accounts' own account management (which roles may be
+#: given, who manages whose account)
+RULE_OWNERS = {
+    "apps/accounts/rules.py",
+    "apps/accounts/models.py",
+    "apps/accounts/services.py",
+}
+#: being moved to apps/shell (issue 17, point 1), where the dashboard asks
+#: ``rules.may_see_money``; remove this line once the move is merged
+BEING_MOVED = {"apps/core/selectors.py"}
+
+
+def user(role: str, *, superuser: bool = False) -> User:
+    return User(id=uuid.uuid4(), username=f"{role}.test", role=role, is_superuser=superuser)
+
+
+@dataclass
+class Record:
+    """A doctor's record as the rules see it: the login linked to it."""
+
+    user_id: uuid.UUID | None
+
+
+ADMIN = user(Role.HOSPITAL_ADMIN)
+SUPERUSER = user(Role.PLATFORM_ADMIN, superuser=True)
+DOCTOR = user(Role.DOCTOR)
+NURSE = user(Role.NURSE)
+RECEPTIONIST = user(Role.RECEPTIONIST)
+ACCOUNTANT = user(Role.ACCOUNTANT)
+PHARMACIST = user(Role.PHARMACIST)
+PATIENT = user(Role.PATIENT)
+EVERYONE = [ADMIN, SUPERUSER, DOCTOR, NURSE, RECEPTIONIST, ACCOUNTANT, PHARMACIST, PATIENT]
+
+
+def who(rule: object) -> set[str]:
+    return {person.username for person in EVERYONE if rule(person)}  # type: ignore[operator]
+
+
+def test_administrators_and_superusers_are_hospital_admins() -> None:
+    assert who(rules.is_hospital_admin) == {"hospital_admin.test", "platform_admin.test"}
+
+
+def test_acting_as_a_role_is_having_it_or_being_an_administrator() -> None:
+    assert who(lambda u: rules.may_act_as(u, {Role.NURSE})) == {
+        "hospital_admin.test",
+        "platform_admin.test",
+        "nurse.test",
+    }
+    assert who(lambda u: rules.may_act_as(u, frozenset())) == who(rules.is_hospital_admin)
+
+
+def test_money_is_seen_by_administrators_and_accountants() -> None:
+    assert who(rules.may_see_money) == {
+        "hospital_admin.test",
+        "platform_admin.test",
+        "accountant.test",
+    }
+
+
+def test_clinical_data_is_seen_by_administrators_doctors_and_nurses() -> None:
+    assert who(rules.may_see_clinical_data) == {
+        "hospital_admin.test",
+        "platform_admin.test",
+        "doctor.test",
+        "nurse.test",
+    }
+
+
+def test_a_doctor_is_a_doctor_account_only() -> None:
+    assert who(rules.is_doctor) == {"doctor.test"}
+
+
+def test_a_doctor_acts_for_their_own_record_and_administrators_for_anyone() -> None:
+    own, other, unlinked = Record(DOCTOR.pk), Record(uuid.uuid4()), Record(None)
+    assert rules.may_act_for_doctor(DOCTOR, own)
+    assert not rules.may_act_for_doctor(DOCTOR, other)
+    assert not rules.may_act_for_doctor(DOCTOR, unlinked)
+    assert rules.may_act_for_doctor(ADMIN, other) and rules.may_act_for_doctor(SUPERUSER, other)
+    # a nurse linked to the record by mistake still does not act as its doctor
+    assert not rules.may_act_for_doctor(NURSE, Record(NURSE.pk))
+
+
+def test_a_doctors_login_is_a_doctor_or_an_administrator_account() -> None:
+    assert who(rules.may_be_doctor_login) == {"doctor.test", "hospital_admin.test"}
+
+
+def test_a_patient_account_is_a_portal_login() -> None:
+    assert who(rules.is_patient_account) == {"patient.test"}
+
+
+# -- nobody else decides by role ---------------------------------------------------------
+
+
+def role_decisions(source: str, filename: str = "<source>") -> list[int]:
+    """Lines that compare a ``.role`` (``==``, ``!=``, ``in``, ``not in``) or read
+    ``.is_hospital_admin``."""
+
+    def is_role(node: ast.AST) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "role"
+
+    lines = []
+    for node in ast.walk(ast.parse(source, filename=filename)):
+        if isinstance(node, ast.Compare):
+            if any(is_role(operand) for operand in [node.left, *node.comparators]):
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Attribute) and node.attr == "is_hospital_admin":
+            lines.append(node.lineno)
+    return lines
+
+
+def project_modules() -> list[Path]:
+    return sorted(
+        path
+        for top in ("apps", "hms", "worker")
+        for path in (ROOT / top).rglob("*.py")
+        if "tests" not in path.relative_to(ROOT).parts
+        and "migrations" not in path.relative_to(ROOT).parts
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "if user.role == Role.DOCTOR: pass",
+        "ok = request.user.role in ROLES",
+        "ok = Role.PATIENT != account.role",
+        "ok = user.is_hospital_admin or x",
+    ],
+)
+def test_the_finder_sees_a_role_decision(source: str) -> None:
+    assert role_decisions(source) == [1]
+
+
+def test_the_finder_leaves_reading_and_giving_a_role_alone() -> None:
+    source = "form = RoleForm(initial={'role': user.role})\nuser.role = Role.NURSE\n"
+    assert role_decisions(source) == []
+
+
+def test_no_module_outside_the_rules_decides_by_role() -> None:
+    found = {
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in project_modules()
+        if str(path.relative_to(ROOT)) not in RULE_OWNERS | BEING_MOVED
+        for line in role_decisions(path.read_text(), str(path))
+    }
+    assert sorted(found) == [], "ask apps.accounts.rules instead"

@@ -1,0 +1,1 @@
+"""Wards and admissions' pages, one module per screen or job (see each module)."""

@@ -1,0 +1,1 @@
+"""The doctor's pages, one module per screen or job (see each module)."""
