@@ -17,6 +17,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+from e2e.menu import menu_link
 from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
 
 DASHBOARD = "Dashboard"
@@ -171,8 +172,9 @@ def platform_sign_in(page: Page, stack: Stack) -> None:
 
 
 def open_from_menu(page: Page, name: str) -> None:
-    """Open a module (or a page of the staff menu) the way a person does."""
-    page.locator(".nav").get_by_role("link", name=name).click()
+    """Open a module (or a page of the staff menu) the way a person does: its group's
+    dropdown first when it sits in one (e2e/menu.py)."""
+    menu_link(page, name).click()
 
 
 # -- htmx: waiting for a swap, picking ------------------------------------------------------
@@ -271,3 +273,24 @@ def register_patient(page: Page, *, first: str, last: str, sex: str, born: str, 
     page.get_by_label("Allergies").fill("Penicillin")
     page.get_by_role("button", name="Register patient").click()
     expect(page.get_by_role("heading", name=re.compile(f"{first} {last}"))).to_be_visible()
+
+
+def prescribe(
+    page: Page,
+    medicine: str,
+    *,
+    dose: tuple[str, str],
+    quantity: str,
+    frequency: str = "three_times_daily",
+    days: str = "5",
+) -> None:
+    """Pick ``medicine`` ("Amoxicillin 250 mg") from the formulary by typing its first
+    word, fill the structured line and add it."""
+    page.get_by_label("Medicine", exact=True).fill(medicine.split()[0].lower())
+    page.locator("#medicine-results").get_by_label(re.compile(re.escape(medicine))).check()
+    page.get_by_label("Dose", exact=True).fill(dose[0])
+    page.get_by_label("Unit", exact=True).select_option(dose[1])
+    page.get_by_label("Frequency", exact=True).select_option(frequency)
+    page.get_by_label("Duration (days)").fill(days)
+    page.get_by_label("Quantity").fill(quantity)
+    page.get_by_role("button", name="Add to prescription").click()

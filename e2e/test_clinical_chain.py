@@ -17,7 +17,14 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.pages import hospital_create, open_from_menu, pick_suggestion, sign_in, sign_out
+from e2e.pages import (
+    hospital_create,
+    open_from_menu,
+    pick_suggestion,
+    prescribe,
+    sign_in,
+    sign_out,
+)
 from hms.devstack import Stack
 
 SUBDOMAIN = "clinical-chain"
@@ -99,14 +106,10 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     page.locator("tr", has_text=PATIENT).get_by_role("button", name="Open consultation").click()
     expect(page.get_by_role("heading", name=re.compile(PATIENT))).to_be_visible()
     for medicine, dose, quantity in (
-        ("Paracetamol 500 mg", "1 tablet", "20"),
-        ("Amoxicillin 250 mg", "2 capsules", "8"),
+        ("Paracetamol 500 mg", ("1", "tablet"), "20"),
+        ("Amoxicillin 250 mg", ("2", "capsule"), "8"),
     ):
-        page.get_by_label("Medicine").fill(medicine)
-        page.get_by_label("Dose").fill(dose)
-        page.get_by_label("Frequency").fill("three times a day")
-        page.get_by_label("Quantity").fill(quantity)
-        page.get_by_role("button", name="Add to prescription").click()
+        prescribe(page, medicine, dose=dose, quantity=quantity)
         expect(page.locator("#prescription table")).to_contain_text(medicine)
 
     page.goto(f"{base}/laboratory/orders/new/?appointment={made['appointment']}")

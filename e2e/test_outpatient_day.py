@@ -164,10 +164,14 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     expect(page.locator("#diagnoses ul.diagnoses")).to_contain_text("J03.9")
     expect(page.locator("#diagnoses")).to_contain_text("Primary")
 
-    page.get_by_label("Medicine").fill("Amoxicillin 500 mg capsules")
-    page.get_by_label("Dose").fill("1 capsule")
-    page.get_by_label("Frequency").fill("three times a day")
-    page.get_by_label("Duration").fill("7 days")
+    # the new hospital's formulary is empty: prescribed outside it, with the reason
+    page.get_by_label("Medicine", exact=True).fill("Amoxicillin 500 mg capsules")
+    page.get_by_label("Outside the formulary", exact=True).check()
+    page.get_by_label("Reason for prescribing outside the formulary").fill("Not stocked yet")
+    page.get_by_label("Dose", exact=True).fill("1")
+    page.get_by_label("Unit", exact=True).select_option("capsule")
+    page.get_by_label("Frequency", exact=True).select_option("three_times_daily")
+    page.get_by_label("Duration (days)").fill("7")
     page.get_by_label("Quantity").fill("21")
     page.get_by_label("Instructions").fill("Finish the course")
     page.get_by_role("button", name="Add to prescription").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -33,12 +34,23 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
-def load_env_file(path: str) -> None:
+def env_file_path(raw: str) -> Path | None:
+    """The env file ``raw`` names, or None for "no env file": ``/dev/null`` (what the
+    tests set) or nothing. Nothing is ever read from, written to or chmodded at
+    /dev/null: run as root, making it owner-only broke every other user of the machine."""
+    if raw.strip() in {"", os.devnull}:
+        return None
+    return Path(raw)
+
+
+def load_env_file(path: Path | None) -> None:
     """Read KEY=value lines from a git-ignored env file as defaults for os.environ.
 
     `make run` keeps the generated admin password and secret key there, so the web
     process, the worker and management commands all see the same values.
     """
+    if path is None:
+        return
     try:
         with open(path, encoding="utf-8") as handle:
             lines = handle.read().splitlines()

@@ -7,11 +7,12 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hms.env import env_bool, env_int, env_str, load_env_file
+from hms.env import env_bool, env_file_path, env_int, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-HMS_ENV_FILE = Path(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
-load_env_file(str(HMS_ENV_FILE))
+# None: no env file (HMS_ENV_FILE=/dev/null, as the tests run)
+HMS_ENV_FILE = env_file_path(env_str("HMS_ENV_FILE", str(BASE_DIR / ".env")))
+load_env_file(HMS_ENV_FILE)
 
 # Everything the running system writes (platform database, hospital databases,
 # backups) lives under one data directory, so tests and e2e runs can use a temporary one.
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "apps.pharmacy",
     "apps.billing",
     "apps.admissions",
+    # the staff shell (home, menu, dashboard): on top of every app, reads the modules'
+    # registry (apps.core.modules); no app imports it
+    "apps.shell",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenancy.context_processors.hospital",
-                "apps.core.context_processors.navigation",
+                "apps.shell.context_processors.navigation",
             ],
         },
     },
@@ -237,9 +241,11 @@ LOGGING = {
 # Grouped here so the other settings stay as they were; the README's "Security" section
 # says what each protects against.
 
-# Login throttling on every login page (hospital logins and the platform admin), per
-# account and per address, independently: HMS_LOGIN_FAILURE_LIMIT failed attempts lock
-# that account, or that address, for HMS_LOGIN_COOLOFF_MINUTES.
+# Login throttling on every login page (hospital logins and the platform admin), for
+# HMS_LOGIN_COOLOFF_MINUTES: HMS_LOGIN_FAILURE_LIMIT failed attempts lock an account at
+# that address, HMS_LOGIN_ACCOUNT_FAILURE_LIMIT lock it from every address, and a much
+# higher HMS_LOGIN_ADDRESS_FAILURE_LIMIT lock an address (a hospital's workstations share
+# one; apps/accounts/lockouts.py). A wrong current password on the password page counts.
 INSTALLED_APPS += [
     "axes",
     "csp",
@@ -253,7 +259,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("HMS_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("HMS_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "apps.accounts.lockouts.HospitalLockoutHandler"
+HMS_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("HMS_LOGIN_ACCOUNT_FAILURE_LIMIT", 2 * AXES_FAILURE_LIMIT)
+HMS_LOGIN_ADDRESS_FAILURE_LIMIT = env_int(
+    "HMS_LOGIN_ADDRESS_FAILURE_LIMIT", 20 * AXES_FAILURE_LIMIT
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"

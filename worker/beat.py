@@ -1,5 +1,10 @@
 """Periodic tasks, run by the beat embedded in the worker (``celery -A worker worker -B``;
-with several workers, give ``-B`` to one of them only)."""
+with several workers, give ``-B`` to one of them only).
+
+The platform's own tasks are listed here; each module's come from its declaration
+(``Module.periodic_tasks``, apps.core.modules), read when the beat starts — by then the
+worker has set Django up, which importing the Celery app has not.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,11 @@ import os
 from typing import Any
 
 from celery.beat import ScheduleEntry, Scheduler
-from celery.schedules import crontab
 from django.conf import settings
 
 
-def beat_schedule() -> dict[str, dict[str, Any]]:
+def platform_schedule() -> dict[str, dict[str, Any]]:
+    """The platform's own periodic tasks (provisioning jobs, backups)."""
     interval = settings.HMS_JOB_MAINTENANCE_SECONDS
     return {
         "maintain-provisioning-jobs": {
@@ -19,14 +24,6 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "schedule": float(interval),
             # a run nobody picked up in time is superseded by the next one
             "options": {"expires": float(interval)},
-        },
-        # Shortly after midnight in Celery's time zone (UTC unless CELERY_TIMEZONE is
-        # set): appointments of past days nobody came to become No-show in every ready
-        # hospital ("past" by the hospitals' TIME_ZONE, so an east-of-UTC zone is safe).
-        "mark-appointment-no-shows": {
-            "task": "appointments.mark_no_shows_everywhere",
-            "schedule": crontab(hour=0, minute=15),
-            "options": {"expires": 6 * 3600.0},
         },
         # nightly backups (apps/tenancy/provisioning/recovery.py decides which hospitals are due)
         "backup-hospitals": {
@@ -37,11 +34,34 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
     }
 
 
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    """The platform's tasks and every installed module's (needs Django set up)."""
+    from apps.core.modules import periodic_tasks
+
+    schedule = platform_schedule()
+    for task in periodic_tasks():
+        if task.name in schedule:
+            raise ValueError(f"periodic task {task.name!r} is the platform's own")
+        schedule[task.name] = {
+            "task": task.task,
+            "schedule": task.schedule,
+            "options": dict(task.options),
+        }
+    return schedule
+
+
 class RecordingScheduler(Scheduler):
     """Celery's in-memory scheduler that also records, each time it sends a periodic
     task, that the beat is alive (the "beat" heartbeat of /healthz)."""
 
     _connections_reset_in: int | None = None
+
+    def setup_schedule(self) -> None:
+        # What Scheduler.setup_schedule does, with the modules' tasks beside anything
+        # set in the configuration (merge_inplace drops entries it is not given).
+        entries: dict[str, Any] = {**self.app.conf.beat_schedule, **beat_schedule()}
+        self.install_default_entries(self.schedule)
+        self.merge_inplace(entries)
 
     def apply_entry(self, entry: ScheduleEntry, producer: Any = None) -> None:
         super().apply_entry(entry, producer=producer)

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from apps.accounts.models import User
 from apps.accounts.rules import may_act_as as may_act_as  # the rule, also from here
 from apps.core.http import login_exempt as login_exempt  # the marker, also from here
-from apps.tenancy.registry import Module
+from apps.core.modules import Module
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -24,7 +24,8 @@ def password_change_exempt(view: View) -> View:
 
 
 def may_use_module(user: User, module: Module) -> bool:
-    return may_act_as(user, module.roles)
+    """The roles the module lets in (``Module.roles``), or an administrator."""
+    return may_act_as(user, frozenset(module.roles))
 
 
 def roles_required(*roles: str) -> Callable[[View], View]:

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -30,25 +28,20 @@ class PlatformAuthenticationForm(AdminAuthenticationForm):
 
 class HospitalAuthenticationForm(AuthenticationForm):
     """Sign-in on a hospital's host: only that hospital's staff (and platform
-    superusers) may pass, even with a valid password."""
+    superusers) may pass, even with a valid password.
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "not_member": _("This account cannot sign in to %(hospital)s."),
-    }
-
-    def __init__(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
-        super().__init__(request, *args, **kwargs)
-        self.refused_membership = False
+    Another hospital's account gets the answer a wrong password gets, and counts as a
+    failed sign-in: the page must not tell a guesser that a password was right
+    somewhere else."""
 
     def confirm_login_allowed(self, user: User) -> None:
-        super().confirm_login_allowed(user)
-        ensure_temporary_password_valid(user)
         hospital = self.request.hospital  # type: ignore[union-attr]
         if not user.belongs_to(hospital.pk):
-            self.refused_membership = True
-            raise forms.ValidationError(
-                self.error_messages["not_member"],
-                code="not_member",
-                params={"hospital": hospital.name},
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": user.get_username()},
+                request=self.request,
             )
+            raise self.get_invalid_login_error()
+        super().confirm_login_allowed(user)
+        ensure_temporary_password_valid(user)

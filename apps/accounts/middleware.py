@@ -5,6 +5,8 @@
   superusers may enter any hospital).
 - A user with a temporary password must change it before anything else — on the
   platform host too, where the admin's own password change page is the only way on.
+  Once that temporary password has expired, the session that signed in with it ends
+  (it could otherwise still set a permanent password) and the login page says why.
 - A module the hospital does not subscribe to answers 404; a module the user's role
   may not use answers 403.
 """
@@ -28,7 +30,8 @@ from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import may_use_module
-from apps.tenancy.registry import module_for_namespace
+from apps.accounts.forms import TEMPORARY_PASSWORD_EXPIRED
+from apps.core.modules import module_for_namespace
 
 
 class HospitalAccessMiddleware:
@@ -55,6 +58,8 @@ class HospitalAccessMiddleware:
             return redirect_to_login(request.get_full_path())
         if not user.belongs_to(hospital.pk):
             return render(request, "accounts/not_a_member.html", status=403)
+        if user.temporary_password_expired:
+            return _temporary_password_ended(request, "login")
         if user.must_change_password and not getattr(view_func, "password_change_exempt", False):
             return redirect("password_change")
         match = request.resolver_match
@@ -84,10 +89,19 @@ def _platform_password_change(request: HttpRequest) -> HttpResponse | None:
     user = request.user
     if not (user.is_authenticated and user.must_change_password):
         return None
+    if user.temporary_password_expired:
+        return _temporary_password_ended(request, "admin:login")
     match = request.resolver_match
     if match is not None and match.url_name in _PLATFORM_PASSWORD_CHANGE_EXEMPT:
         return None
     return redirect("admin:password_change")
+
+
+def _temporary_password_ended(request: HttpRequest, login_url: str) -> HttpResponse:
+    """Sign out a session opened with a temporary password that has since expired."""
+    logout(request)
+    messages.error(request, TEMPORARY_PASSWORD_EXPIRED)
+    return redirect(login_url)
 
 
 #: session key of the last request's time (seconds since the epoch)

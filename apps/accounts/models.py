@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -11,17 +12,66 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.modules import Label, RoleSpec, declared_roles
 
-class Role(models.TextChoices):
-    PLATFORM_ADMIN = "platform_admin", _("Platform admin")
-    HOSPITAL_ADMIN = "hospital_admin", _("Hospital admin")
-    DOCTOR = "doctor", _("Doctor")
-    NURSE = "nurse", _("Nurse")
-    RECEPTIONIST = "receptionist", _("Receptionist")
-    PHARMACIST = "pharmacist", _("Pharmacist")
-    LAB_TECHNICIAN = "lab_technician", _("Lab technician")
-    ACCOUNTANT = "accountant", _("Accountant")
-    PATIENT = "patient", _("Patient")
+
+class DeclaredRoles(type):
+    """``Role.DOCTOR``, ``Role.choices``, ``for role in Role``: accounts' own roles and
+    every role an installed module declares (``Module.roles``, apps.core.modules), so a
+    module that needs a new role declares it there and nothing here changes."""
+
+    before_modules: tuple[RoleSpec, ...]
+    after_modules: tuple[RoleSpec, ...]
+
+    def __getattr__(cls, name: str) -> RoleSpec:
+        # only for names the class itself lacks: the modules' roles, by value in capitals
+        if name.isupper():
+            for role in declared_roles():
+                if role.value.upper() == name:
+                    return role
+        raise AttributeError(f"no installed module declares the role {name.lower()!r}")
+
+    def all(cls) -> list[RoleSpec]:
+        own = {role.value for role in (*cls.before_modules, *cls.after_modules)}
+        declared = [role for role in declared_roles() if role.value not in own]
+        return [*cls.before_modules, *declared, *cls.after_modules]
+
+    def __iter__(cls) -> Iterator[RoleSpec]:
+        return iter(cls.all())
+
+    def __len__(cls) -> int:
+        return len(cls.all())
+
+    @property
+    def choices(cls) -> list[tuple[str, Label]]:
+        return [(role.value, role.label) for role in cls.all()]
+
+    @property
+    def values(cls) -> list[str]:
+        return [role.value for role in cls.all()]
+
+    @property
+    def labels(cls) -> list[Label]:
+        return [role.label for role in cls.all()]
+
+
+class Role(metaclass=DeclaredRoles):
+    """The roles a user may have. Accounts owns the platform's and the hospital's
+    administrators and the patient; the staff roles (doctor, nurse …) come from the
+    modules that declare them, and raise AttributeError when none installed does."""
+
+    PLATFORM_ADMIN = RoleSpec("platform_admin", _("Platform admin"))
+    HOSPITAL_ADMIN = RoleSpec("hospital_admin", _("Hospital admin"))
+    PATIENT = RoleSpec("patient", _("Patient"))
+
+    #: where accounts' own roles go in every list of roles: around the modules'
+    before_modules = (PLATFORM_ADMIN, HOSPITAL_ADMIN)
+    after_modules = (PATIENT,)
+
+
+def role_choices() -> list[tuple[str, Label]]:
+    """``User.role``'s choices, read when asked (a new role needs no migration)."""
+    return Role.choices
 
 
 def temporary_password_expiry() -> datetime:
@@ -33,9 +83,9 @@ class User(AbstractUser):
     exactly one hospital, platform admins to none."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    role = models.CharField(
-        _("role"), max_length=20, choices=Role.choices, default=Role.RECEPTIONIST
-    )
+    # The default is a plain value: the front desk's role is declared by modules
+    # (patients, appointments), and accounts loads whichever modules are installed.
+    role = models.CharField(_("role"), max_length=20, choices=role_choices, default="receptionist")
     hospital = models.ForeignKey(
         "tenancy.Hospital",
         on_delete=models.CASCADE,

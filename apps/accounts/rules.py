@@ -38,8 +38,10 @@ MONEY_ROLES = frozenset({Role.ACCOUNTANT})
 #: who reads patients' clinical records (diagnoses, prescriptions, vitals) besides
 #: hospital administrators
 CLINICAL_ROLES = frozenset({Role.DOCTOR, Role.NURSE})
-#: whose account may be a doctor's login (a small hospital's admin may consult too)
-DOCTOR_LOGIN_ROLES = frozenset({Role.DOCTOR, Role.HOSPITAL_ADMIN})
+#: whose account may be a doctor's login: a doctor's only, as the refusal says (an
+#: administrator's login linked to a doctor wrote clinical records in that doctor's name;
+#: an administrator who also consults gets a doctor's login of their own)
+DOCTOR_LOGIN_ROLES = frozenset({Role.DOCTOR})
 
 
 def is_hospital_admin(user: User) -> bool:
@@ -56,6 +58,12 @@ def may_act_as(user: User, roles: Set[str]) -> bool:
 
 def may_see_money(user: User) -> bool:
     """Revenue, collections and what patients owe: administrators and accountants."""
+    return may_act_as(user, MONEY_ROLES)
+
+
+def may_authorise_money(user: User) -> bool:
+    """Money given up: a discount above the hospital's limit, a write-off. Accountants
+    and administrators, never the front desk alone."""
     return may_act_as(user, MONEY_ROLES)
 
 

@@ -310,8 +310,16 @@ def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
 
     Setting a password also signs the user out everywhere: Django checks a hash of the
     password stored in each session.
+
+    Never one's own: a temporary password is changed at sign-in without the current
+    one, so resetting one's own would let anyone at an open session take the account
+    (one's own password is changed on the password page, which asks for it).
     """
     _ensure_manageable(user=user, actor=actor)
+    if user.pk == actor.pk:
+        raise ValidationError(
+            gettext("You cannot reset your own password: change it on your password page.")
+        )
     temporary_password = temporary_password_generate()
     user.set_temporary_password(temporary_password)
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])

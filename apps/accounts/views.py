@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -27,8 +28,7 @@ def login_view(request: HospitalHostRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.get_user())
         return redirect(_safe_next(request) or "dashboard")
-    status = 403 if form.refused_membership else 200
-    return render(request, "accounts/login.html", {"form": form}, status=status)
+    return render(request, "accounts/login.html", {"form": form})
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -62,11 +62,26 @@ def password_change_view(request: HospitalRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, gettext("Your password has been changed."))
         return redirect("dashboard")
+    if form.has_error("old_password", "password_incorrect") and _guess_locks_out(request):
+        return HttpResponse(status=204)  # django-axes' middleware answers with the lock-out
     return render(
         request,
         "accounts/password_change.html",
         {"form": form, "forced": forced},
     )
+
+
+def _guess_locks_out(request: HospitalRequest) -> bool:
+    """A wrong current password typed on the password page is a failed sign-in of the
+    account (django-axes counts it towards the same lock-outs), so an open session
+    cannot guess the password faster than the sign-in page allows. Once the account is
+    locked the session ends: the next guesses meet the sign-in page's lock-out."""
+    username = request.user.get_username()
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    if not getattr(request, "axes_locked_out", False):
+        return False
+    logout(request)
+    return True
 
 
 def locked_out(

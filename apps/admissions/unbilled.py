@@ -1,8 +1,8 @@
 """Which of a patient's billable items are not on an invoice yet.
 
-Every registered billable source lists a patient's chargeable items; whether one is on
+Every module's billable source lists a patient's chargeable items; whether one is on
 an invoice only billing knows, and says so through ``apps.core.billable.invoiced_among``
-(billing registers its checker there in its ``ready()``).
+(billing declares its answer in its module, ``apps.core.modules.Invoicing``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 from apps.core.billable import BillableItem, invoiced_among
-from apps.tenancy.registry import billable_sources
+from apps.core.modules import billable_sources
 
 
 def unbilled_items(

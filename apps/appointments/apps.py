@@ -1,30 +1,46 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.modules import FRONT_DESK, Module, PeriodicTask, RoleSpec
+
 # Imported as a module: a TenantAppConfig name in this namespace would make Django see
 # two AppConfig classes here and pick neither.
 from apps.tenancy import registry
+
+RECEPTIONIST = RoleSpec("receptionist", _("Receptionist"))
+DOCTOR = RoleSpec("doctor", _("Doctor"))
+NURSE = RoleSpec("nurse", _("Nurse"))
 
 
 class AppointmentsConfig(registry.TenantAppConfig):
     name = "apps.appointments"
     label = "appointments"
     verbose_name = "Appointments"
-    # Role values as plain strings: apps.accounts.models cannot be imported before the
-    # app registry is ready. The front desk books; clinicians follow the day.
-    staff_module = registry.Module(
+    # The front desk books; clinicians follow the day.
+    hms_module = Module(
         key="appointments",
-        label="Appointments",
+        label=_("Appointments"),
         url_name="appointments:today",
-        description="Book patients into doctors' hours, check them in, follow the day.",
-        roles=frozenset({"receptionist", "doctor", "nurse"}),
+        group=FRONT_DESK,
         order=20,
+        description=_("Book patients into doctors' hours, check them in, follow the day."),
+        roles=(RECEPTIONIST, DOCTOR, NURSE),
+        billable_sources=("apps.appointments.billing.source",),
+        dashboard_tiles="apps.appointments.dashboard.tiles",
+        dashboard_series="apps.appointments.dashboard.series",
+        history="apps.appointments.history.appointments_of",
+        benchmarks="apps.appointments.benchmarks.clinic_benchmarks",
+        periodic_tasks=(
+            # Shortly after midnight in Celery's time zone (UTC unless CELERY_TIMEZONE is
+            # set): appointments of past days nobody came to become No-show in every ready
+            # hospital ("past" by the hospitals' TIME_ZONE, so an east-of-UTC zone is safe).
+            PeriodicTask(
+                name="mark-appointment-no-shows",
+                task="appointments.mark_no_shows_everywhere",
+                schedule=crontab(hour=0, minute=15),
+                options={"expires": 6 * 3600.0},
+            ),
+        ),
     )
-    billable_sources = ("apps.appointments.billing.source",)
-    dashboard_tiles = "apps.appointments.dashboard.tiles"
-    dashboard_series = "apps.appointments.dashboard.series"
-
-    def ready(self) -> None:
-        from apps.appointments.history import appointments_of
-        from apps.patients import history
-
-        history.register_provider("appointments", appointments_of)

@@ -17,9 +17,8 @@ from apps.appointments.models import (
     UnavailabilityKind,
 )
 from apps.appointments.selectors import BoardFilters, at_time, day_within_reach, doctor_choices
+from apps.core.viewkit import search_text
 from apps.doctors.models import Doctor
-
-SEARCH_MAX = 100
 
 
 class DayField(forms.DateField):
@@ -129,7 +128,7 @@ class BoardFilterForm(forms.Form):
         return BoardFilters(
             doctor_id=doctor.pk if doctor is not None else None,
             status=data.get("status") or "",
-            query=(data.get("q") or "").strip()[:SEARCH_MAX],
+            query=search_text(data.get("q") or ""),
         )
 
     def day(self) -> dt.date:

@@ -25,10 +25,10 @@ from apps.accounts.models import Role
 from apps.accounts.services import account_create
 from apps.billing.models import Invoice, Service
 from apps.billing.services import item_key
+from apps.core import modules
 from apps.core.benchmarking import Measurement
 from apps.core.billable import BillableItem
 from apps.patients.services import PatientDetails, patient_register
-from apps.tenancy import registry
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -69,8 +69,8 @@ class PriceListWork:
 @contextmanager
 def _with_benchmark_source() -> Iterator[PriceListWork]:
     source = PriceListWork()
-    real = registry.billable_sources
-    with mock.patch.object(registry, "billable_sources", lambda: [*real(), source]):
+    real = modules.billable_sources
+    with mock.patch.object(modules, "billable_sources", lambda: [*real(), source]):
         yield source
 
 

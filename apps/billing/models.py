@@ -95,6 +95,12 @@ class Invoice(models.Model):
         _("discount amount"), default=Decimal("0.00"), max_digits=12, decimal_places=2
     )
     discount_reason = models.CharField(_("reason for the discount"), max_length=200, blank=True)
+    #: who gave the discount and when; ``discount_authorised``: given by someone who may
+    #: give any discount (an accountant or an administrator), so above the hospital's
+    #: limit (``BillingSettings``) it may be issued
+    discount_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    discount_at = models.DateTimeField(null=True, blank=True, editable=False)
+    discount_authorised = models.BooleanField(default=False, editable=False)
     total = models.DecimalField(
         _("total"), default=Decimal("0.00"), max_digits=12, decimal_places=2
     )
@@ -153,6 +159,20 @@ class Invoice(models.Model):
     @property
     def is_unpaid(self) -> bool:
         return self.status in UNPAID_STATUSES
+
+
+class BillingSettings(models.Model):
+    """The hospital's billing rules: one row (``pk=1``)."""
+
+    #: the largest discount (percent of the subtotal) the front desk may give; above it
+    #: an accountant or an administrator gives it
+    discount_limit_percent = models.DecimalField(
+        _("discount limit (%)"), max_digits=5, decimal_places=2, default=Decimal("10.00")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return "billing settings"
 
 
 class InvoiceLine(models.Model):

@@ -23,11 +23,11 @@ from apps.billing.models import (
     PaymentMethod,
     Service,
 )
+from apps.core import modules
 from apps.core.billable import BillableItem
 from apps.core.exceptions import NotFound
 from apps.core.money import ZERO
 from apps.core.text import search_fold
-from apps.tenancy import registry
 
 # -- price list and unbilled work ---------------------------------------------------------
 
@@ -46,7 +46,7 @@ def service_get(*, service_id: int | str) -> Service:
 
 def sources_by_key() -> dict[str, Any]:
     """Every installed module's billable sources (``BillableSource``) by key."""
-    return {source.key: source for source in registry.billable_sources()}
+    return {source.key: source for source in modules.billable_sources()}
 
 
 def invoiced_among(items: list[BillableItem]) -> set[tuple[str, str]]:
@@ -67,7 +67,7 @@ def unbilled_items(*, patient_id: uuid.UUID) -> list[BillableItem]:
     line, oldest first."""
     items = [
         item
-        for source in registry.billable_sources()
+        for source in modules.billable_sources()
         for item in source.items_for(patient_id=patient_id)
     ]
     taken = invoiced_among(items)

@@ -1,28 +1,30 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.modules import CLINICAL, Module, RoleSpec
+
 # Imported as a module: a TenantAppConfig name in this namespace would make Django see
 # two AppConfig classes here and pick neither.
 from apps.tenancy import registry
+
+DOCTOR = RoleSpec("doctor", _("Doctor"))
+NURSE = RoleSpec("nurse", _("Nurse"))
 
 
 class ConsultationsConfig(registry.TenantAppConfig):
     name = "apps.consultations"
     label = "consultations"
     verbose_name = "Consultations"
-    # Role values as plain strings: apps.accounts.models cannot be imported before the
-    # app registry is ready. Nurses record vitals; doctors hold the consultation.
-    staff_module = registry.Module(
+    # Nurses record vitals; doctors hold the consultation.
+    hms_module = Module(
         key="consultations",
-        label="Consultations",
+        label=_("Consultations"),
         url_name="consultations:today",
-        description="The doctor's patients of the day: vitals, notes, diagnoses, prescriptions.",
-        roles=frozenset({"doctor", "nurse"}),
-        order=30,
+        group=CLINICAL,
+        order=10,
+        description=_("The doctor's patients of the day: vitals, notes, diagnoses, prescriptions."),
+        roles=(DOCTOR, NURSE),
+        dashboard_tiles="apps.consultations.dashboard.tiles",
+        history="apps.consultations.history.consultations_of",
     )
-    dashboard_tiles = "apps.consultations.dashboard.tiles"
-
-    def ready(self) -> None:
-        from apps.consultations.history import consultations_of
-        from apps.patients import history
-
-        history.register_provider("consultations", consultations_of)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.consultations.models import NOTE_FIELDS, Consultation, Diagnosis, Route
-from apps.consultations.services import (
-    MOST_UNITS,
-    InvalidDetails,
-    PrescriptionItemDetails,
-    VitalsValues,
-    vitals_clean,
+from apps.consultations.models import (
+    DURATION_DAYS_MAX,
+    EVERY_HOURS_CHOICES,
+    NOTE_FIELDS,
+    QUANTITY_MAX,
+    Consultation,
+    Diagnosis,
+    DoseUnit,
+    Frequency,
+    Route,
 )
+from apps.consultations.prescribing import DOSE_MAX, PrescriptionLine
+from apps.consultations.services import InvalidDetails, VitalsValues, vitals_clean
 
 VITALS_FIELDS = tuple(f.name for f in fields(VitalsValues))
 
@@ -105,26 +111,67 @@ class DiagnosisForm(forms.Form):
 
 
 class PrescriptionItemForm(forms.Form):
-    medicine = forms.CharField(label=_("Medicine"), max_length=200)
-    dose = forms.CharField(label=_("Dose"), max_length=100)
+    """A line from the formulary: ``medicine`` is the picker's search box (or, outside
+    the formulary, the medicine's name) and ``medicine_id`` what was picked."""
+
+    medicine = forms.CharField(
+        label=_("Medicine"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": _("Type part of the name")}
+        ),
+    )
+    medicine_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    outside_formulary = forms.BooleanField(label=_("Outside the formulary"), required=False)
+    outside_formulary_reason = forms.CharField(
+        label=_("Reason for prescribing outside the formulary"), max_length=300, required=False
+    )
+    dose = forms.DecimalField(
+        label=_("Dose"),
+        min_value=Decimal("0.001"),
+        max_value=DOSE_MAX,
+        max_digits=10,
+        decimal_places=3,
+        widget=_number(step="any"),
+    )
+    dose_unit = forms.ChoiceField(label=_("Unit"), choices=DoseUnit.choices)
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)
-    frequency = forms.CharField(label=_("Frequency"), max_length=100)
-    duration = forms.CharField(label=_("Duration"), max_length=100, required=False)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=[("", "—"), *Frequency.choices])
+    every_hours = forms.TypedChoiceField(
+        label=_("Every (hours)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((n, str(n)) for n in EVERY_HOURS_CHOICES)],
+    )
+    duration_days = forms.IntegerField(
+        label=_("Duration (days)"), min_value=1, max_value=DURATION_DAYS_MAX, widget=_number()
+    )
     quantity = forms.IntegerField(
-        label=_("Quantity"), required=False, min_value=1, max_value=MOST_UNITS
+        label=_("Quantity"), required=False, min_value=1, max_value=QUANTITY_MAX, widget=_number()
     )
     instructions = forms.CharField(label=_("Instructions"), max_length=300, required=False)
+    override_reason = forms.CharField(
+        label=_("Reason for overriding the warnings"), max_length=300, required=False
+    )
 
-    def details(self) -> PrescriptionItemDetails:
+    def line(self) -> PrescriptionLine:
         data = self.cleaned_data
-        return PrescriptionItemDetails(
-            medicine=data["medicine"],
-            dose=data["dose"],
+        outside = bool(data["outside_formulary"])
+        return PrescriptionLine(
+            medicine_id=None if outside else data["medicine_id"],
+            outside_formulary_name=data["medicine"] if outside else "",
+            outside_formulary_reason=data["outside_formulary_reason"] if outside else "",
+            dose_amount=data["dose"],
+            dose_unit=data["dose_unit"],
             route=data["route"],
             frequency=data["frequency"],
-            duration=data["duration"],
+            every_hours=data["every_hours"],
+            duration_days=data["duration_days"],
             quantity=data["quantity"],
             instructions=data["instructions"],
+            override_reason=data["override_reason"],
         )
 
 

@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.appointments.models import Appointment
 from apps.doctors.models import Doctor
@@ -217,20 +218,87 @@ class Prescription(models.Model):
         return self.number
 
 
+class DoseUnit(models.TextChoices):
+    MG = "mg", _("mg")
+    G = "g", _("g")
+    MCG = "mcg", _("mcg")
+    ML = "ml", _("ml")
+    IU = "iu", _("IU")
+    TABLET = "tablet", _("tablet(s)")
+    CAPSULE = "capsule", _("capsule(s)")
+    DROP = "drop", _("drop(s)")
+    PUFF = "puff", _("puff(s)")
+    SACHET = "sachet", _("sachet(s)")
+    APPLICATION = "application", _("application(s)")
+
+
+class Frequency(models.TextChoices):
+    ONCE_DAILY = "once_daily", _("Once daily")
+    TWICE_DAILY = "twice_daily", _("Twice daily")
+    THREE_TIMES_DAILY = "three_times_daily", _("3 times a day")
+    FOUR_TIMES_DAILY = "four_times_daily", _("4 times a day")
+    EVERY_HOURS = "every_hours", _("Every N hours")
+    AT_NIGHT = "at_night", _("At night")
+    AS_NEEDED = "as_needed", _("As needed")
+
+
+#: the wording a coded frequency is stored in beside its code: the ward's dose schedule
+#: (``apps.admissions.doses``) reads it, as it reads lines written before the codes
+FREQUENCY_TEXT = {
+    Frequency.ONCE_DAILY: "once daily",
+    Frequency.TWICE_DAILY: "2 times a day",
+    Frequency.THREE_TIMES_DAILY: "3 times a day",
+    Frequency.FOUR_TIMES_DAILY: "4 times a day",
+    Frequency.EVERY_HOURS: "every {hours} hours",
+    Frequency.AT_NIGHT: "at night",
+    Frequency.AS_NEEDED: "as needed",
+}
+
+#: the bounds of what a doctor may type on a line
+DURATION_DAYS_MAX = 365
+QUANTITY_MAX = 10_000
+EVERY_HOURS_CHOICES = (1, 2, 3, 4, 6, 8, 12, 24)
+
+
 class PrescriptionItem(models.Model):
-    """One medicine of a prescription. The medicine is free text for now; the pharmacy
-    links it to its stock later."""
+    """One medicine of a prescription: a coded formulary medicine (``formulary_medicine_id``,
+    the pharmacy catalogue's id) with a structured dose, frequency and duration, or a
+    medicine outside the formulary, allowed only with a reason and marked wherever it is
+    shown. Lines written before the formulary keep their typed text and link nothing.
+
+    ``medicine``, ``dose``, ``frequency`` and ``duration`` keep the line as text (the
+    medicine's name as it read when it was chosen, like a diagnosis' title), so what is
+    printed and charted never changes with the catalogue."""
 
     prescription = models.ForeignKey(
         Prescription, on_delete=models.CASCADE, related_name="items", verbose_name=_("prescription")
     )
+    #: the pharmacy's medicine: its id, never a foreign key, since the pharmacy reads
+    #: prescriptions (see ``apps.consultations.formulary``)
+    formulary_medicine_id = models.UUIDField(null=True, blank=True, db_index=True)
+    outside_formulary_reason = models.CharField(
+        _("reason for prescribing outside the formulary"), max_length=300, blank=True
+    )
     medicine = models.CharField(_("medicine"), max_length=200)
     dose = models.CharField(_("dose"), max_length=100)
+    dose_amount = models.DecimalField(
+        _("dose"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    dose_unit = models.CharField(_("unit"), max_length=12, choices=DoseUnit.choices, blank=True)
     route = models.CharField(_("route"), max_length=16, choices=Route.choices, default=Route.ORAL)
     frequency = models.CharField(_("frequency"), max_length=100)
+    frequency_code = models.CharField(
+        _("frequency"), max_length=20, choices=Frequency.choices, blank=True
+    )
+    every_hours = models.PositiveSmallIntegerField(_("every (hours)"), null=True, blank=True)
     duration = models.CharField(_("duration"), max_length=100, blank=True)
+    duration_days = models.PositiveSmallIntegerField(_("duration (days)"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     instructions = models.CharField(_("instructions"), max_length=300, blank=True)
+    #: the allergy and duplicate warnings the doctor saw, and why they prescribed anyway
+    warnings_overridden = models.TextField(_("warnings overridden"), blank=True)
+    override_reason = models.CharField(_("reason for overriding"), max_length=300, blank=True)
+    prescribed_by_id = models.UUIDField(null=True, blank=True, editable=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,11 +309,61 @@ class PrescriptionItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quantity__isnull=True) | models.Q(quantity__gt=0),
                 name="prescription_item_quantity_positive",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_days__isnull=True)
+                | models.Q(duration_days__gte=1, duration_days__lte=DURATION_DAYS_MAX),
+                name="prescription_item_duration_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dose_amount__isnull=True) | models.Q(dose_amount__gt=0),
+                name="prescription_item_dose_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(formulary_medicine_id__isnull=True)
+                | models.Q(outside_formulary_reason=""),
+                name="prescription_item_coded_or_exception",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(warnings_overridden="") | ~models.Q(override_reason=""),
+                name="prescription_item_override_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.medicine} {self.dose}"
+
+    @property
+    def is_coded(self) -> bool:
+        return self.formulary_medicine_id is not None
+
+    @property
+    def is_outside_formulary(self) -> bool:
+        return bool(self.outside_formulary_reason)
+
+    @property
+    def dose_label(self) -> str:
+        if self.dose_amount is None:
+            return self.dose
+        return f"{self.dose_amount.normalize():f} {self.get_dose_unit_display()}"
+
+    @property
+    def frequency_label(self) -> str:
+        """The frequency in the reader's language (a coded one), or as it was typed."""
+        if self.frequency_code == Frequency.EVERY_HOURS:
+            return str(_("Every %(hours)d hours") % {"hours": self.every_hours or 0})
+        if self.frequency_code:
+            return str(self.get_frequency_code_display())
+        return self.frequency
+
+    @property
+    def duration_label(self) -> str:
+        if self.duration_days is None:
+            return self.duration
+        return str(
+            ngettext("%(days)d day", "%(days)d days", self.duration_days)
+            % {"days": self.duration_days}
+        )
 
 
 class Amendment(models.Model):

@@ -10,7 +10,8 @@ lock, so a completion and an edit can never interleave; the loser sees ``Conflic
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+import uuid
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -358,6 +359,11 @@ _numbers_in = re.compile(r"\d+").findall
 
 @dataclass(frozen=True)
 class PrescriptionItemDetails:
+    """A line as it is stored. The doctor's form goes through
+    ``apps.consultations.prescribing.prescription_line_add``, which fills the coded
+    fields from the formulary and the checks; the texts alone are what lines written
+    before the formulary hold."""
+
     medicine: str
     dose: str
     frequency: str
@@ -365,17 +371,26 @@ class PrescriptionItemDetails:
     duration: str = ""
     quantity: int | None = None
     instructions: str = ""
+    formulary_medicine_id: uuid.UUID | None = None
+    outside_formulary_reason: str = ""
+    dose_amount: Decimal | None = None
+    dose_unit: str = ""
+    frequency_code: str = ""
+    every_hours: int | None = None
+    duration_days: int | None = None
+    warnings_overridden: str = ""
+    override_reason: str = ""
+    prescribed_by_id: uuid.UUID | None = None
 
 
 def prescription_item_clean(details: PrescriptionItemDetails) -> PrescriptionItemDetails:
     errors: dict[str, str] = {}
-    cleaned = PrescriptionItemDetails(
+    cleaned = replace(
+        details,
         medicine=details.medicine.strip(),
         dose=details.dose.strip(),
         frequency=details.frequency.strip(),
-        route=details.route,
         duration=details.duration.strip(),
-        quantity=details.quantity,
         instructions=details.instructions.strip(),
     )
     if not cleaned.medicine:

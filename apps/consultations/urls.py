@@ -36,6 +36,11 @@ urlpatterns = [
         name="item_add",
     ),
     path(
+        "<uuid:consultation_id>/prescription/medicines/",
+        prescription.medicine_search,
+        name="medicine_search",
+    ),
+    path(
         "<uuid:consultation_id>/prescription/items/<int:item_id>/remove/",
         prescription.prescription_item_remove_view,
         name="item_remove",

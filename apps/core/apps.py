@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from apps.core.log_privacy import access_logs_strip_query_strings
+        from apps.core.modules import check_modules
 
         access_logs_strip_query_strings()
+        checks.register(check_modules)

@@ -1,15 +1,16 @@
 """Chargeable work, as billing sees it.
 
-A clinical app that produces work a patient pays for (a consultation fee, a dispensed
-medicine, a lab test, bed days) declares a ``BillableSource`` in its AppConfig
-(``billable_sources = ("apps.<app>.billing.source",)``). Billing asks every source for a
-patient's items and puts each on at most one live invoice line (enforced by billing's
-database constraint); billing imports no clinical app.
+A clinical module that produces work a patient pays for (a consultation fee, a dispensed
+medicine, a lab test, bed days) names a ``BillableSource`` in its ``hms_module``
+(``billable_sources=("apps.<app>.billing.source",)``, ``apps.core.modules``). Billing asks
+every source for a patient's items and puts each on at most one live invoice line
+(enforced by billing's database constraint); billing imports no clinical app.
 
 When a source's work is withdrawn (an appointment cancelled), the source calls
-``withdraw(source=..., reference=...)``: billing, registered as the handler, removes the
-item from an unpaid draft or refuses (``apps.core.exceptions.Conflict``) when it is on an
-issued invoice, naming the way out (a credit note).
+``withdraw(source=..., reference=...)``: billing, whose module names the handler
+(``Module.invoicing``), removes the item from an unpaid draft or refuses
+(``apps.core.exceptions.Conflict``) when it is on an issued invoice, naming the way out
+(a credit note).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
+
+from django.utils.module_loading import import_string
+
+from apps.core import modules
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,13 @@ class BillableSource(Protocol):
 
 
 WithdrawHandler = Callable[..., None]
+#: handlers added for a while besides the modules' own (tests stand in for billing)
 _withdraw_handlers: list[WithdrawHandler] = []
 
 
 def register_withdraw_handler(handler: WithdrawHandler) -> None:
-    """Billing registers here (in its ``ready()``) to hear of withdrawn work."""
+    """Add an extra handler of withdrawn work — for tests: billing names its own in its
+    ``hms_module`` (``Module.invoicing``)."""
     if handler not in _withdraw_handlers:
         _withdraw_handlers.append(handler)
 
@@ -76,8 +83,14 @@ def withdraw(*, source: str, reference: str) -> None:
     Call inside the transaction that withdraws the work, so a refusal (Conflict) rolls
     both back.
     """
-    for handler in _withdraw_handlers:
+    for handler in withdraw_handlers():
         handler(source=source, reference=reference)
+
+
+def withdraw_handlers() -> list[WithdrawHandler]:
+    """Billing's handler (its module's ``invoicing``), then any extra ones."""
+    declared = [import_string(answer.withdraw) for answer in modules.invoicing()]
+    return [*declared, *_withdraw_handlers]
 
 
 def items_total(items: Iterable[BillableItem]) -> Decimal:
@@ -85,11 +98,13 @@ def items_total(items: Iterable[BillableItem]) -> Decimal:
 
 
 InvoicedChecker = Callable[[list[BillableItem]], set[tuple[str, str]]]
+#: checkers added for a while besides the modules' own (tests stand in for billing)
 _invoiced_checkers: list[InvoicedChecker] = []
 
 
 def register_invoiced_checker(checker: InvoicedChecker) -> None:
-    """Billing registers here (in its ``ready()``) to say which items are on an invoice."""
+    """Add an extra checker of invoiced items — for tests: billing names its own in its
+    ``hms_module`` (``Module.invoicing``)."""
     if checker not in _invoiced_checkers:
         _invoiced_checkers.append(checker)
 
@@ -103,6 +118,12 @@ def invoiced_among(items: list[BillableItem]) -> set[tuple[str, str]]:
     """(source, reference) of the ``items`` already on a live invoice line, as billing
     knows it; with no billing installed, none."""
     invoiced: set[tuple[str, str]] = set()
-    for checker in _invoiced_checkers:
+    for checker in invoiced_checkers():
         invoiced |= checker(items)
     return invoiced
+
+
+def invoiced_checkers() -> list[InvoicedChecker]:
+    """Billing's checker (its module's ``invoicing``), then any extra ones."""
+    declared = [import_string(answer.invoiced_among) for answer in modules.invoicing()]
+    return [*declared, *_invoiced_checkers]

@@ -8,7 +8,8 @@ class LinkedToUser(models.Model):
 
     The user lives in the platform database, so the link is the user's id as a plain
     field, never a foreign key across databases; ``apps.core.user_links`` enforces that
-    a user links to at most one record of any kind.
+    a user links to at most one record of any kind. A module names its subclasses in
+    ``Module.linked_records`` (``apps.core.modules``).
     """
 
     user_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)

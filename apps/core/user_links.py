@@ -1,26 +1,24 @@
-"""At most one tenant record per login, across every kind of record that links to one."""
+"""At most one tenant record per login, across every kind of record that links to one.
+
+Which logins may be linked is accounts' business: the link itself is made by
+``apps.accounts.links.record_link_user``, on top of the checks here."""
 
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils.translation import gettext
 
 from apps.core.exceptions import ValidationError
 from apps.core.models import LinkedToUser
-
-if TYPE_CHECKING:
-    from apps.tenancy.models import Hospital
+from apps.core.modules import linked_record_labels
 
 
 def linked_record_models() -> list[type[LinkedToUser]]:
-    return [
-        model
-        for model in apps.get_models()
-        if issubclass(model, LinkedToUser) and not model._meta.abstract
-    ]
+    """The records a login may be linked to, as the modules declare them
+    (``Module.linked_records``)."""
+    return [apps.get_model(label) for label in linked_record_labels()]
 
 
 def linked_record_for(user_id: uuid.UUID) -> LinkedToUser | None:
@@ -41,19 +39,6 @@ def ensure_user_not_linked(user_id: uuid.UUID, *, to: LinkedToUser) -> None:
             % {"kind": existing._meta.verbose_name, "record": existing},
             field="user",
         )
-
-
-def record_link_user(*, record: LinkedToUser, hospital: Hospital, user_id: uuid.UUID | str) -> None:
-    """Link the login ``user_id`` to ``record`` (a doctor, staff member, patient ...).
-
-    The account must be active, of the same hospital, and not linked to another record.
-    """
-    from apps.accounts.services import account_get_linkable
-
-    user = account_get_linkable(hospital=hospital, user_id=user_id)
-    ensure_user_not_linked(user.pk, to=record)
-    record.user_id = user.pk
-    record.save(update_fields=["user_id"])
 
 
 def record_unlink_user(*, record: LinkedToUser) -> None:

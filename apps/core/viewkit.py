@@ -9,7 +9,7 @@ A view reads decorators → form → service → response::
     return render(request, ..., {"form": form})
 
 - ``found``: the object a URL names, or 404 (an id of another hospital names nothing);
-- ``search_query``: what a list's search box asks for;
+- ``search_query`` / ``search_text``: what a list's search box asks for;
 - ``paginate`` / ``paginate_uncounted``: a page of a list, counted or not;
 - ``form_action``: a valid form's service call; a refusal goes next to its field;
 - ``action``: a button's service call (no form); its outcome said in ``messages``;
@@ -65,8 +65,15 @@ SEARCH_MAX_LENGTH = 100
 
 
 def search_query(request: HttpRequest) -> str:
-    """What the list's search box (``?q=``) asks for, trimmed."""
-    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+    """What the list's search box (``?q=``) asks for, trimmed (see ``search_text``)."""
+    return search_text(request.GET.get("q", ""))
+
+
+def search_text(typed: str) -> str:
+    """Typed search text as a query may take it: NUL characters dropped (no one types
+    them, and a database refuses them: SQLite's full-text match answered "unterminated
+    string", PostgreSQL refuses any), trimmed, cut to ``SEARCH_MAX_LENGTH``."""
+    return typed.replace("\x00", "").strip()[:SEARCH_MAX_LENGTH]
 
 
 def paginate(

@@ -2,10 +2,8 @@
 
 The consultation page does not know the laboratory (nor imaging, nor referrals ...):
 the laboratory would import consultations if it did, and consultations the laboratory
-back. A module that has something to show about a visit registers a provider in its
-``AppConfig.ready()``::
-
-    from apps.core import visit_sections
+back. A module that has something to show about a visit names a provider in its
+``hms_module`` (``apps.core.modules.Module.visit_section``)::
 
     def lab_section(*, hospital, user, appointment_id):
         if not allowed:
@@ -15,7 +13,7 @@ back. A module that has something to show about a visit registers a provider in 
             context={"rows": ...},
         )
 
-    visit_sections.register_provider("laboratory", lab_section)
+    hms_module = Module(..., visit_section="apps.laboratory.visit.lab_section")
 
 A provider decides itself whether the hospital subscribes to its module and whether the
 user's role may use it (returning None hides the section). It runs in the hospital's
@@ -28,6 +26,8 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from apps.core import modules
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -46,11 +46,13 @@ class VisitSection:
 
 VisitSectionProvider = Callable[..., "VisitSection | None"]
 
+#: providers added for a while besides the modules' own (tests stand in for a module)
 _providers: dict[str, VisitSectionProvider] = {}
 
 
 def register_provider(key: str, provider: VisitSectionProvider) -> None:
-    """Add (or replace) the provider called ``key``."""
+    """Add (or replace) an extra provider called ``key`` — for tests: a module names
+    its provider in its ``hms_module``."""
     _providers[key] = provider
 
 
@@ -60,8 +62,9 @@ def unregister_provider(key: str) -> None:
 
 def collect(*, hospital: Hospital, user: User, appointment_id: uuid.UUID) -> list[VisitSection]:
     """Every provider's section for this visit and user, in their order."""
+    providers = {**modules.visit_section_providers(), **_providers}
     sections = [
-        _providers[key](hospital=hospital, user=user, appointment_id=appointment_id)
-        for key in sorted(_providers)
+        providers[key](hospital=hospital, user=user, appointment_id=appointment_id)
+        for key in sorted(providers)
     ]
     return sorted((s for s in sections if s is not None), key=lambda s: (s.order, s.key))

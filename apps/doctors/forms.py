@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import HMSError
+from apps.core.viewkit import search_text
 from apps.doctors.models import Doctor, Weekday
 from apps.doctors.selectors import accounts_linkable_to_doctor
 from apps.doctors.services import DoctorDetails, LoginAction, WorkingHours
@@ -27,9 +28,6 @@ from apps.regions.selectors import cities_active, cities_of_region, clinics_acti
 from apps.tenancy.models import Hospital
 
 Choices = list[tuple[Any, Any]]
-
-#: longest search the list runs (the patient and staff lists cut theirs the same way)
-MAX_QUERY_LENGTH = 100
 
 
 def city_choices(*, region_id: object, keep: City | None = None) -> Choices:
@@ -306,13 +304,13 @@ class DoctorFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``doctor_list``; an invalid filter is simply ignored.
-        The query is cut to 100 characters, as on the other lists: every word adds
+        The query is cut as on the other lists (``search_text``): every word adds
         conditions, and thousands of them overflow SQLite's expression tree."""
         if not self.is_valid():
-            return {"query": self.data.get("q", "")[:MAX_QUERY_LENGTH]}
+            return {"query": search_text(self.data.get("q", ""))}
         data = self.cleaned_data
         return {
-            "query": data["q"][:MAX_QUERY_LENGTH],
+            "query": search_text(data["q"]),
             "specialization_id": data["specialization"].pk if data["specialization"] else None,
             "clinic_id": data["clinic"].pk if data["clinic"] else None,
         }

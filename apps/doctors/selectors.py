@@ -53,9 +53,8 @@ def doctor_login(*, doctor: Doctor, hospital: Hospital) -> User | None:
 
 def accounts_linkable_to_doctor(*, hospital: Hospital, doctor: Doctor | None = None) -> list[User]:
     """Active doctor accounts of the hospital not linked to any record yet, plus
-    ``doctor``'s own login. Administrators' logins are not offered: the one filling in
-    the form kept picking their own by mistake (the service still accepts one sent on
-    purpose, see ``apps.accounts.rules.may_be_doctor_login``)."""
+    ``doctor``'s own login. Only doctors' logins may be linked
+    (``apps.accounts.rules.may_be_doctor_login``)."""
     linked = {
         user_id
         for model in linked_record_models()

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from apps.accounts.links import record_link_user
 from apps.accounts.models import Role
 from apps.accounts.rules import may_be_doctor_login
 from apps.accounts.services import (
@@ -34,7 +35,7 @@ from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
 from apps.core.money import to_cents
 from apps.core.phones import phone_normalize
-from apps.core.user_links import record_link_user, record_unlink_user
+from apps.core.user_links import record_unlink_user
 from apps.doctors.models import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, Doctor, DoctorSchedule, Weekday
 from apps.regions.models import City, Clinic, Region, Specialization
 from apps.tenancy.db import tenant_atomic

@@ -344,7 +344,12 @@ class LabResult(models.Model):
 
 
 class LabResultAmendment(models.Model):
-    """A correction of an approved result: the value before and after, who, when, why."""
+    """A correction of an approved result: the value before and after, who, when, why.
+
+    Where the hospital requires a second person, the amended value awaits approval by
+    someone other than the amender (the order goes back to "awaiting approval"): the
+    approval it undid is kept here (``previous_approved_*``) and the one that confirms
+    it is recorded here too (``approved_*``; empty while it awaits one)."""
 
     result = models.ForeignKey(LabResult, on_delete=models.CASCADE, related_name="amendments")
     previous_value = models.CharField(max_length=200)
@@ -354,6 +359,12 @@ class LabResultAmendment(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     amended_by_id = models.UUIDField(null=True, blank=True)
     amended_at = models.DateTimeField(auto_now_add=True)
+    #: the order's approval this amendment undid
+    previous_approved_by_id = models.UUIDField(null=True, blank=True)
+    previous_approved_at = models.DateTimeField(null=True, blank=True)
+    #: who approved the amended value (the amender, where no second person is required)
+    approved_by_id = models.UUIDField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["result", "amended_at"]

@@ -7,12 +7,16 @@ both move it; the loser gets ``Conflict``:
     lab_order_collect     Ordered → Sample collected
     lab_results_submit    Sample collected → Resulted (→ Approved when the hospital does
                           not require a second person)
-    lab_order_approve     Resulted → Approved (by someone other than who entered them)
+    lab_order_approve     Resulted → Approved (by someone other than who entered them,
+                          or amended one of them since the last approval)
     lab_order_cancel      Ordered | Sample collected → Cancelled
+    lab_order_return_for_approval
+                          Approved → Resulted: an amended result awaits a second
+                          person again (where the hospital requires one)
 
 Results are typed while the sample is collected (``lab_results_record``, as often as
 needed); after approval they are locked and only ``lab_result_amend`` changes one,
-keeping the original.
+keeping the original and the approval it undid.
 """
 
 from __future__ import annotations
@@ -532,25 +536,53 @@ def lab_results_submit(*, order: LabOrder, values: Mapping[str, str], user: User
         )
 
 
+def _amendments_awaiting_approval(order: LabOrder) -> Any:
+    return LabResultAmendment.objects.filter(result__order=order, approved_at__isnull=True)
+
+
 def lab_order_approve(*, order: LabOrder, user: User) -> LabOrder:
     """Resulted → Approved; the results are locked from now on. Where the hospital
-    requires it, the approver must be someone other than who entered the results. An
-    order already approved (or not awaiting approval) says so first."""
+    requires it, the approver must be someone other than who entered the results and
+    than who amended one of them since the last approval. An order already approved
+    (or not awaiting approval) says so first."""
     order.refresh_from_db(fields=["status"])
     if order.status != OrderStatus.RESULTED:
         raise _cannot_become(order, OrderStatus.APPROVED)
-    if lab_settings_get().approval_required and order.resulted_by_id == user.pk:
-        raise ValidationError(
-            _("You entered these results; a second person must approve them."), field="approve"
-        )
+    if lab_settings_get().approval_required:
+        if order.resulted_by_id == user.pk:
+            raise ValidationError(
+                _("You entered these results; a second person must approve them."),
+                field="approve",
+            )
+        if _amendments_awaiting_approval(order).filter(amended_by_id=user.pk).exists():
+            raise ValidationError(
+                _("You amended these results; a second person must approve them."),
+                field="approve",
+            )
+    now = timezone.now()
     with tenant_atomic():
-        return _move(
+        approved = _move(
             order,
             allowed_from=(OrderStatus.RESULTED,),
             to=OrderStatus.APPROVED,
-            approved_at=timezone.now(),
+            approved_at=now,
             approved_by_id=user.pk,
         )
+        _amendments_awaiting_approval(order).update(approved_by_id=user.pk, approved_at=now)
+        return approved
+
+
+def lab_order_return_for_approval(*, order: LabOrder) -> LabOrder:
+    """Approved → Resulted ("awaiting approval"): a result was amended where the
+    hospital requires a second person, so the amended value awaits someone other than
+    the amender. The approval undone is kept on the amendment by ``lab_result_amend``."""
+    return _move(
+        order,
+        allowed_from=(OrderStatus.APPROVED,),
+        to=OrderStatus.RESULTED,
+        approved_at=None,
+        approved_by_id=None,
+    )
 
 
 def lab_order_cancel(*, order: LabOrder, user: User, reason: str) -> LabOrder:
@@ -600,13 +632,18 @@ def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) 
     if errors:
         raise InvalidResults(errors)
     assert checked is not None
+    second_person = lab_settings_get().approval_required
     with tenant_atomic():
-        if not LabOrder.objects.filter(pk=order.pk, status=OrderStatus.APPROVED).update(
-            updated_at=timezone.now()
-        ):
-            raise Conflict(
-                _("Only the results of an approved order are amended; until then, edit them.")
-            )
+        order.refresh_from_db(fields=["status", "approved_at", "approved_by_id"])
+        undone_by, undone_at = order.approved_by_id, order.approved_at
+        if order.status == OrderStatus.APPROVED and second_person:
+            try:
+                lab_order_return_for_approval(order=order)
+            except Conflict:
+                raise _not_amendable() from None
+        elif not _amendable_in_place(order):
+            raise _not_amendable()
+        now = timezone.now()
         LabResultAmendment.objects.create(
             result=result,
             previous_value=result.value,
@@ -615,6 +652,11 @@ def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) 
             new_flag=checked.flag,
             reason=reason[:300],
             amended_by_id=user.pk,
+            previous_approved_by_id=undone_by if order.status != OrderStatus.APPROVED else None,
+            previous_approved_at=undone_at if order.status != OrderStatus.APPROVED else None,
+            # with no second person required, the amender's word approves it
+            approved_by_id=None if second_person else user.pk,
+            approved_at=None if second_person else now,
         )
         # who entered the original stays on the result; the amendment names the amender
         _apply(result, checked, by=None, at=result.entered_at, keep_entry=True)
@@ -622,3 +664,24 @@ def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) 
         result.save(update_fields=["amended_at"])
     logger.info("amended result %s of lab order %s", result.test.code, order.number)
     return result
+
+
+def _amendable_in_place(order: LabOrder) -> bool:
+    """Inside the transaction: an approved order (no second person required), or one
+    whose amendments await approval (amended again before that approval), holding it
+    so an approval cannot slip in between."""
+    if order.status == OrderStatus.APPROVED:
+        return bool(
+            LabOrder.objects.filter(pk=order.pk, status=OrderStatus.APPROVED).update(
+                updated_at=timezone.now()
+            )
+        )
+    return _amendments_awaiting_approval(order).exists() and bool(
+        LabOrder.objects.filter(pk=order.pk, status=OrderStatus.RESULTED).update(
+            updated_at=timezone.now()
+        )
+    )
+
+
+def _not_amendable() -> Conflict:
+    return Conflict(_("Only the results of an approved order are amended; until then, edit them."))

@@ -79,6 +79,7 @@ def _detail(
         order.approved_by_id,
         order.cancelled_by_id,
         *(a.amended_by_id for r in results for a in r.amendments.all()),
+        *(a.approved_by_id for r in results for a in r.amendments.all()),
     ]
     results_form = extra.pop("results_form", None) or ResultsForm(results=results)
     context: dict[str, Any] = {
@@ -324,7 +325,8 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
     order = found(lab_order_get, order_id=order_id)
     if order.status != OrderStatus.APPROVED:
         return render(request, "laboratory/report_not_ready.html", {"order": order}, status=409)
-    results = list(order.results.all())
+    results = list(order.results.prefetch_related("amendments"))
+    amendments = [amendment for result in results for amendment in result.amendments.all()]
     people = accounts_by_id(
         hospital=request.hospital,
         user_ids=[
@@ -332,6 +334,9 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
             order.collected_by_id,
             order.resulted_by_id,
             order.approved_by_id,
+            *(result.entered_by_id for result in results),
+            *(amendment.amended_by_id for amendment in amendments),
+            *(amendment.approved_by_id for amendment in amendments),
         ],
     )
     context = {"order": order, "results": results, "people": people}

@@ -9,7 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.patients.models import BloodGroup, Patient, Sex
+from apps.patients.allergies import AllergyDetails, allergen_list
+from apps.patients.models import AllergySeverity, BloodGroup, Patient, Sex
 from apps.patients.services import InvalidPatientDetails, PatientDetails, patient_details_clean
 
 DETAIL_FIELDS = tuple(field.name for field in fields(PatientDetails))
@@ -92,3 +93,28 @@ class RegistrationForm(PatientForm):
             except ValueError:
                 continue  # not an id: nothing confirmed, the warning is shown again
         return confirmed
+
+
+class AllergyForm(forms.Form):
+    allergen = forms.TypedChoiceField(label=_("Allergen"), coerce=int)
+    reaction = forms.CharField(label=_("Reaction"), max_length=200)
+    severity = forms.ChoiceField(label=_("Severity"), choices=[("", "—"), *AllergySeverity.choices])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields["allergen"]
+        assert isinstance(choice, forms.TypedChoiceField)
+        choice.choices = [("", "—")] + [
+            (allergen.pk, f"{allergen.label} ({allergen.get_kind_display().lower()})")
+            for allergen in allergen_list()
+        ]
+
+    def details(self) -> AllergyDetails:
+        data = self.cleaned_data
+        return AllergyDetails(data["allergen"], data["reaction"], data["severity"])
+
+
+class AllergyChangeForm(forms.Form):
+    reaction = forms.CharField(label=_("Reaction"), max_length=200)
+    severity = forms.ChoiceField(label=_("Severity"), choices=AllergySeverity.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False)

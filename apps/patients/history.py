@@ -1,15 +1,13 @@
 """The patient's history, filled by other modules.
 
 Appointments, invoices, lab results ... each live in their own app; the patient page
-does not know them. An app that has something to show registers a provider in its
-``AppConfig.ready()``::
-
-    from apps.patients import history
+does not know them. A module that has something to show names a provider in its
+``hms_module`` (``apps.core.modules.Module.history``)::
 
     def appointments_of(patient):
         return [history.HistoryEntry(when=a.starts_at, kind="Appointment", title=...) ...]
 
-    history.register_provider("appointments", appointments_of)
+    hms_module = Module(..., history="apps.appointments.history.appointments_of")
 
 The detail page shows every provider's entries together, newest first.
 """
@@ -20,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from apps.core import modules
 
 if TYPE_CHECKING:
     from apps.patients.models import Patient
@@ -42,11 +42,13 @@ class HistoryEntry:
 
 HistoryProvider = Callable[["Patient"], Iterable[HistoryEntry]]
 
+#: providers added for a while besides the modules' own (tests stand in for a module)
 _providers: dict[str, HistoryProvider] = {}
 
 
 def register_provider(key: str, provider: HistoryProvider) -> None:
-    """Add (or replace) the provider called ``key``."""
+    """Add (or replace) an extra provider called ``key`` — for tests: a module names
+    its provider in its ``hms_module``."""
     _providers[key] = provider
 
 
@@ -58,7 +60,12 @@ def provider_keys() -> list[str]:
     return sorted(_providers)
 
 
+def _all_providers() -> dict[str, HistoryProvider]:
+    return {**modules.history_providers(), **_providers}
+
+
 def collect(patient: Patient) -> list[HistoryEntry]:
     """Every provider's entries for ``patient``, newest first."""
-    entries = [entry for key in sorted(_providers) for entry in _providers[key](patient)]
+    providers = _all_providers()
+    entries = [entry for key in sorted(providers) for entry in providers[key](patient)]
     return sorted(entries, key=lambda entry: entry.when, reverse=True)

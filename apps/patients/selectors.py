@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.access import may_act_as, may_use_module
 from apps.core.exceptions import NotFound
+from apps.core.modules import module_for_namespace
 from apps.core.text import search_fold, word_start
 from apps.patients import history
 from apps.patients.models import Patient, name_key
-from apps.tenancy.registry import module_for_namespace
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -18,7 +19,8 @@ from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
 from apps.core.viewkit import Refused, form_action, found, paginate_uncounted, search_query
-from apps.patients.forms import PatientForm, RegistrationForm
+from apps.patients.forms import AllergyForm, PatientForm, RegistrationForm
+from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
@@ -34,6 +36,8 @@ SORT_COLUMNS = {
 
 #: who may register and edit patients; the module's other roles (accountants) only look
 WRITERS = frozenset({Role.RECEPTIONIST, Role.NURSE, Role.DOCTOR})
+#: who records allergies: the clinicians
+ALLERGY_RECORDERS = frozenset({Role.NURSE, Role.DOCTOR})
 
 
 @require_GET
@@ -87,13 +91,11 @@ def patient_register_view(request: HospitalRequest) -> HttpResponse:
     return render(request, page_or_fragment(request, "patients/register.html", "form"), context)
 
 
-@require_GET
-def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
-    patient = found(patient_get, patient_id=patient_id)
+def detail_context(request: HospitalRequest, patient: Patient, **shown: Any) -> dict[str, Any]:
     accounts = accounts_by_id(
         hospital=request.hospital, user_ids=[patient.user_id, patient.registered_by_id]
     )
-    context = {
+    return {
         "patient": patient,
         "portal_account": accounts.get(patient.user_id) if patient.user_id else None,
         "registered_by": accounts.get(patient.registered_by_id)
@@ -101,7 +103,16 @@ def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpRespo
         else None,
         "history": patient_history(patient=patient, hospital=request.hospital, user=request.user),
         "can_write": may_act_as(request.user, WRITERS),
+        "can_record_allergies": may_act_as(request.user, ALLERGY_RECORDERS),
+        "allergy_form": AllergyForm(),
+        **shown,
     }
+
+
+@require_GET
+def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
+    patient = found(patient_get, patient_id=patient_id)
+    context = detail_context(request, patient)
     return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)
 
 

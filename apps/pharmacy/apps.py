@@ -1,30 +1,36 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.modules import PHARMACY_AND_STORES, Module, RoleSpec
+
 # Imported as a module: a TenantAppConfig name in this namespace would make Django see
 # two AppConfig classes here and pick neither.
 from apps.tenancy import registry
+
+PHARMACIST = RoleSpec("pharmacist", _("Pharmacist"))
 
 
 class PharmacyConfig(registry.TenantAppConfig):
     name = "apps.pharmacy"
     label = "pharmacy"
     verbose_name = "Pharmacy"
-    # Role values as plain strings: apps.accounts.models cannot be imported before the
-    # app registry is ready. Hospital administrators may use every module anyway.
-    staff_module = registry.Module(
+    # Hospital administrators may use every module anyway.
+    hms_module = Module(
         key="pharmacy",
-        label="Pharmacy",
+        label=_("Pharmacy"),
         url_name="pharmacy:medicines",
-        description="Medicines, stock received in batches, sales and returns, stock alerts.",
-        roles=frozenset({"pharmacist"}),
-        order=40,
+        group=PHARMACY_AND_STORES,
+        order=10,
+        description=_("Medicines, stock received in batches, sales and returns, stock alerts."),
+        roles=(PHARMACIST,),
+        billable_sources=("apps.pharmacy.billing.source",),
+        dashboard_tiles="apps.pharmacy.dashboard.tiles",
+        dashboard_series="apps.pharmacy.dashboard.series",
+        history="apps.pharmacy.selectors.sales_history_of",
+        benchmarks="apps.pharmacy.benchmarks.clinic_benchmarks",
+        # maps the catalogue's medicines to the allergen list patients seeds first (20)
+        seeder="apps.pharmacy.services.catalogue.seed",
+        seed_order=50,
+        formulary="apps.pharmacy.formulary.formulary",
     )
-    billable_sources = ("apps.pharmacy.billing.source",)
-    dashboard_tiles = "apps.pharmacy.dashboard.tiles"
-    dashboard_series = "apps.pharmacy.dashboard.series"
-
-    def ready(self) -> None:
-        from apps.patients import history
-        from apps.pharmacy.selectors import sales_history_of
-
-        history.register_provider("pharmacy", sales_history_of)

@@ -44,6 +44,12 @@ class MedicineForm(forms.Form):
         label=_("Sale price"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active_ingredient = forms.CharField(
+        label=_("Active ingredient"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. amoxicillin + clavulanic acid")}),
+    )
 
     @classmethod
     def for_medicine(cls, medicine: Medicine, data: Any = None) -> MedicineForm:

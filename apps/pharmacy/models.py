@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.consultations.models import PrescriptionItem
-from apps.patients.models import Patient
+from apps.patients.models import Allergen, Patient
 
 
 class DosageForm(models.TextChoices):
@@ -45,6 +45,12 @@ class Medicine(models.Model):
     reorder_level = models.PositiveIntegerField(_("reorder level"), default=0)
     sale_price = models.DecimalField(_("sale price"), max_digits=12, decimal_places=2)
     is_active = models.BooleanField(_("active"), default=True)
+    #: as the pharmacist writes it ("amoxicillin + clavulanic acid"); a prescription of
+    #: a second medicine with the same ingredient is warned of
+    active_ingredient = models.CharField(_("active ingredient"), max_length=200, blank=True)
+    #: the ingredients and drug classes of the shipped allergen list this medicine holds,
+    #: mapped from its names by the catalogue service; what allergies are checked against
+    allergens = models.ManyToManyField(Allergen, blank=True, related_name="+")
     #: case-folded names and strength for the search box
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -232,13 +232,17 @@ def prescription_get_for_dispensing(*, prescription_id: uuid.UUID | str) -> Pres
 
 
 def _medicine_suggested(item: PrescriptionItem, today: date) -> Medicine | None:
-    """The medicine given for this item before, else an active catalogue medicine whose
-    name holds the item's first word (one with sellable stock first)."""
+    """The coded medicine of a line written from the formulary (no name is matched).
+    For other lines: the medicine given for it before; for a line typed before the
+    formulary, else an active catalogue medicine whose name holds the line's first word
+    (one with sellable stock first), for the pharmacist to confirm."""
+    if item.formulary_medicine_id is not None:
+        return medicines_for_sale(today=today).filter(pk=item.formulary_medicine_id).first()
     earlier = SaleLine.objects.filter(prescription_item=item).order_by("-sale__sold_at").first()
     if earlier is not None:
         return medicines_for_sale(today=today).filter(pk=earlier.medicine_id).first()
     words = item.medicine.casefold().split()
-    if not words:
+    if item.outside_formulary_reason or not words:
         return None
     candidates = list(medicines_for_sale(today=today).filter(search_text__contains=words[0])[:20])
     in_stock = [medicine for medicine in candidates if getattr(medicine, "sellable", 0) > 0]

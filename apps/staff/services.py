@@ -1,7 +1,8 @@
 """Staff records and the logins linked to them.
 
 A login (platform database) is linked to a record (hospital database) through
-``apps.core.user_links``, which keeps one record per login, active, same hospital.
+``apps.accounts.links`` (active, same hospital) and ``apps.core.user_links`` (one
+record per login).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from apps.accounts.links import record_link_user
 from apps.accounts.models import User
 from apps.accounts.rules import is_patient_account
 from apps.accounts.services import (
@@ -31,7 +33,7 @@ from apps.accounts.services import (
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize
-from apps.core.user_links import record_link_user, record_unlink_user
+from apps.core.user_links import record_unlink_user
 from apps.staff.models import StaffMember
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.modules import all_modules
 from apps.platform_audit.models import PlatformEvent
 from apps.platform_audit.services import platform_event_record
 from apps.tenancy.connections import (
@@ -26,7 +27,6 @@ from apps.tenancy.hooks import hospital_admin_provider
 from apps.tenancy.jobs.services import job_enqueue
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import backup_path, database_copy
-from apps.tenancy.registry import all_modules
 from apps.tenancy.storage import (
     checked_name,
     database_name,

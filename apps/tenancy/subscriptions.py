@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.core.exceptions import ValidationError
+from apps.core.modules import all_modules
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import all_modules
 
 
 def hospitals_module_enable(*, hospitals: Iterable[Hospital], key: str) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import stat
 from io import StringIO
 from pathlib import Path
@@ -75,3 +76,43 @@ def test_the_env_file_is_created_private(db: None, env_file: Path) -> None:
     env_file.chmod(0o644)
     setup(env_file)  # a later run makes an existing file private again
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+
+
+# -- only a regular file of its own (issue 20, point 9) ----------------------------------
+
+
+def test_dev_null_means_no_env_file(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("HMS_ADMIN_PASSWORD", "HMS_ADMIN_USERNAME", "HMS_PORT"):
+        monkeypatch.delenv(key, raising=False)
+    mode = stat.S_IMODE(Path(os.devnull).stat().st_mode)
+    output = setup(Path(os.devnull))
+    assert "kept in no env file" in output
+    password = output.split("password: ")[1].split()[0]
+    assert User.objects.get(username="admin").check_password(password)
+    assert stat.S_IMODE(Path(os.devnull).stat().st_mode) == mode
+
+
+def test_dev_null_in_the_environment_means_no_env_file() -> None:
+    from hms.env import env_file_path
+
+    assert env_file_path("/dev/null") is None and env_file_path("") is None
+    assert env_file_path("/srv/hms/.env") == Path("/srv/hms/.env")
+
+
+def test_what_a_symlinked_env_file_points_at_keeps_its_mode(
+    db: None, env_file: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "shared.conf"
+    target.write_text("DJANGO_SECRET_KEY=kept\nHMS_ADMIN_PASSWORD=Kept-Admin-Pass-1\n")
+    target.chmod(0o644)
+    env_file.symlink_to(target)
+    setup(env_file)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_an_env_file_that_is_not_a_regular_file_is_refused_before_writing(
+    db: None, env_file: Path
+) -> None:
+    env_file.mkdir()
+    with pytest.raises(CommandError, match="not a regular file"):
+        setup(env_file)

@@ -22,10 +22,10 @@ from apps.appointments.transitions import (
     appointment_mark_no_show,
 )
 from apps.core.billable import BillableSource, items_total
+from apps.core.modules import billable_sources, dashboard_tile_providers
 from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import billable_sources, dashboard_tile_providers
 from conftest import make_user
 
 

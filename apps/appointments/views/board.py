@@ -18,7 +18,7 @@ from apps.appointments.models import AppointmentStatus
 from apps.appointments.views import BOOKERS
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
-from apps.tenancy.registry import module_for_namespace
+from apps.core.modules import module_for_namespace
 
 
 @require_GET

@@ -22,7 +22,10 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
+from apps.accounts.rules import may_authorise_money
 from apps.billing.models import (
+    BillingSettings,
     CreditNote,
     DiscountKind,
     Invoice,
@@ -223,9 +226,38 @@ def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
     return invoice
 
 
-def invoice_set_discount(*, invoice: Invoice, kind: str, value: Decimal, reason: str) -> Invoice:
+def billing_settings_get() -> BillingSettings:
+    """The hospital's billing settings; the defaults until saved (a read never writes)."""
+    return BillingSettings.objects.filter(pk=1).first() or BillingSettings(pk=1)
+
+
+def discount_share(invoice: Invoice) -> Decimal:
+    """The invoice's discount as a percent of its subtotal: the percent typed, or what
+    an amount comes to (the rounded amount would let 10.01 % pass as 10 %)."""
+    if invoice.discount_kind == DiscountKind.PERCENT:
+        return invoice.discount_value
+    if invoice.subtotal <= 0:
+        return ZERO
+    return invoice.discount * 100 / invoice.subtotal
+
+
+def _refuse_discount_over_limit(invoice: Invoice) -> None:
+    limit = billing_settings_get().discount_limit_percent
+    if discount_share(invoice) > limit and not invoice.discount_authorised:
+        raise ValidationError(
+            _("A discount above %(limit)s%% is given by an accountant or an administrator.")
+            % {"limit": str(limit).rstrip("0").rstrip(".")},
+            field="discount_value",
+        )
+
+
+def invoice_set_discount(
+    *, invoice: Invoice, kind: str, value: Decimal, reason: str, by: User | None = None
+) -> Invoice:
     """A percent (0-100) or an amount (up to the subtotal) off the draft, with a reason;
-    ``kind="none"`` takes the discount away."""
+    ``kind="none"`` takes the discount away. Who gave it (``by``) is kept with it; above
+    the hospital's limit only an accountant or an administrator may (checked again at
+    issue, as lines taken off later raise an amount's share)."""
     reason = reason.strip()
     if kind not in DiscountKind.values:
         raise ValidationError(_("Choose how the discount is given."), field="discount_kind")
@@ -250,8 +282,22 @@ def invoice_set_discount(*, invoice: Invoice, kind: str, value: Decimal, reason:
             )
         invoice.discount_kind, invoice.discount_value = kind, value
         invoice.discount_reason = reason[:200]
-        invoice.save(update_fields=["discount_kind", "discount_value", "discount_reason"])
+        invoice.discount_by_id = by.pk if by is not None else None
+        invoice.discount_at = timezone.now() if kind != DiscountKind.NONE else None
+        # no person named: a trusted caller (a data import, a test), as before
+        invoice.discount_authorised = by is None or may_authorise_money(by)
+        invoice.save(
+            update_fields=[
+                "discount_kind",
+                "discount_value",
+                "discount_reason",
+                "discount_by_id",
+                "discount_at",
+                "discount_authorised",
+            ]
+        )
         _recompute(invoice)
+        _refuse_discount_over_limit(invoice)
     return invoice
 
 
@@ -279,6 +325,7 @@ def invoice_issue(
         lines = list(invoice.lines.all())
         if not lines:
             raise ValidationError(_("An invoice without lines cannot be issued."), field="items")
+        _refuse_discount_over_limit(invoice)
         sourced = [line for line in lines if line.source]
         if sourced:
             still = {

@@ -58,5 +58,5 @@ class FakeSource:
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> FakeSource:
     source = FakeSource()
-    monkeypatch.setattr("apps.tenancy.registry.billable_sources", lambda: [source])
+    monkeypatch.setattr("apps.core.modules.billable_sources", lambda: [source])
     return source

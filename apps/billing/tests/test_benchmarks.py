@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from apps.billing.benchmarks import ITEMS, clinic_benchmarks
 from apps.billing.models import Invoice, InvoiceStatus
+from apps.core.modules import billable_sources
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import billable_sources
 
 
 def test_the_clinic_benchmark_invoices_twenty_items_through_the_real_pages(

@@ -510,7 +510,7 @@ def test_cancelling_an_appointment_goes_through_billings_handler(
 
 
 def test_billing_registers_its_withdraw_handler() -> None:
-    assert billable_withdraw in billable._withdraw_handlers
+    assert billable_withdraw in billable.withdraw_handlers()
 
 
 # -- collections and revenue --------------------------------------------------------------------

@@ -152,6 +152,7 @@ def invoice_discount(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpRes
             kind=data["discount_kind"],
             value=data["discount_value"] or Decimal("0"),
             reason=data["discount_reason"],
+            by=request.user,
         )
 
     return _act(request, invoice_id, "discount", act, _("Discount saved."))

@@ -14,9 +14,13 @@ __all__ = ["platform_events_kept_out"]  # a fixture, used by name
 
 IBUPROFEN = {
     "medicine": "Ibuprofen 400 mg",
-    "dose": "400 mg",
+    "outside_formulary": "on",
+    "outside_formulary_reason": "Not stocked",
+    "dose": "400",
+    "dose_unit": "mg",
     "route": "oral",
-    "frequency": "3 times a day",
+    "frequency": "three_times_daily",
+    "duration_days": "5",
     "quantity": "20",
 }
 

@@ -327,11 +327,17 @@ def test_making_primary_and_removing_diagnoses(visit: Visit) -> None:
 
 def test_adding_and_removing_prescription_items(visit: Visit) -> None:
     client = visit.clinic.client()
+    # a medicine outside the formulary (this hospital's catalogue is empty), with its reason
     item = {
         "medicine": "Paracetamol 500 mg",
-        "dose": "1 tablet",
+        "outside_formulary": "on",
+        "outside_formulary_reason": "Not stocked",
+        "dose": "1",
+        "dose_unit": "tablet",
         "route": "oral",
-        "frequency": "every 6 hours if fever",
+        "frequency": "every_hours",
+        "every_hours": "6",
+        "duration_days": "3",
         "quantity": "10",
     }
     fragment = client.post(f"{visit.url}prescription/items/", item, **HTMX)

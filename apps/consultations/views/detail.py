@@ -73,6 +73,8 @@ def detail_context(
         "notes_form": forms.get("notes_form") or NotesForm.for_consultation(consultation),
         "diagnosis_form": forms.get("diagnosis_form") or DiagnosisForm(),
         "item_form": forms.get("item_form") or PrescriptionItemForm(),
+        "medicine_choices": forms.get("medicine_choices", []),
+        "warnings": forms.get("warnings", []),
         "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
         "amend_form": forms.get("amend_form") or AmendmentForm(),
         "diagnosis_amend_form": forms.get("diagnosis_amend_form")

@@ -20,7 +20,7 @@ from apps.consultations.views.detail import section_response
 from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
 from apps.core.submissions import acted_once
-from apps.core.viewkit import attempt, form_action, found
+from apps.core.viewkit import attempt, form_action, found, search_query
 
 
 @require_GET
@@ -29,7 +29,7 @@ def diagnosis_search(request: HospitalRequest, consultation_id: uuid.UUID) -> Ht
     consultation = writable(request, consultation_id)
     if consultation is None:
         return forbidden(request)
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     context = {"consultation": consultation, "query": query, "results": icd10_search(query)}
     return render(
         request,

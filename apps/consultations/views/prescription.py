@@ -14,12 +14,55 @@ from apps.accounts.access import roles_required
 from apps.accounts.models import Role
 from apps.consultations import selectors
 from apps.consultations.forms import PrescriptionItemForm
-from apps.consultations.services import prescription_item_add, prescription_item_remove
+from apps.consultations.formulary import FormularyMedicine, formulary, formulary_medicine_get
+from apps.consultations.prescribing import NeedsOverride, SafetyWarning, prescription_line_add
+from apps.consultations.services import prescription_item_remove
 from apps.consultations.views.common import consultation_or_404, forbidden, writable
 from apps.consultations.views.detail import section_response
+from apps.core.htmx import page_or_fragment
 from apps.core.http import HospitalRequest
 from apps.core.submissions import acted_once
-from apps.core.viewkit import attempt, form_action, found
+from apps.core.viewkit import Refused, attempt, form_action, found
+
+#: how many formulary medicines the picker offers at once
+PICKER_SIZE = 12
+
+
+def medicine_choices(form: PrescriptionItemForm) -> list[FormularyMedicine]:
+    """The picker's options for a posted form: the medicine picked (kept checked when
+    the form comes back with an error) and those matching what was typed."""
+    data = form.data
+    query = str(data.get("medicine", "")).strip()[:100]
+    picked = formulary_picked(str(data.get("medicine_id", "")))
+    found_ones = formulary().search(query=query, limit=PICKER_SIZE) if query else []
+    return ([picked] if picked else []) + [m for m in found_ones if not picked or m.id != picked.id]
+
+
+def formulary_picked(value: str) -> FormularyMedicine | None:
+    try:
+        return formulary_medicine_get(medicine_id=uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+@require_GET
+@roles_required(Role.DOCTOR)
+def medicine_search(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
+    """The picker: formulary medicines whose names hold every word typed."""
+    consultation = writable(request, consultation_id)
+    if consultation is None:
+        return forbidden(request)
+    query = request.GET.get("medicine", "").strip()[:100]
+    context = {
+        "consultation": consultation,
+        "query": query,
+        "medicines": formulary().search(query=query, limit=PICKER_SIZE) if query else [],
+    }
+    return render(
+        request,
+        page_or_fragment(request, "consultations/medicine_search.html", "results"),
+        context,
+    )
 
 
 @require_POST
@@ -34,11 +77,28 @@ def prescription_item_add_view(
     form = PrescriptionItemForm(data=request.POST)
     done = form_action(
         form,
-        lambda data: prescription_item_add(
-            hospital=request.hospital, consultation=consultation, details=form.details()
+        lambda data: prescription_line_add(
+            hospital=request.hospital,
+            consultation=consultation,
+            line=form.line(),
+            prescribed_by=request.user,
         ),
+        handles=NeedsOverride,
     )
-    return section_response(request, consultation, "prescription", done, item_form=form)
+    warnings: list[SafetyWarning] = []
+    if isinstance(done, Refused):
+        warnings = done.error.warnings
+        form.add_error("override_reason", done.error.message)
+        done = None
+    return section_response(
+        request,
+        consultation,
+        "prescription",
+        done,
+        item_form=form,
+        medicine_choices=medicine_choices(form),
+        warnings=warnings,
+    )
 
 
 @require_POST

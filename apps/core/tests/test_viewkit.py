@@ -82,6 +82,11 @@ def test_search_query_is_cut_to_a_searchable_length() -> None:
     assert search_query(_request(q="x" * 500)) == "x" * 100
 
 
+def test_search_query_drops_nul_characters_no_database_accepts() -> None:
+    assert search_query(_request(q="Ali\x00yev")) == "Aliyev"
+    assert search_query(_request(q=" \x00 ")) == ""
+
+
 # -- pagination -------------------------------------------------------------------------
 
 

@@ -310,3 +310,17 @@ def test_doctors_of_one_hospital_are_not_seen_from_another(
     doctor_create(hospital=hospital_a, details=details_at(baku))
     with tenant_context(hospital_b):
         assert not Doctor.objects.exists()
+
+
+def test_an_administrators_account_cannot_be_a_doctors_login(
+    hospital_a: Hospital, admin_a: User, baku: Place
+) -> None:
+    """As the refusal says: only doctor accounts (issue 20)."""
+    with pytest.raises(ValidationError, match="only doctor accounts"):
+        doctor_create(
+            hospital=hospital_a,
+            details=details_at(baku),
+            login=LoginAction.LINK,
+            link_user_id=admin_a.pk,
+        )
+    assert not Doctor.objects.exists()

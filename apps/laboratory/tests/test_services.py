@@ -458,6 +458,70 @@ def test_each_ordered_panel_or_test_is_one_billable_item_until_cancelled(
 
 
 def test_the_lab_module_declares_its_billable_source() -> None:
-    from apps.tenancy.registry import billable_sources
+    from apps.core.modules import billable_sources
 
     assert "laboratory.test" in [s.key for s in billable_sources()]
+
+
+# -- second-person approval stays true after an amendment (issue 20, point 3) ------------
+
+
+def test_amending_an_approved_result_returns_it_to_a_second_person(
+    hospital_a: Hospital, technician_a: User, second_technician_a: User
+) -> None:
+    order = collected_cbc(hospital_a, technician_a)
+    with tenant_context(hospital_a):
+        lab_results_submit(order=order, values=values(order, **NORMAL_CBC), user=technician_a)
+        lab_order_approve(order=order, user=second_technician_a)
+        first_approval = order.approved_at
+        hgb = results_of(order)["HGB"]
+        lab_result_amend(result=hgb, value="6.0", reason="Re-run", user=technician_a)
+        order.refresh_from_db()
+        assert order.status == OrderStatus.RESULTED and order.approved_by_id is None
+        amendment = hgb.amendments.get()
+        # the approval it undid is kept
+        assert amendment.previous_approved_by_id == second_technician_a.pk
+        assert amendment.previous_approved_at == first_approval
+        assert amendment.approved_by_id is None
+        with pytest.raises(ValidationError, match="You entered these results"):
+            lab_order_approve(order=order, user=technician_a)
+        lab_order_approve(order=order, user=second_technician_a)
+        amendment.refresh_from_db()
+    assert order.status == OrderStatus.APPROVED and order.approved_by_id == second_technician_a.pk
+    assert amendment.approved_by_id == second_technician_a.pk and amendment.approved_at
+
+
+def test_the_amender_never_approves_their_amendment(
+    hospital_a: Hospital, technician_a: User, second_technician_a: User
+) -> None:
+    third = make_user(hospital_a, Role.LAB_TECHNICIAN, "Third Lab")
+    order = collected_cbc(hospital_a, technician_a)
+    with tenant_context(hospital_a):
+        lab_results_submit(order=order, values=values(order, **NORMAL_CBC), user=technician_a)
+        lab_order_approve(order=order, user=second_technician_a)
+        hgb = results_of(order)["HGB"]
+        lab_result_amend(result=hgb, value="13.0", reason="Re-run", user=second_technician_a)
+        with pytest.raises(ValidationError, match="You amended these results"):
+            lab_order_approve(order=order, user=second_technician_a)
+        # amended again before the approval: still awaiting one
+        lab_result_amend(result=hgb, value="13.1", reason="Second run", user=second_technician_a)
+        assert hgb.amendments.count() == 2
+        lab_order_approve(order=order, user=third)
+        assert not hgb.amendments.filter(approved_by_id=None).exists()
+        order.refresh_from_db()
+    assert order.status == OrderStatus.APPROVED and order.approved_by_id == third.pk
+
+
+def test_without_a_second_person_an_amendment_keeps_the_order_approved(
+    hospital_a: Hospital, technician_a: User
+) -> None:
+    order = collected_cbc(hospital_a, technician_a)
+    with tenant_context(hospital_a):
+        lab_settings_update(approval_required=False)
+        lab_results_submit(order=order, values=values(order, **NORMAL_CBC), user=technician_a)
+        hgb = results_of(order)["HGB"]
+        lab_result_amend(result=hgb, value="13.0", reason="Re-run", user=technician_a)
+        order.refresh_from_db()
+        amendment = hgb.amendments.get()
+    assert order.status == OrderStatus.APPROVED
+    assert amendment.approved_by_id == technician_a.pk and amendment.previous_approved_by_id is None

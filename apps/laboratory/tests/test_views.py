@@ -699,3 +699,28 @@ def test_the_worklist_benchmark_measures_the_page(hospital_a: Hospital) -> None:
     with tenant_context(hospital_a):
         assert LabOrder.objects.count() == 3
     assert 0 < worklist_median_seconds(hospital=hospital_a, runs=2) < 5
+
+
+def test_the_report_names_who_entered_amended_and_approved_each_value(
+    hospital_a: Hospital, technician_a: User, second_technician_a: User, order_a: LabOrder
+) -> None:
+    approved(hospital_a, order_a, technician_a, second_technician_a)
+    third = make_user(hospital_a, Role.LAB_TECHNICIAN, "Third Lab")
+    with tenant_context(hospital_a):
+        hgb = order_a.results.get(test__code="HGB")
+    url = f"/laboratory/orders/{order_a.pk}/results/{hgb.pk}/amend/"
+    amender = hospital_client(hospital_a, second_technician_a)
+    assert amender.post(url, {"value": "16.2", "reason": "Re-run"}).status_code == 302
+    doctor = hospital_client(hospital_a, make_user(hospital_a, Role.DOCTOR))
+    # back to awaiting approval: no report until someone other than the amender approves
+    assert doctor.get(f"/laboratory/orders/{order_a.pk}/report/").status_code == 409
+    refused = amender.post(f"/laboratory/orders/{order_a.pk}/approve/")
+    assert "You amended these results" in refused.text
+    assert reload(hospital_a, order_a).status == OrderStatus.RESULTED
+    approver = hospital_client(hospital_a, third)
+    approver.post(f"/laboratory/orders/{order_a.pk}/approve/")
+    assert reload(hospital_a, order_a).status == OrderStatus.APPROVED
+    report = doctor.get(f"/laboratory/orders/{order_a.pk}/report/").text
+    assert "Results entered by" in report and "Aynur Lab" in report
+    assert "by Kamran Lab (was 18.4): Re-run" in report
+    assert "Approved by: Third Lab" in " ".join(report.split())

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from apps.patients.allergies import allergen_codes_of_ingredients, ingredients_of_generic_name
+from apps.patients.models import Allergen
 from apps.pharmacy.models import DosageForm, Medicine, Supplier
 from apps.pharmacy.services.errors import InvalidDocument
 from apps.tenancy.db import tenant_atomic
@@ -31,6 +33,7 @@ class MedicineDetails:
     strength: str = ""
     reorder_level: int = 0
     is_active: bool = True
+    active_ingredient: str = ""
 
 
 def medicine_details_clean(
@@ -43,6 +46,7 @@ def medicine_details_clean(
         brand_name=_squeeze(details.brand_name),
         strength=_squeeze(details.strength),
         unit=_squeeze(details.unit),
+        active_ingredient=_squeeze(details.active_ingredient).casefold(),
     )
     errors: dict[str, str] = {}
     if not details.generic_name:
@@ -79,8 +83,37 @@ def _apply_medicine(medicine: Medicine, details: MedicineDetails) -> None:
     for name, value in asdict(details).items():
         setattr(medicine, name, value)
     medicine.search_text = " ".join(
-        [details.generic_name, details.brand_name, details.strength]
+        [details.generic_name, details.brand_name, details.strength, details.active_ingredient]
     ).casefold()
+
+
+def medicine_ingredients(medicine: Medicine) -> list[str]:
+    """The ingredient codes of a medicine: those its active ingredient names, else those
+    the shipped list knows for its generic name."""
+    typed = [" ".join(part.split()) for part in medicine.active_ingredient.casefold().split("+")]
+    return [part for part in typed if part] or ingredients_of_generic_name(medicine.generic_name)
+
+
+def medicine_map_allergens(medicine: Medicine) -> None:
+    """Point the medicine at the allergens (ingredients and their classes) of the
+    shipped list, so a prescription of it is checked against the patient's allergies."""
+    codes = allergen_codes_of_ingredients(medicine_ingredients(medicine))
+    medicine.allergens.set(Allergen.objects.filter(code__in=codes))
+
+
+def seed(*, update_existing: bool = True) -> dict[str, int]:
+    """Map the catalogue's medicines to the shipped allergen list (a hospital's medicines
+    added before the list existed, or after it grew)."""
+    mapped = 0
+    with tenant_atomic():
+        for medicine in Medicine.objects.prefetch_related("allergens"):
+            if medicine.allergens.all() and not update_existing:
+                continue
+            before = {allergen.pk for allergen in medicine.allergens.all()}
+            medicine_map_allergens(medicine)
+            if {allergen.pk for allergen in medicine.allergens.all()} != before:
+                mapped += 1
+    return {"medicines mapped to allergens": mapped}
 
 
 def medicine_create(*, details: MedicineDetails) -> Medicine:
@@ -89,6 +122,7 @@ def medicine_create(*, details: MedicineDetails) -> Medicine:
     _apply_medicine(medicine, details)
     with tenant_atomic():
         medicine.save(force_insert=True)
+        medicine_map_allergens(medicine)
     logger.info("added medicine %s", medicine.pk)
     return medicine
 
@@ -98,6 +132,7 @@ def medicine_update(*, medicine: Medicine, details: MedicineDetails) -> Medicine
     _apply_medicine(medicine, details)
     with tenant_atomic():
         medicine.save()
+        medicine_map_allergens(medicine)
     return medicine
 
 

@@ -4,11 +4,13 @@ prescription item must keep.
 A prescription is dispensed to its own patient, once the doctor has completed the
 consultation (until then the doctor may still change it), and never beyond the
 quantity prescribed, counting what earlier sales gave net of returns. An item written
-without a quantity leaves the amount to the pharmacist.
+without a quantity leaves the amount to the pharmacist. An item chosen from the
+formulary is dispensed as that coded medicine and no other.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
 
 
 class DispensingLine(Protocol):
+    @property
+    def medicine_id(self) -> uuid.UUID | None: ...
+
     @property
     def prescription_item_id(self) -> int | None: ...
 
@@ -60,11 +65,23 @@ def prescribed_check(*, lines: Sequence[DispensingLine], patient: Patient | None
         if line.prescription_item_id is None:
             continue
         item = items.get(line.prescription_item_id)
-        problem = _item_problem(item, patient, wanted, dispensed)
+        problem = _item_problem(item, patient, wanted, dispensed) or _coded_problem(item, line)
         if problem:
             line_errors[index] = {problem[0]: problem[1]}
     if errors or line_errors:
         raise InvalidDocument(errors, line_errors)
+
+
+def _coded_problem(item: PrescriptionItem | None, line: DispensingLine) -> tuple[str, str] | None:
+    """A line written from the formulary is dispensed as the medicine it names, never
+    another one that reads alike."""
+    if item is None or item.formulary_medicine_id is None:
+        return None
+    if line.medicine_id != item.formulary_medicine_id:
+        return "medicine", _(
+            "%(medicine)s was prescribed from the formulary: dispense that medicine."
+        ) % {"medicine": item.medicine}
+    return None
 
 
 def _item_problem(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from apps.core.modules import billable_sources
 from apps.patients.tests.factories import register
 from apps.pharmacy.billing import source
 from apps.pharmacy.models import PaymentMethod
@@ -9,7 +10,6 @@ from apps.pharmacy.services.sales import sale_return_create
 from apps.pharmacy.tests.factories import in_days, make_medicine, receive, sell
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import billable_sources
 
 
 def test_the_source_is_declared_for_billing_to_find() -> None:

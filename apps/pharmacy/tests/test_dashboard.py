@@ -3,11 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from apps.accounts.models import Role
+from apps.core.modules import dashboard_series_providers, dashboard_tile_providers
 from apps.pharmacy.dashboard import series, tiles
 from apps.pharmacy.tests.factories import in_days, make_medicine, receive, sell, today
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import dashboard_series_providers, dashboard_tile_providers
 from conftest import make_user
 
 

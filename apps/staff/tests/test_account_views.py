@@ -336,3 +336,12 @@ def test_a_hospital_admin_cannot_promote_a_nurse_to_administrator(
     assert "platform administrators" in response.text
     nurse_a.refresh_from_db()
     assert nurse_a.role == Role.NURSE
+
+
+def test_an_admin_cannot_reset_their_own_password(client_a: Client, admin_a: User) -> None:
+    # an open session must not be enough to take the account (issue 20)
+    response = client_a.post(f"/staff/accounts/{admin_a.pk}/reset-password/", **HTMX)
+    assert response.status_code == 200 and "cannot reset your own password" in response.text
+    assert 'data-testid="temporary-password"' not in response.text
+    admin_a.refresh_from_db()
+    assert admin_a.check_password(TEST_PASSWORD) and not admin_a.must_change_password

@@ -175,7 +175,7 @@ def test_linked_records_are_found_across_every_kind_of_record(hospital_a: Hospit
     patient = register(hospital_a)
     with tenant_context(hospital_a):
         staff_member_link_account(staff_member=member, hospital=hospital_a, user_id=nurse.pk)
-        from apps.core.user_links import record_link_user
+        from apps.accounts.links import record_link_user
 
         record_link_user(record=patient, hospital=hospital_a, user_id=patient_login.pk)
         records = linked_records_by_user(user_ids=[nurse.pk, patient_login.pk, unlinked.pk])

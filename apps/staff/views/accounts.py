@@ -22,7 +22,15 @@ from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
 from apps.core.user_links import linked_record_for
-from apps.core.viewkit import Refused, attempt, form_action, found, paginate, section_or_redirect
+from apps.core.viewkit import (
+    Refused,
+    attempt,
+    form_action,
+    found,
+    paginate,
+    search_query,
+    section_or_redirect,
+)
 from apps.staff.forms import AccountCreateForm, RoleForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import account_rows
@@ -67,7 +75,7 @@ SORT_COLUMNS = {
 
 @require_GET
 def account_list_view(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
     sorting = sorting_from(request, SORT_COLUMNS, default="name")

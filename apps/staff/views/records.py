@@ -18,7 +18,7 @@ from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
 from apps.core.submissions import submitted_once
-from apps.core.viewkit import form_action, found, paginate, section_or_redirect
+from apps.core.viewkit import form_action, found, paginate, search_query, section_or_redirect
 from apps.staff.forms import CreateLoginForm, LinkAccountForm, StaffMemberForm
 from apps.staff.models import StaffMember
 from apps.staff.selectors import linkable_accounts, staff_member_get, staff_member_search
@@ -76,7 +76,7 @@ SORT_COLUMNS = {
 
 @require_GET
 def record_list(request: HospitalRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = search_query(request)
     sorting = sorting_from(request, SORT_COLUMNS, default="name")
     members = staff_member_search(query=query).order_by(*sorting.order_by)
     page = paginate(request, members)

@@ -26,6 +26,7 @@ from django_celery_results.admin import GroupResultAdmin, TaskResultAdmin
 from django_celery_results.models import GroupResult, TaskResult
 
 from apps.core.exceptions import Conflict
+from apps.core.modules import all_modules
 from apps.tenancy.admin import views as admin_views
 from apps.tenancy.admin.forms import HospitalChangeForm
 from apps.tenancy.branding import hospital_logo_remove, hospital_logo_set
@@ -33,7 +34,6 @@ from apps.tenancy.jobs.health import worker_silence
 from apps.tenancy.jobs.services import JobBatch, fleet_migrate, jobs_enqueue_many
 from apps.tenancy.models import Hospital, ProvisioningJob
 from apps.tenancy.provisioning.backups import display_path
-from apps.tenancy.registry import all_modules
 from apps.tenancy.selectors import hospital_badge, hospitals_with_latest_job
 from apps.tenancy.services import hospital_changes_record, hospital_delete
 from apps.tenancy.storage import database_name, storage_for

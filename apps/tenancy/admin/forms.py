@@ -7,10 +7,10 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.modules import all_modules
 from apps.tenancy import storage as storage_registry
 from apps.tenancy.branding import LOGO_MAX_BYTES, logo_content_type
 from apps.tenancy.models import Hospital
-from apps.tenancy.registry import all_modules
 from apps.tenancy.services import default_modules
 
 

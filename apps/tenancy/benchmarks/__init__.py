@@ -1,1 +1,2 @@
-"""Benchmarks of provisioning and of per-request cost at scale (manage.py benchmark)."""
+"""Benchmarks of provisioning (``manage.py benchmark provisioning``); the per-request
+cost at scale drives staff requests and lives in apps/shell/benchmarks."""

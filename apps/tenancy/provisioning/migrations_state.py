@@ -15,6 +15,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.migration import Migration
 from django.db.migrations.recorder import MigrationRecorder
 
+from apps.core.modules import seeders
 from apps.tenancy.registry import tenant_app_configs
 
 
@@ -54,9 +55,9 @@ def template_state() -> str:
     reference data it was seeded with, so a change to either builds a new template and
     a clone needs neither migrations nor seeding."""
     digest = hashlib.sha256(tenant_migration_state().encode())
-    for config in sorted(tenant_app_configs(), key=lambda c: c.label):
-        for path in config.reference_data_files():
-            digest.update(f"{config.label}/{path.name}\0".encode())
+    for seeder in sorted(seeders(), key=lambda s: s.label):
+        for path in seeder.files:
+            digest.update(f"{seeder.label}/{path.name}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 

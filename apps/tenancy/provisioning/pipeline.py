@@ -30,6 +30,7 @@ from django.apps import apps
 from django.db import connections
 from django.utils.translation import gettext_noop
 
+from apps.core.modules import seeders
 from apps.tenancy.connections import (
     alias_for_code,
     forget_database,
@@ -57,7 +58,7 @@ from apps.tenancy.provisioning.migrations_state import (
     tenant_migration_state,
 )
 from apps.tenancy.provisioning.steps import Reporter, Step, StepHandle, StepRunner, silent
-from apps.tenancy.registry import is_tenant_app, tenant_app_configs
+from apps.tenancy.registry import is_tenant_app
 from apps.tenancy.status import hospital_mark_failed, hospital_mark_ready
 from apps.tenancy.storage import (
     TEMPLATE_PREFIX,
@@ -151,18 +152,13 @@ def _migrate_with_progress(alias: str, handle: StepHandle) -> int:
 def seed_reference_data(
     *, update_existing: bool, handle: StepHandle | None = None
 ) -> dict[str, int]:
-    """Run every tenant app's reference-data seeder in the selected hospital's database."""
+    """Run every module's reference-data seeder in the selected hospital's database."""
     totals = {"created": 0, "updated": 0}
-    configs = sorted(
-        (c for c in tenant_app_configs() if c.reference_data_seeder),
-        key=lambda c: (c.seed_order, c.label),
-    )
-    for position, config in enumerate(configs):
+    found = seeders()
+    for position, seeder in enumerate(found):
         if handle is not None:
-            handle.progress(position / len(configs), f"seeding {config.verbose_name}")
-        seeder = config.get_seeder()
-        assert seeder is not None
-        result = seeder(update_existing=update_existing)
+            handle.progress(position / len(found), f"seeding {seeder.name}")
+        result = seeder.seed(update_existing=update_existing)
         for key in totals:
             totals[key] += result.get(key, 0)
     return totals

@@ -3,8 +3,8 @@ modules and the Celery app, and tenancy never imports accounts.
 
 Every import counts, also one inside a function (a "lazy" import only hides a loop), except
 those under ``if TYPE_CHECKING:`` (never run: type names only). Tests (``apps/tenancy/tests``)
-and migrations are left out: tests may use any app to set a scene; so is the scale
-benchmark from the accounts rule (HARNESSES).
+and migrations are left out: tests may use any app to set a scene. (The rules for the
+whole project: apps/shell/tests/test_import_rules.py.)
 """
 
 from __future__ import annotations
@@ -117,16 +117,11 @@ def test_tenancy_and_the_celery_app_import_each_other_in_no_loop() -> None:
     assert _cycles(graph) == []
 
 
-#: drives a whole staff request (a receptionist's login, the patients list and search) the
-#: way a test does, so it uses accounts and patients; everything else in tenancy may not
-HARNESSES = {"apps.tenancy.benchmarks.scale"}
-
-
 def test_no_tenancy_module_imports_accounts() -> None:
     offenders = {
         name: sorted(i for i in _imports(path) if i.split(".")[:2] == ["apps", "accounts"])
         for name, path in _source_modules().items()
-        if name.startswith("apps.tenancy") and name not in HARNESSES
+        if name.startswith("apps.tenancy")
     }
     assert {name: found for name, found in offenders.items() if found} == {}
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +13,12 @@ from apps.accounts.models import Role, User
 from apps.accounts.services import temporary_password_generate
 from apps.tenancy.middleware import platform_url
 from apps.tenancy.storage.files import make_data_files_private, make_private
+from hms.env import env_file_path
 
 
-def read_env_file(path: Path) -> dict[str, str]:
+def read_env_file(path: Path | None) -> dict[str, str]:
     values: dict[str, str] = {}
-    if path.exists():
+    if path is not None and path.is_file():
         for line in path.read_text().splitlines():
             if "=" in line and not line.lstrip().startswith("#"):
                 key, value = line.split("=", 1)
@@ -24,7 +26,20 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def write_env_value(path: Path, key: str, value: str) -> None:
+def make_owner_only(path: Path) -> None:
+    """chmod 0600 the env file, only when it is a regular file of our own: never what a
+    symlink points at, a device (/dev/null) or another user's file."""
+    status = path.lstat()
+    if stat.S_ISREG(status.st_mode) and status.st_uid == os.geteuid():
+        path.chmod(0o600)
+
+
+def write_env_value(path: Path | None, key: str, value: str) -> None:
+    """Keep ``key=value`` in the env file; with no env file, nowhere."""
+    if path is None:
+        return
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise CommandError(f"{path} is not a regular file; name another with --env-file.")
     lines = [
         ln
         for ln in (path.read_text().splitlines() if path.exists() else [])
@@ -32,8 +47,9 @@ def write_env_value(path: Path, key: str, value: str) -> None:
     ]
     lines.append(f"{key}={value}")
     # Created readable by the owner only, before any secret is written into it.
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    if os.fstat(descriptor).st_uid == os.geteuid():
+        os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 
@@ -47,7 +63,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--env-file", default=str(settings.HMS_ENV_FILE))
+        parser.add_argument(
+            "--env-file",
+            default=str(settings.HMS_ENV_FILE or os.devnull),
+            help="where the generated secrets are kept (/dev/null: nowhere)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -58,10 +78,10 @@ class Command(BaseCommand):
             make_private(database)
         # gunicorn serves the static files through WhiteNoise from STATIC_ROOT (`make run`)
         call_command("collectstatic", interactive=False, verbosity=0)
-        env_file = Path(options["env_file"])
+        env_file = env_file_path(options["env_file"])
         stored = read_env_file(env_file)
-        if env_file.exists():
-            env_file.chmod(0o600)  # it holds the admin password and the secret key
+        if env_file is not None and env_file.exists():
+            make_owner_only(env_file)  # it holds the admin password and the secret key
         if not stored.get("DJANGO_SECRET_KEY"):
             write_env_value(env_file, "DJANGO_SECRET_KEY", temporary_password_generate() * 4)
         # Remember the ports `make run` was started with, so the URLs that later
@@ -97,7 +117,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Platform admin: {platform_url()}admin/"))
         self.stdout.write(f"  username: {username}")
         if generated:
-            self.stdout.write(f"  password: {password}   (generated now, kept in {env_file.name})")
+            kept = "no env file" if env_file is None else env_file.name
+            self.stdout.write(f"  password: {password}   (generated now, kept in {kept})")
         elif from_environment:
             self.stdout.write("  password: the one in HMS_ADMIN_PASSWORD")
         else:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import os
 import secrets
 import subprocess
@@ -15,10 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.benchmarking import Measurement
+from apps.core.modules import benchmark_providers
+from apps.shell.benchmarks import scale as scale_benchmarks
 from apps.tenancy.benchmarks import provisioning as benchmarks
-from apps.tenancy.benchmarks import scale as scale_benchmarks
 from apps.tenancy.provisioning.migrations_state import tenant_migration_names
-from apps.tenancy.registry import tenant_app_configs
 from apps.tenancy.storage import storages
 from hms.devstack import ROOT, Stack, free_port
 
@@ -38,7 +37,7 @@ class Command(BaseCommand):
         "fleet-migrate of N hospitals with 1 and 2 worker processes, and the up-to-date "
         "check of a fleet. scale: per-request cost at 1 and 1,000 hospitals, routing "
         "overhead, search among 200,000 patients. clinic: server time of the outpatient "
-        "pages each installed module measures (its benchmarks.clinic_benchmarks), as "
+        "pages each installed module measures (its Module.benchmarks), as "
         "medians against targets. "
         "Runs in a scratch data directory (provisioning with its own Redis and Celery "
         "workers), DEBUG off; the real platform is untouched."
@@ -211,8 +210,9 @@ class Command(BaseCommand):
         )
 
     def measure_clinic(self, options: dict[str, Any]) -> None:
-        """Each tenant app may have ``benchmarks.clinic_benchmarks(*, hospital, runs)``
-        returning ``apps.core.benchmarking.Measurement``s; found by app, not listed here."""
+        """Each module may name ``clinic_benchmarks(*, hospital, runs)`` returning
+        ``apps.core.benchmarking.Measurement``s (``Module.benchmarks``); read from the
+        registry, not listed here."""
         if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
             raise CommandError("--scratch runs only inside the directory the benchmark made")
         call_command("migrate", verbosity=0)
@@ -220,16 +220,8 @@ class Command(BaseCommand):
         hospital = benchmarks.hospitals_ensure(1)[0]
         out(f"HMS clinic benchmark — server time, DEBUG off, median of {options['runs']} runs")
         measurements: list[Measurement] = []
-        for config in tenant_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.benchmarks")
-            except ModuleNotFoundError as missing:
-                if missing.name != f"{config.name}.benchmarks":
-                    raise
-                continue
-            measure = getattr(module, "clinic_benchmarks", None)
-            if measure is not None:
-                measurements.extend(measure(hospital=hospital, runs=options["runs"]))
+        for measure in benchmark_providers():
+            measurements.extend(measure(hospital=hospital, runs=options["runs"]))
         if not measurements:
             raise CommandError("no installed module measures anything for the clinic")
         for measurement in measurements:
@@ -245,7 +237,7 @@ class Command(BaseCommand):
 
     def measure_scale(self, options: dict[str, Any]) -> None:
         """Per-request cost at 1 and N hospitals, routing overhead, search at scale
-        (apps.tenancy.benchmarks.scale)."""
+        (apps.shell.benchmarks.scale)."""
         if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
             raise CommandError("--scratch runs only inside the directory the benchmark made")
         if options["hospitals"] < 3:

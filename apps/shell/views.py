@@ -5,15 +5,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from apps.core.charts import bar_chart
 from apps.core.http import HospitalRequest
-from apps.core.selectors import dashboard_figures, modules_for
+from apps.shell.charts import bar_chart
+from apps.shell.selectors import dashboard_figures, modules_for
 
 
 @require_GET
 def dashboard(request: HospitalRequest) -> HttpResponse:
-    """The modules' own figures for this user (tiles), a 30-day chart of each series the
-    user may see, and the links to the modules."""
+    """The hospital's home: the modules' own figures for this user (tiles), a 30-day
+    chart of each series the user may see, and the links to the modules."""
     figures = dashboard_figures(
         hospital=request.hospital, user=request.user, today=timezone.localdate()
     )
@@ -30,4 +30,4 @@ def dashboard(request: HospitalRequest) -> HttpResponse:
         "start": figures.start,
         "end": figures.end,
     }
-    return render(request, "core/dashboard.html", context)
+    return render(request, "shell/dashboard.html", context)

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.core.charts import bar_chart, nice_ceiling
 from apps.core.dashboard import DailySeries, Figure, Tile
+from apps.shell.charts import bar_chart, nice_ceiling
 from apps.tenancy.context import current_hospital
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
@@ -75,10 +75,10 @@ def visits_and_revenue(*, start: date, end: date) -> list[DailySeries]:
 def providers(monkeypatch: pytest.MonkeyPatch) -> None:
     calls.clear()
     monkeypatch.setattr(
-        "apps.tenancy.registry.dashboard_tile_providers", lambda: [money_tiles, reception_tiles]
+        "apps.core.modules.dashboard_tile_providers", lambda: [money_tiles, reception_tiles]
     )
     monkeypatch.setattr(
-        "apps.tenancy.registry.dashboard_series_providers", lambda: [visits_and_revenue]
+        "apps.core.modules.dashboard_series_providers", lambda: [visits_and_revenue]
     )
 
 
@@ -133,9 +133,9 @@ def test_a_failing_provider_leaves_the_rest_of_the_dashboard(
     hospital_a: Hospital, client_a: Client, monkeypatch: pytest.MonkeyPatch, caplog: Any
 ) -> None:
     monkeypatch.setattr(
-        "apps.tenancy.registry.dashboard_tile_providers", lambda: [broken_tiles, reception_tiles]
+        "apps.core.modules.dashboard_tile_providers", lambda: [broken_tiles, reception_tiles]
     )
-    monkeypatch.setattr("apps.tenancy.registry.dashboard_series_providers", lambda: [])
+    monkeypatch.setattr("apps.core.modules.dashboard_series_providers", lambda: [])
     response = client_a.get("/")
     assert response.status_code == 200
     assert "Appointments today" in response.text and "could not be loaded" in response.text
@@ -145,8 +145,8 @@ def test_a_failing_provider_leaves_the_rest_of_the_dashboard(
 def test_without_providers_the_dashboard_still_lists_the_modules(
     hospital_a: Hospital, client_a: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("apps.tenancy.registry.dashboard_tile_providers", lambda: [])
-    monkeypatch.setattr("apps.tenancy.registry.dashboard_series_providers", lambda: [])
+    monkeypatch.setattr("apps.core.modules.dashboard_tile_providers", lambda: [])
+    monkeypatch.setattr("apps.core.modules.dashboard_series_providers", lambda: [])
     page = client_a.get("/").text
     assert "<svg" not in page and 'href="/patients/"' in page
 

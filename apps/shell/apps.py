@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ShellConfig(AppConfig):
+    """The staff shell: a hospital's home (the dashboard), the menu, the page frame's
+    context. It sits on top of every other app and reads the modules' registry
+    (``apps.core.modules``); no app imports it."""
+
+    name = "apps.shell"
+    label = "shell"
+    verbose_name = "Staff shell"
