@@ -44,11 +44,14 @@ lint: install
 # Tests never read the developer's .env (ports, passwords of the running stack). Then the
 # tenancy and patients suites again with every hospital database on PostgreSQL (two
 # throwaway servers; tests about SQLite files themselves are marked sqlite_only, and the
-# integration tests' stacks are SQLite: both deselected).
+# integration tests' stacks are SQLite: both deselected). Both runs use a worker per core
+# (at most TEST_WORKERS); tests sharing a stack or servers stay on one (conftest.py).
+TEST_WORKERS ?= 4
+PARALLEL := -n auto --maxprocesses=$(TEST_WORKERS) --dist loadgroup
 test: lint
-	HMS_ENV_FILE=/dev/null $(VENV)/bin/pytest
-	HMS_ENV_FILE=/dev/null HMS_TEST_BACKEND=postgresql $(VENV)/bin/pytest apps/tenancy apps/patients \
-		-m "not sqlite_only and not integration"
+	HMS_ENV_FILE=/dev/null $(VENV)/bin/pytest $(PARALLEL)
+	HMS_ENV_FILE=/dev/null HMS_TEST_BACKEND=postgresql $(VENV)/bin/pytest $(PARALLEL) \
+		apps/tenancy apps/patients -m "not sqlite_only and not integration"
 
 e2e: install
 	HMS_ENV_FILE=/dev/null $(VENV)/bin/pytest e2e

@@ -107,6 +107,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep together, on one worker of a parallel run (``make test``: pytest-xdist with
+    ``--dist loadgroup``), the tests that share something costly to start per worker.
+
+    - every end-to-end test: one running stack and one browser;
+    - every integration test: one stack of Redis and a Celery worker, which the modules
+      use one after the other in the order of a serial run (a kill test's stack left
+      for a job test in another order made its Ctrl-C wait past its timeout);
+    - every test on the throwaway PostgreSQL servers: one pair of servers and one
+      migrated template (in the PostgreSQL run every test asks for them, so nothing is
+      grouped there: each worker starts its own pair).
+
+    The biggest groups are handed out first (xdist orders them by size), the single
+    tests fill the workers around them. Without xdist the marks change nothing.
+    (tryfirst: xdist reads the marks in its own hook of this name.)
+    """
+    for item in items:
+        group = _worker_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _worker_group(item: pytest.Item) -> str | None:
+    path = Path(str(item.fspath))
+    if "e2e" in path.parts:
+        return "e2e"
+    if "integration" in path.parts:
+        return "integration"
+    if "postgres_servers" in getattr(item, "fixturenames", ()):
+        return "postgresql"
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     # Before pytest-django's teardown: Django's TestCase restores the connections it
     # knew at set-up and must not meet hospital aliases registered during the test.

@@ -8,13 +8,12 @@ through the services, as the administrator and the consultation would leave them
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import hospital_create, open_from_menu, sign_in, sign_out
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Wardhill-Admin-2026"
@@ -75,37 +74,17 @@ print(json.dumps({
 """
 
 
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-
-
 def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Wardhill Hospital",
-        "--subdomain",
-        "wardhill",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    site = hospital_create(
+        stack, name="Wardhill Hospital", subdomain="wardhill", admin_password=ADMIN_PASSWORD
     )
-    shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
-    made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("wardhill")
+    made = site.setup(SETUP, PASSWORD=STAFF_PASSWORD)
 
     # the doctor admits from the consultation to a vacant bed
-    sign_in(page, base, made["doctor"])
-    page.goto(f"{base}/admissions/admit/?consultation={made['consultation']}")
+    sign_in(page, site, made["doctor"], STAFF_PASSWORD)
+    page.goto(site.url(f"/admissions/admit/?consultation={made['consultation']}"))
     expect(page.get_by_text(re.compile("Patient: Kamran Hüseynov"))).to_be_visible()
     page.locator("#id_bed").select_option(label="General Medicine · room 1 · bed A · 50.00 a day")
     page.get_by_label("Reason for admission").fill("Community-acquired pneumonia")
@@ -115,8 +94,8 @@ def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
     sign_out(page)
 
     # the nurse: the ward, the patient's chart, vitals and a dose
-    sign_in(page, base, made["nurse"])
-    menu_link(page, "Wards and admissions").click()
+    sign_in(page, site, made["nurse"], STAFF_PASSWORD)
+    open_from_menu(page, "Wards and admissions")
     row = page.locator("tr", has_text="Kamran Hüseynov")
     expect(row).to_contain_text("Room 1, bed A")
     row.get_by_role("link", name="Nursing chart").click()
@@ -161,7 +140,7 @@ def test_admit_nurse_vitals_and_dose_transfer_discharge_and_print(
     sign_out(page)
 
     # the doctor discharges; the summary prints on A4
-    sign_in(page, base, made["doctor"])
+    sign_in(page, site, made["doctor"], STAFF_PASSWORD)
     page.goto(admission_url)
     page.get_by_role("link", name="Discharge", exact=True).click()
     expect(page.get_by_label("Diagnoses")).to_have_value(re.compile("J18.9"))

@@ -3,12 +3,12 @@ pressing the same slot at the same moment, is refused with the reason."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from e2e.pages import HospitalSite, hospital_create, sign_in
 from hms.devstack import Stack
 
 PASSWORD = "Front-Desk-Secret-26"
@@ -58,27 +58,23 @@ print(json.dumps({"doctor": doctor.pk, "patients": [str(p.pk) for p in patients]
 """.replace("<password>", PASSWORD)
 
 
-def sign_in(browser: Browser, url: str, username: str) -> Page:
+def desk(browser: Browser, site: HospitalSite, username: str) -> Page:
+    """A receptionist's own browser, on a phone's width, signed in."""
     page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto(url + "/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in(page, site, username, PASSWORD)
     return page
 
 
 def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_slot(
     stack: Stack, browser: Browser, artifacts: Path
 ) -> None:
-    stack.manage("create_hospital", "--name", "Bayside Hospital", "--subdomain", "bayside")
-    setup = json.loads(stack.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-    url = stack.hospital_url("bayside")
-    first, second = (sign_in(browser, url, username) for username in setup["desks"])
+    site = hospital_create(stack, name="Bayside Hospital", subdomain="bayside")
+    setup = site.setup(SETUP)
+    first, second = (desk(browser, site, username) for username in setup["desks"])
 
     # Both desks open the same doctor's day for their own patient; the grid shows free slots.
     for page, patient in zip((first, second), setup["patients"], strict=True):
-        page.goto(f"{url}/appointments/book/?patient={patient}&doctor={setup['doctor']}")
+        page.goto(site.url(f"/appointments/book/?patient={patient}&doctor={setup['doctor']}"))
         expect(page.get_by_role("heading", name="Book appointment")).to_be_visible()
     slot = first.locator("button.slot.free").first
     time_text = slot.get_attribute("value")
@@ -116,7 +112,7 @@ def test_a_receptionist_books_and_checks_in_while_a_second_desk_is_refused_the_s
     booked.screenshot(path=str(artifacts / "appointments-checked-in.png"), full_page=True)
 
     # The flow board shows the patient waiting, and fits a phone's width.
-    booked.goto(f"{url}/appointments/")
+    booked.goto(site.url("/appointments/"))
     row = booked.locator("tr", has=booked.locator(".badge.status-checked_in"))
     expect(row).to_contain_text("0 min")
     assert booked.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

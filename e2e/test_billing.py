@@ -13,8 +13,13 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
-from e2e.test_patients import register_patient, sign_in
+from e2e.pages import (
+    hospital_create,
+    open_from_menu,
+    pick_suggestion,
+    register_patient,
+    sign_in_as_admin,
+)
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Harbour-Admin-2026"
@@ -23,24 +28,17 @@ ADMIN_PASSWORD = "Harbour-Admin-2026"
 def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboard(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Caspian Harbour Clinic",
-        "--subdomain",
-        "caspian",
-        "--code",
-        "CHC001",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url("caspian")
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    site = hospital_create(
+        stack,
+        name="Caspian Harbour Clinic",
+        subdomain="caspian",
+        code="CHC001",
+        admin_password=ADMIN_PASSWORD,
+    )
+    sign_in_as_admin(page, site)
 
     # The price list.
-    menu_link(page, "Billing").click()
+    open_from_menu(page, "Billing")
     page.get_by_role("link", name="Price list").click()
     for code, name, price in (("ECG", "Electrocardiogram", "25.00"), ("DRS", "Dressing", "7.50")):
         page.get_by_label("Code").fill(code)
@@ -64,10 +62,11 @@ def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboa
     )
 
     # A draft from the price list, a line added on the draft, then issued.
-    menu_link(page, "Billing").click()
+    open_from_menu(page, "Billing")
     page.get_by_role("link", name="New invoice").first.click()
-    page.get_by_label("Patient").press_sequentially("Məmməd")
-    page.get_by_role("link", name="Rəşad Məmmədli").click()
+    pick_suggestion(
+        page.get_by_label("Patient"), "Məmməd", page.get_by_role("link", name="Rəşad Məmmədli")
+    )
     expect(page.get_by_text("Nothing of this patient is waiting to be invoiced.")).to_be_visible()
     page.get_by_label("Service").select_option(label="Electrocardiogram (ECG) — 25.00")
     page.get_by_label("Quantity").fill("2")
@@ -111,7 +110,7 @@ def test_an_invoice_is_made_paid_in_two_parts_printed_and_counted_on_the_dashboa
     page.pdf(path=str(artifacts / "billing-receipt.pdf"), format="A4")
 
     # The dashboard counts today's money.
-    page.goto(base + "/")
+    page.goto(site.url("/"))
     tile = page.locator("#tile-billingrevenue")
     expect(tile).to_contain_text("Received today")
     expect(tile).to_contain_text("57.50 AZN")

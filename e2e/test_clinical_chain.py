@@ -12,15 +12,19 @@ proved in test_admissions."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
-from e2e.test_patients import sign_in
-from e2e.test_prescribing_safety import prescribe
+from e2e.pages import (
+    hospital_create,
+    open_from_menu,
+    pick_suggestion,
+    prescribe,
+    sign_in,
+    sign_out,
+)
 from hms.devstack import Stack
 
 SUBDOMAIN = "clinical-chain"
@@ -88,30 +92,17 @@ CBC = {
 }
 
 
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Username")).to_be_visible()
-
-
 def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Clinical Chain Hospital",
-        "--subdomain",
-        SUBDOMAIN,
-        "--code",
-        CODE,
-    )
-    made = json.loads(stack.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
+    site = hospital_create(stack, name="Clinical Chain Hospital", subdomain=SUBDOMAIN, code=CODE)
+    made = site.setup(SETUP)
     users = made["users"]
-    base = stack.hospital_url(SUBDOMAIN)
+    base = site.base
 
     # The doctor: opens the visit, prescribes two medicines, orders a blood count.
-    sign_in(page, base, users["doctor"], PASSWORD)
-    menu_link(page, "Consultations").click()
+    sign_in(page, site, users["doctor"], PASSWORD)
+    open_from_menu(page, "Consultations")
     page.locator("tr", has_text=PATIENT).get_by_role("button", name="Open consultation").click()
     expect(page.get_by_role("heading", name=re.compile(PATIENT))).to_be_visible()
     for medicine, dose, quantity in (
@@ -133,8 +124,8 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     sign_out(page)
 
     # The first technician: the order on the worklist, sample, results.
-    sign_in(page, base, users["lab_technician#1"], PASSWORD)
-    menu_link(page, "Laboratory").click()
+    sign_in(page, site, users["lab_technician#1"], PASSWORD)
+    open_from_menu(page, "Laboratory")
     page.get_by_role("link", name=lab_number).click()
     page.get_by_role("button", name="Sample collected").click()
     expect(page.get_by_text("Sample collected for")).to_be_visible()
@@ -146,7 +137,7 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     sign_out(page)
 
     # A second technician approves; the report prints with the flag and the approver.
-    sign_in(page, base, users["lab_technician#2"], PASSWORD)
+    sign_in(page, site, users["lab_technician#2"], PASSWORD)
     page.goto(base + "/laboratory/")
     page.get_by_role("link", name=lab_number).click()
     page.get_by_role("button", name="Approve results").click()
@@ -163,15 +154,15 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     sign_out(page)
 
     # The ordering doctor finds the approved results among their orders.
-    sign_in(page, base, users["doctor"], PASSWORD)
-    menu_link(page, "Laboratory").click()
+    sign_in(page, site, users["doctor"], PASSWORD)
+    open_from_menu(page, "Laboratory")
     page.get_by_role("link", name="My orders").click()
     page.get_by_role("link", name=lab_number).click()
     expect(page.get_by_role("row", name=re.compile("Haemoglobin"))).to_contain_text("H · high")
     sign_out(page)
 
     # The pharmacist: the prescription's lines for the patient; amoxicillin is short.
-    sign_in(page, base, users["pharmacist"], PASSWORD)
+    sign_in(page, site, users["pharmacist"], PASSWORD)
     page.goto(base + "/pharmacy/sales/new/")
     page.get_by_label("Registered patient's number").fill(made["number"])
     page.locator('[name="lines-0-medicine"]').select_option(
@@ -201,10 +192,9 @@ def test_a_prescribed_and_ordered_visit_goes_through_the_lab_and_the_pharmacy(
     sign_out(page)
 
     # The accountant: one invoice holds the visit, the blood count and the medicines.
-    sign_in(page, base, users["accountant"], PASSWORD)
+    sign_in(page, site, users["accountant"], PASSWORD)
     page.goto(base + "/billing/new/")
-    page.get_by_label("Patient").press_sequentially("Əliyeva")
-    page.get_by_role("link", name=PATIENT).click()
+    pick_suggestion(page.get_by_label("Patient"), "Əliyeva", page.get_by_role("link", name=PATIENT))
     for item in ("Consultation with Orxan Məlikov", f"({lab_number})", sale_number):
         expect(page.get_by_role("row", name=re.compile(re.escape(item)))).to_have_count(1)
     page.get_by_role("button", name="Make a draft invoice").click()

@@ -8,7 +8,6 @@ appointment is made here through the services, as the front desk would leave it.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import hospital_create, open_from_menu, pick_suggestion, sign_in, sign_out
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Riverside-Admin-2026"
@@ -52,33 +51,17 @@ print(json.dumps({
 """
 
 
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
 def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_prints(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Riverbank Hospital",
-        "--subdomain",
-        "riverbank",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    site = hospital_create(
+        stack, name="Riverbank Hospital", subdomain="riverbank", admin_password=ADMIN_PASSWORD
     )
-    shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
-    made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("riverbank")
+    made = site.setup(SETUP, PASSWORD=STAFF_PASSWORD)
 
     # the nurse: today's patients of the (only) doctor, vitals of the checked-in patient
-    sign_in(page, base, made["nurse"])
-    menu_link(page, "Consultations").click()
+    sign_in(page, site, made["nurse"], STAFF_PASSWORD)
+    open_from_menu(page, "Consultations")
     row = page.locator("tr", has_text="Rəşad Babayev")
     row.get_by_role("link", name="Vitals").click()
     for label, value in [
@@ -97,11 +80,11 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
     expect(page.get_by_text("Systolic pressure: High (150 mmHg)")).to_be_visible()
     expect(page.locator("table.vitals")).to_contain_text("26.5")  # BMI from the server
     page.screenshot(path=str(artifacts / "consultation-vitals.png"), full_page=True)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # the doctor: opens the patient from the day list
-    sign_in(page, base, made["doctor"])
-    menu_link(page, "Consultations").click()
+    sign_in(page, site, made["doctor"], STAFF_PASSWORD)
+    open_from_menu(page, "Consultations")
     expect(page.get_by_role("heading", name="My patients today")).to_be_visible()
     page.locator("tr", has_text="Rəşad Babayev").get_by_role(
         "button", name="Open consultation"
@@ -115,10 +98,11 @@ def test_a_nurse_records_vitals_and_the_doctor_completes_the_consultation_and_pr
     page.get_by_role("button", name="Save notes").click()
     expect(page.get_by_text(re.compile("Notes saved at"))).to_be_visible()
 
-    page.get_by_label("Find a diagnosis by code or words").press_sequentially("acute pharyn")
-    pick = page.get_by_role("button", name=re.compile(r"J02\.9 Acute pharyngitis, unspecified"))
-    expect(pick).to_be_visible()
-    pick.click()
+    pick_suggestion(
+        page.get_by_label("Find a diagnosis by code or words"),
+        "acute pharyn",
+        page.get_by_role("button", name=re.compile(r"J02\.9 Acute pharyngitis, unspecified")),
+    )
     expect(page.locator("#diagnoses ul.diagnoses")).to_contain_text("J02.9")
     expect(page.locator("#diagnoses")).to_contain_text("Primary")
 

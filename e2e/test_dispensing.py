@@ -7,62 +7,44 @@ the doctor and the stock room would leave them."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.pages import hospital_create, sign_in_as
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Harbour-Admin-2026"
-STAFF_PASSWORD = "Harbour-Staff-2026"
 
 SETUP = """
 import json
-from apps.accounts.services import account_create
 from apps.pharmacy.tests.factories import in_days, make_medicine, prescribe, receive
 from apps.patients.tests.factories import register
 from apps.tenancy.models import Hospital
 
 hospital = Hospital.objects.get(subdomain="dispensary")
-pharmacist = account_create(
-    hospital=hospital, full_name="Kamran Abbasov", role="pharmacist", password=PASSWORD
-).user
 paracetamol = make_medicine(hospital)
 receive(hospital, paracetamol, ("PCM-1", in_days(300), 50))
 patient = register(hospital, first_name="Leyla", last_name="Qasımova")
 prescription = prescribe(
     hospital, ("Paracetamol 500 mg tablets", 20), ("Vitamin D drops", None), patient=patient
 )
-print(json.dumps({"pharmacist": pharmacist.username, "number": prescription.number}))
+print(json.dumps({"number": prescription.number}))
 """
 
 
 def test_a_pharmacist_dispenses_a_prescription_by_its_number_on_a_phone(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Dispensary Hospital",
-        "--subdomain",
-        "dispensary",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    site = hospital_create(
+        stack, name="Dispensary Hospital", subdomain="dispensary", admin_password=ADMIN_PASSWORD
     )
-    shell = stack.manage("shell", "-c", f"PASSWORD = {STAFF_PASSWORD!r}\n{SETUP}")
-    made = json.loads(shell.stdout.strip().splitlines()[-1])
-    base = stack.hospital_url("dispensary")
+    made = site.setup(SETUP)
     page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_as(page, site, "pharmacist", "Kamran Abbasov")
 
-    page.goto(base + "/login/")
-    page.get_by_label("Username").fill(made["pharmacist"])
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-    page.goto(base + "/pharmacy/dispense/")
+    page.goto(site.url("/pharmacy/dispense/"))
     expect(page.locator("#to-dispense")).to_contain_text(made["number"])
     page.get_by_label("Prescription number").fill(made["number"].lower())
     page.get_by_role("button", name="Find").click()
@@ -87,5 +69,5 @@ def test_a_pharmacist_dispenses_a_prescription_by_its_number_on_a_phone(
     page.screenshot(path=str(artifacts / "dispensing-sale-390.png"), full_page=True)
 
     # fully dispensed items leave the list only once every item is given
-    page.goto(base + "/pharmacy/dispense/")
+    page.goto(site.url("/pharmacy/dispense/"))
     expect(page.locator("#to-dispense")).to_contain_text(made["number"])

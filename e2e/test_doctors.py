@@ -8,7 +8,16 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import (
+    CHOOSE_PASSWORD,
+    choose_own_password,
+    hospital_create,
+    open_from_menu,
+    pick,
+    sign_in,
+    sign_in_as_admin,
+    sign_out,
+)
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Mountain-Admin-2026"
@@ -17,24 +26,14 @@ ADMIN_PASSWORD = "Mountain-Admin-2026"
 def test_an_admin_adds_a_doctor_through_the_cascade_and_the_doctor_signs_in(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Mountain View Hospital",
-        "--subdomain",
-        "mountain-view",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    found = re.search(r"Administrator username: (\S+)", output)
-    assert found, output
-    hospital_url = stack.hospital_url("mountain-view")
-
-    page.goto(hospital_url + "/")
-    page.get_by_label("Username").fill(found.group(1))
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    menu_link(page, "Doctors").click()
+    site = hospital_create(
+        stack,
+        name="Mountain View Hospital",
+        subdomain="mountain-view",
+        admin_password=ADMIN_PASSWORD,
+    )
+    sign_in_as_admin(page, site)
+    open_from_menu(page, "Doctors")
     page.get_by_role("link", name="Add a doctor").click()
     expect(page.get_by_role("heading", name="Add a doctor")).to_be_visible()
 
@@ -44,14 +43,14 @@ def test_an_admin_adds_a_doctor_through_the_cascade_and_the_doctor_signs_in(
     page.get_by_label("Consulting fee").fill("35")
     # the cascade refreshes the selects in place: a marker set on the page survives
     page.evaluate("window.noReload = true")
-    page.get_by_label("Region").select_option(label="Gəncə")
     city = page.get_by_label("City", exact=True)
     clinic = page.get_by_label("Clinic")
+    pick(page.get_by_label("Region"), "Gəncə", refreshes="#id_city")
     expect(city.locator("option")).to_have_text(["Choose a city", "Gəncə"])
     expect(clinic.locator("option")).to_have_text(["Choose a city first"])
-    city.select_option(label="Gəncə")
+    pick(city, "Gəncə", refreshes="#id_clinic")
     expect(clinic.locator("option")).to_have_text(["Choose a clinic", "Gəncə Şəhər Klinikası"])
-    clinic.select_option(label="Gəncə Şəhər Klinikası")
+    pick(clinic, "Gəncə Şəhər Klinikası")
     assert page.evaluate("window.noReload") is True
 
     page.get_by_label("Create a login for this doctor").check()
@@ -64,19 +63,13 @@ def test_an_admin_adds_a_doctor_through_the_cascade_and_the_doctor_signs_in(
 
     page.get_by_role("link", name="Open Kamran Quliyev's page").click()
     expect(page.get_by_text("Gəncə Şəhər Klinikası, Gəncə, Gəncə")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(temporary_password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
-    page.goto(hospital_url + "/doctors/")  # nothing else until the password is changed
+    sign_in(page, site, username, temporary_password, lands_on=CHOOSE_PASSWORD)
+    page.goto(site.url("/doctors/"))  # nothing else until the password is changed
     expect(page).to_have_url(re.compile(r"/password/$"))
-    page.get_by_label("New password", exact=True).fill("Kamran-Own-Secret-7")
-    page.get_by_label("New password confirmation").fill("Kamran-Own-Secret-7")
-    page.get_by_role("button", name="Save password").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-    menu_link(page, "Doctors").click()
+    choose_own_password(page, "Kamran-Own-Secret-7")
+    open_from_menu(page, "Doctors")
     expect(page.get_by_role("link", name="Kamran Quliyev")).to_be_visible()
     expect(page.get_by_role("link", name="Add a doctor")).to_have_count(0)
     page.get_by_label("Search").press_sequentially("nobody like this")

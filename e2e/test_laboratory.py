@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import hospital_create, open_from_menu, sign_in, sign_out
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Bayview-Admin-2026"
@@ -44,34 +44,21 @@ CBC = {
 }
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
 def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_person(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Bayview Medical Centre",
-        "--subdomain",
-        "bayview",
-        "--code",
-        "BMC001",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    site = hospital_create(
+        stack,
+        name="Bayview Medical Centre",
+        subdomain="bayview",
+        code="BMC001",
+        admin_password=ADMIN_PASSWORD,
     )
     first, second = re.findall(r"USER (\S+)", stack.manage("shell", "-c", SETUP).stdout)
-    base = stack.hospital_url("bayview")
 
     # The first technician orders an urgent blood count at the lab desk.
-    sign_in(page, base, first, LAB_PASSWORD)
-    menu_link(page, "Laboratory").click()
+    sign_in(page, site, first, LAB_PASSWORD)
+    open_from_menu(page, "Laboratory")
     expect(page.get_by_role("heading", name="Lab worklist")).to_be_visible()
     page.get_by_role("link", name="New order").first.click()
     page.get_by_label("Find the patient").fill("samir")
@@ -103,12 +90,12 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     # The same technician may not approve their own results.
     page.get_by_role("button", name="Approve results").click()
     expect(page.get_by_role("alert")).to_contain_text("a second person must approve")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # A second technician finds the order at the top of the worklist and approves it.
-    sign_in(page, base, second, LAB_PASSWORD)
+    sign_in(page, site, second, LAB_PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})  # the worklist fits a phone
-    page.goto(base + "/laboratory/")
+    page.goto(site.url("/laboratory/"))
     expect(page.get_by_role("link", name=number)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.set_viewport_size({"width": 1280, "height": 720})
@@ -131,6 +118,6 @@ def test_a_blood_count_goes_from_order_to_a_printed_report_approved_by_a_second_
     # On a phone the approved order fits the screen's width.
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(base + f"/laboratory/orders/{order_id}/")
+    page.goto(site.url(f"/laboratory/orders/{order_id}/"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(artifacts / "lab-order-390.png"), full_page=True)

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from e2e.pages import HospitalSite, first_sign_in, platform_sign_in
 from e2e.platform_db import JobCatcher
-from hms.devstack import ADMIN_PASSWORD, ADMIN_USERNAME, Stack
+from hms.devstack import Stack
 
 RECORD_PROGRESS = """() => {
   window.hmsSeen = [];
@@ -40,10 +41,7 @@ def worker_restarted(stack: Stack) -> Iterator[None]:
 def test_an_admin_adds_a_hospital_watches_it_built_live_and_its_administrator_signs_in(
     stack: Stack, page: Page, artifacts: Path, worker_restarted: None
 ) -> None:
-    page.goto(stack.platform_url + "/admin/")
-    page.get_by_label("Username").fill(ADMIN_USERNAME)
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    platform_sign_in(page, stack)
     page.goto(stack.platform_url + "/admin/tenancy/hospital/")
     page.get_by_role("link", name="Add hospital").click()
 
@@ -102,11 +100,5 @@ def test_an_admin_adds_a_hospital_watches_it_built_live_and_its_administrator_si
     expect(page.get_by_test_id("admin-password")).to_have_count(0)  # shown once only
     page.get_by_test_id("hospital-link").click()
     expect(page.get_by_role("heading", name="Harbour View Hospital")).to_be_visible()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
-    page.get_by_label("New password", exact=True).fill("Harbour-View-Own-2026")
-    page.get_by_label("New password confirmation").fill("Harbour-View-Own-2026")
-    page.get_by_role("button", name="Save password").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    harbour_view = HospitalSite(stack, "harbour-view", username, password)
+    first_sign_in(page, harbour_view, username, password, "Harbour-View-Own-2026")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from e2e.menu import menu_link
+from e2e.pages import HospitalSite, hospital_create, sign_in_as_admin
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Menu-Admin-2026"
@@ -24,14 +25,14 @@ TOP_LEVEL = """
 
 
 @pytest.fixture(scope="module")
-def hospital(stack: Stack) -> dict[str, str]:
-    output = stack.manage(
-        "create_hospital", "--name", "Menu General Hospital", "--subdomain", "menu-general",
-        "--code", "MGH001", "--admin-password", ADMIN_PASSWORD,
-    ).stdout  # fmt: skip
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    return {"admin": admin.group(1), "base": stack.hospital_url("menu-general")}
+def hospital(stack: Stack) -> HospitalSite:
+    return hospital_create(
+        stack,
+        name="Menu General Hospital",
+        subdomain="menu-general",
+        code="MGH001",
+        admin_password=ADMIN_PASSWORD,
+    )
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def console() -> Iterator[list[str]]:
     assert problems == []
 
 
-def signed_in(browser: Browser, hospital: dict[str, str], width: int, console: list[str]) -> Page:
+def signed_in(browser: Browser, hospital: HospitalSite, width: int, console: list[str]) -> Page:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
 
@@ -52,16 +53,12 @@ def signed_in(browser: Browser, hospital: dict[str, str], width: int, console: l
 
     page.on("console", watch)
     page.on("pageerror", lambda error: console.append(f"page error: {error}"))
-    page.goto(hospital["base"] + "/login/")
-    page.get_by_label("Username").fill(hospital["admin"])
-    page.get_by_label("Password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    sign_in_as_admin(page, hospital)
     return page
 
 
 def test_at_1280_px_the_administrators_menu_is_one_row_of_dropdowns(
-    browser: Browser, hospital: dict[str, str], console: list[str]
+    browser: Browser, hospital: HospitalSite, console: list[str]
 ) -> None:
     page = signed_in(browser, hospital, 1280, console)
     items = page.evaluate(TOP_LEVEL)
@@ -100,7 +97,7 @@ def test_at_1280_px_the_administrators_menu_is_one_row_of_dropdowns(
 
 
 def test_at_390_px_the_menu_sits_behind_the_menu_button(
-    browser: Browser, hospital: dict[str, str], console: list[str]
+    browser: Browser, hospital: HospitalSite, console: list[str]
 ) -> None:
     page = signed_in(browser, hospital, 390, console)
     navigation = page.locator("nav.nav")

@@ -19,8 +19,18 @@ from pathlib import Path
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
-from e2e.test_patients import register_patient, sign_in
+from e2e.pages import (
+    HospitalSite,
+    first_sign_in,
+    hospital_create,
+    new_login,
+    open_from_menu,
+    pick,
+    pick_suggestion,
+    register_patient,
+    sign_in_as_admin,
+    sign_out,
+)
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Outpatient-Admin-2026"
@@ -31,52 +41,28 @@ DOCTOR = "Nərmin Cəfərova"
 PATIENT = "Elvin Rüstəmov"
 
 
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_label("Username")).to_be_visible()
-
-
-def first_sign_in(page: Page, base: str, username: str, temporary: str) -> None:
-    """A new login's first sign-in: the temporary password must be replaced first."""
-    sign_in(page, base, username, temporary)
-    expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
+def sign_in_first_time(page: Page, site: HospitalSite, login: tuple[str, str]) -> None:
+    """A login the administrator made: its temporary password is replaced first."""
     # nothing like any username: Django refuses a password too similar to it
-    page.get_by_label("New password", exact=True).fill(OWN_PASSWORD)
-    page.get_by_label("New password confirmation").fill(OWN_PASSWORD)
-    page.get_by_role("button", name="Save password").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
-
-
-def new_login(page: Page, *, full_name: str, role: str) -> tuple[str, str]:
-    """The administrator makes a login on the staff page: (username, temporary password)."""
-    menu_link(page, "Staff").click()
-    page.get_by_role("link", name="New login").click()
-    page.get_by_label("Full name").fill(full_name)
-    page.get_by_label("Role").select_option(role)
-    page.get_by_role("button", name="Create login").click()
-    expect(page.get_by_role("heading", name=f"Login created for {full_name}")).to_be_visible()
-    return (
-        page.get_by_test_id("username").inner_text(),
-        page.get_by_test_id("temporary-password").inner_text(),
-    )
+    first_sign_in(page, site, *login, OWN_PASSWORD)
 
 
 def add_doctor(page: Page) -> tuple[str, str]:
     """A doctor working every day, all day (so a free slot is left today at any hour that
     still has one), with a 30.00 fee and a login of their own."""
-    menu_link(page, "Doctors").click()
+    open_from_menu(page, "Doctors")
     page.get_by_role("link", name="Add a doctor").click()
     page.get_by_label("Full name").fill(DOCTOR)
     page.get_by_label("Specialization").select_option(index=1)
     page.get_by_label("Consulting fee").fill("30")
     # the region refreshes the cities, the city the clinics, in place
-    page.get_by_label("Region").select_option(label="Gəncə")
+    pick(page.get_by_label("Region"), "Gəncə", refreshes="#id_city")
     city = page.get_by_label("City", exact=True)
     expect(city.locator("option")).to_have_text(["Choose a city", "Gəncə"])
-    city.select_option(label="Gəncə")
+    pick(city, "Gəncə", refreshes="#id_clinic")
     clinic = page.get_by_label("Clinic")
     expect(clinic.locator("option")).to_have_text(["Choose a clinic", "Gəncə Şəhər Klinikası"])
-    clinic.select_option(label="Gəncə Şəhər Klinikası")
+    pick(clinic, "Gəncə Şəhər Klinikası")
     for weekday in range(7):
         page.locator(f'[name="schedule_{weekday}-works"]').check()
         page.locator(f'[name="schedule_{weekday}-starts_at"]').fill("00:00")
@@ -91,23 +77,16 @@ def add_doctor(page: Page) -> tuple[str, str]:
 def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Outpatient Day Hospital",
-        "--subdomain",
-        SUBDOMAIN,
-        "--code",
-        CODE,
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url(SUBDOMAIN)
+    site = hospital_create(
+        stack,
+        name="Outpatient Day Hospital",
+        subdomain=SUBDOMAIN,
+        code=CODE,
+        admin_password=ADMIN_PASSWORD,
+    )
 
     # The administrator: a doctor with hours and a login, then the other logins.
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    sign_in_as_admin(page, site)
     doctor = add_doctor(page)
     receptionist = new_login(page, full_name="Aygün Nəsirova", role="receptionist")
     nurse = new_login(page, full_name="Səbinə Quliyeva", role="nurse")
@@ -115,7 +94,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     sign_out(page)
 
     # The receptionist: registers the patient, books a slot from their page, checks in.
-    first_sign_in(page, base, *receptionist)
+    sign_in_first_time(page, site, receptionist)
     register_patient(
         page, first="Elvin", last="Rüstəmov", sex="male", born="1988-04-17", phone="050 321 54 76"
     )
@@ -125,8 +104,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.get_by_role("link", name="Book appointment").click()
     expect(page.get_by_role("heading", name="Book appointment")).to_be_visible()
     expect(page.locator("#booking-patient")).to_contain_text(PATIENT)
-    doctors = page.get_by_label("Doctor", exact=True)
-    doctors.select_option(doctors.locator("option", has_text=DOCTOR).get_attribute("value"))
+    pick(page.get_by_label("Doctor", exact=True), DOCTOR, refreshes="#booking")
     slot = page.locator("button.slot.free").first
     expect(slot).to_be_enabled()
     slot_time = slot.get_attribute("value")
@@ -141,9 +119,9 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     sign_out(page)
 
     # The nurse: the doctor's patients of today, the vitals of this one.
-    first_sign_in(page, base, *nurse)
-    menu_link(page, "Consultations").click()
-    page.get_by_label("Doctor").select_option(label=DOCTOR)
+    sign_in_first_time(page, site, nurse)
+    open_from_menu(page, "Consultations")
+    pick(page.get_by_label("Doctor"), DOCTOR, refreshes="#queue")
     page.locator("tr", has_text=PATIENT).get_by_role("link", name="Vitals").click()
     for label, value in [
         ("Systolic (mmHg)", "128"),
@@ -163,8 +141,8 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     sign_out(page)
 
     # The doctor: the day list, the consultation, completed.
-    first_sign_in(page, base, *doctor)
-    menu_link(page, "Consultations").click()
+    sign_in_first_time(page, site, doctor)
+    open_from_menu(page, "Consultations")
     expect(page.get_by_role("heading", name="My patients today")).to_be_visible()
     row = page.locator("tr", has_text=PATIENT)
     expect(row).to_contain_text(slot_time)
@@ -178,10 +156,11 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.get_by_role("button", name="Save notes").click()
     expect(page.get_by_text(re.compile("Notes saved at"))).to_be_visible()
 
-    page.get_by_label("Find a diagnosis by code or words").press_sequentially("acute tonsil")
-    pick = page.get_by_role("button", name=re.compile(r"J03\.9 Acute tonsillitis, unspecified"))
-    expect(pick).to_be_visible()
-    pick.click()
+    pick_suggestion(
+        page.get_by_label("Find a diagnosis by code or words"),
+        "acute tonsil",
+        page.get_by_role("button", name=re.compile(r"J03\.9 Acute tonsillitis, unspecified")),
+    )
     expect(page.locator("#diagnoses ul.diagnoses")).to_contain_text("J03.9")
     expect(page.locator("#diagnoses")).to_contain_text("Primary")
 
@@ -209,11 +188,10 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     sign_out(page)
 
     # The accountant: the visit's fee on an invoice, paid in two parts, printed.
-    first_sign_in(page, base, *accountant)
-    menu_link(page, "Billing").click()
+    sign_in_first_time(page, site, accountant)
+    open_from_menu(page, "Billing")
     page.get_by_role("link", name="New invoice").first.click()
-    page.get_by_label("Patient").press_sequentially("Rüstəm")
-    page.get_by_role("link", name=PATIENT).click()
+    pick_suggestion(page.get_by_label("Patient"), "Rüstəm", page.get_by_role("link", name=PATIENT))
     # today's visit is ticked; next week's follow-up is listed at the doctor's fee, unticked
     visit = page.get_by_role("row", name=re.compile(f"on {timezone.localdate().isoformat()}"))
     expect(visit).to_contain_text("30.00")
@@ -250,7 +228,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.emulate_media(media="screen")
 
     # The dashboard: today's revenue, by method, and in the 30-day chart.
-    page.goto(base + "/")
+    page.goto(site.url("/"))
     tile = page.locator("#tile-billingrevenue")
     expect(tile).to_contain_text("Received today")
     for figure in ("Received today 30.00 AZN", "Cash 10.00 AZN", "Card 20.00 AZN"):
@@ -259,7 +237,7 @@ def test_a_patient_is_booked_seen_invoiced_paid_and_counted_on_the_dashboard(
     page.screenshot(path=str(artifacts / "outpatient-day-dashboard.png"), full_page=True)
 
     # The patient's history: the visit with its diagnosis and the paid invoice.
-    menu_link(page, "Patients").click()
+    open_from_menu(page, "Patients")
     page.get_by_role("link", name=patient_number).click()
     history = page.locator("#history")
     expect(history).to_contain_text("J03.9")

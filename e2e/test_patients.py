@@ -8,71 +8,40 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import (
+    first_sign_in,
+    hospital_create,
+    new_login,
+    open_from_menu,
+    register_patient,
+    sign_in_as_admin,
+    sign_out,
+)
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Sunrise-Admin-2026"
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def register_patient(page: Page, *, first: str, last: str, sex: str, born: str, phone: str) -> None:
-    menu_link(page, "Patients").click()
-    page.get_by_role("link", name="Register a patient").click()
-    page.get_by_label("First name").fill(first)
-    page.get_by_label("Last name").fill(last)
-    page.get_by_label("Sex").select_option(sex)
-    page.get_by_label("Date of birth").fill(born)
-    page.get_by_label(re.compile(r"^Phone")).fill(phone)
-    page.get_by_label("Allergies").fill("Penicillin")
-    page.get_by_role("button", name="Register patient").click()
-    expect(page.get_by_role("heading", name=re.compile(f"{first} {last}"))).to_be_visible()
-
-
 def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the_name(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Sunrise Family Hospital",
-        "--subdomain",
-        "sunrise",
-        "--code",
-        "SFH001",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url("sunrise")
+    site = hospital_create(
+        stack,
+        name="Sunrise Family Hospital",
+        subdomain="sunrise",
+        code="SFH001",
+        admin_password=ADMIN_PASSWORD,
+    )
 
     # The hospital admin makes the receptionist's login on the staff page.
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
-    menu_link(page, "Staff").click()
-    page.get_by_role("link", name="New login").click()
-    page.get_by_label("Full name").fill("Leyla Hasanova")
-    page.get_by_label("Role").select_option("receptionist")
-    page.get_by_role("button", name="Create login").click()
-    expect(page.get_by_role("heading", name="Login created for Leyla Hasanova")).to_be_visible()
-    username = page.get_by_test_id("username").inner_text()
-    password = page.get_by_test_id("temporary-password").inner_text()
+    sign_in_as_admin(page, site)
+    username, password = new_login(page, full_name="Leyla Hasanova", role="receptionist")
     assert username == "leyla.hasanova" and len(password) >= 12
     page.screenshot(path=str(artifacts / "staff-login-created.png"), full_page=True)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The receptionist signs in with it and must choose her own password first.
-    sign_in(page, base, username, password)
-    expect(page.get_by_role("heading", name="Choose your own password")).to_be_visible()
-    page.get_by_label("New password", exact=True).fill("Leyla-Front-Desk-7")
-    page.get_by_label("New password confirmation").fill("Leyla-Front-Desk-7")
-    page.get_by_role("button", name="Save password").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    first_sign_in(page, site, username, password, "Leyla-Front-Desk-7")
     staff = page.locator(".nav").get_by_role("link", name="Staff", include_hidden=True)
     expect(staff).to_have_count(0)
 
@@ -91,7 +60,7 @@ def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the
     expect(page.get_by_text("Nothing recorded yet")).to_be_visible()
 
     # Typing part of the name filters the list in place (no page load).
-    menu_link(page, "Patients").click()
+    open_from_menu(page, "Patients")
     results = page.locator("#patient-results")
     expect(results.get_by_role("row")).to_have_count(3)
     page.evaluate("window.stillTheSamePage = true")
@@ -111,25 +80,18 @@ def test_a_receptionist_registers_a_patient_and_finds_them_by_typing_part_of_the
 def test_registering_the_same_person_again_warns_and_continue_registers_anyway(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Harbour Hospital",
-        "--subdomain",
-        "harbour",
-        "--code",
-        "HH001",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url("harbour")
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    site = hospital_create(
+        stack,
+        name="Harbour Hospital",
+        subdomain="harbour",
+        code="HH001",
+        admin_password=ADMIN_PASSWORD,
+    )
+    sign_in_as_admin(page, site)
     details = {"first": "Aysel", "last": "Mammadova", "sex": "female", "born": "1990-05-04"}
     register_patient(page, **details, phone="+994 51 222 33 44")
 
-    menu_link(page, "Patients").click()
+    open_from_menu(page, "Patients")
     page.get_by_role("link", name="Register a patient").click()
     page.get_by_label("First name").fill("AYSEL")
     page.get_by_label("Last name").fill("mammadova")

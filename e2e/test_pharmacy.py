@@ -10,22 +10,25 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import (
+    HospitalSite,
+    first_sign_in,
+    hospital_create,
+    new_login,
+    open_from_menu,
+    sign_in_as_admin,
+    sign_out,
+)
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Dawn-Admin-2026"
 PHARMACIST_PASSWORD = "Dawn-Pharmacy-77"
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def add_medicine(page: Page, base: str, *, name: str, brand: str, form: str, strength: str) -> None:
-    page.goto(base + "/pharmacy/medicines/new/")
+def add_medicine(
+    page: Page, site: HospitalSite, *, name: str, brand: str, form: str, strength: str
+) -> None:
+    page.goto(site.url("/pharmacy/medicines/new/"))
     page.get_by_label("Generic name").fill(name)
     page.get_by_label("Brand").fill(brand)
     page.locator('[name="form"]').select_option(form)
@@ -40,50 +43,29 @@ def add_medicine(page: Page, base: str, *, name: str, brand: str, form: str, str
 def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Dawn Hospital",
-        "--subdomain",
-        "dawn",
-        "--code",
-        "DWN001",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url("dawn")
+    site = hospital_create(
+        stack, name="Dawn Hospital", subdomain="dawn", code="DWN001", admin_password=ADMIN_PASSWORD
+    )
 
     # The administrator makes the pharmacist's login.
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
-    menu_link(page, "Staff").click()
-    page.get_by_role("link", name="New login").click()
-    page.get_by_label("Full name").fill("Kamran Abbasov")
-    page.get_by_label("Role").select_option("pharmacist")
-    page.get_by_role("button", name="Create login").click()
-    username = page.get_by_test_id("username").inner_text()
-    password = page.get_by_test_id("temporary-password").inner_text()
-    page.get_by_role("button", name="Sign out").click()
+    sign_in_as_admin(page, site)
+    pharmacist = new_login(page, full_name="Kamran Abbasov", role="pharmacist")
+    sign_out(page)
 
-    sign_in(page, base, username, password)
-    page.get_by_label("New password", exact=True).fill(PHARMACIST_PASSWORD)
-    page.get_by_label("New password confirmation").fill(PHARMACIST_PASSWORD)
-    page.get_by_role("button", name="Save password").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    first_sign_in(page, site, *pharmacist, PHARMACIST_PASSWORD)
 
     # Catalogue and supplier.
-    menu_link(page, "Pharmacy").click()
+    open_from_menu(page, "Pharmacy")
     page.get_by_role("link", name="Suppliers").click()
     page.get_by_role("link", name="Add a supplier").click()
     page.get_by_label("Name").fill("Azərpharm LLC")
     page.get_by_role("button", name="Save supplier").click()
     expect(page.get_by_text("Added supplier Azərpharm LLC.")).to_be_visible()
-    add_medicine(page, base, name="Paracetamol", brand="Panadol", form="tablet", strength="500 mg")
-    add_medicine(page, base, name="Amoxicillin", brand="Amoxil", form="capsule", strength="250 mg")
+    add_medicine(page, site, name="Paracetamol", brand="Panadol", form="tablet", strength="500 mg")
+    add_medicine(page, site, name="Amoxicillin", brand="Amoxil", form="capsule", strength="250 mg")
 
     # One delivery, two batches; "Add a line" grows the form in place.
-    page.goto(base + "/pharmacy/receipts/new/")
+    page.goto(site.url("/pharmacy/receipts/new/"))
     page.locator('[name="supplier"]').select_option(label="Azərpharm LLC")
     expiry = (date.today() + timedelta(days=365)).isoformat()
     for index, (medicine, batch, quantity) in enumerate(
@@ -106,7 +88,7 @@ def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
     ).to_be_visible()
 
     # A sale asking for more amoxicillin than there is: refused, with the list.
-    page.goto(base + "/pharmacy/sales/new/")
+    page.goto(site.url("/pharmacy/sales/new/"))
     page.get_by_label("Customer name").fill("Rauf Məmmədov")
     page.locator('[name="lines-0-medicine"]').select_option(
         label="Paracetamol 500 mg (Panadol) · 100 in stock"
@@ -133,7 +115,7 @@ def test_a_pharmacist_receives_stock_is_refused_a_short_sale_then_sells(
     page.screenshot(path=str(artifacts / "pharmacy-sale-receipt.png"), full_page=True)
 
     # The stock that is left shows on the medicine's page, ledger and all.
-    page.goto(base + "/pharmacy/")
+    page.goto(site.url("/pharmacy/"))
     page.get_by_role("link", name="Amoxicillin 250 mg (Amoxil)").click()
     expect(page.get_by_test_id("on-hand")).to_have_text("0")
     expect(page.locator("#ledger")).to_contain_text(f"DWN001-SAL-{year}-000001")

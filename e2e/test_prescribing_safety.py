@@ -5,13 +5,11 @@ one; the reason shows on the consultation and on the printed prescription."""
 
 from __future__ import annotations
 
-import json
 import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
-from e2e.test_patients import sign_in
+from e2e.pages import hospital_create, open_from_menu, prescribe, sign_in, sign_out
 from hms.devstack import Stack
 
 SUBDOMAIN = "rx-safety"
@@ -51,39 +49,15 @@ print(json.dumps({
 """.replace("<subdomain>", SUBDOMAIN).replace("<password>", PASSWORD)
 
 
-def prescribe(
-    page: Page,
-    medicine: str,
-    *,
-    dose: tuple[str, str],
-    quantity: str,
-    frequency: str = "three_times_daily",
-    days: str = "5",
-) -> None:
-    """Pick ``medicine`` ("Amoxicillin 250 mg") from the formulary by typing its first
-    word, fill the structured line and add it."""
-    page.get_by_label("Medicine", exact=True).fill(medicine.split()[0].lower())
-    page.locator("#medicine-results").get_by_label(re.compile(re.escape(medicine))).check()
-    page.get_by_label("Dose", exact=True).fill(dose[0])
-    page.get_by_label("Unit", exact=True).select_option(dose[1])
-    page.get_by_label("Frequency", exact=True).select_option(frequency)
-    page.get_by_label("Duration (days)").fill(days)
-    page.get_by_label("Quantity").fill(quantity)
-    page.get_by_role("button", name="Add to prescription").click()
-
-
 def test_a_penicillin_allergic_patients_amoxicillin_is_warned_and_overridden_with_a_reason(
     stack: Stack, page: Page
 ) -> None:
-    stack.manage(
-        "create_hospital", "--name", "Rx Safety Hospital", "--subdomain", SUBDOMAIN, "--code", CODE
-    )
-    made = json.loads(stack.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
-    base = stack.hospital_url(SUBDOMAIN)
+    site = hospital_create(stack, name="Rx Safety Hospital", subdomain=SUBDOMAIN, code=CODE)
+    made = site.setup(SETUP)
 
     # The nurse records the allergy against the allergen list.
-    sign_in(page, base, made["users"]["nurse"], PASSWORD)
-    page.goto(f"{base}/patients/{made['patient']}/")
+    sign_in(page, site, made["users"]["nurse"], PASSWORD)
+    page.goto(site.url(f"/patients/{made['patient']}/"))
     allergies = page.locator("#allergies")
     expect(allergies).to_contain_text("Not asked")
     allergies.get_by_label("Allergen").select_option(label="Penicillins (drug class)")
@@ -91,11 +65,11 @@ def test_a_penicillin_allergic_patients_amoxicillin_is_warned_and_overridden_wit
     allergies.get_by_label("Severity").select_option("severe")
     allergies.get_by_role("button", name="Record allergy").click()
     expect(page.locator("#allergies table")).to_contain_text("Anaphylaxis")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The doctor prescribes amoxicillin: warned, refused without a reason, then saved.
-    sign_in(page, base, made["users"]["doctor"], PASSWORD)
-    menu_link(page, "Consultations").click()
+    sign_in(page, site, made["users"]["doctor"], PASSWORD)
+    open_from_menu(page, "Consultations")
     page.locator("tr", has_text=PATIENT).get_by_role("button", name="Open consultation").click()
     expect(page.get_by_role("heading", name=re.compile(PATIENT))).to_be_visible()
     prescribe(page, "Amoxicillin 500 mg", dose=("500", "mg"), quantity="15")

@@ -4,15 +4,14 @@ Azerbaijani. Screenshots go to test-artifacts/screens/."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.menu import menu_link
+from e2e.pages import HospitalSite, hospital_create, sign_in_as_admin
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Screens-Admin-2026"
@@ -74,22 +73,20 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
-def hospital(stack: Stack) -> Iterator[dict[str, str]]:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Screens Memorial Hospital",
-        "--subdomain",
-        SUBDOMAIN,
-        "--code",
-        "SMH001",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    ids = json.loads(stack.manage("shell", "-c", SEED).stdout.strip().splitlines()[-1])
-    yield {"admin": admin.group(1), "base": stack.hospital_url(SUBDOMAIN), **ids}
+def site(stack: Stack) -> HospitalSite:
+    return hospital_create(
+        stack,
+        name="Screens Memorial Hospital",
+        subdomain=SUBDOMAIN,
+        code="SMH001",
+        admin_password=ADMIN_PASSWORD,
+    )
+
+
+@pytest.fixture(scope="module")
+def hospital(site: HospitalSite) -> dict[str, str]:
+    """The ids of the records SEED made, the administrator's username and the base URL."""
+    return {"admin": site.admin_username, "base": site.base, **site.setup(SEED)}
 
 
 def staff_pages(ids: dict[str, str]) -> list[str]:
@@ -145,14 +142,6 @@ def staff_pages(ids: dict[str, str]) -> list[str]:
     ]
 
 
-def sign_in(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/$"))
-
-
 def overflow(page: Page) -> tuple[int, int]:
     widths: list[int] = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     return widths[0], widths[1]
@@ -181,7 +170,7 @@ def slug(path: str) -> str:
 
 @pytest.mark.parametrize("device", WIDTHS)
 def test_every_staff_page_fits_the_screen_and_its_navigation_is_reachable(
-    browser: Browser, hospital: dict[str, str], artifacts: Path, device: str
+    browser: Browser, site: HospitalSite, hospital: dict[str, str], artifacts: Path, device: str
 ) -> None:
     width = WIDTHS[device]
     context = browser.new_context(viewport={"width": width, "height": 844})
@@ -189,7 +178,7 @@ def test_every_staff_page_fits_the_screen_and_its_navigation_is_reachable(
     screens = artifacts / "screens"
     screens.mkdir(exist_ok=True)
     base = hospital["base"]
-    sign_in(page, base, hospital["admin"], ADMIN_PASSWORD)
+    sign_in_as_admin(page, site)
     wide_pages = []
     for path in staff_pages(hospital):
         response = page.goto(base + path)
@@ -216,11 +205,11 @@ def test_every_staff_page_fits_the_screen_and_its_navigation_is_reachable(
 
 
 def test_the_registration_slip_prints_with_the_hospital_header_and_without_the_screen_chrome(
-    browser: Browser, hospital: dict[str, str], artifacts: Path
+    browser: Browser, site: HospitalSite, hospital: dict[str, str], artifacts: Path
 ) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    sign_in(page, hospital["base"], hospital["admin"], ADMIN_PASSWORD)
+    sign_in_as_admin(page, site)
     page.goto(f"{hospital['base']}/patients/{hospital['patient']}/")
     expect(page.get_by_role("button", name="Print registration slip")).to_be_visible()
     expect(page.locator(".print-header")).to_be_hidden()

@@ -3,42 +3,25 @@ staff record, login made from it, password reset, deactivation."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from e2e.menu import menu_link
+from e2e.pages import hospital_create, open_from_menu, sign_in, sign_in_as_admin, sign_out
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Maple-Admin-2026"
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def test_an_admin_makes_resets_and_deactivates_a_nurses_login(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    output = stack.manage(
-        "create_hospital",
-        "--name",
-        "Maple Hospital",
-        "--subdomain",
-        "maple",
-        "--admin-password",
-        ADMIN_PASSWORD,
-    ).stdout
-    admin = re.search(r"Administrator username: (\S+)", output)
-    assert admin, output
-    base = stack.hospital_url("maple")
-    sign_in(page, base, admin.group(1), ADMIN_PASSWORD)
+    site = hospital_create(
+        stack, name="Maple Hospital", subdomain="maple", admin_password=ADMIN_PASSWORD
+    )
+    sign_in_as_admin(page, site)
 
-    menu_link(page, "Staff").click()
+    open_from_menu(page, "Staff")
     page.get_by_role("link", name="Staff records").click()
     page.get_by_role("link", name="New staff record").click()
     page.get_by_label("First name").fill("Gunel")
@@ -78,6 +61,6 @@ def test_an_admin_makes_resets_and_deactivates_a_nurses_login(
     expect(results.get_by_role("row")).to_have_count(2)
     expect(results).not_to_contain_text("gunel.rzayeva")
 
-    page.get_by_role("button", name="Sign out").click()
-    sign_in(page, base, "gunel.rzayeva", second_password)
+    sign_out(page)
+    sign_in(page, site, "gunel.rzayeva", second_password, lands_on=None)
     expect(page.get_by_role("alert")).to_contain_text("enter a correct username and password")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from e2e.pages import hospital_create, sign_in, sign_out
 from hms.devstack import Stack
 
 ADMIN_PASSWORD = "Harbour-Admin-2026"
@@ -26,7 +27,7 @@ from apps.pharmacy.services.catalogue import (
 from apps.pharmacy.services.stock import ReceiptLine, stock_receive
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-hospital = Hospital.objects.get(subdomain="harbour")
+hospital = Hospital.objects.get(subdomain="submit-once")
 for name, role in (("Kamran Abbasov", "pharmacist"), ("Aynur Hüseynova", "lab_technician")):
     account = account_create(hospital=hospital, full_name=name, role=role,
                              password="{STAFF_PASSWORD}")
@@ -51,19 +52,11 @@ from apps.pharmacy.selectors import medicine_on_hand
 from apps.pharmacy.models import Medicine
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
-with tenant_context(Hospital.objects.get(subdomain="harbour")):
+with tenant_context(Hospital.objects.get(subdomain="submit-once")):
     medicine = Medicine.objects.get()
     print("COUNTS", Sale.objects.count(), LabOrder.objects.count(),
           medicine_on_hand(medicine_id=medicine.pk))
 """
-
-
-def sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def counts(stack: Stack) -> tuple[int, int, int]:
@@ -76,24 +69,20 @@ def counts(stack: Stack) -> tuple[int, int, int]:
 def test_a_double_click_sells_once_and_orders_once(
     stack: Stack, page: Page, artifacts: Path
 ) -> None:
-    stack.manage(
-        "create_hospital",
-        "--name",
-        "Harbour Hospital",
-        "--subdomain",
-        "harbour",
-        "--code",
-        "HBR001",
-        "--admin-password",
-        ADMIN_PASSWORD,
+    # (its own subdomain: test_patients has a Harbour Hospital at "harbour" on the same stack)
+    site = hospital_create(
+        stack,
+        name="Harbour Hospital",
+        subdomain="submit-once",
+        code="HBR001",
+        admin_password=ADMIN_PASSWORD,
     )
     pharmacist, technician = re.findall(r"USER (\S+)", stack.manage("shell", "-c", SETUP).stdout)
-    base = stack.hospital_url("harbour")
     year = date.today().year
 
     # The pharmacist double-clicks "Complete sale": one sale, ten tablets taken.
-    sign_in(page, base, pharmacist)
-    page.goto(base + "/pharmacy/sales/new/")
+    sign_in(page, site, pharmacist, STAFF_PASSWORD)
+    page.goto(site.url("/pharmacy/sales/new/"))
     page.get_by_label("Customer name").fill("Rauf Məmmədov")
     page.locator('[name="lines-0-medicine"]').select_option(
         label="Paracetamol 500 mg (Panadol) · 100 in stock"
@@ -103,11 +92,11 @@ def test_a_double_click_sells_once_and_orders_once(
     expect(page.get_by_role("heading", name=f"Sale HBR001-SAL-{year}-000001")).to_be_visible()
     page.screenshot(path=str(artifacts / "submit-once-sale.png"), full_page=True)
     assert counts(stack) == (1, 0, 90)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The lab desk double-clicks "Place order": one order.
-    sign_in(page, base, technician)
-    page.goto(base + "/laboratory/orders/new/")
+    sign_in(page, site, technician, STAFF_PASSWORD)
+    page.goto(site.url("/laboratory/orders/new/"))
     page.get_by_label("Find the patient").fill("samir")
     page.get_by_label(re.compile("Samir Quliyev")).check()
     page.get_by_label(re.compile("Complete blood count")).check()

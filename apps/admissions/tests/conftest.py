@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.admissions.models import Admission, Bed, Ward
+from apps.admissions.models import Admission, AdmissionRequest, Bed, Ward
 from apps.admissions.services import (
     admission_admit,
+    admission_request_create,
     admission_settings_update,
+    admission_transfer,
     bed_create,
     room_create,
     ward_create,
 )
+from apps.consultations.models import Consultation
+from apps.consultations.services import PrescriptionItemDetails, prescription_item_add
 from apps.consultations.tests.conftest import Clinic, clinic_of
 from apps.patients.models import Patient
 from apps.patients.tests.factories import register
@@ -103,3 +108,105 @@ def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> da
     from django.utils import timezone
 
     return datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
+
+
+# -- shared by the view tests (test_views_*.py) ----------------------------------------
+
+
+@dataclass
+class Stay:
+    ward: Hospitalward
+    admission: Admission
+    request: AdmissionRequest
+    consultation: Consultation
+    item_id: int
+    cleaning_bed: Bed
+
+    @property
+    def url(self) -> str:
+        return f"/admissions/{self.admission.pk}/"
+
+    def refreshed(self) -> Admission:
+        with tenant_context(self.ward.hospital):
+            return Admission.objects.get(pk=self.admission.pk)
+
+    def client(self, role: str = "doctor") -> Client:
+        users = {"doctor": self.ward.doctor_user, "nurse": self.ward.nurse}
+        if role == "admin":
+            return hospital_client(self.ward.hospital, make_user(self.ward.hospital))
+        if role == "receptionist":
+            return hospital_client(self.ward.hospital, self.ward.receptionist)
+        return hospital_client(self.ward.hospital, users[role])
+
+
+def stay_in(ward: Hospitalward) -> Stay:
+    consultation = ward.clinic.opened(patient=ward.patient)
+    admission = ward.admit(consultation=consultation, at=timezone.now() - timedelta(hours=1))
+    with tenant_context(ward.hospital):
+        item = prescription_item_add(
+            hospital=ward.hospital,
+            consultation=consultation,
+            details=PrescriptionItemDetails(
+                medicine="Ceftriaxone", dose="1 g", frequency="every 8 hours"
+            ),
+        )
+        waiting = admission_request_create(
+            patient=ward.patient_named("Waiting"),
+            reason="Elective surgery",
+            requested_by=ward.doctor_user,
+        )
+        other = ward.admit(patient=ward.patient_named("Moved"), bed=ward.beds[1])
+        admission_transfer(admission=other, bed=ward.beds[2], transferred_by=ward.nurse)
+    return Stay(ward, admission, waiting, consultation, item.pk, ward.beds[1])
+
+
+@pytest.fixture
+def stay(ward: Hospitalward) -> Stay:
+    return stay_in(ward)
+
+
+def all_urls(stay: Stay) -> list[tuple[str, str]]:
+    a, w = stay.url, stay.ward
+    return [
+        ("get", "/admissions/"),
+        ("get", "/admissions/to-admit/"),
+        ("get", "/admissions/to-discharge/"),
+        ("get", "/admissions/beds/"),
+        ("get", f"/admissions/wards/{w.general.pk}/beds/"),
+        ("post", f"/admissions/beds/{stay.cleaning_bed.pk}/clean/"),
+        ("get", "/admissions/requests/new/"),
+        ("post", f"/admissions/requests/{stay.request.pk}/cancel/"),
+        ("get", "/admissions/admit/"),
+        ("get", a),
+        ("post", f"{a}transfer/"),
+        ("post", f"{a}plan/"),
+        ("post", f"{a}cancel/"),
+        ("get", f"{a}discharge/"),
+        ("get", f"{a}summary/"),
+        ("get", f"{a}nursing/"),
+        ("post", f"{a}vitals/"),
+        ("post", f"{a}notes/"),
+        ("post", f"{a}doses/"),
+        ("get", "/admissions/setup/"),
+        ("post", "/admissions/setup/wards/"),
+        ("get", f"/admissions/setup/wards/{w.general.pk}/"),
+        ("post", f"/admissions/setup/wards/{w.general.pk}/rooms/"),
+        ("post", f"/admissions/setup/rooms/{w.beds[0].room_id}/beds/"),
+        ("post", "/admissions/setup/settings/"),
+    ]
+
+
+GET_AND_POST = ("requests/new/", "admit/", "discharge/", "/setup/wards/")
+
+
+def _next_dose(stay: Stay) -> str:
+    """The first dose time of the item (every 8 hours) from admission on, as posted."""
+    from apps.admissions.selectors import medication_chart
+
+    with tenant_context(stay.ward.hospital):
+        for offset in range(2):
+            day = timezone.localdate() + timedelta(days=offset)
+            [line] = medication_chart(admission=stay.admission, day=day, now=timezone.now())
+            if line.doses:
+                return line.doses[0].scheduled_at.isoformat()
+    raise AssertionError("no dose in two days")

@@ -22,8 +22,7 @@ from apps.admissions.services import (
     admission_discharge,
     admission_settings_update,
 )
-from apps.admissions.tests.conftest import HTMX, Hospitalward
-from apps.admissions.tests.test_views import Stay, stay_in
+from apps.admissions.tests.conftest import HTMX, Hospitalward, Stay, stay_in
 from apps.consultations.models import PrescriptionItem
 from apps.core.tests.generated import Request, assert_never_fails, days, junk, moments, near
 from apps.tenancy.context import tenant_context

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.db import IntegrityError
@@ -48,8 +48,8 @@ from apps.consultations.services import PrescriptionItemDetails, prescription_it
 from apps.core import billable
 from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.testing import run_at_once
 from apps.patients.models import Patient
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -124,34 +124,23 @@ def test_two_admissions_racing_for_the_last_bed_one_wins(ward: Hospitalward) -> 
     """Real threads on the real SQLite file: both read the bed as free before either
     writes; the IMMEDIATE transaction serialises them and the second is refused."""
     patients = [ward.patient_named(f"Racer{i}") for i in range(3)]
-    start = threading.Barrier(len(patients))
-    outcomes: list[str] = []
 
-    def desk(index: int) -> None:
-        try:
-            with tenant_context(ward.hospital):
-                bed = Bed.objects.get(pk=ward.private_bed.pk)
-                start.wait()
-                admission_admit(
-                    hospital=ward.hospital,
-                    patient=patients[index],
-                    bed=bed,
-                    reason="Chest pain",
-                    admitted_by=ward.doctor_user,
-                )
-                outcomes.append("admitted")
-        except Conflict:
-            outcomes.append("refused")
-        except BaseException as exc:  # collected and failed on below
-            outcomes.append(repr(exc))
-        finally:
-            close_database(hospital_alias(ward.hospital))
+    def desk(patient: Patient, bed: Bed) -> None:
+        admission_admit(
+            hospital=ward.hospital,
+            patient=patient,
+            bed=bed,
+            reason="Chest pain",
+            admitted_by=ward.doctor_user,
+        )
 
-    threads = [threading.Thread(target=desk, args=(i,)) for i in range(len(patients))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with tenant_context(ward.hospital):
+        # each desk holds the bed as read before any admits (all see it free)
+        desks = [
+            partial(desk, patient, Bed.objects.get(pk=ward.private_bed.pk)) for patient in patients
+        ]
+        admitting = run_at_once(*desks)
+    outcomes = ["refused" if outcome.refused(Conflict) else "admitted" for outcome in admitting]
     assert sorted(outcomes) == ["admitted", "refused", "refused"]
     with tenant_context(ward.hospital):
         assert Occupancy.objects.filter(bed=ward.private_bed).count() == 1
@@ -159,27 +148,9 @@ def test_two_admissions_racing_for_the_last_bed_one_wins(ward: Hospitalward) -> 
 
 
 def test_one_patient_admitted_twice_at_once_gets_one_admission(ward: Hospitalward) -> None:
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def desk(bed: Bed) -> None:
-        try:
-            with tenant_context(ward.hospital):
-                start.wait()
-                ward.admit(bed=bed)
-                outcomes.append("admitted")
-        except Conflict:
-            outcomes.append("refused")
-        except BaseException as exc:  # collected and failed on below
-            outcomes.append(repr(exc))
-        finally:
-            close_database(hospital_alias(ward.hospital))
-
-    threads = [threading.Thread(target=desk, args=(bed,)) for bed in ward.beds[:2]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with tenant_context(ward.hospital):
+        admitting = run_at_once(*(partial(ward.admit, bed=bed) for bed in ward.beds[:2]))
+    outcomes = ["refused" if outcome.refused(Conflict) else "admitted" for outcome in admitting]
     assert sorted(outcomes) == ["admitted", "refused"]
     with tenant_context(ward.hospital):
         assert Admission.objects.filter(patient=ward.patient).count() == 1
@@ -193,32 +164,16 @@ def test_two_doctors_requesting_a_bed_for_one_patient_at_once_make_one_request(
     pairs = 8
     outcomes: list[str] = []
 
-    def doctor(start: threading.Barrier, patient: Patient, reason: str) -> None:
-        try:
-            with tenant_context(ward.hospital):
-                start.wait()
-                admission_request_create(
-                    patient=patient, reason=reason, requested_by=ward.doctor_user
-                )
-                outcomes.append("requested")
-        except Conflict:
-            outcomes.append("refused")
-        except BaseException as exc:  # collected and failed on below
-            outcomes.append(repr(exc))
-        finally:
-            close_database(hospital_alias(ward.hospital))
+    def doctor(patient: Patient, reason: str) -> None:
+        admission_request_create(patient=patient, reason=reason, requested_by=ward.doctor_user)
 
     for index in range(pairs):
-        start = threading.Barrier(2)
         patient = ward.patient_named(f"Waiting{index}")
-        pair = [
-            threading.Thread(target=doctor, args=(start, patient, reason))
-            for reason in ("Observation", "Surgery")
-        ]
-        for thread in pair:
-            thread.start()
-        for thread in pair:
-            thread.join()
+        with tenant_context(ward.hospital):
+            pair = run_at_once(
+                *(partial(doctor, patient, reason) for reason in ("Observation", "Surgery"))
+            )
+        outcomes.extend("refused" if outcome.refused(Conflict) else "requested" for outcome in pair)
     assert sorted(outcomes) == ["refused"] * pairs + ["requested"] * pairs
     with tenant_context(ward.hospital):
         assert AdmissionRequest.objects.count() == pairs
@@ -227,40 +182,19 @@ def test_two_doctors_requesting_a_bed_for_one_patient_at_once_make_one_request(
 def test_a_transfer_and_an_admission_racing_for_one_bed_one_wins(ward: Hospitalward) -> None:
     moving = ward.admit()
     newcomer = ward.patient_named("Newcomer")
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def run(name: str, action) -> None:
-        try:
-            with tenant_context(ward.hospital):
-                start.wait()
-                action()
-                outcomes[name] = "done"
-        except Conflict:
-            outcomes[name] = "refused"
-        except BaseException as exc:  # collected and failed on below
-            outcomes[name] = repr(exc)
-        finally:
-            close_database(hospital_alias(ward.hospital))
+    def transfer() -> None:
+        admission_transfer(admission=moving, bed=ward.private_bed, transferred_by=ward.nurse)
 
-    threads = [
-        threading.Thread(
-            target=run,
-            args=(
-                "transfer",
-                lambda: admission_transfer(
-                    admission=moving, bed=ward.private_bed, transferred_by=ward.nurse
-                ),
-            ),
-        ),
-        threading.Thread(
-            target=run, args=("admit", lambda: ward.admit(patient=newcomer, bed=ward.private_bed))
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def admit() -> None:
+        ward.admit(patient=newcomer, bed=ward.private_bed)
+
+    with tenant_context(ward.hospital):
+        transferring, admitting = run_at_once(transfer, admit)
+    outcomes = {
+        name: "refused" if outcome.refused(Conflict) else "done"
+        for name, outcome in (("transfer", transferring), ("admit", admitting))
+    }
     assert sorted(outcomes.values()) == ["done", "refused"]
     with tenant_context(ward.hospital):
         [occupant] = Occupancy.objects.filter(bed=ward.private_bed)

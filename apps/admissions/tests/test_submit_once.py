@@ -5,8 +5,7 @@ second admission, transfer or dose."""
 from __future__ import annotations
 
 from apps.admissions.models import Admission, DoseAdministration, NursingNote, Occupancy
-from apps.admissions.tests.conftest import HTMX, Hospitalward
-from apps.admissions.tests.test_views import _next_dose, stay_in
+from apps.admissions.tests.conftest import HTMX, Hospitalward, _next_dose, stay_in
 from apps.consultations.models import Vitals
 from apps.core.tests.submitting import landed, platform_events_kept_out, post_at_once, racing
 from apps.tenancy.context import tenant_context

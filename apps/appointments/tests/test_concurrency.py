@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import time
 from functools import partial
@@ -14,33 +13,18 @@ from apps.appointments.services import BookingRefused, appointment_book, appoint
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.tests.test_services import NEXT_WEEK, at
 from apps.appointments.transitions import appointment_cancel
+from apps.core.testing import run_at_once
 from apps.patients.tests.factories import register
-from apps.tenancy.connections import close_database, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
 
 def at_once(hospital: Hospital, actions: list[Callable[[], object]]) -> list[object]:
-    """Run ``actions`` in threads released together; each returns its result or error."""
-    start = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def desk(index: int) -> None:
-        try:
-            with tenant_context(hospital):
-                start.wait()
-                outcomes[index] = actions[index]()
-        except BaseException as exc:  # collected and asserted on below
-            outcomes[index] = exc
-        finally:
-            close_database(hospital_alias(hospital))
-
-    threads = [threading.Thread(target=desk, args=(i,)) for i in range(len(actions))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    """Run ``actions`` at once at two (or more) desks of ``hospital``; each returns its
+    result or error."""
+    with tenant_context(hospital):
+        return [outcome.value_or_error for outcome in run_at_once(*actions)]
 
 
 def test_a_hospitals_database_opens_immediate_transactions(hospital_a: Hospital) -> None:

@@ -8,9 +8,9 @@ from datetime import time
 
 from apps.accounts.models import Role
 from apps.appointments.models import Appointment, AppointmentStatus
+from apps.appointments.tests.conftest import slot_post
 from apps.appointments.tests.factories import make_appointment, make_doctor
-from apps.appointments.tests.test_services import ALL_DAY
-from apps.appointments.tests.test_views import NEXT_WEEK, slot_post
+from apps.appointments.tests.test_services import ALL_DAY, NEXT_WEEK
 from apps.core.tests.submitting import landed, platform_events_kept_out, post_at_once, racing
 from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -18,7 +18,7 @@ from apps.appointments.transitions import (
 )
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
-from apps.tenancy.connections import close_database, hospital_alias
+from apps.core.testing import run_at_once
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -111,25 +111,10 @@ def test_a_refused_withdrawal_leaves_the_appointment_scheduled(hospital_a: Hospi
 def test_two_desks_checking_in_at_once_get_distinct_queue_numbers(hospital_a: Hospital) -> None:
     doctor = make_doctor(hospital_a)
     appointments = [make_appointment(hospital_a, doctor=doctor) for _ in range(6)]
-    start = threading.Barrier(len(appointments))
-    errors: list[BaseException] = []
-
-    def desk(index: int) -> None:
-        try:
-            with tenant_context(hospital_a):
-                start.wait()
-                appointment_check_in(appointment=appointments[index])
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
-
-    threads = [threading.Thread(target=desk, args=(i,)) for i in range(len(appointments))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    desks = [partial(appointment_check_in, appointment=appointment) for appointment in appointments]
+    with tenant_context(hospital_a):
+        outcomes = run_at_once(*desks)
+    assert [outcome.error for outcome in outcomes] == [None] * len(appointments)
     with tenant_context(hospital_a):
         for appointment in appointments:
             appointment.refresh_from_db()

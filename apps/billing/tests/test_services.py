@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -34,10 +33,10 @@ from apps.billing.tests.conftest import FakeSource
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import line_amount
+from apps.core.testing import run_at_once
 from apps.numbering.models import DocumentSeries
 from apps.patients.models import Patient
 from apps.patients.tests.factories import register
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -190,30 +189,14 @@ def test_two_cashiers_invoicing_the_same_items_at_once_make_one_invoice(
     items = [work.add(patient, f"Item {n}") for n in range(5)]
     keys = [item_key(item) for item in items]
     cashiers = 4
-    start = threading.Barrier(cashiers)
-    made: list[Invoice] = []
-    refused: list[Conflict] = []
-    errors: list[BaseException] = []
 
-    def cashier() -> None:
-        try:
-            with tenant_context(hospital_a):
-                start.wait()
-                made.append(invoice_create(patient=patient, item_keys=keys))
-        except Conflict as exc:
-            refused.append(exc)
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
+    def cashier() -> Invoice:
+        return invoice_create(patient=patient, item_keys=keys)
 
-    threads = [threading.Thread(target=cashier) for _ in range(cashiers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert (len(made), len(refused)) == (1, cashiers - 1)
+    with tenant_context(hospital_a):
+        outcomes = run_at_once(*[cashier] * cashiers)
+    refused = [outcome.refused(Conflict) for outcome in outcomes]
+    assert (refused.count(False), refused.count(True)) == (1, cashiers - 1)
     with tenant_context(hospital_a):
         assert Invoice.objects.count() == 1
         assert InvoiceLine.objects.filter(is_live=True).count() == 5
@@ -413,29 +396,15 @@ def test_two_cashiers_paying_the_same_balance_at_once_take_it_once(
 ) -> None:
     with tenant_context(hospital_a):
         invoice = issued_invoice(hospital_a, work, patient, "100.00")
-    start = threading.Barrier(3)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
 
     def cashier() -> None:
-        try:
-            with tenant_context(hospital_a):
-                start.wait()
-                payment_record(hospital=hospital_a, invoice=invoice, method="cash", amount=D("100"))
-                outcomes.append("paid")
-        except (Conflict, ValidationError):
-            outcomes.append("refused")
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
+        payment_record(hospital=hospital_a, invoice=invoice, method="cash", amount=D("100"))
 
-    threads = [threading.Thread(target=cashier) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    with tenant_context(hospital_a):
+        paying = run_at_once(cashier, cashier, cashier)
+    outcomes = [
+        "refused" if outcome.refused(Conflict, ValidationError) else "paid" for outcome in paying
+    ]
     assert sorted(outcomes) == ["paid", "refused", "refused"]
     with tenant_context(hospital_a):
         invoice.refresh_from_db()
@@ -593,28 +562,13 @@ def test_two_cashiers_issuing_one_draft_at_once_number_it_once(
 ) -> None:
     with tenant_context(hospital_a):
         invoice = invoice_create(patient=patient, item_keys=[item_key(work.add(patient))])
-    start = threading.Barrier(3)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
 
-    def cashier() -> None:
-        try:
-            with tenant_context(hospital_a):
-                start.wait()
-                outcomes.append(str(invoice_issue(hospital=hospital_a, invoice=invoice).number))
-        except Conflict:
-            outcomes.append("refused")
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
+    def cashier() -> str:
+        return str(invoice_issue(hospital=hospital_a, invoice=invoice).number)
 
-    threads = [threading.Thread(target=cashier) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    with tenant_context(hospital_a):
+        issuing = run_at_once(cashier, cashier, cashier)
+    outcomes = ["refused" if outcome.refused(Conflict) else outcome.result for outcome in issuing]
     number = f"{hospital_a.code}-INV-{timezone.localdate().year}-000001"
     assert sorted(outcomes) == [number, "refused", "refused"]
     with tenant_context(hospital_a):

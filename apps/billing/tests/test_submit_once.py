@@ -7,8 +7,7 @@ from __future__ import annotations
 from apps.accounts.models import Role
 from apps.billing.models import CreditNote, Invoice, InvoiceStatus, Payment
 from apps.billing.services import item_key
-from apps.billing.tests.conftest import FakeSource
-from apps.billing.tests.test_views import HTMX, draft, fresh, issued
+from apps.billing.tests.conftest import HTMX, FakeSource, draft, fresh, issued
 from apps.core.tests.submitting import landed, platform_events_kept_out, post_at_once, racing
 from apps.patients.tests.factories import register
 from apps.tenancy.context import tenant_context

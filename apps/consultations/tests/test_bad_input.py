@@ -12,15 +12,8 @@ from hypothesis import strategies as st
 
 from apps.consultations.models import Consultation, Diagnosis, PrescriptionItem
 from apps.consultations.services import consultation_complete
-from apps.consultations.tests.conftest import HTMX, Clinic
-from apps.consultations.tests.test_views import Visit, visit_in
-from apps.core.tests.generated import (
-    Request,
-    assert_never_fails,
-    junk,
-    near,
-    numbers,
-)
+from apps.consultations.tests.conftest import HTMX, Clinic, Visit, visit_in
+from apps.core.tests.generated import Request, assert_never_fails, junk, near, numbers
 from apps.tenancy.context import tenant_context
 
 #: as deployed: no debug page to hide behind

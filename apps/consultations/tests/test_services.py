@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import threading
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -36,8 +36,8 @@ from apps.consultations.services import (
 )
 from apps.consultations.tests.conftest import Clinic
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.testing import run_at_once
 from apps.patients.history import collect
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -88,27 +88,12 @@ def test_vitals_recorded_before_opening_join_the_consultation(clinic: Clinic, in
 
 def test_two_clicks_opening_one_patient_at_once_make_one_consultation(clinic: Clinic) -> None:
     appointment = clinic.checked_in()
-    start = threading.Barrier(2)
-    opened: list[object] = []
 
-    def doctor() -> None:
-        try:
-            with tenant_context(clinic.hospital):
-                start.wait()
-                opened.append(
-                    consultation_open(appointment=appointment, opened_by=clinic.doctor_user).pk
-                )
-        except BaseException as exc:  # collected and failed on below
-            opened.append(repr(exc))
-        finally:
-            close_database(hospital_alias(clinic.hospital))
+    def doctor() -> object:
+        return consultation_open(appointment=appointment, opened_by=clinic.doctor_user).pk
 
-    threads = [threading.Thread(target=doctor) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
     with tenant_context(clinic.hospital):
+        opened = [outcome.result for outcome in run_at_once(doctor, doctor)]
         [only] = Consultation.objects.filter(appointment=appointment)
     assert opened == [only.pk, only.pk]
 
@@ -349,29 +334,16 @@ def test_a_follow_up_never_lands_on_the_patients_other_appointment(
 def test_two_follow_ups_booked_at_once_take_different_slots(clinic: Clinic) -> None:
     consultations = [clinic.opened(), clinic.opened(at=time(11))]
     day = timezone.localdate() + timedelta(days=5)
-    start = threading.Barrier(2)
-    booked: list[object] = []
 
-    def doctor(consultation: Consultation) -> None:
-        try:
-            with tenant_context(clinic.hospital):
-                start.wait()
-                booked.append(
-                    consultation_book_follow_up(
-                        consultation=consultation, day=day, booked_by=clinic.doctor_user
-                    ).starts_at
-                )
-        except BaseException as exc:  # collected and failed on below
-            booked.append(repr(exc))
-        finally:
-            close_database(hospital_alias(clinic.hospital))
+    def doctor(consultation: Consultation) -> datetime | None:
+        return consultation_book_follow_up(
+            consultation=consultation, day=day, booked_by=clinic.doctor_user
+        ).starts_at
 
-    threads = [threading.Thread(target=doctor, args=(c,)) for c in consultations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    times = sorted(timezone.localtime(t).time() for t in booked)  # type: ignore[arg-type]
+    with tenant_context(clinic.hospital):
+        outcomes = run_at_once(*(partial(doctor, c) for c in consultations))
+    booked = [outcome.result for outcome in outcomes]
+    times = sorted(timezone.localtime(t).time() for t in booked)
     assert times == [time(9), time(9, 20)], booked
 
 
@@ -469,47 +441,22 @@ def test_an_edit_racing_the_completion_lands_before_it_or_is_refused(clinic: Cli
     with tenant_context(clinic.hospital):
         consultation = clinic.opened()
         diagnosis_add(consultation=consultation, code="J02.9")
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def run(name: str, action) -> None:
-        try:
-            with tenant_context(clinic.hospital):
-                start.wait()
-                action()
-                outcomes[name] = "done"
-        except Conflict:
-            outcomes[name] = "refused"
-        except BaseException as exc:  # collected and failed on below
-            outcomes[name] = repr(exc)
-        finally:
-            close_database(hospital_alias(clinic.hospital))
+    def complete() -> None:
+        consultation_complete(
+            consultation=Consultation.objects.get(pk=consultation.pk),
+            completed_by=clinic.doctor_user,
+        )
 
-    threads = [
-        threading.Thread(
-            target=run,
-            args=(
-                "complete",
-                lambda: consultation_complete(
-                    consultation=Consultation.objects.get(pk=consultation.pk),
-                    completed_by=clinic.doctor_user,
-                ),
-            ),
-        ),
-        threading.Thread(
-            target=run,
-            args=(
-                "edit",
-                lambda: diagnosis_add(
-                    consultation=Consultation.objects.get(pk=consultation.pk), code="I10"
-                ),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def edit() -> None:
+        diagnosis_add(consultation=Consultation.objects.get(pk=consultation.pk), code="I10")
+
+    with tenant_context(clinic.hospital):
+        completing, editing = run_at_once(complete, edit)
+    outcomes = {
+        name: "refused" if outcome.refused(Conflict) else "done"
+        for name, outcome in (("complete", completing), ("edit", editing))
+    }
     assert outcomes["complete"] == "done"
     assert outcomes["edit"] in {"done", "refused"}
     with tenant_context(clinic.hospital):

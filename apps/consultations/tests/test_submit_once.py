@@ -5,8 +5,7 @@ never a second diagnosis or a second line."""
 from __future__ import annotations
 
 from apps.consultations.models import Diagnosis, PrescriptionItem, Vitals
-from apps.consultations.tests.conftest import HTMX, Clinic
-from apps.consultations.tests.test_views import visit_in
+from apps.consultations.tests.conftest import HTMX, Clinic, visit_in
 from apps.core.tests.submitting import landed, platform_events_kept_out, post_at_once, racing
 from apps.tenancy.context import tenant_context
 

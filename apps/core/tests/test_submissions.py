@@ -17,8 +17,8 @@ from django.test import Client, RequestFactory
 from apps.accounts.models import Role, User
 from apps.core.submissions import AGAIN_FIELD, submitted_once
 from apps.doctors.models import Doctor
+from apps.doctors.tests.conftest import form_data as doctor_data
 from apps.doctors.tests.conftest import place_of
-from apps.doctors.tests.test_views import form_data as doctor_data
 from apps.patients.models import Patient
 from apps.patients.tests.factories import form_data as patient_data
 from apps.regions.models import Region

@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from apps.doctors.models import Doctor
 from apps.doctors.services import DoctorDetails, WorkingHours, doctor_create
 from apps.regions.models import City, Clinic, Region, Specialization
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
+from conftest import hospital_client, make_user
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,43 @@ def make_doctor() -> Callable[..., Doctor]:
             ).doctor
 
     return factory
+
+
+# -- shared by the view tests (test_views_*.py) ----------------------------------------
+
+MakeDoctor = Callable[..., Doctor]
+
+
+def form_data(place: Place, **changes: Any) -> dict[str, Any]:
+    data = {
+        "full_name": "Nigar Əliyeva",
+        "specialization": place.specialization.pk,
+        "region": place.region.pk,
+        "city": place.city.pk,
+        "clinic": place.clinic.pk,
+        "consulting_fee": "40.00",
+        "is_active": "on",
+        "phone": "+994 50 123 45 67",
+        "email": "",
+        "login": "keep",
+        "link_user": "",
+        "schedule_0-works": "on",
+        "schedule_0-starts_at": "09:00",
+        "schedule_0-ends_at": "13:00",
+        "schedule_0-slot_minutes": "20",
+    }
+    data.update(changes)
+    return data
+
+
+def doctors_of(hospital: Hospital) -> list[Doctor]:
+    with tenant_context(hospital):
+        return list(Doctor.objects.prefetch_related("schedule"))
+
+
+def is_fragment(response: Any) -> bool:
+    return "<html" not in response.text
+
+
+def staff_client(hospital: Hospital, role: str) -> Client:
+    return hospital_client(hospital, make_user(hospital, role))

@@ -12,8 +12,7 @@ from django.test import Client
 
 from apps.accounts.models import Role, User
 from apps.doctors.models import Doctor
-from apps.doctors.tests.conftest import Place
-from apps.doctors.tests.test_views import doctors_of, form_data
+from apps.doctors.tests.conftest import Place, doctors_of, form_data
 from apps.tenancy.models import Hospital
 from conftest import make_user
 

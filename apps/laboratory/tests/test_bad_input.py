@@ -15,14 +15,15 @@ from hypothesis import strategies as st
 from apps.accounts.models import User
 from apps.core.tests.generated import Request, assert_never_fails, junk, near, numbers, values
 from apps.laboratory.models import LabOrder, LabResult
-from apps.laboratory.tests.conftest import patient_of, place
-from apps.laboratory.tests.test_views import (
+from apps.laboratory.tests.conftest import (
     NORMAL_CBC,
     approved,
     collected,
     fields_of,
     haemoglobin,
     item,
+    patient_of,
+    place,
 )
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital

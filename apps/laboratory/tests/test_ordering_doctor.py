@@ -9,8 +9,7 @@ from django.test import Client
 from apps.accounts.models import Role, User
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.laboratory.models import LabOrder
-from apps.laboratory.tests.conftest import patient_of, place
-from apps.laboratory.tests.test_views import approved, item, linked_doctor
+from apps.laboratory.tests.conftest import approved, item, linked_doctor, patient_of, place
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -12,6 +12,7 @@ from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.appointments.transitions import appointment_cancel
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.testing import run_at_once
 from apps.laboratory.catalogue import age_days, seed
 from apps.laboratory.models import (
     Flag,
@@ -36,7 +37,6 @@ from apps.laboratory.services import (
     result_field,
 )
 from apps.laboratory.tests.conftest import born_years_ago, patient_of, place
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import make_user
@@ -420,26 +420,14 @@ def test_two_people_approving_at_once_approve_once(
     order = collected_cbc(hospital_a, technician_a)
     with tenant_context(hospital_a):
         lab_results_submit(order=order, values=values(order, **NORMAL_CBC), user=technician_a)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def approver(user: User) -> None:
-        try:
-            with tenant_context(hospital_a):
-                mine = LabOrder.objects.get(pk=order.pk)
-                start.wait()
-                lab_order_approve(order=mine, user=user)
-            outcomes.append("approved")
-        except Conflict:
-            outcomes.append("refused")
-        finally:
-            close_database(hospital_alias(hospital_a))
-
-    threads = [threading.Thread(target=approver, args=(u,)) for u in (second_technician_a, third)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with tenant_context(hospital_a):
+        # each approver holds the order as read before either approves
+        approvals = [
+            partial(lab_order_approve, order=LabOrder.objects.get(pk=order.pk), user=user)
+            for user in (second_technician_a, third)
+        ]
+        approving = run_at_once(*approvals)
+    outcomes = ["refused" if outcome.refused(Conflict) else "approved" for outcome in approving]
     assert sorted(outcomes) == ["approved", "refused"]
 
 

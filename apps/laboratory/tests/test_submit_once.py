@@ -14,8 +14,7 @@ from apps.core.tests.submitting import (
     window_passed,
 )
 from apps.laboratory.models import LabOrder, OrderStatus
-from apps.laboratory.tests.conftest import patient_of, place
-from apps.laboratory.tests.test_views import item, linked_doctor, reload
+from apps.laboratory.tests.conftest import item, linked_doctor, patient_of, place, reload
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user

@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from apps.core.exceptions import ValidationError
+from apps.core.testing import run_at_once
 from apps.numbering.models import DocumentSeries
 from apps.numbering.services import document_number_allocate, document_numbers_allocate
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
@@ -62,26 +60,11 @@ def test_a_malformed_kind_is_refused(hospital_a: Hospital) -> None:
 
 
 def test_threads_allocating_at_once_never_share_a_number(hospital_a: Hospital) -> None:
-    numbers: list[str] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(6)
+    def worker() -> list[str]:
+        return [allocate(hospital_a) for _ in range(5)]
 
-    def worker() -> None:
-        try:
-            start.wait()
-            for _ in range(5):
-                numbers.append(allocate(hospital_a))
-        except BaseException as error:  # collected and failed on below
-            errors.append(error)
-        finally:
-            close_database(hospital_alias(hospital_a))
-
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_at_once(*[worker] * 6)
+    numbers = [number for outcome in outcomes for number in outcome.result]
     assert len(numbers) == len(set(numbers)) == 30
     with tenant_context(hospital_a):
         assert DocumentSeries.objects.get(kind="INV", year=2026).last_value == 30

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.testing import run_at_once
 from apps.numbering.models import DocumentSeries
 from apps.patients.models import PATIENT_NUMBER_KIND, Patient
 from apps.patients.services import (
@@ -19,7 +20,6 @@ from apps.patients.services import (
     phone_normalize,
 )
 from apps.patients.tests.factories import details, register
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -45,33 +45,21 @@ def test_each_hospital_numbers_its_own_patients(hospital_a: Hospital, hospital_b
 
 def test_concurrent_registrations_never_share_a_number(hospital_a: Hospital) -> None:
     threads_count, per_thread = 8, 5
-    start = threading.Barrier(threads_count)
-    numbers: list[str] = []
-    errors: list[BaseException] = []
 
-    def registrar(index: int) -> None:
-        try:
-            with tenant_context(hospital_a):
-                start.wait()
-                for round_ in range(per_thread):
-                    patient = patient_register(
-                        hospital=hospital_a,
-                        details=details(
-                            first_name=f"P{index}x{round_}", phone=f"+99450{index}{round_}00000"
-                        ),
-                    ).patient
-                    numbers.append(patient.number)
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
+    def registrar(index: int) -> list[str]:
+        return [
+            patient_register(
+                hospital=hospital_a,
+                details=details(
+                    first_name=f"P{index}x{round_}", phone=f"+99450{index}{round_}00000"
+                ),
+            ).patient.number
+            for round_ in range(per_thread)
+        ]
 
-    threads = [threading.Thread(target=registrar, args=(i,)) for i in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    with tenant_context(hospital_a):
+        outcomes = run_at_once(*(partial(registrar, index) for index in range(threads_count)))
+    numbers = [number for outcome in outcomes for number in outcome.result]
     expected = {f"{hospital_a.code}-PAT-{n:06d}" for n in range(1, threads_count * per_thread + 1)}
     assert len(numbers) == threads_count * per_thread
     assert set(numbers) == expected
@@ -254,31 +242,19 @@ def test_two_identical_registrations_at_the_same_moment_register_one_person(
     """A retry, two tabs or two receptionists: each pair sent at once, eight pairs."""
     pairs = 8
     outcomes: list[str] = []
-    errors: list[BaseException] = []
 
-    def registrar(start: threading.Barrier, person: int, confirmed: bool) -> None:
+    def registrar(person: int) -> str:
         same = details(first_name=f"Twin{person}", phone=f"+99455{person:02d}00000")
         try:
-            with tenant_context(hospital_a):
-                start.wait()
-                try:
-                    patient_register(hospital=hospital_a, details=same)
-                    outcomes.append("registered")
-                except LikelyDuplicates:
-                    outcomes.append("refused as a likely duplicate")
-        except BaseException as exc:  # collected and failed on below
-            errors.append(exc)
-        finally:
-            close_database(hospital_alias(hospital_a))
+            patient_register(hospital=hospital_a, details=same)
+            return "registered"
+        except LikelyDuplicates:
+            return "refused as a likely duplicate"
 
     for person in range(pairs):
-        start = threading.Barrier(2)
-        pair = [threading.Thread(target=registrar, args=(start, person, False)) for _ in range(2)]
-        for thread in pair:
-            thread.start()
-        for thread in pair:
-            thread.join(timeout=60)
-    assert errors == []
+        with tenant_context(hospital_a):
+            pair = run_at_once(partial(registrar, person), partial(registrar, person))
+        outcomes.extend(outcome.result for outcome in pair)
     assert sorted(outcomes) == ["refused as a likely duplicate"] * pairs + ["registered"] * pairs
     with tenant_context(hospital_a):
         assert Patient.objects.count() == pairs
@@ -288,28 +264,18 @@ def test_a_confirmed_registration_sent_twice_at_once_registers_one_more_person(
     hospital_a: Hospital,
 ) -> None:
     existing = register(hospital_a)
-    start = threading.Barrier(2)
-    outcomes: list[str] = []
 
-    def confirm() -> None:
+    def confirm() -> str:
         try:
-            with tenant_context(hospital_a):
-                start.wait()
-                try:
-                    patient_register(
-                        hospital=hospital_a, details=details(), confirmed_matches=[existing.pk]
-                    )
-                    outcomes.append("registered")
-                except LikelyDuplicates as exc:
-                    outcomes.append(f"refused: {len(exc.matches)} matches")
-        finally:
-            close_database(hospital_alias(hospital_a))
+            patient_register(
+                hospital=hospital_a, details=details(), confirmed_matches=[existing.pk]
+            )
+            return "registered"
+        except LikelyDuplicates as exc:
+            return f"refused: {len(exc.matches)} matches"
 
-    threads = [threading.Thread(target=confirm) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    with tenant_context(hospital_a):
+        outcomes = [outcome.result for outcome in run_at_once(confirm, confirm)]
     assert sorted(outcomes) == ["refused: 2 matches", "registered"]
     with tenant_context(hospital_a):
         assert Patient.objects.count() == 2

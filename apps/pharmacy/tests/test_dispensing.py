@@ -3,13 +3,13 @@ never more than prescribed."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from apps.consultations.models import Prescription
+from apps.core.testing import run_at_once
 from apps.patients.tests.factories import register
 from apps.pharmacy.models import Medicine, Sale
 from apps.pharmacy.selectors import items_to_dispense, prescriptions_to_dispense
@@ -23,7 +23,6 @@ from apps.pharmacy.tests.factories import (
     receive,
     today,
 )
-from apps.tenancy.connections import close_database, hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -159,23 +158,11 @@ def test_two_pharmacists_dispensing_one_prescription_at_once_give_it_once(
 ) -> None:
     prescription = prescribe(hospital_a, ("Paracetamol 500 mg", 10))
     (item,) = prescription_items(hospital_a, prescription)
-    start = threading.Barrier(2)
-    outcomes: list[object] = []
 
-    def pharmacist() -> None:
-        try:
-            start.wait()
-            outcomes.append(dispense(hospital_a, prescription, (paracetamol, 10, item.pk)))
-        except BaseException as error:  # collected and checked below
-            outcomes.append(error)
-        finally:
-            close_database(hospital_alias(hospital_a))
+    def pharmacist() -> Sale:
+        return dispense(hospital_a, prescription, (paracetamol, 10, item.pk))
 
-    threads = [threading.Thread(target=pharmacist) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [outcome.value_or_error for outcome in run_at_once(pharmacist, pharmacist)]
     assert sorted(type(o).__name__ for o in outcomes) == ["InvalidDocument", "Sale"], outcomes
     assert sales_count(hospital_a) == 1
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -8,6 +7,7 @@ from django.db import connections
 
 from apps.core import billable
 from apps.core.exceptions import Conflict
+from apps.core.testing import run_at_once
 from apps.patients.tests.factories import register
 from apps.pharmacy.models import Batch, PaymentMethod, Sale, SaleAllocation, StockMovement
 from apps.pharmacy.selectors import dispensed_quantities, medicine_on_hand
@@ -26,7 +26,7 @@ from apps.pharmacy.tests.factories import (
     receive,
     sell,
 )
-from apps.tenancy.connections import close_database, hospital_alias
+from apps.tenancy.connections import hospital_alias
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
 
@@ -203,23 +203,11 @@ def test_a_registered_patients_sale_takes_their_name_and_may_go_on_their_invoice
 def test_two_sales_racing_for_the_last_units_one_succeeds(hospital_a: Hospital) -> None:
     medicine = make_medicine(hospital_a)
     receive(hospital_a, medicine, ("LAST", in_days(100), 3))
-    start = threading.Barrier(2)
-    outcomes: list[object] = []
 
-    def counter() -> None:
-        try:
-            start.wait()
-            outcomes.append(sell(hospital_a, (medicine, 2)))
-        except BaseException as error:  # collected and checked below
-            outcomes.append(error)
-        finally:
-            close_database(hospital_alias(hospital_a))
+    def counter() -> Sale:
+        return sell(hospital_a, (medicine, 2))
 
-    threads = [threading.Thread(target=counter) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = [outcome.value_or_error for outcome in run_at_once(counter, counter)]
     sales = [o for o in outcomes if isinstance(o, Sale)]
     refusals = [o for o in outcomes if isinstance(o, InsufficientStock)]
     assert len(sales) == 1 and len(refusals) == 1, outcomes

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
+from apps.core.testing import run_at_once
 from apps.tenancy.exceptions import HospitalStatusRefused
 from apps.tenancy.models import Hospital
 from apps.tenancy.status import (
@@ -102,26 +102,16 @@ def test_ready_and_failed_racing_on_an_offline_hospital_always_end_ready() -> No
     """Two threads, one marking the offline hospital ready, one failing it: failed then
     ready is allowed, ready then failed is refused — either way it ends ready."""
     hospital = _hospital(Status.PROVISIONING)
-    barrier = threading.Barrier(2)
-    refused: list[str] = []
 
-    def run(move: object) -> None:
-        barrier.wait()
-        try:
-            move(hospital=Hospital.objects.get(pk=hospital.pk))  # type: ignore[operator]
-        except HospitalStatusRefused as exc:
-            refused.append(exc.message)
-        finally:
-            connections.close_all()
+    def on_its_own_copy(move: Callable[..., object]) -> Callable[[], object]:
+        return lambda: move(hospital=Hospital.objects.get(pk=hospital.pk))
 
-    moves = (hospital_mark_ready, hospital_mark_failed)
-    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(
+        on_its_own_copy(hospital_mark_ready), on_its_own_copy(hospital_mark_failed)
+    )
+    refused = [outcome.refused(HospitalStatusRefused) for outcome in outcomes]
     assert _stored(hospital) == Status.READY
-    assert len(refused) <= 1
+    assert refused.count(True) <= 1
 
 
 def _status_writes(source: str) -> list[str]:
