@@ -159,8 +159,12 @@ def test_what_the_modules_offer_is_found_by_declaration() -> None:
     assert list(modules.visit_section_providers()) == ["laboratory"]
     assert [task.name for task in modules.periodic_tasks()] == ["mark-appointment-no-shows"]
     assert len(modules.benchmark_providers()) == 5
-    assert [seeder.label for seeder in modules.seeders()] == ["regions", "laboratory"]
-    assert all(seeder.files for seeder in modules.seeders())  # their data/ keys the template
+    seeders = {seeder.label: seeder for seeder in modules.seeders()}
+    # in seed order: the allergen list before pharmacy maps the catalogue's medicines to it
+    assert list(seeders) == ["regions", "patients", "laboratory", "pharmacy"]
+    # the files they read (data/) key the template database; pharmacy's reads none
+    assert all(seeders[label].files for label in ("regions", "patients", "laboratory"))
+    assert seeders["pharmacy"].files == []
     assert [answer.withdraw for answer in modules.invoicing()] == [
         "apps.billing.services.billable_withdraw"
     ]
