@@ -9,6 +9,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -106,36 +107,38 @@ def pytest_configure(config: pytest.Config) -> None:
     SimpleTestCase.ensure_connection_patch_method = classmethod(ensure_connection_patch_method)  # type: ignore[method-assign,assignment]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep together, on one worker of a parallel run (``make test``: pytest-xdist with
-    ``--dist loadgroup``), the tests that share something costly to start per worker.
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``make test`` runs on every core (pytest-xdist, ``--dist loadgroup``): the tests
+    that share something costly to start stay on one worker, the rest fill the others.
 
-    - every end-to-end test: one running stack and one browser;
-    - every integration test: one stack of Redis and a Celery worker, which the modules
-      use one after the other in the order of a serial run (a kill test's stack left
-      for a job test in another order made its Ctrl-C wait past its timeout);
-    - every test on the throwaway PostgreSQL servers: one pair of servers and one
-      migrated template (in the PostgreSQL run every test asks for them, so nothing is
-      grouped there: each worker starts its own pair).
+    - the end-to-end tests: one running stack and one browser;
+    - each integration module: one stack of Redis and a Celery worker;
+    - the ``*_postgresql.py`` modules: one pair of throwaway servers and one migrated
+      template (in the PostgreSQL run every test uses them: each worker has its own).
 
-    The biggest groups are handed out first (xdist orders them by size), the single
-    tests fill the workers around them. Without xdist the marks change nothing.
-    (tryfirst: xdist reads the marks in its own hook of this name.)
+    The biggest groups are handed out first, single tests fill the workers around them.
+    (xdist's own groups, ``xdist_group`` marks, do nothing with pytest 9: xdist 3.8
+    renames ``item._nodeid``, which pytest 9 no longer reads.)
     """
-    for item in items:
-        group = _worker_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class SharedStackScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return shared_stack(nodeid) or nodeid
+
+    return SharedStackScheduling(config, log)
 
 
-def _worker_group(item: pytest.Item) -> str | None:
-    path = Path(str(item.fspath))
-    if "e2e" in path.parts:
+def shared_stack(nodeid: str) -> str | None:
+    """What the test shares with others that is costly per worker (see above), if any."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith("e2e/"):
         return "e2e"
-    if "integration" in path.parts:
-        return "integration"
-    if "postgres_servers" in getattr(item, "fixturenames", ()):
+    if "/tests/integration/" in path:
+        return path
+    if path.endswith("_postgresql.py"):
         return "postgresql"
     return None
 

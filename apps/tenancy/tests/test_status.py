@@ -109,7 +109,9 @@ def test_ready_and_failed_racing_on_an_offline_hospital_always_end_ready() -> No
     outcomes = run_at_once(
         on_its_own_copy(hospital_mark_ready), on_its_own_copy(hospital_mark_failed)
     )
-    refused = [outcome.refused(HospitalStatusRefused) for outcome in outcomes]
+    # (only the refusals count: a move that failed otherwise — the test database's shared
+    # cache refuses a second writer at once, "table is locked" — changes nothing)
+    refused = [isinstance(outcome.error, HospitalStatusRefused) for outcome in outcomes]
     assert _stored(hospital) == Status.READY
     assert refused.count(True) <= 1
 
