@@ -155,6 +155,8 @@ HMS_HOST_CACHE_SECONDS = env_int("HMS_HOST_CACHE_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# who makes each hospital's administrator account for tenancy (which imports no accounts)
+HOSPITAL_ADMIN_PROVIDER = "apps.accounts.provisioning.HospitalAdmins"
 # scrypt first: memory-hard (16 MiB per hash), so stronger against GPU cracking than
 # PBKDF2, and ~10x cheaper in CPU time, which keeps logins and the creation of a hospital's
 # administrator fast. PBKDF2 stays listed so existing hashes still verify (and upgrade).
