@@ -30,6 +30,21 @@ def _money(label: Any, *, required: bool = True) -> forms.DecimalField:
     )
 
 
+class BillingSettingsForm(forms.Form):
+    discount_limit_percent = forms.DecimalField(
+        label=_("Discount limit (%)"),
+        help_text=_(
+            "The largest discount the front desk may give alone, as a percent of the "
+            "invoice; above it an accountant or an administrator gives it."
+        ),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"}
+        ),
+    )
+
+
 class ServiceForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)

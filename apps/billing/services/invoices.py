@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.rules import may_authorise_money
+from apps.audit.services import clinical_event_record
 from apps.billing.models import (
     BillingSettings,
     CreditNote,
@@ -229,6 +230,37 @@ def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
 def billing_settings_get() -> BillingSettings:
     """The hospital's billing settings; the defaults until saved (a read never writes)."""
     return BillingSettings.objects.filter(pk=1).first() or BillingSettings(pk=1)
+
+
+#: a limit is a share of the subtotal
+DISCOUNT_LIMIT_RANGE = (Decimal("0"), Decimal("100"))
+
+
+def billing_settings_update(*, discount_limit_percent: Decimal) -> BillingSettings:
+    """Set the largest discount the front desk may give alone (0 %: every discount needs
+    an accountant or an administrator); audited with the limit before and after."""
+    low, high = DISCOUNT_LIMIT_RANGE
+    if not low <= discount_limit_percent <= high:
+        raise ValidationError(
+            _("The discount limit is a percent between 0 and 100."),
+            field="discount_limit_percent",
+        )
+    discount_limit_percent = discount_limit_percent.quantize(Decimal("0.01"))
+    with tenant_atomic():
+        current = BillingSettings.objects.select_for_update().filter(pk=1).first()
+        before = (current or BillingSettings()).discount_limit_percent
+        saved, _created = BillingSettings.objects.update_or_create(
+            pk=1, defaults={"discount_limit_percent": discount_limit_percent}
+        )
+        if before != discount_limit_percent:
+            clinical_event_record(
+                action="billing_settings.updated",
+                entity="billing_settings",
+                entity_id=1,
+                entity_label=str(_("Billing settings")),
+                changes={"discount_limit_percent": [before, discount_limit_percent]},
+            )
+    return saved
 
 
 def discount_share(invoice: Invoice) -> Decimal:
