@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
 from apps.laboratory.services import result_field
@@ -123,7 +124,7 @@ class AmendForm(forms.Form):
 
 
 class CatalogueItemForm(forms.Form):
-    price = forms.DecimalField(label=_("Price"), max_digits=10, min_value=None)
+    price = DecimalField(label=_("Price"), max_digits=10, min_value=None)
     is_active = forms.BooleanField(label=_("Offered"), required=False)
 
 
