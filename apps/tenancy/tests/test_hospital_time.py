@@ -182,3 +182,18 @@ def test_a_backups_time_is_read_in_utc_whatever_clock_is_active(baku: Hospital) 
     with tenant_context(baku):
         (backup,) = hospital_backups(baku)
     assert backup.taken_at == LATE_EVENING_UTC - timedelta(hours=1)
+
+
+def test_create_hospital_takes_language_currency_and_time_zone(db: None) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command(
+        "create_hospital",
+        *("--name", "Baku Central", "--subdomain", "baku", "--language", "az"),
+        *("--currency", "azn", "--time-zone", "Asia/Baku"),
+        stdout=StringIO(),
+    )
+    hospital = Hospital.objects.get(subdomain="baku")
+    assert (hospital.language, hospital.currency, hospital.time_zone) == ("az", "AZN", "Asia/Baku")
