@@ -182,8 +182,9 @@ def hospital_create(
         raise ValidationError(_("Use a three-letter ISO 4217 code, e.g. AZN."), field="currency")
     time_zone = time_zone or default_time_zone()
     if time_zone not in time_zone_names():
+        # as the plan's and the modules' refusals: the form's choices refuse first
         raise ValidationError(
-            _("%(zone)s is not a known time zone (e.g. Asia/Baku).") % {"zone": time_zone},
+            f"Unknown time zone {time_zone!r} (use an IANA name such as Asia/Baku).",
             field="time_zone",
         )
     if admin_email:
