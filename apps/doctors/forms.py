@@ -77,7 +77,7 @@ def _active_or_current(model: type[Model], current_id: int | None) -> QuerySet[A
     condition = Q(is_active=True)
     if current_id is not None:
         condition |= Q(pk=current_id)
-    return model._default_manager.filter(condition)
+    return model._default_manager.filter(condition).order_by(az_order("name"))
 
 
 class DoctorForm(forms.Form):
@@ -302,7 +302,7 @@ class DoctorFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["specialization"].queryset = Specialization.objects.order_by(az_order("name"))  # type: ignore[attr-defined]
-        self.fields["clinic"].queryset = Clinic.objects.all()  # type: ignore[attr-defined]
+        self.fields["clinic"].queryset = Clinic.objects.order_by(az_order("name"))  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``doctor_list``; an invalid filter is simply ignored.

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
 from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
@@ -62,7 +63,7 @@ class OrderForm(forms.Form):
         self.fields["items"].choices = item_choices(panels, tests)  # type: ignore[attr-defined]
         self.fields["ordering_doctor"].queryset = Doctor.objects.filter(  # type: ignore[attr-defined]
             is_active=True
-        )
+        ).order_by(az_order("full_name"))
 
     def chosen(self) -> tuple[list[LabPanel], list[LabTest]]:
         panels, tests = [], []

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
 from apps.core.numbers import DecimalField
 from apps.pharmacy.models import AdjustmentReason, DosageForm, Medicine, PaymentMethod, Supplier
 from apps.pharmacy.selectors import medicines_for_sale
@@ -91,7 +92,8 @@ class ReceiptForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        suppliers = Supplier.objects.filter(is_active=True).order_by(az_order("name"))
+        self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
 class ReceiptLineForm(forms.Form):
@@ -107,7 +109,10 @@ class ReceiptLineForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["medicine"].queryset = Medicine.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        medicines = Medicine.objects.filter(is_active=True)
+        self.fields["medicine"].queryset = medicines.order_by(  # type: ignore[attr-defined]
+            az_order("generic_name"), "strength"
+        )
 
     def line(self) -> ReceiptLine:
         data = self.cleaned_data

@@ -80,12 +80,18 @@ def clinics_of_city(*, city_id: object) -> QuerySet[Clinic]:
 
 
 def cities_active() -> QuerySet[City]:
-    return City.objects.filter(is_active=True, region__is_active=True).select_related("region")
+    return (
+        City.objects.filter(is_active=True, region__is_active=True)
+        .select_related("region")
+        .order_by(az_order("name"))
+    )
 
 
 def clinics_active() -> QuerySet[Clinic]:
-    return Clinic.objects.filter(is_active=True, city__is_active=True).select_related(
-        "city", "city__region"
+    return (
+        Clinic.objects.filter(is_active=True, city__is_active=True)
+        .select_related("city", "city__region")
+        .order_by(az_order("name"))
     )
 
 
