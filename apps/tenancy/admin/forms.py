@@ -66,9 +66,9 @@ class HospitalAddForm(forms.Form):
         help_text=_("The hospital administrator; the username is made from the name."),
     )
     admin_email = forms.EmailField(label=_("Administrator's email"), required=False)
-    # what the staff see from the first day: an Azerbaijani hospital must not start in
-    # English and in UTC (the model's fields, so labels and choices are the Edit form's)
-    # (not required: left out, they are the model's defaults, as before they were asked)
+    # What the staff see from the first day: an Azerbaijani hospital must not start in
+    # English and in UTC. The model's fields, so labels and choices are the Edit form's;
+    # not required: left out, they are the model's defaults, as before they were asked.
     language = Hospital._meta.get_field("language").formfield(required=False)
     currency = Hospital._meta.get_field("currency").formfield(required=False)
     time_zone = _time_zone_field()
