@@ -7,7 +7,14 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hms.env import env_bool, env_file_path, env_int, env_str, load_env_file
+from hms.env import (
+    env_bool,
+    env_file_path,
+    env_int,
+    env_str,
+    env_time_zone,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # None: no env file (HMS_ENV_FILE=/dev/null, as the tests run)
@@ -188,7 +195,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our own date, time and number formats per language (24-hour times in English too).
 FORMAT_MODULE_PATH = ["hms.formats"]
 LANGUAGE_COOKIE_NAME = "hms_language"
-TIME_ZONE = env_str("HMS_TIME_ZONE", "UTC")
+# The platform's time zone: the platform admin's clock and the zone a new hospital gets
+# unless its Add form says otherwise. Each hospital then has its own (Hospital.time_zone,
+# activated with the hospital by apps.tenancy.context). UTC by default, so a deployment
+# that never set it keeps its hospitals' clocks; a Baku deployment sets Asia/Baku.
+TIME_ZONE = env_time_zone("HMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -221,9 +232,10 @@ HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 
 # Backups (apps/tenancy/provisioning/recovery.py): the beat looks every BACKUP_CHECK seconds
-# and backs up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
-# scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
-# backups older than RETENTION_DAYS are removed, the newest always kept.
+# and backs up each ready hospital at BACKUP_HOUR by the hospital's own clock (its time
+# zone) — or at once if its last scheduled backup is more than 26 h old (a night missed
+# while no worker ran); scheduled backups older than RETENTION_DAYS are removed, the
+# newest always kept.
 HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
 # /healthz and the admin banner call a worker (or the beat) missing after this long.
 HMS_WORKER_SILENT_SECONDS = env_int("HMS_WORKER_SILENT_SECONDS", 60)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.appointments.models import Appointment
+from apps.core.numbers import decimal_display
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 
@@ -345,7 +346,7 @@ class PrescriptionItem(models.Model):
     def dose_label(self) -> str:
         if self.dose_amount is None:
             return self.dose
-        return f"{self.dose_amount.normalize():f} {self.get_dose_unit_display()}"
+        return f"{decimal_display(self.dose_amount, trim=True)} {self.get_dose_unit_display()}"
 
     @property
     def frequency_label(self) -> str:

@@ -39,6 +39,7 @@ from apps.consultations.models import (
 )
 from apps.consultations.vitals import LIMITS, MEASURED, bmi_of
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.numbers import decimal_display
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 
@@ -231,7 +232,12 @@ def vitals_clean(values: VitalsValues) -> None:
         if not low <= Decimal(value) <= high:
             errors[name] = _(
                 "%(value)s %(unit)s is not plausible; expected between %(low)s and %(high)s."
-            ) % {"value": value, "unit": LIMITS[name].unit, "low": low, "high": high}
+            ) % {
+                "value": decimal_display(value),
+                "unit": LIMITS[name].unit,
+                "low": decimal_display(low, trim=True),
+                "high": decimal_display(high, trim=True),
+            }
     if (values.systolic is None) != (values.diastolic is None) and not errors:
         missing = "diastolic" if values.diastolic is None else "systolic"
         errors[missing] = _("Enter both the systolic and the diastolic pressure.")

@@ -22,11 +22,10 @@ keeping the original and the approval it undid.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -36,6 +35,7 @@ from apps.accounts.models import User
 from apps.appointments.models import Appointment, AppointmentStatus
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.numbers import decimal_display, decimal_parse
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
     Flag,
@@ -60,7 +60,6 @@ logger = logging.getLogger(__name__)
 
 #: the billable source key of ordered tests (see apps.laboratory.billing)
 LAB_TEST_SOURCE = "laboratory.test"
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 class InvalidResults(ValidationError):
@@ -149,19 +148,14 @@ def result_flag(*, value: Decimal, low: Decimal | None, high: Decimal | None) ->
 
 
 def parse_number(text: str) -> Decimal:
-    """``"13,5"`` → ``Decimal("13.5")``; raises ValueError if not a plain number."""
-    value = text.strip()
-    if not _NUMBER.match(value):
-        raise ValueError(text)
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(text) from None
+    """``"13,5"`` or ``"13.5"`` → ``Decimal("13.5")``, as every decimal input reads
+    (apps.core.numbers); raises ValueError if not a number."""
+    return decimal_parse(text.strip())
 
 
 def _plain(number: Decimal) -> str:
-    """A limit as people write it: ``Decimal("25.0000")`` → ``25``."""
-    return format(number.normalize(), "f")
+    """A limit as people write it, in the reader's format: ``Decimal("25.0000")`` → 25."""
+    return decimal_display(number, trim=True)
 
 
 @dataclass(frozen=True)

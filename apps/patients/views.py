@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -25,11 +26,12 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
-#: the list's sortable columns and what each sorts by (newest registrations first)
+#: the list's sortable columns and what each sorts by (newest registrations first; names
+#: in Azerbaijani alphabetical order)
 SORT_COLUMNS = {
     "registered": ("created_at", "number"),
     "number": ("number",),
-    "name": ("last_name", "first_name", "number"),
+    "name": (az_order("last_name"), az_order("first_name"), "number"),
     "birth_date": ("birth_date", "number"),
 }
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.models import Role, User
 from apps.accounts.rules import is_patient_account
 from apps.accounts.selectors import account_get, account_list
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -67,9 +68,9 @@ def _render_detail(request: HospitalRequest, user: User, **extra: Any) -> HttpRe
 
 #: the list's sortable columns and what each sorts by
 SORT_COLUMNS = {
-    "name": ("last_name", "first_name", "username"),
+    "name": (az_order("last_name"), az_order("first_name"), "username"),
     "username": ("username",),
-    "role": ("role", "last_name", "first_name", "username"),
+    "role": ("role", az_order("last_name"), az_order("first_name"), "username"),
 }
 
 
