@@ -290,6 +290,10 @@ def OTP_TOTP_ISSUER(device: Any) -> str:
 
 
 OTP_TOTP_THROTTLE_FACTOR = 1
+# A code of the previous, current or next 30-second step is accepted, each once. No
+# drift learning: a code typed just as the step turned would otherwise shift the window
+# for good (phones keep network time; the one-step tolerance covers the typing).
+OTP_TOTP_SYNC = False
 OTP_STATIC_THROTTLE_FACTOR = 1
 # the platform admin's pages for devices show neither TOTP keys nor recovery codes
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
