@@ -90,8 +90,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.test.testcases import SimpleTestCase
 
+    from apps.accounts.testing import second_factor_at_forced_login
     from apps.tenancy.connections import is_tenant_alias
 
+    second_factor_at_forced_login()  # force_login gives the second factor too
     guarded = SimpleTestCase.ensure_connection_patch_method.__func__  # type: ignore[attr-defined]
 
     def ensure_connection_patch_method(cls):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor given in this session
+    "django_otp.middleware.OTPMiddleware",
     # LocaleMiddleware that starts from the user's choice, then the hospital's default
     "apps.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -266,6 +269,11 @@ INSTALLED_APPS += [
     # the audit logs: the platform's (platform database) and each hospital's (tenant)
     "apps.platform_audit",
     "apps.audit",
+    # two factors (TOTP and one-time recovery codes); their rows live in the platform
+    # database beside the users (the router sends every non-tenant app there)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -283,6 +291,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
 AXES_VERBOSE = False
+
+
+# Two factors (apps/accounts/two_factor.py): required for platform and hospital
+# administrators, optional for other staff. Wrong tokens are throttled per device by
+# django-otp: after n failures the next try waits 2^(n-1) seconds (factor 1).
+def OTP_TOTP_ISSUER(device: Any) -> str:
+    """The name an authenticator app shows beside the account: its hospital's."""
+    from apps.accounts.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A code of the previous, current or next 30-second step is accepted, each once. No
+# drift learning: a code typed just as the step turned would otherwise shift the window
+# for good (phones keep network time; the one-step tolerance covers the typing).
+OTP_TOTP_SYNC = False
+OTP_STATIC_THROTTLE_FACTOR = 1
+# the platform admin's pages for devices show neither TOTP keys nor recovery codes
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Behind N reverse proxies that each append to X-Forwarded-For, the client's address is
 # the Nth entry from the right; 0 (no proxy) trusts only the socket's address.
 HMS_TRUSTED_PROXY_COUNT = env_int("HMS_TRUSTED_PROXY_COUNT", 0)

@@ -28,6 +28,13 @@ def password_change_exempt(view: View) -> View:
     return view
 
 
+def two_factor_exempt(view: View) -> View:
+    """Mark a view a signed-in user may reach before giving the second factor (the token
+    step and the enrolment themselves)."""
+    view.two_factor_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
 def may_use_module(user: User, module: Module) -> bool:
     """The roles the module lets in (``Module.roles``), or an administrator."""
     return may_act_as(user, frozenset(module.roles))
