@@ -10,7 +10,8 @@ jobs:
   counts the SQL statements it sends that write to the hospital's database and the
   audit rows it inserts, and fails if it wrote without recording anything. Counting
   statements, not model saves, also sees ``QuerySet.update()`` (the conditional UPDATEs
-  every state move uses) and bulk writes, which send no signals.
+  every state move uses) and bulk writes, which send no signals; a statement that
+  changed no row (a refused conditional UPDATE) is not a write.
 
 In production the wrapper costs one flag read per call."""
 
@@ -32,7 +33,8 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 AUDIT_TABLE = "audit_clinicalevent"
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_INSERTS = ("INSERT", "REPLACE")
+_CHANGES = ("UPDATE", "DELETE")
 
 
 class UnauditedWrite(AssertionError):
@@ -66,13 +68,20 @@ def _counter(count: _Count) -> Callable[..., Any]:
     def execute(
         execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
+        result = execute(sql, params, many, context)
         statement = sql.lstrip().upper()
-        if statement.startswith(_WRITES):
+        # an INSERT that did not raise added rows (its rowcount is 0 until a RETURNING
+        # is read); an UPDATE or DELETE counts only if it changed rows: a conditional
+        # UPDATE that refused a move changed nothing to record
+        changed = statement.startswith(_INSERTS) or (
+            statement.startswith(_CHANGES) and context["cursor"].rowcount != 0
+        )
+        if changed:
             if AUDIT_TABLE in sql.lower():
                 count.events += 1
             else:
                 count.writes += 1
-        return execute(sql, params, many, context)
+        return result
 
     return execute
 

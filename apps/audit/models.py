@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.actions import action_label
 from apps.platform_audit.models import AppendOnlyModel
 
 
@@ -39,6 +40,11 @@ class ClinicalEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.entity_label}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in the reader's language (``apps.audit.actions``)."""
+        return action_label(self.action)
 
     @property
     def change_rows(self) -> list[tuple[str, str]]:
