@@ -16,6 +16,7 @@ from apps.accounts.rules import is_doctor
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment
 from apps.appointments.selectors import appointment_get
+from apps.audit.services import record_opened
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -338,6 +339,13 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
             *(amendment.amended_by_id for amendment in amendments),
             *(amendment.approved_by_id for amendment in amendments),
         ],
+    )
+    record_opened(
+        action="lab_report.printed",
+        entity="lab_order",
+        entity_id=order.pk,
+        entity_label=order.number,
+        patient=order.patient,
     )
     context = {"order": order, "results": results, "people": people}
     return render(request, page_or_fragment(request, "laboratory/report.html", "report"), context)
