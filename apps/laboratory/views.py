@@ -228,7 +228,15 @@ def _patient_choices(request: HospitalRequest) -> HttpResponse:
 @require_GET
 @roles_required(*CLINICAL)
 def lab_order_detail(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, found(lab_order_get, order_id=order_id))
+    order = found(lab_order_get, order_id=order_id)
+    record_opened(
+        action="lab_order.viewed",
+        entity="lab_order",
+        entity_id=order.pk,
+        entity_label=order.number,
+        patient=order.patient,
+    )
+    return _detail(request, order)
 
 
 @require_POST
