@@ -26,7 +26,7 @@ from apps.tenancy.services import hospital_create
 # Real PostgreSQL servers for the tests that ask for them: two throwaway servers for the
 # storage, placement and HMS_TEST_BACKEND=postgresql runs, the first of which also holds
 # the tenant-schema and clinical thread tests' databases (pg.py).
-pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg"]
+pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg", "apps.audit.testing"]
 
 TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)

@@ -27,12 +27,17 @@ def test_an_administrator_sets_the_discount_limit_and_it_is_audited(
     assert saved.status_code == 302
     with tenant_context(hospital_a):
         assert billing_settings_get().discount_limit_percent == Decimal("25.50")
-        event = ClinicalEvent.objects.get(action="billing_settings.updated")
+        event = ClinicalEvent.objects.get(action="settings.changed", entity="billing_settings")
     assert event.changes == {"discount_limit_percent": ["10.00", "25.50"]}
     # saving the same limit again changes nothing and records nothing
     client_a.post(URL, {"discount_limit_percent": "25.50"})
     with tenant_context(hospital_a):
-        assert ClinicalEvent.objects.filter(action="billing_settings.updated").count() == 1
+        assert (
+            ClinicalEvent.objects.filter(
+                action="settings.changed", entity="billing_settings"
+            ).count()
+            == 1
+        )
 
 
 def test_a_limit_outside_0_to_100_is_refused_next_to_the_field(
