@@ -8,13 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.names import display_name
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
 from apps.laboratory.services import result_field
 
 
 def item_choices(panels: Sequence[LabPanel], tests: Sequence[LabTest]) -> list[tuple[str, str]]:
-    return [(f"panel:{p.pk}", p.name) for p in panels] + [(f"test:{t.pk}", t.name) for t in tests]
+    return [(f"panel:{p.pk}", display_name(p)) for p in panels] + [
+        (f"test:{t.pk}", display_name(t)) for t in tests
+    ]
 
 
 class OrderForm(forms.Form):
@@ -83,7 +86,7 @@ class ResultsForm(forms.Form):
         self.results = list(results)
         for result in self.results:
             self.fields[result_field(result)] = forms.CharField(
-                label=result.test.name,
+                label=display_name(result.test),
                 required=False,
                 max_length=200,
                 initial=result.value,
