@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +32,7 @@ LIMIT = 20
 MAX_QUERY = 100
 #: code, Azerbaijani title, Azerbaijani synonyms, lay English terms (synonyms "; "-separated)
 AZ_DATA_FILE = Path(__file__).parent / "data" / "icd10_az.tsv"
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -97,18 +99,14 @@ class _Index:
         self.codes.sort(key=lambda entry: _key(entry.code))
         self.keys = [_key(entry.code) for entry in self.codes]
         self.by_key = {key: entry for key, entry in zip(self.keys, self.codes, strict=True)}
-        # What a title "starts with", in either language, for the ranking.
-        self.title_starts = [
-            (search_fold(entry.title), search_fold(entry.title_az)) for entry in self.codes
-        ]
-        # Everything a word may be found in, folded; a tab between the parts so no word
-        # is found across two of them.
-        self.texts = [
-            search_fold(entry.title)
+        # Every name of a code, folded: the WHO title, and where the data has them the
+        # Azerbaijani title, synonyms and lay terms.
+        self.terms = [
+            (search_fold(entry.title),)
             if entry.code not in az
-            else "\t".join(
-                search_fold(part)
-                for part in (
+            else tuple(
+                search_fold(term)
+                for term in (
                     entry.title,
                     entry.title_az,
                     *az[entry.code].synonyms,
@@ -117,6 +115,10 @@ class _Index:
             )
             for entry in self.codes
         ]
+        # What a word is found in: a code's terms joined by a tab, so no word is found
+        # across two of them.
+        self.texts = ["\t".join(terms) for terms in self.terms]
+        self.words = [frozenset(_WORD.findall(text)) for text in self.texts]
         # All texts in one string, so a word is found by str.find (C speed) instead of a
         # Python loop over 12,000 texts; starts[i] is where text i begins.
         self.text = "\n".join(self.texts)
@@ -165,9 +167,10 @@ def icd10_lookup(code: str) -> Code | None:
 
 def icd10_search(query: str, *, limit: int = LIMIT) -> list[Code]:
     """Codes in this order: the code typed, codes starting with it (``J06`` → J06, J06.0
-    ...), codes whose English or Azerbaijani title starts with the words typed, then the
-    other codes whose titles, synonyms or lay terms contain every word typed, in any order
-    (``sinus acute`` → J01 Acute sinusitis; ``seker diabet`` → E11 ...)."""
+    ...), then the codes whose titles, synonyms or lay terms contain every word typed, in
+    any order (``sinus acute`` → J01 Acute sinusitis; ``seker diabet`` → E11 ...): first
+    those named exactly so, then those with a name starting with the words typed, then
+    the rest (see ``_rank``)."""
     query = query.strip()[:MAX_QUERY]
     if not query:
         return []
@@ -186,10 +189,27 @@ def icd10_search(query: str, *, limit: int = LIMIT) -> list[Code]:
     words = folded.split()
     if len(found) < limit and words:
         matching = [p for p in index.texts_containing(words) if index.codes[p].code not in seen]
-        # Stable sort: titles starting with the query first, each group in code order.
-        matching.sort(key=lambda p: not any(t.startswith(folded) for t in index.title_starts[p]))
+        # Stable sort: the best-named first, each group in code order.
+        matching.sort(key=lambda p: _rank(index.terms[p], index.words[p], folded, words))
         found.extend(index.codes[p] for p in matching[: limit - len(found)])
     return found
+
+
+def _rank(
+    terms: tuple[str, ...], whole_words: frozenset[str], folded: str, words: list[str]
+) -> int:
+    """How well a code's names match what was typed, best first: 0 one of them is it
+    ("flu"), 1 one starts with it as whole words ("kəskin faringit, ..."), 2 every word
+    typed is a whole word of them ("diabet" in "şəkərli diabet"), 3 one starts with it
+    ("diabetes insipidus" for "diabet"), 4 the words are only inside other words."""
+    if folded in terms:
+        return 0
+    starting = [term for term in terms if term.startswith(folded)]
+    if any(not term[len(folded) : len(folded) + 1].isalnum() for term in starting):
+        return 1
+    if all(word in whole_words for word in words):
+        return 2
+    return 3 if starting else 4
 
 
 def icd10_size() -> int:

@@ -71,6 +71,7 @@ def _az_rows() -> list[list[str]]:
 
 def test_the_azerbaijani_file_names_real_codes_once_each_with_a_title() -> None:
     rows = _az_rows()
+    assert len(rows) >= 1_500  # the most used codes of primary care and hospital
     codes = [row[0] for row in rows]
     assert len(codes) == len(set(codes)), "a code is listed twice"
     for row in rows:
@@ -86,7 +87,22 @@ def test_azerbaijani_words_find_codes_with_or_without_azerbaijani_letters() -> N
 
 
 def test_lay_english_terms_find_codes() -> None:
-    assert "I10" in [c.code for c in icd10_search("high blood pressure")]
+    for typed, code in (("high blood pressure", "I10"), ("overweight", "E66.9"), ("flu", "J11.1")):
+        assert code in [c.code for c in icd10_search(typed, limit=100)], typed
+
+
+def test_the_words_of_the_issue_find_their_codes() -> None:
+    for typed, code in (
+        ("hipertoniya", "I10"),
+        ("şəkərli diabet", "E11"),
+        ("seker diabet", "E11"),
+        ("II tip şəkərli diabet", "E11.9"),
+        ("faringit", "J02.9"),
+        ("kəskin faringit", "J02"),
+        ("qastrit", "K29"),
+        ("sidik yollari infeksiyasi", "N39.0"),
+    ):
+        assert code in [c.code for c in icd10_search(typed, limit=100)], typed
 
 
 def test_words_match_in_any_order() -> None:
