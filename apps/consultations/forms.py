@@ -203,4 +203,4 @@ class DiagnosisAmendmentForm(forms.Form):
         self.prefix = "dx"
         choice = self.fields["diagnosis"]
         assert isinstance(choice, forms.TypedChoiceField)
-        choice.choices = [(d.pk, f"{d.code} {d.title}") for d in diagnoses]
+        choice.choices = [(d.pk, str(d)) for d in diagnoses]

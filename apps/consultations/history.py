@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def consultations_of(patient: Patient) -> Iterable[HistoryEntry]:
     for consultation in consultations_of_patient(patient_id=patient.pk):
-        diagnoses = "; ".join(f"{d.code} {d.title}" for d in consultation.diagnoses.all())
+        diagnoses = "; ".join(str(d) for d in consultation.diagnoses.all())
         prescription = getattr(consultation, "prescription", None)
         medicines = (
             "; ".join(f"{i.medicine} {i.dose}" for i in prescription.items.all())

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.appointments.models import Appointment
+from apps.consultations.icd10 import icd10_title_az
+from apps.core.names import display_name
 from apps.core.numbers import decimal_display
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
@@ -172,7 +174,13 @@ class Diagnosis(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {display_name(self, 'title')}"
+
+    @property
+    def title_az(self) -> str:
+        """The code's Azerbaijani title (shown to an Azerbaijani reader by
+        ``display_name``); the stored title stays the one chosen."""
+        return icd10_title_az(self.code)
 
 
 class Route(models.TextChoices):

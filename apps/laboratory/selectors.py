@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.core.exceptions import NotFound
+from apps.core.names import display_name
 from apps.core.text import search_fold
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
@@ -122,7 +123,8 @@ def lab_order_get(*, order_id: uuid.UUID | str) -> LabOrder:
     order = (
         LabOrder.objects.select_related("patient", "ordering_doctor", "appointment")
         .prefetch_related(
-            "lines",
+            "lines__panel",
+            "lines__test",
             Prefetch(
                 "results",
                 queryset=LabResult.objects.select_related("test", "line").prefetch_related(
@@ -200,11 +202,13 @@ def lab_order_total(*, order: LabOrder) -> Decimal:
 def lab_history_entries(patient: Patient) -> list[history.HistoryEntry]:
     """The patient's lab orders for their history: what was ordered, where it stands,
     and how many results were out of range once approved."""
-    orders = LabOrder.objects.filter(patient=patient).prefetch_related("lines")
+    orders = LabOrder.objects.filter(patient=patient).prefetch_related(
+        "lines__panel", "lines__test"
+    )
     entries = []
     for row in lab_order_rows(orders=orders):
         order = row.order
-        tests = ", ".join(line.description for line in order.lines.all())
+        tests = ", ".join(display_name(line, "description") for line in order.lines.all())
         if order.status == OrderStatus.APPROVED:
             detail = ngettext(
                 "Approved; %(count)d result out of range.",
