@@ -62,8 +62,10 @@ def test_an_administrator_reads_the_visits_vitals_but_records_none(
     visit: Visit, client_a: Client
 ) -> None:
     url = f"/consultations/visits/{visit.appointment.pk}/vitals/"
-    assert client_a.get(url).status_code == 200
+    page = client_a.get(url)
+    assert page.status_code == 200 and 'name="pulse"' not in page.text
     assert client_a.post(url, {"pulse": "80"}).status_code == 403
+    assert 'name="pulse"' in visit.clinic.client(visit.clinic.nurse).get(url).text
 
 
 def test_a_covering_doctor_writes_in_a_colleagues_consultation_under_their_own_name(

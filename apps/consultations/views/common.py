@@ -9,6 +9,7 @@ import uuid
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from apps.accounts.models import Role
 from apps.accounts.rules import may_write_for_doctor
 from apps.appointments.models import Appointment
 from apps.consultations import selectors
@@ -17,6 +18,10 @@ from apps.consultations.models import Consultation
 from apps.core.http import HospitalRequest
 from apps.core.viewkit import found
 from apps.doctors.models import Doctor
+
+#: who records a visit's vitals: the clinicians themselves (an administrator, not being
+#: one, reads them)
+VITALS_RECORDERS = frozenset({Role.NURSE, Role.DOCTOR})
 
 
 def appointment_or_404(appointment_id: uuid.UUID) -> Appointment:

@@ -23,16 +23,17 @@ from apps.consultations import selectors
 from apps.consultations.cover import is_covering
 from apps.consultations.forms import VitalsForm
 from apps.consultations.services import consultation_open, vitals_record
-from apps.consultations.views.common import appointment_or_404, forbidden, may_write
+from apps.consultations.views.common import (
+    VITALS_RECORDERS,
+    appointment_or_404,
+    forbidden,
+    may_write,
+)
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.submissions import acted_once
 from apps.core.viewkit import action, form_action
 from apps.doctors.models import Doctor
-
-#: who records a visit's vitals: the clinicians themselves (an administrator, not being
-#: one, reads them)
-VITALS_RECORDERS = frozenset({Role.NURSE, Role.DOCTOR})
 
 
 @require_GET
@@ -102,6 +103,7 @@ def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpRes
     measured = list(selectors.vitals_of_visit(appointment=appointment))
     history = [(vitals, selectors.vitals_flags(vitals=vitals)) for vitals in measured]
     context = {
+        "may_record": has_clinical_role(request.user, VITALS_RECORDERS),
         "authors": accounts_by_id(
             hospital=request.hospital, user_ids=[v.recorded_by_id for v in measured]
         ),

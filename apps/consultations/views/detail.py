@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import has_clinical_role
 from apps.accounts.selectors import accounts_by_id
 from apps.consultations import selectors
 from apps.consultations.forms import (
@@ -33,7 +34,13 @@ from apps.consultations.services import (
     consultation_complete,
     consultation_save_notes,
 )
-from apps.consultations.views.common import consultation_or_404, forbidden, may_write, writable
+from apps.consultations.views.common import (
+    VITALS_RECORDERS,
+    consultation_or_404,
+    forbidden,
+    may_write,
+    writable,
+)
 from apps.core import visit_sections
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -69,6 +76,7 @@ def detail_context(
         "consultation": consultation,
         "patient": consultation.patient,
         "can_write": can_write,
+        "may_record_vitals": has_clinical_role(request.user, VITALS_RECORDERS),
         "editable": can_write and not consultation.is_locked,
         "vitals": [(v, selectors.vitals_flags(vitals=v)) for v in vitals],
         "diagnoses": diagnoses,
