@@ -46,6 +46,14 @@ def test_an_administrator_writes_nothing_clinical_in_a_doctors_consultation(
     assert visit.refreshed().status == "open"
 
 
+def test_only_the_doctor_who_writes_the_consultation_orders_its_lab_tests(
+    visit: Visit, client_a: Client
+) -> None:
+    assert "Order lab tests" in visit.clinic.client().get(visit.url).text
+    admin_page = client_a.get(visit.url).text
+    assert 'id="lab-orders"' in admin_page and "Order lab tests" not in admin_page
+
+
 def test_an_administrator_may_not_amend_a_completed_consultation(
     visit: Visit, client_a: Client
 ) -> None:
