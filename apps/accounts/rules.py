@@ -91,8 +91,9 @@ def is_doctor(user: User) -> bool:
 
 
 def may_act_for_doctor(user: User, doctor: HasLogin) -> bool:
-    """Work done in a doctor's name (their consultations, their queue): the doctor
-    themselves, through the login linked to their record, or an administrator."""
+    """Acting on a doctor's day (their queue): the doctor themselves, through the login
+    linked to their record, or an administrator. Not for clinical writing, which is
+    ``may_write_for_doctor``'s (an administrator writes nothing in a doctor's name)."""
     return is_hospital_admin(user) or (is_doctor(user) and doctor.user_id == user.pk)
 
 
