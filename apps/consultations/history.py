@@ -1,5 +1,5 @@
 """The consultations in the patient's history: one entry per visit, with its diagnoses
-and what was prescribed."""
+and what was prescribed (for clinicians only: ``HistoryEntry.clinical``)."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def consultations_of(patient: Patient) -> Iterable[HistoryEntry]:
             kind=_("Consultation"),
             title=_("Consultation with %(doctor)s") % {"doctor": consultation.doctor.full_name},
             detail=" · ".join(parts),
+            clinical=True,
             url=reverse(
                 "consultations:detail",
                 args=[consultation.pk],
