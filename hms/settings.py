@@ -129,9 +129,10 @@ SQLITE_OPTIONS = {
 HMS_DATABASE_URL = env_str("HMS_DATABASE_URL", "")
 # Every staff request reads the platform database (its session and user): its connection
 # is kept across requests like the hospitals' (opening and closing it cost more than the
-# rest of the tenancy together, issue 25), checked before its first use in each request
-# (a restarted server or a dropped socket is reopened, not an error) and closed when the
-# web worker or Celery process exits (apps.tenancy.connections.close_process_connections).
+# rest of the tenancy together, issue 25), on PostgreSQL checked before its first use in
+# each request (a restarted server or a dropped socket is reopened, not an error), and
+# closed when the web worker or Celery process exits
+# (apps.tenancy.connections.close_process_connections).
 HMS_PLATFORM_CONN_MAX_AGE = env_int("HMS_PLATFORM_CONN_MAX_AGE", 300)
 if HMS_DATABASE_URL:
     _platform = dict(
@@ -153,8 +154,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("HMS_PLATFORM_DB", str(DATA_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
+            # no health check: a SQLite file's connection has no server to lose
             "CONN_MAX_AGE": HMS_PLATFORM_CONN_MAX_AGE,
-            "CONN_HEALTH_CHECKS": True,
         }
     }
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
