@@ -53,7 +53,12 @@ def totp_issuer(device: Any) -> str:
 
 
 def two_factor_enabled(user: User) -> bool:
-    """Has ``user`` a confirmed authenticator (so every sign-in asks for a token)?"""
+    """Has ``user`` a confirmed authenticator (so every sign-in asks for a token)? Read
+    with the session's own query when the user was loaded with it
+    (apps.accounts.sessions), so the check of every request costs no query of its own."""
+    known = getattr(user, "hms_has_authenticator", None)
+    if known is not None:
+        return bool(known)
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
