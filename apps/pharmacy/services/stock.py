@@ -218,8 +218,8 @@ def stock_receive(
             changes={
                 "supplier": str(supplier),
                 "lines": [
-                    f"{medicines[batch.medicine_id]} {batch.batch_number} +{batch.quantity_received}"
-                    for batch in batches
+                    f"{medicines[b.medicine_id]} {b.batch_number} +{b.quantity_received}"
+                    for b in batches
                 ],
                 "total_cost": receipt.total_cost,
             },
