@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hms.env import env_bool, env_file_path, env_int, env_str, load_env_file
+from hms.env import (
+    env_bool,
+    env_file_path,
+    env_int,
+    env_str,
+    env_time_zone,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # None: no env file (HMS_ENV_FILE=/dev/null, as the tests run)
@@ -81,7 +89,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # AuthenticationMiddleware that takes the user read with the session (one query)
+    "apps.accounts.sessions.SessionUserMiddleware",
+    # request.user.is_verified(): the second factor given in this session
+    "django_otp.middleware.OTPMiddleware",
     # LocaleMiddleware that starts from the user's choice, then the hospital's default
     "apps.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,8 +137,19 @@ SQLITE_OPTIONS = {
 # (postgresql://user:password@host:5432/hms — the platform beside hospitals on several
 # servers), else the SQLite file in the data directory.
 HMS_DATABASE_URL = env_str("HMS_DATABASE_URL", "")
+# Every staff request reads the platform database (its session and user): its connection
+# is kept across requests like the hospitals' (opening and closing it cost more than the
+# rest of the tenancy together, issue 25), on PostgreSQL checked before its first use in
+# each request (a restarted server or a dropped socket is reopened, not an error), and
+# closed when the web worker or Celery process exits
+# (apps.tenancy.connections.close_process_connections).
+HMS_PLATFORM_CONN_MAX_AGE = env_int("HMS_PLATFORM_CONN_MAX_AGE", 300)
 if HMS_DATABASE_URL:
-    _platform = dict(dj_database_url.parse(HMS_DATABASE_URL, conn_health_checks=True))
+    _platform = dict(
+        dj_database_url.parse(
+            HMS_DATABASE_URL, conn_max_age=HMS_PLATFORM_CONN_MAX_AGE, conn_health_checks=True
+        )
+    )
     if _platform["ENGINE"] == "django.db.backends.sqlite3":
         _platform["OPTIONS"] = SQLITE_OPTIONS
     elif _platform["ENGINE"] == "django.db.backends.postgresql":
@@ -142,6 +164,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("HMS_PLATFORM_DB", str(DATA_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
+            # no health check: a SQLite file's connection has no server to lose
+            "CONN_MAX_AGE": HMS_PLATFORM_CONN_MAX_AGE,
         }
     }
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
@@ -155,6 +179,8 @@ HMS_HOST_CACHE_SECONDS = env_int("HMS_HOST_CACHE_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# who makes each hospital's administrator account for tenancy (which imports no accounts)
+HOSPITAL_ADMIN_PROVIDER = "apps.accounts.provisioning.HospitalAdmins"
 # scrypt first: memory-hard (16 MiB per hash), so stronger against GPU cracking than
 # PBKDF2, and ~10x cheaper in CPU time, which keeps logins and the creation of a hospital's
 # administrator fast. PBKDF2 stays listed so existing hashes still verify (and upgrade).
@@ -186,7 +212,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our own date, time and number formats per language (24-hour times in English too).
 FORMAT_MODULE_PATH = ["hms.formats"]
 LANGUAGE_COOKIE_NAME = "hms_language"
-TIME_ZONE = env_str("HMS_TIME_ZONE", "UTC")
+# The platform's time zone: the platform admin's clock and the zone a new hospital gets
+# unless its Add form says otherwise. Each hospital then has its own (Hospital.time_zone,
+# activated with the hospital by apps.tenancy.context). UTC by default, so a deployment
+# that never set it keeps its hospitals' clocks; a Baku deployment sets Asia/Baku.
+TIME_ZONE = env_time_zone("HMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -219,9 +249,10 @@ HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 
 # Backups (apps/tenancy/provisioning/recovery.py): the beat looks every BACKUP_CHECK seconds
-# and backs up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
-# scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
-# backups older than RETENTION_DAYS are removed, the newest always kept.
+# and backs up each ready hospital at BACKUP_HOUR by the hospital's own clock (its time
+# zone) — or at once if its last scheduled backup is more than 26 h old (a night missed
+# while no worker ran); scheduled backups older than RETENTION_DAYS are removed, the
+# newest always kept.
 HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
 # /healthz and the admin banner call a worker (or the beat) missing after this long.
 HMS_WORKER_SILENT_SECONDS = env_int("HMS_WORKER_SILENT_SECONDS", 60)
@@ -252,6 +283,11 @@ INSTALLED_APPS += [
     # the audit logs: the platform's (platform database) and each hospital's (tenant)
     "apps.platform_audit",
     "apps.audit",
+    # two factors (TOTP and one-time recovery codes); their rows live in the platform
+    # database beside the users (the router sends every non-tenant app there)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -269,6 +305,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
 AXES_VERBOSE = False
+
+
+# Two factors (apps/accounts/two_factor.py): required for platform and hospital
+# administrators, optional for other staff. Wrong tokens are throttled per device by
+# django-otp: after n failures the next try waits 2^(n-1) seconds (factor 1).
+def OTP_TOTP_ISSUER(device: Any) -> str:
+    """The name an authenticator app shows beside the account: its hospital's."""
+    from apps.accounts.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A code of the previous, current or next 30-second step is accepted, each once. No
+# drift learning: a code typed just as the step turned would otherwise shift the window
+# for good (phones keep network time; the one-step tolerance covers the typing).
+OTP_TOTP_SYNC = False
+OTP_STATIC_THROTTLE_FACTOR = 1
+# the platform admin's pages for devices show neither TOTP keys nor recovery codes
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Behind N reverse proxies that each append to X-Forwarded-For, the client's address is
 # the Nth entry from the right; 0 (no proxy) trusts only the socket's address.
 HMS_TRUSTED_PROXY_COUNT = env_int("HMS_TRUSTED_PROXY_COUNT", 0)
@@ -280,6 +336,8 @@ HMS_TEMPORARY_PASSWORD_HOURS = env_int("HMS_TEMPORARY_PASSWORD_HOURS", 72)
 # platform session after this one; no session outlives SESSION_COOKIE_AGE.
 HMS_PLATFORM_SESSION_IDLE_MINUTES = env_int("HMS_PLATFORM_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = 12 * 3600
+# Django's database sessions, read with the signed-in user in one platform query.
+SESSION_ENGINE = "apps.accounts.sessions"
 # Messages name patients ("Registered <name>"): kept in the server-side session, never
 # in a cookie anyone can decode.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

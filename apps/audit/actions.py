@@ -19,6 +19,7 @@ ACTIONS: dict[str, Promise] = {
     # logins, as the hospital's administrators manage them (apps.staff)
     "account.created": _("Login created"),
     "account.password_reset": _("Password reset"),
+    "account.two_factor_reset": _("Two factors reset"),
     "account.deactivated": _("Login deactivated"),
     "account.reactivated": _("Login reactivated"),
     "account.role_changed": _("Role changed"),
@@ -118,6 +119,8 @@ ACTIONS: dict[str, Promise] = {
     "service.updated": _("Price list service changed"),
     # a module's settings
     "settings.changed": _("Settings changed"),
+    "consultation_cover.granted": _("Covering doctor added"),
+    "consultation_cover.withdrawn": _("Covering doctor removed"),
     # reference data
     "reference.created": _("Reference data added"),
     "reference.changed": _("Reference data changed"),

@@ -8,13 +8,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
+from apps.core.names import display_name
+from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
 from apps.laboratory.services import result_field
 
 
 def item_choices(panels: Sequence[LabPanel], tests: Sequence[LabTest]) -> list[tuple[str, str]]:
-    return [(f"panel:{p.pk}", p.name) for p in panels] + [(f"test:{t.pk}", t.name) for t in tests]
+    return [(f"panel:{p.pk}", display_name(p)) for p in panels] + [
+        (f"test:{t.pk}", display_name(t)) for t in tests
+    ]
 
 
 class OrderForm(forms.Form):
@@ -61,7 +66,7 @@ class OrderForm(forms.Form):
         self.fields["items"].choices = item_choices(panels, tests)  # type: ignore[attr-defined]
         self.fields["ordering_doctor"].queryset = Doctor.objects.filter(  # type: ignore[attr-defined]
             is_active=True
-        )
+        ).order_by(az_order("full_name"))
 
     def chosen(self) -> tuple[list[LabPanel], list[LabTest]]:
         panels, tests = [], []
@@ -83,7 +88,7 @@ class ResultsForm(forms.Form):
         self.results = list(results)
         for result in self.results:
             self.fields[result_field(result)] = forms.CharField(
-                label=result.test.name,
+                label=display_name(result.test),
                 required=False,
                 max_length=200,
                 initial=result.value,
@@ -123,7 +128,7 @@ class AmendForm(forms.Form):
 
 
 class CatalogueItemForm(forms.Form):
-    price = forms.DecimalField(label=_("Price"), max_digits=10, min_value=None)
+    price = DecimalField(label=_("Price"), max_digits=10, min_value=None)
     is_active = forms.BooleanField(label=_("Offered"), required=False)
 
 

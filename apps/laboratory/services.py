@@ -22,11 +22,10 @@ keeping the original and the approval it undid.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -38,6 +37,8 @@ from apps.audit.auditing import audited
 from apps.audit.services import clinical_event_record
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.names import display_name
+from apps.core.numbers import decimal_display, decimal_parse
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
     Flag,
@@ -62,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 #: the billable source key of ordered tests (see apps.laboratory.billing)
 LAB_TEST_SOURCE = "laboratory.test"
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 class InvalidResults(ValidationError):
@@ -179,19 +179,14 @@ def result_flag(*, value: Decimal, low: Decimal | None, high: Decimal | None) ->
 
 
 def parse_number(text: str) -> Decimal:
-    """``"13,5"`` → ``Decimal("13.5")``; raises ValueError if not a plain number."""
-    value = text.strip()
-    if not _NUMBER.match(value):
-        raise ValueError(text)
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(text) from None
+    """``"13,5"`` or ``"13.5"`` → ``Decimal("13.5")``, as every decimal input reads
+    (apps.core.numbers); raises ValueError if not a number."""
+    return decimal_parse(text.strip())
 
 
 def _plain(number: Decimal) -> str:
-    """A limit as people write it: ``Decimal("25.0000")`` → ``25``."""
-    return format(number.normalize(), "f")
+    """A limit as people write it, in the reader's format: ``Decimal("25.0000")`` → 25."""
+    return decimal_display(number, trim=True)
 
 
 @dataclass(frozen=True)
@@ -253,7 +248,7 @@ def _checked_items(
     for item in items:
         if not item.is_active:
             raise ValidationError(
-                _("%(name)s is not offered any more.") % {"name": item.name}, field="items"
+                _("%(name)s is not offered any more.") % {"name": display_name(item)}, field="items"
             )
     seen: dict[int, str] = {}
     ordered: list[tuple[LabTest, LabPanel | None]] = []
@@ -263,22 +258,22 @@ def _checked_items(
                 raise ValidationError(
                     _("%(test)s is in both %(first)s and %(second)s; order it once.")
                     % {
-                        "test": component.test.name,
+                        "test": display_name(component.test),
                         "first": seen[component.test_id],
-                        "second": panel.name,
+                        "second": display_name(panel),
                     },
                     field="items",
                 )
-            seen[component.test_id] = panel.name
+            seen[component.test_id] = display_name(panel)
             ordered.append((component.test, panel))
     for test in tests:
         if test.pk in seen:
             raise ValidationError(
                 _("%(test)s is already in %(panel)s; order it once.")
-                % {"test": test.name, "panel": seen[test.pk]},
+                % {"test": display_name(test), "panel": seen[test.pk]},
                 field="items",
             )
-        seen[test.pk] = test.name
+        seen[test.pk] = display_name(test)
         ordered.append((test, None))
     return ordered
 
@@ -397,7 +392,7 @@ def _refuse_ordered_in_visit(appointment: Appointment, tests: Sequence[LabTest])
     if already is not None:
         raise ValidationError(
             _("%(test)s is already ordered in this visit (%(number)s).")
-            % {"test": already.test.name, "number": already.order.number},
+            % {"test": display_name(already.test), "number": already.order.number},
             field="items",
         )
 
@@ -504,7 +499,9 @@ def lab_results_record(
         if not text.strip():
             checked[result.pk] = None
             if complete:
-                errors[field] = _("Enter the result of %(test)s.") % {"test": result.test.name}
+                errors[field] = _("Enter the result of %(test)s.") % {
+                    "test": display_name(result.test)
+                }
             continue
         try:
             checked[result.pk] = result_value_check(

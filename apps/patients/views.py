@@ -17,6 +17,7 @@ from apps.accounts.rules import is_hospital_admin
 from apps.accounts.selectors import accounts_by_id
 from apps.audit.selectors import clinical_events_of_patient
 from apps.audit.services import record_opened
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -28,11 +29,12 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
-#: the list's sortable columns and what each sorts by (newest registrations first)
+#: the list's sortable columns and what each sorts by (newest registrations first; names
+#: in Azerbaijani alphabetical order)
 SORT_COLUMNS = {
     "registered": ("created_at", "number"),
     "number": ("number",),
-    "name": ("last_name", "first_name", "number"),
+    "name": (az_order("last_name"), az_order("first_name"), "number"),
     "birth_date": ("birth_date", "number"),
 }
 

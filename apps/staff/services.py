@@ -29,6 +29,7 @@ from apps.accounts.services import (
     account_get_linkable,
     account_reactivate,
     account_reset_password,
+    account_reset_two_factor,
 )
 from apps.audit.auditing import audited
 from apps.audit.services import changes_between, clinical_event_record, snapshot
@@ -235,6 +236,13 @@ def staff_account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     issued = account_reset_password(user=user, actor=actor)
     _record_account(user, "account.password_reset", {}, actor)
     return issued
+
+
+@audited("account.two_factor_reset")
+def staff_account_reset_two_factor(*, user: User, actor: User) -> User:
+    account_reset_two_factor(user=user, actor=actor)
+    _record_account(user, "account.two_factor_reset", {}, actor)
+    return user
 
 
 @audited("account.deactivated")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,37 @@ def test_a_doctor_acts_for_their_own_record_and_administrators_for_anyone() -> N
     assert not rules.may_act_for_doctor(NURSE, Record(NURSE.pk))
 
 
+def test_clinical_data_beyond_the_clinicians_only_for_the_roles_a_record_names() -> None:
+    assert who(lambda u: rules.may_see_clinical_data(u, also={Role.PHARMACIST})) == {
+        "hospital_admin.test",
+        "platform_admin.test",
+        "doctor.test",
+        "nurse.test",
+        "pharmacist.test",
+    }
+
+
+def test_clinical_writing_is_for_the_role_itself_never_an_administrator_as_such() -> None:
+    assert who(lambda u: rules.has_clinical_role(u, {Role.NURSE, Role.DOCTOR})) == {
+        "doctor.test",
+        "nurse.test",
+    }
+
+
+def test_the_treating_doctor_or_a_covering_doctor_writes_a_consultation() -> None:
+    own, other = Record(DOCTOR.pk), Record(uuid.uuid4())
+    assert rules.may_write_for_doctor(DOCTOR, own)
+    assert not rules.may_write_for_doctor(DOCTOR, other)
+    assert rules.may_write_for_doctor(DOCTOR, other, covering=True)
+    for person in [ADMIN, SUPERUSER, NURSE, RECEPTIONIST]:
+        assert not rules.may_write_for_doctor(person, other, covering=True)
+        assert not rules.may_write_for_doctor(person, Record(person.pk))
+
+
+def test_administrators_keep_the_cover_list() -> None:
+    assert who(rules.may_grant_cover) == who(rules.is_hospital_admin)
+
+
 def test_a_doctors_login_is_a_doctor_account_only() -> None:
     # an administrator's too until issue 20 (its refusal said "only doctor accounts")
     assert who(rules.may_be_doctor_login) == {"doctor.test"}
@@ -158,3 +190,27 @@ def test_no_module_outside_the_rules_decides_by_role() -> None:
         for line in role_decisions(path.read_text(), str(path))
     }
     assert sorted(found) == [], "ask apps.accounts.rules instead"
+
+
+#: a template tag that decides by a role: ``{% if user.role == … %}``, ``{% if
+#: user.is_hospital_admin %}`` (showing a role, ``{{ account.get_role_display }}``, is not)
+TEMPLATE_ROLE_DECISION = re.compile(r"\{%\s*(?:if|elif)\b[^%]*(?:\.role\b|is_hospital_admin)")
+
+
+def test_the_template_finder_sees_a_role_decision_and_leaves_showing_a_role_alone() -> None:
+    assert TEMPLATE_ROLE_DECISION.search('{% if user.role == "doctor" %}')
+    assert TEMPLATE_ROLE_DECISION.search("{% elif request.user.is_hospital_admin %}")
+    assert not TEMPLATE_ROLE_DECISION.search("{{ account.get_role_display }} {{ form.role }}")
+
+
+def test_no_template_decides_by_role() -> None:
+    """Links and buttons are shown by ``{% may_open "module:page" %}`` (the page's own
+    declarations) or by a rule the view passes, never by a role compared in a template."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for pattern in ("templates/**/*.html", "apps/*/templates/**/*.html")
+        for path in sorted(ROOT.glob(pattern))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if TEMPLATE_ROLE_DECISION.search(line)
+    ]
+    assert found == [], "use {% may_open %} or a rule from apps.accounts.rules"

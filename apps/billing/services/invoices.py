@@ -40,6 +40,7 @@ from apps.billing.selectors import sources_by_key
 from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import ZERO, line_amount, to_cents
+from apps.core.names import display_name
 from apps.numbering.services import document_number_allocate
 from apps.patients.models import Patient
 from apps.tenancy.db import tenant_atomic
@@ -204,7 +205,7 @@ def invoice_create(
 def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
     if not line.service.is_active:
         raise ValidationError(
-            _("%(service)s is no longer offered.") % {"service": line.service.name},
+            _("%(service)s is no longer offered.") % {"service": display_name(line.service)},
             field="service",
         )
     if not (0 < line.quantity <= MAX_QUANTITY) or to_cents(line.quantity) != line.quantity:
@@ -216,7 +217,8 @@ def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
     return InvoiceLine(
         invoice=invoice,
         service=line.service,
-        description=line.service.name,
+        # the drafter's language: an invoice's text is fixed once written
+        description=display_name(line.service),
         quantity=line.quantity,
         unit_price=line.service.price,
         amount=line_amount(quantity=line.quantity, unit_price=line.service.price),
@@ -256,6 +258,38 @@ def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
 def billing_settings_get() -> BillingSettings:
     """The hospital's billing settings; the defaults until saved (a read never writes)."""
     return BillingSettings.objects.filter(pk=1).first() or BillingSettings(pk=1)
+
+
+#: a limit is a share of the subtotal
+DISCOUNT_LIMIT_RANGE = (Decimal("0"), Decimal("100"))
+
+
+@audited("settings.changed")
+def billing_settings_update(*, discount_limit_percent: Decimal) -> BillingSettings:
+    """Set the largest discount the front desk may give alone (0 %: every discount needs
+    an accountant or an administrator); audited with the limit before and after."""
+    low, high = DISCOUNT_LIMIT_RANGE
+    if not low <= discount_limit_percent <= high:
+        raise ValidationError(
+            _("The discount limit is a percent between 0 and 100."),
+            field="discount_limit_percent",
+        )
+    discount_limit_percent = discount_limit_percent.quantize(Decimal("0.01"))
+    with tenant_atomic():
+        current = BillingSettings.objects.select_for_update().filter(pk=1).first()
+        before = (current or BillingSettings()).discount_limit_percent
+        saved, _created = BillingSettings.objects.update_or_create(
+            pk=1, defaults={"discount_limit_percent": discount_limit_percent}
+        )
+        if before != discount_limit_percent:
+            clinical_event_record(
+                action="settings.changed",
+                entity="billing_settings",
+                entity_id=1,
+                entity_label=str(_("Billing settings")),
+                changes={"discount_limit_percent": [before, discount_limit_percent]},
+            )
+    return saved
 
 
 def discount_share(invoice: Invoice) -> Decimal:

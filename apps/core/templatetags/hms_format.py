@@ -8,6 +8,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from apps.core.formatting import duration_display
+from apps.core.names import display_name
+from apps.core.numbers import decimal_display
 from apps.core.phones import phone_display
 
 register = template.Library()
@@ -42,6 +44,14 @@ def money(amount: Decimal | int | str | None, hospital: Any = None) -> str:
 
 
 @register.filter
+def decimal(value: Decimal | float | str | None, places: int | None = None) -> str:
+    """``{{ value|decimal }}`` or ``{{ value|decimal:2 }}``: a number in the reader's
+    format (36,6 in Azerbaijani, 36.6 in English), a number typed as text too ("6.1"
+    entered as a lab result); without places, as many as it has, trailing zeros kept."""
+    return decimal_display(value, places)
+
+
+@register.filter
 def phone(stored: str | None) -> str:
     """``{{ patient.phone|phone }}``: a stored number in international format."""
     return phone_display(stored or "")
@@ -52,3 +62,12 @@ def translated(text: str) -> str:
     """A label stored in English (a provisioning step, its state) in the reader's
     language when the catalogue has it; anything else as it is."""
     return gettext(text) if text else text
+
+
+@register.filter(name="display_name")
+def display_name_filter(record: object, field: str = "name") -> str:
+    """``{{ test|display_name }}``, ``{{ diagnosis|display_name:"title" }}``: the name in
+    the reader's language (see ``apps.core.names``)."""
+    if record is None or record == "":
+        return ""
+    return display_name(record, field)

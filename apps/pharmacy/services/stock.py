@@ -218,8 +218,14 @@ def stock_receive(
             changes={
                 "supplier": str(supplier),
                 "lines": [
-                    f"{medicines[b.medicine_id]} {b.batch_number} +{b.quantity_received}"
-                    for b in batches
+                    " ".join(
+                        (
+                            str(medicines[batch.medicine_id]),
+                            batch.batch_number,
+                            f"+{batch.quantity_received}",
+                        )
+                    )
+                    for batch in batches
                 ],
                 "total_cost": receipt.total_cost,
             },
