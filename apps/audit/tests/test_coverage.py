@@ -51,6 +51,7 @@ NOT_AUDITED: dict[str, str] = {
     "apps.accounts.services.account_discard": "undoes a login whose record failed to save",
     "apps.accounts.services.account_reactivate": "platform db; staff_account_reactivate",
     "apps.accounts.services.account_reset_password": "platform db; staff_account_reset_password",
+    "apps.accounts.services.account_reset_two_factor": "platform db; staff wrapper records",
     "apps.accounts.services.password_change": "one's own password, platform db (auth signals)",
     "apps.accounts.services.password_hash_apply": "part of password_change / reset",
     "apps.accounts.services.account_get_linkable": "read",
