@@ -26,11 +26,13 @@ class Sorting:
     order_by: tuple[SortField, ...]
 
 
-def _reverse(field: SortField) -> SortField:
+def reversed_field(field: SortField) -> SortField:
+    """``field`` in the other direction: ``"-name"`` for ``"name"``, a descending copy of
+    an ascending ordering expression."""
     if isinstance(field, OrderBy):
-        reversed_field = field.copy()
-        reversed_field.reverse_ordering()
-        return reversed_field
+        other = field.copy()
+        other.reverse_ordering()
+        return other
     return field[1:] if field.startswith("-") else f"-{field}"
 
 
@@ -43,5 +45,5 @@ def sorting_from(
         key, name = default, default.removeprefix("-")
     fields = tuple(columns[name])
     if key.startswith("-"):
-        fields = tuple(_reverse(field) for field in fields)
+        fields = tuple(reversed_field(field) for field in fields)
     return Sorting(key=key, order_by=fields)

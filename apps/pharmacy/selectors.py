@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.consultations.models import ConsultationStatus, Prescription, PrescriptionItem
 from apps.core.collation import az_order
 from apps.core.exceptions import NotFound
+from apps.core.numbers import decimal_display
 from apps.patients import history
 from apps.pharmacy.links import hospital_url
 from apps.pharmacy.models import (
@@ -293,7 +294,7 @@ def sales_history_of(patient: Patient) -> list[history.HistoryEntry]:
             kind=_("Pharmacy sale"),
             title=sale.number,
             detail=_("%(count)d medicine(s), %(amount)s")
-            % {"count": sale.line_count, "amount": sale.net_amount},
+            % {"count": sale.line_count, "amount": decimal_display(sale.net_amount)},
             url=hospital_url("pharmacy:sale", sale.pk),
         )
         for sale in Sale.objects.filter(patient=patient).annotate(line_count=Count("lines"))

@@ -41,6 +41,7 @@ from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import ZERO, line_amount, to_cents
 from apps.core.names import display_name
+from apps.core.numbers import decimal_display
 from apps.numbering.services import document_number_allocate
 from apps.patients.models import Patient
 from apps.tenancy.db import tenant_atomic
@@ -307,7 +308,7 @@ def _refuse_discount_over_limit(invoice: Invoice) -> None:
     if discount_share(invoice) > limit and not invoice.discount_authorised:
         raise ValidationError(
             _("A discount above %(limit)s%% is given by an accountant or an administrator.")
-            % {"limit": str(limit).rstrip("0").rstrip(".")},
+            % {"limit": decimal_display(limit, trim=True)},
             field="discount_value",
         )
 

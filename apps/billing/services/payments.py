@@ -20,6 +20,7 @@ from apps.billing.models import (
 from apps.billing.services.invoices import _audit, locked_for_update, settled_status
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import to_cents
+from apps.core.numbers import decimal_display
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
@@ -50,7 +51,8 @@ def payment_record(
         _require_unpaid(invoice)
         if amount > invoice.balance:
             raise ValidationError(
-                _("That is more than the balance of %(balance)s.") % {"balance": invoice.balance},
+                _("That is more than the balance of %(balance)s.")
+                % {"balance": decimal_display(invoice.balance)},
                 field="amount",
             )
         payment = Payment.objects.create(
@@ -109,7 +111,8 @@ def invoice_write_off(
         _require_unpaid(invoice)
         if amount > invoice.balance:
             raise ValidationError(
-                _("That is more than the balance of %(balance)s.") % {"balance": invoice.balance},
+                _("That is more than the balance of %(balance)s.")
+                % {"balance": decimal_display(invoice.balance)},
                 field="amount",
             )
         WriteOff.objects.create(

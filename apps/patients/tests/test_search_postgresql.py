@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.core.phones import phone_search_text
+from apps.core.sorting import reversed_field
 from apps.core.text import search_text
 from apps.patients.benchmarks import OPERATORS, _person
 from apps.patients.models import Patient, name_key
@@ -213,7 +214,7 @@ def large(
 def plans(alias: str, query: str, sort: str = "registered") -> list[str]:
     """PostgreSQL's plan of every query the list's first page of ``query`` runs (page
     size + 1 rows, as apps.core.pagination.open_page asks), newest first."""
-    order_by = [f"-{column}" for column in SORT_COLUMNS[sort]]
+    order_by = [reversed_field(column) for column in SORT_COLUMNS[sort]]
     connection = connections[alias]
     with CaptureQueriesContext(connection) as captured:
         list(patient_search(query=query).order_by(*order_by)[:26])
