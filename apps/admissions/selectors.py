@@ -1,10 +1,13 @@
 """Reading wards and admissions: the bed map, the lists (to admit, admitted by ward, to
-discharge), one admission with its history, and the medication administration record."""
+discharge), one admission with its history, its medication orders, and the medication
+administration record (the orders' doses, and the consultation prescriptions charted
+before admissions had orders)."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,16 +16,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.admissions import doses
+from apps.admissions import doses, medication_record
 from apps.admissions.models import (
     Admission,
     AdmissionRequest,
+    AdmissionSettings,
     AdmissionStatus,
     Bed,
     BedStatus,
     DoseAdministration,
+    MedicationOrder,
     NursingNote,
     Occupancy,
+    OrderHold,
+    OrderStatus,
     RequestStatus,
     Room,
     Ward,
@@ -258,18 +265,89 @@ def vitals_of_admission(*, admission: Admission) -> list[Vitals]:
     return list(series)
 
 
+# -- medication orders -------------------------------------------------------------------
+
+
+def orders_of(*, admission: Admission) -> list[MedicationOrder]:
+    """The admission's orders, oldest first, with their holds."""
+    return list(
+        MedicationOrder.objects.filter(admission=admission).prefetch_related(
+            Prefetch("holds", queryset=OrderHold.objects.order_by("started_at", "id"))
+        )
+    )
+
+
+def order_get(*, admission: Admission, order_id: uuid.UUID | str) -> MedicationOrder:
+    pk = _uuid_or_none(order_id)
+    order = (
+        MedicationOrder.objects.filter(admission=admission, pk=pk).prefetch_related("holds").first()
+        if pk
+        else None
+    )
+    if order is None:
+        raise NotFound(_("There is no such order on this admission."))
+    return order
+
+
+def current_hold(order: MedicationOrder) -> OrderHold | None:
+    return next((h for h in order.holds.all() if h.ended_at is None), None)
+
+
+def active_orders_at_discharge(*, admission: Admission) -> list[MedicationOrder]:
+    """The orders still running when the patient left (or now): the discharge
+    prescription's lines."""
+    at = admission.discharged_at or timezone.now()
+    return [
+        order
+        for order in orders_of(admission=admission)
+        if order.status != OrderStatus.STOPPED
+        and order.starts_at + timedelta(days=order.duration_days) > at
+    ]
+
+
+def carried_item_ids(*, patient_id: uuid.UUID) -> set[int]:
+    """The prescription items continued as orders on any of the patient's admissions."""
+    return set(
+        MedicationOrder.objects.filter(
+            admission__patient_id=patient_id, carried_from__isnull=False
+        ).values_list("carried_from_id", flat=True)
+    )
+
+
+def carry_over_candidates(*, admission: Admission) -> list[PrescriptionItem]:
+    """The admitting consultation's prescription lines not yet continued as orders."""
+    if admission.consultation_id is None:
+        return []
+    carried = carried_item_ids(patient_id=admission.patient_id)
+    return [
+        item
+        for item in prescription_items_of_patient(patient_id=admission.patient_id).filter(
+            prescription__consultation_id=admission.consultation_id
+        )
+        if item.pk not in carried
+    ]
+
+
 # -- medication administration record ---------------------------------------------------
 
 
 def medication_items(*, admission: Admission) -> list[PrescriptionItem]:
-    """The prescription items on the ward chart: those written at the admitting
-    consultation or on any prescription dated during the admission."""
+    """The consultation prescription items on the ward chart (as before orders): those
+    written at the admitting consultation or on any prescription dated during the
+    admission, except those continued as orders (the order is charted instead)."""
     during = Q(prescription__created_at__gte=admission.admitted_at)
     if admission.discharged_at is not None:
         during &= Q(prescription__created_at__lte=admission.discharged_at)
     if admission.consultation_id is not None:
         during |= Q(prescription__consultation_id=admission.consultation_id)
-    return list(prescription_items_of_patient(patient_id=admission.patient_id).filter(during))
+    carried = MedicationOrder.objects.filter(
+        admission__patient_id=admission.patient_id, carried_from__isnull=False
+    ).values("carried_from_id")
+    return list(
+        prescription_items_of_patient(patient_id=admission.patient_id)
+        .filter(during)
+        .exclude(pk__in=carried)
+    )
 
 
 def _item_window(admission: Admission, item: PrescriptionItem) -> tuple[datetime, datetime | None]:
@@ -299,19 +377,111 @@ class Dose:
     scheduled_at: datetime
     record: DoseAdministration | None
     overdue: bool
+    #: who recorded it (a name, filled in by the page that shows it)
+    recorded_by: str = ""
 
 
 @dataclass
 class ChartLine:
-    item: PrescriptionItem
-    schedule: doses.Schedule
+    """One medicine on the chart: an order (``order``) or, charted as before orders, a
+    consultation's prescription item (``item``, with its ``schedule``)."""
+
+    item: PrescriptionItem | None
+    schedule: doses.Schedule | None
     doses: list[Dose]
+    order: MedicationOrder | None = None
+    #: the order's hold in force now, if any
+    hold: OrderHold | None = None
+    #: who ordered it (a name, filled in by the page that shows it)
+    ordered_by: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the dose form posts to name the line."""
+        return (
+            str(self.order.pk) if self.order is not None else str(self.item.pk if self.item else "")
+        )
+
+
+def _order_lines(
+    admission: Admission,
+    orders: Sequence[MedicationOrder],
+    records: dict[tuple[uuid.UUID, datetime], DoseAdministration],
+    *,
+    day: date,
+    now: datetime,
+    late_after: timedelta,
+) -> list[ChartLine]:
+    start, end = medication_record.day_bounds(day)
+    lines = []
+    for order in orders:
+        holds = list(order.holds.all())
+        runs_until = medication_record.order_end(order, admission)
+        recorded = sorted(
+            (r for (order_id, _at), r in records.items() if order_id == order.pk),
+            key=lambda r: r.scheduled_at,
+        )
+        if order.starts_at >= end or (runs_until < start and not recorded):
+            continue
+        line = ChartLine(None, None, [], order=order, hold=current_hold(order))
+        if order.as_needed:
+            line.doses = [Dose(r.scheduled_at, r, False) for r in recorded]
+        else:
+            due = medication_record.order_due_times(
+                order, admission, start=start, end=end, holds=holds
+            )
+            for at in sorted({*due, *(r.scheduled_at for r in recorded)}):
+                record = records.get((order.pk, at))
+                line.doses.append(Dose(at, record, record is None and at + late_after < now))
+        lines.append(line)
+    return lines
+
+
+def _order_records(
+    orders: Sequence[MedicationOrder], day: date
+) -> dict[tuple[uuid.UUID, datetime], DoseAdministration]:
+    if not orders:
+        return {}
+    start, end = medication_record.day_bounds(day)
+    return {
+        (r.order_id, r.scheduled_at): r
+        for r in DoseAdministration.objects.filter(
+            order__in=[o.pk for o in orders], scheduled_at__gte=start, scheduled_at__lt=end
+        )
+        if r.order_id is not None
+    }
+
+
+def dose_window() -> timedelta:
+    """How far from its time a dose may be given without a reason (the hospital's
+    admission settings)."""
+    minutes = (
+        AdmissionSettings.objects.filter(pk=1).values_list("dose_window_minutes", flat=True).first()
+    )
+    return timedelta(minutes=minutes or 60)
 
 
 def medication_chart(*, admission: Admission, day: date, now: datetime) -> list[ChartLine]:
-    """Each chart medicine with its doses of ``day``: recorded, due, or overdue (not
-    recorded an hour after its time)."""
+    """Each chart medicine with its doses of ``day``: the orders first, then the
+    consultation prescriptions charted as before orders; each dose recorded, due, or
+    overdue (not recorded an hour — for orders, the hospital's dose window — after its
+    time)."""
+    orders = orders_of(admission=admission)
+    lines = _order_lines(
+        admission,
+        orders,
+        _order_records(orders, day),
+        day=day,
+        now=now,
+        late_after=dose_window(),
+    )
+    return lines + _item_lines(admission, day=day, now=now)
+
+
+def _item_lines(admission: Admission, *, day: date, now: datetime) -> list[ChartLine]:
     items = medication_items(admission=admission)
+    if not items:
+        return []
     records = {
         (r.item_id, r.scheduled_at): r
         for r in DoseAdministration.objects.filter(admission=admission, item__in=items)
@@ -326,6 +496,40 @@ def medication_chart(*, admission: Admission, day: date, now: datetime) -> list[
             line.doses.append(Dose(at, record, record is None and at + OVERDUE_AFTER < now))
         lines.append(line)
     return lines
+
+
+def ward_medication_record(
+    *, ward: Ward, day: date, now: datetime
+) -> list[tuple[Admission, list[ChartLine]]]:
+    """The medication record of everyone in the ward for one day: the orders read for
+    the whole ward at once (their holds and doses too), then each patient's
+    consultation prescriptions charted as before orders."""
+    admissions = admitted(ward=ward)
+    orders = list(
+        MedicationOrder.objects.filter(admission__in=[a.pk for a in admissions])
+        .prefetch_related(Prefetch("holds", queryset=OrderHold.objects.order_by("started_at")))
+        .order_by("ordered_at", "id")
+    )
+    records = _order_records(orders, day)
+    late_after = dose_window()
+    by_admission: dict[uuid.UUID, list[MedicationOrder]] = defaultdict(list)
+    for order in orders:
+        by_admission[order.admission_id].append(order)
+    return [
+        (
+            admission,
+            _order_lines(
+                admission,
+                by_admission[admission.pk],
+                records,
+                day=day,
+                now=now,
+                late_after=late_after,
+            )
+            + _item_lines(admission, day=day, now=now),
+        )
+        for admission in admissions
+    ]
 
 
 def overdue_count(*, admission: Admission, now: datetime) -> int:

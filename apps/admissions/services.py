@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.admissions import doses
 from apps.admissions.billing import KEY as BED_DAYS
+from apps.admissions.billing import WARD_DOSES_KEY
 from apps.admissions.models import (
     Admission,
     AdmissionRequest,
@@ -41,6 +42,7 @@ from apps.admissions.models import (
 )
 from apps.admissions.selectors import doses_due, medication_items
 from apps.admissions.unbilled import unbilled_items
+from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
@@ -145,7 +147,11 @@ def admission_request_create(
     requested_by: User,
     consultation: Consultation | None = None,
     ward: Ward | None = None,
+    doctor: Doctor | None = None,
+    working_diagnosis: str = "",
 ) -> AdmissionRequest:
+    """Put the patient on the list to admit. From a consultation, the request names its
+    doctor (unless another is given)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the patient is admitted."), field="reason")
@@ -166,6 +172,8 @@ def admission_request_create(
                 ward=ward,
                 reason=reason[:300],
                 requested_by_id=requested_by.pk,
+                doctor=doctor or (consultation.doctor if consultation is not None else None),
+                working_diagnosis=working_diagnosis.strip()[:2000],
             )
     except IntegrityError:
         # One pending request per patient (a partial unique constraint): on PostgreSQL
@@ -248,6 +256,8 @@ def admission_admit(
         raise ValidationError(_("This consultation is another patient's."), field="consultation")
     if request is not None and request.patient_id != patient.pk:
         raise ValidationError(_("This request is another patient's."), field="request")
+    if doctor is None and request is not None:
+        doctor = request.doctor
     if doctor is None and consultation is not None:
         doctor = consultation.doctor
     at = at or timezone.now()
@@ -318,13 +328,18 @@ class DischargeSummary:
 def admission_discharge_blockers(*, admission: Admission) -> list[str]:
     """Why the patient may not leave yet: the descriptions of unbilled items (empty when
     everything is invoiced or the hospital allows discharge with unbilled services).
-    This admission's own bed days are not counted: the discharge closes the last of
-    them, and they go on the discharge invoice."""
+    This admission's own bed days and ward doses are not counted: the discharge closes
+    the last bed day, and the stay's charges go on the discharge invoice together."""
     if admission_settings_get().allow_discharge_with_unbilled:
         return []
     own = [
         (BED_DAYS, str(pk))
         for pk in Occupancy.objects.filter(admission=admission).values_list("pk", flat=True)
+    ] + [
+        (WARD_DOSES_KEY, str(pk))
+        for pk in DoseAdministration.objects.filter(
+            admission=admission, order__isnull=False
+        ).values_list("pk", flat=True)
     ]
     return [
         item.description for item in unbilled_items(patient_id=admission.patient_id, excluding=own)
@@ -460,7 +475,7 @@ def dose_record(
     try:
         with tenant_atomic():
             _claim_active(admission)
-            return DoseAdministration.objects.create(
+            record = DoseAdministration.objects.create(
                 admission=admission,
                 item=item,
                 scheduled_at=scheduled_at,
@@ -469,5 +484,13 @@ def dose_record(
                 reason=reason[:300],
                 recorded_by_id=recorded_by.pk,
             )
+            clinical_event_record(
+                action=f"dose.{outcome}",
+                entity="dose",
+                entity_id=record.pk,
+                entity_label=f"{admission.number}: {item.medicine}",
+                changes={"scheduled_at": scheduled_at, "at": at, "reason": reason[:300]},
+            )
+            return record
     except IntegrityError:
         raise Conflict(_("This dose is already recorded.")) from None

@@ -26,8 +26,10 @@ from apps.core.viewkit import form_action
 
 
 def _summary_initial(admission: Admission) -> dict[str, str]:
-    """The discharge summary starts from the admitting consultation's diagnoses and the
-    medicines on the ward chart; the doctor edits both."""
+    """The discharge summary starts from the stay's diagnoses (the admitting
+    consultation's, else the working diagnosis it was admitted with) and the discharge
+    prescription (the orders still running, and medicines charted from prescriptions);
+    the doctor edits both."""
     diagnoses = (
         [
             f"{d.code} {d.title}"
@@ -36,7 +38,13 @@ def _summary_initial(admission: Admission) -> dict[str, str]:
         if admission.consultation_id
         else []
     )
+    if not diagnoses and admission.request_id is not None:
+        working = admission.request.working_diagnosis if admission.request else ""
+        diagnoses = [line for line in working.splitlines() if line.strip()]
     medicines = [
+        f"{o.medicine} {o.dose_label}, {o.get_route_display()}, {o.frequency_label}"
+        for o in selectors.active_orders_at_discharge(admission=admission)
+    ] + [
         f"{i.medicine} {i.dose}, {i.frequency}"
         for i in selectors.medication_items(admission=admission)
     ]
@@ -67,6 +75,7 @@ def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse
         "patient": admission.patient,
         "form": form,
         "blockers": services.admission_discharge_blockers(admission=admission),
+        "discharge_orders": selectors.active_orders_at_discharge(admission=admission),
     }
     return render(request, page_or_fragment(request, "admissions/discharge.html", "form"), context)
 
@@ -77,4 +86,5 @@ def summary(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     if admission.status != AdmissionStatus.DISCHARGED:
         raise Http404(_("This admission has no discharge summary yet."))
     context = stay_context(request, admission)
+    context["discharge_orders"] = selectors.active_orders_at_discharge(admission=admission)
     return render(request, "admissions/summary.html", context)
