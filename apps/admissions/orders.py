@@ -68,7 +68,7 @@ def default_units_per_dose(*, dose_amount: Decimal, dose_unit: str) -> int:
     return 1
 
 
-def _running_orders(admission: Admission, at: datetime) -> list[ActiveLine]:
+def running_order_lines(admission: Admission, at: datetime) -> list[ActiveLine]:
     """The admission's coded orders not stopped and not over at ``at``, as the
     duplicate check reads active medicines."""
     return [
@@ -127,7 +127,7 @@ def medication_order_create(
         checked = prescription_line_checked(
             patient=admission.patient,
             line=line,
-            also_active=_running_orders(admission, now),
+            also_active=running_order_lines(admission, now),
             excluding_items=carried_item_ids(patient_id=admission.patient_id),
         )
         medicine = checked.medicine
