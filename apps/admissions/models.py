@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.consultations.models import (
     DURATION_DAYS_MAX,
@@ -363,6 +364,13 @@ class MedicationOrder(models.Model):
                 condition=~models.Q(status="stopped") | ~models.Q(stop_reason=""),
                 name="medication_order_stop_has_reason",
             ),
+            # a consultation's line is continued on the ward once (two confirmations at
+            # once on PostgreSQL both pass the service's check; the second insert fails)
+            models.UniqueConstraint(
+                fields=["carried_from"],
+                condition=models.Q(carried_from__isnull=False),
+                name="prescription_item_carried_over_once",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -389,6 +397,13 @@ class MedicationOrder(models.Model):
         if self.frequency_code == Frequency.EVERY_HOURS:
             return str(_("Every %(hours)d hours") % {"hours": self.every_hours or 0})
         return str(self.get_frequency_code_display())
+
+    @property
+    def duration_label(self) -> str:
+        return str(
+            ngettext("%(days)d day", "%(days)d days", self.duration_days)
+            % {"days": self.duration_days}
+        )
 
 
 class OrderHold(models.Model):

@@ -184,6 +184,20 @@ def medication_orders_carry_over(
     along. No consultation is opened and nothing is charged for it."""
     now = timezone.now()
     start = _start(starts_at, now)
+    try:
+        return _carry_over(admission, items, ordered_by, start=start, now=now)
+    except IntegrityError:
+        raise Conflict(_("This prescription is already carried over.")) from None
+
+
+def _carry_over(
+    admission: Admission,
+    items: Sequence[PrescriptionItem],
+    ordered_by: User,
+    *,
+    start: datetime,
+    now: datetime,
+) -> list[MedicationOrder]:
     with tenant_atomic():
         _claim_active(admission)
         already = carried_item_ids(patient_id=admission.patient_id)
