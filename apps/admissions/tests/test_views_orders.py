@@ -269,3 +269,15 @@ def test_a_nurse_of_the_ward_reads_orders_and_an_accountant_does_not(stay: Stay)
     accountant = hospital_client(stay.ward.hospital, make_user(stay.ward.hospital, Role.ACCOUNTANT))
     assert accountant.get(f"{stay.url}orders/").status_code == 403
     _ = Decimal
+
+
+def test_a_hold_or_stop_reason_a_form_refuses_is_a_message_not_a_500(stay: Stay) -> None:
+    stay.client().post(f"{stay.url}orders/add/", order_data(amoxicillin(stay.ward)))
+    [order] = orders_of(stay)
+    client = stay.client()
+    for action, reason in [("hold/", "\x00"), ("stop/", "x" * 5000), ("hold/", "")]:
+        response = client.post(f"{stay.url}orders/{order.pk}/{action}", {"reason": reason})
+        assert response.status_code == 302, action
+    assert orders_of(stay)[0].status == "active"
+    page = client.get(f"{stay.url}orders/")
+    assert "Say why the medicine is held." in page.text

@@ -5,6 +5,7 @@ holding, resuming and stopping an order."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -160,12 +161,29 @@ def carry_over(request: HospitalRequest, admission_id: uuid.UUID) -> HttpRespons
 
 
 def _order_act(
-    request: HospitalRequest, admission_id: uuid.UUID, order_id: uuid.UUID, act: Any
+    request: HospitalRequest,
+    admission_id: uuid.UUID,
+    order_id: uuid.UUID,
+    act: Callable[[MedicationOrder], object] | None,
 ) -> HttpResponse:
+    """A button on one order (``act`` None: refused already, said in ``messages``)."""
     admission = admission_or_404(admission_id)
     order = found(selectors.order_get, admission=admission, order_id=order_id)
-    action(request, lambda: act(order))
+    if act is not None:
+        action(request, lambda: act(order))
     return redirect_to(request, reverse("admissions:orders", args=[admission.pk]))
+
+
+def _reason(request: HospitalRequest) -> str | None:
+    """The reason posted with a hold or a stop; None (said in ``messages``) when it is
+    not one a form accepts (too long, a NUL character)."""
+    form = ReasonForm(data={"reason": request.POST.get("reason", "")})
+    if form.is_valid():
+        return str(form.cleaned_data["reason"])
+    if "reason" in form.errors and request.POST.get("reason", "").strip():
+        messages.error(request, " ".join(str(e) for e in form.errors["reason"]))
+        return None
+    return ""  # empty: the service says a reason is needed
 
 
 @require_POST
@@ -174,12 +192,14 @@ def _order_act(
 def order_hold(
     request: HospitalRequest, admission_id: uuid.UUID, order_id: uuid.UUID
 ) -> HttpResponse:
-    reason = request.POST.get("reason", "")[:300]
+    reason = _reason(request)
     return _order_act(
         request,
         admission_id,
         order_id,
-        lambda order: order_services.medication_order_hold(
+        None
+        if reason is None
+        else lambda order: order_services.medication_order_hold(
             order=order, reason=reason, held_by=request.user
         ),
     )
@@ -205,12 +225,14 @@ def order_resume(
 def order_stop(
     request: HospitalRequest, admission_id: uuid.UUID, order_id: uuid.UUID
 ) -> HttpResponse:
-    reason = request.POST.get("reason", "")[:300]
+    reason = _reason(request)
     return _order_act(
         request,
         admission_id,
         order_id,
-        lambda order: order_services.medication_order_stop(
+        None
+        if reason is None
+        else lambda order: order_services.medication_order_stop(
             order=order, reason=reason, stopped_by=request.user
         ),
     )
