@@ -37,7 +37,7 @@ from apps.admissions.models import (
     OrderHold,
     OrderStatus,
 )
-from apps.admissions.selectors import carried_item_ids, dose_window, orders_of
+from apps.admissions.selectors import carried_item_ids, dose_window
 from apps.admissions.services import _claim_active
 from apps.audit.services import clinical_event_record
 from apps.consultations.models import DoseUnit, Frequency, PrescriptionItem
@@ -70,18 +70,21 @@ def default_units_per_dose(*, dose_amount: Decimal, dose_unit: str) -> int:
 
 def running_order_lines(admission: Admission, at: datetime) -> list[ActiveLine]:
     """The admission's coded orders not stopped and not over at ``at``, as the
-    duplicate check reads active medicines."""
-    return [
-        ActiveLine(
-            order.formulary_medicine_id,
-            order.medicine,
-            timezone.localdate(order.ordered_at),
-            admission.number,
+    duplicate check reads active medicines (plain values, one query: the check runs on
+    every order)."""
+    if admission.discharged_at is not None and admission.discharged_at <= at:
+        return []
+    rows = (
+        MedicationOrder.objects.filter(admission=admission, formulary_medicine_id__isnull=False)
+        .exclude(status=OrderStatus.STOPPED)
+        .values_list(
+            "formulary_medicine_id", "medicine", "ordered_at", "starts_at", "duration_days"
         )
-        for order in orders_of(admission=admission)
-        if order.formulary_medicine_id is not None
-        and order.status != OrderStatus.STOPPED
-        and medication_record.order_end(order, admission) > at
+    )
+    return [
+        ActiveLine(medicine_id, medicine, timezone.localdate(ordered_at), admission.number)
+        for medicine_id, medicine, ordered_at, starts_at, days in rows
+        if medicine_id is not None and starts_at + timedelta(days=days) > at
     ]
 
 

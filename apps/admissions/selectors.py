@@ -335,19 +335,47 @@ def medication_items(*, admission: Admission) -> list[PrescriptionItem]:
     """The consultation prescription items on the ward chart (as before orders): those
     written at the admitting consultation or on any prescription dated during the
     admission, except those continued as orders (the order is charted instead)."""
-    during = Q(prescription__created_at__gte=admission.admitted_at)
-    if admission.discharged_at is not None:
-        during &= Q(prescription__created_at__lte=admission.discharged_at)
-    if admission.consultation_id is not None:
-        during |= Q(prescription__consultation_id=admission.consultation_id)
+    return _items_of([admission])[admission.pk]
+
+
+def _items_of(admissions: Sequence[Admission]) -> dict[uuid.UUID, list[PrescriptionItem]]:
+    """``medication_items`` of several admissions, read in one query (a ward's record
+    is not one query per patient)."""
+    charted: dict[uuid.UUID, list[PrescriptionItem]] = {a.pk: [] for a in admissions}
+    if not admissions:
+        return charted
+    earliest = min(a.admitted_at for a in admissions)
+    consultations = [a.consultation_id for a in admissions if a.consultation_id is not None]
+    patients = {a.patient_id for a in admissions}
     carried = MedicationOrder.objects.filter(
-        admission__patient_id=admission.patient_id, carried_from__isnull=False
+        admission__patient_id__in=patients, carried_from__isnull=False
     ).values("carried_from_id")
-    return list(
-        prescription_items_of_patient(patient_id=admission.patient_id)
-        .filter(during)
+    items = (
+        PrescriptionItem.objects.filter(prescription__patient_id__in=patients)
+        .filter(
+            Q(prescription__created_at__gte=earliest)
+            | Q(prescription__consultation_id__in=consultations)
+        )
         .exclude(pk__in=carried)
+        .select_related("prescription", "prescription__doctor")
+        .order_by("-prescription__created_at", "added_at", "id")
     )
+    by_patient: dict[uuid.UUID, list[PrescriptionItem]] = defaultdict(list)
+    for item in items:
+        by_patient[item.prescription.patient_id].append(item)
+    for admission in admissions:
+        for item in by_patient[admission.patient_id]:
+            created = item.prescription.created_at
+            during = created >= admission.admitted_at and (
+                admission.discharged_at is None or created <= admission.discharged_at
+            )
+            admitting = (
+                admission.consultation_id is not None
+                and item.prescription.consultation_id == admission.consultation_id
+            )
+            if during or admitting:
+                charted[admission.pk].append(item)
+    return charted
 
 
 def _item_window(admission: Admission, item: PrescriptionItem) -> tuple[datetime, datetime | None]:
@@ -413,14 +441,14 @@ def _order_lines(
     late_after: timedelta,
 ) -> list[ChartLine]:
     start, end = medication_record.day_bounds(day)
+    recorded_of: dict[uuid.UUID, list[DoseAdministration]] = defaultdict(list)
+    for (order_id, _at), kept in records.items():
+        recorded_of[order_id].append(kept)
     lines = []
     for order in orders:
         holds = list(order.holds.all())
         runs_until = medication_record.order_end(order, admission)
-        recorded = sorted(
-            (r for (order_id, _at), r in records.items() if order_id == order.pk),
-            key=lambda r: r.scheduled_at,
-        )
+        recorded = sorted(recorded_of[order.pk], key=lambda r: r.scheduled_at)
         if order.starts_at >= end or (runs_until < start and not recorded):
             continue
         line = ChartLine(None, None, [], order=order, hold=current_hold(order))
@@ -480,19 +508,36 @@ def medication_chart(*, admission: Admission, day: date, now: datetime) -> list[
 
 def _item_lines(admission: Admission, *, day: date, now: datetime) -> list[ChartLine]:
     items = medication_items(admission=admission)
+    return _charted_item_lines(admission, items, _item_records([admission], items), day, now)
+
+
+def _item_records(
+    admissions: Sequence[Admission], items: Sequence[PrescriptionItem]
+) -> dict[tuple[uuid.UUID, int | None, datetime], DoseAdministration]:
     if not items:
-        return []
-    records = {
-        (r.item_id, r.scheduled_at): r
-        for r in DoseAdministration.objects.filter(admission=admission, item__in=items)
+        return {}
+    return {
+        (r.admission_id, r.item_id, r.scheduled_at): r
+        for r in DoseAdministration.objects.filter(
+            admission__in=[a.pk for a in admissions], item__in=[i.pk for i in items]
+        )
     }
+
+
+def _charted_item_lines(
+    admission: Admission,
+    items: Sequence[PrescriptionItem],
+    records: dict[tuple[uuid.UUID, int | None, datetime], DoseAdministration],
+    day: date,
+    now: datetime,
+) -> list[ChartLine]:
     lines = []
     for item in items:
         schedule = doses.schedule_of(item.frequency)
         due = doses_due(admission=admission, item=item, schedule=schedule, day=day)
         line = ChartLine(item, schedule, [])
         for at in due:
-            record = records.get((item.pk, at))
+            record = records.get((admission.pk, item.pk, at))
             line.doses.append(Dose(at, record, record is None and at + OVERDUE_AFTER < now))
         lines.append(line)
     return lines
@@ -501,9 +546,9 @@ def _item_lines(admission: Admission, *, day: date, now: datetime) -> list[Chart
 def ward_medication_record(
     *, ward: Ward, day: date, now: datetime
 ) -> list[tuple[Admission, list[ChartLine]]]:
-    """The medication record of everyone in the ward for one day: the orders read for
-    the whole ward at once (their holds and doses too), then each patient's
-    consultation prescriptions charted as before orders."""
+    """The medication record of everyone in the ward for one day, read for the whole
+    ward at once: the orders (their holds and doses), and the consultation
+    prescriptions charted as before orders (and their doses)."""
     admissions = admitted(ward=ward)
     orders = list(
         MedicationOrder.objects.filter(admission__in=[a.pk for a in admissions])
@@ -512,6 +557,8 @@ def ward_medication_record(
     )
     records = _order_records(orders, day)
     late_after = dose_window()
+    items_of = _items_of(admissions)
+    item_records = _item_records(admissions, [i for items in items_of.values() for i in items])
     by_admission: dict[uuid.UUID, list[MedicationOrder]] = defaultdict(list)
     for order in orders:
         by_admission[order.admission_id].append(order)
@@ -526,7 +573,7 @@ def ward_medication_record(
                 now=now,
                 late_after=late_after,
             )
-            + _item_lines(admission, day=day, now=now),
+            + _charted_item_lines(admission, items_of[admission.pk], item_records, day, now),
         )
         for admission in admissions
     ]
