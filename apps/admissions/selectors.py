@@ -546,10 +546,16 @@ def _charted_item_lines(
 def ward_medication_record(
     *, ward: Ward, day: date, now: datetime
 ) -> list[tuple[Admission, list[ChartLine]]]:
-    """The medication record of everyone in the ward for one day, read for the whole
-    ward at once: the orders (their holds and doses), and the consultation
-    prescriptions charted as before orders (and their doses)."""
-    admissions = admitted(ward=ward)
+    """The medication record of everyone in the ward for one day."""
+    return medication_records(admissions=admitted(ward=ward), day=day, now=now)
+
+
+def medication_records(
+    *, admissions: Sequence[Admission], day: date, now: datetime
+) -> list[tuple[Admission, list[ChartLine]]]:
+    """The medication record of these admissions for one day, read for all of them at
+    once: the orders (their holds and doses), and the consultation prescriptions
+    charted as before orders (and their doses)."""
     orders = list(
         MedicationOrder.objects.filter(admission__in=[a.pk for a in admissions])
         .prefetch_related(Prefetch("holds", queryset=OrderHold.objects.order_by("started_at")))
@@ -577,6 +583,17 @@ def ward_medication_record(
         )
         for admission in admissions
     ]
+
+
+def overdue_counts(*, admissions: Sequence[Admission], now: datetime) -> dict[uuid.UUID, int]:
+    """``overdue_count`` of each admission, read for all of them at once (the ward
+    list)."""
+    today = timezone.localdate(now)
+    counts = {admission.pk: 0 for admission in admissions}
+    for day in (today - timedelta(days=1), today):
+        for admission, lines in medication_records(admissions=admissions, day=day, now=now):
+            counts[admission.pk] += sum(dose.overdue for line in lines for dose in line.doses)
+    return counts
 
 
 def overdue_count(*, admission: Admission, now: datetime) -> int:

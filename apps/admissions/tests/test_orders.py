@@ -337,3 +337,23 @@ def test_orders_of_one_hospital_are_invisible_in_another(ward: Hospitalward, hos
     with tenant_context(hospital_b):
         assert MedicationOrder.objects.count() == 0
         assert PrescriptionItem.objects.count() == 0
+
+
+def test_the_ward_list_counts_overdue_doses_as_each_chart_does(ward: Hospitalward) -> None:
+    from apps.admissions.selectors import admitted, overdue_count, overdue_counts
+
+    admission = ward.admit(at=timezone.now() - timedelta(hours=6))
+    other = ward.admit(patient=ward.patient_named("Other"), bed=ward.beds[1])
+    order(
+        ward,
+        admission,
+        amoxicillin(ward),
+        frequency="every_hours",
+        every_hours=2,
+        starts_at=now_minute() - timedelta(hours=5),
+    )
+    now = timezone.now()
+    with tenant_context(ward.hospital):
+        counts = overdue_counts(admissions=admitted(), now=now)
+        assert counts[admission.pk] == overdue_count(admission=admission, now=now) >= 1
+        assert counts[other.pk] == 0
