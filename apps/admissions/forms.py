@@ -43,6 +43,13 @@ class AdmissionSettingsForm(forms.Form):
     allow_discharge_with_unbilled = forms.BooleanField(
         label=_("Allow discharge with unbilled services"), required=False
     )
+    dose_window_minutes = forms.IntegerField(
+        label=_("Dose window (minutes either side)"),
+        required=False,
+        min_value=5,
+        max_value=720,
+        help_text=_("A dose given further from its time than this asks the nurse for a reason."),
+    )
 
 
 class PatientField(forms.CharField):

@@ -129,11 +129,19 @@ def admission_settings_get() -> AdmissionSettings:
     return AdmissionSettings.objects.filter(pk=1).first() or AdmissionSettings(pk=1)
 
 
-def admission_settings_update(*, allow_discharge_with_unbilled: bool) -> AdmissionSettings:
+def admission_settings_update(
+    *, allow_discharge_with_unbilled: bool, dose_window_minutes: int | None = None
+) -> AdmissionSettings:
+    """Save the hospital's rules; a dose window of None keeps the one in force."""
+    defaults: dict[str, object] = {"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
+    if dose_window_minutes is not None:
+        if not 5 <= dose_window_minutes <= 720:
+            raise ValidationError(
+                _("The dose window is 5 to 720 minutes."), field="dose_window_minutes"
+            )
+        defaults["dose_window_minutes"] = dose_window_minutes
     with tenant_atomic():
-        settings, _created = AdmissionSettings.objects.update_or_create(
-            pk=1, defaults={"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
-        )
+        settings, _created = AdmissionSettings.objects.update_or_create(pk=1, defaults=defaults)
     return settings
 
 

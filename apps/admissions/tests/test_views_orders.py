@@ -281,3 +281,21 @@ def test_a_hold_or_stop_reason_a_form_refuses_is_a_message_not_a_500(stay: Stay)
     assert orders_of(stay)[0].status == "active"
     page = client.get(f"{stay.url}orders/")
     assert "Say why the medicine is held." in page.text
+
+
+def test_the_administrator_sets_the_dose_window(stay: Stay) -> None:
+    from apps.admissions.services import admission_settings_get
+
+    admin = stay.client("admin")
+    for bad in ("abc", "0", "100000000000000000000"):
+        response = admin.post("/admissions/setup/settings/", {"dose_window_minutes": bad})
+        assert response.status_code == 200 and "id_dose_window_minutes_error" in response.text
+    saved = admin.post(
+        "/admissions/setup/settings/",
+        {"allow_discharge_with_unbilled": "on", "dose_window_minutes": "30"},
+    )
+    assert saved.status_code == 302
+    with tenant_context(stay.ward.hospital):
+        rules = admission_settings_get()
+    assert rules.dose_window_minutes == 30 and rules.allow_discharge_with_unbilled
+    assert stay.client("nurse").post("/admissions/setup/settings/", {}).status_code == 403
