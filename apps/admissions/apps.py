@@ -27,8 +27,9 @@ class AdmissionsConfig(registry.TenantAppConfig):
         order=20,
         description=_("Beds, admissions, transfers, discharge and the nurses' ward work."),
         roles=(DOCTOR, NURSE, RECEPTIONIST),
-        billable_sources=("apps.admissions.billing.source",),
+        billable_sources=("apps.admissions.billing.source", "apps.admissions.billing.ward_doses"),
         dashboard_tiles="apps.admissions.dashboard.tiles",
         history="apps.admissions.history.admissions_of",
         benchmarks="apps.admissions.benchmarks.clinic_benchmarks",
+        visit_section="apps.admissions.visit.admit_visit_section",
     )

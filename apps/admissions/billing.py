@@ -27,7 +27,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.admissions.models import Admission, AdmissionStatus, Occupancy
+from apps.admissions.models import (
+    Admission,
+    AdmissionStatus,
+    DoseAdministration,
+    DoseOutcome,
+    Occupancy,
+)
 from apps.core.billable import BillableItem
 
 KEY = "admissions.bed_days"
@@ -123,3 +129,53 @@ class BedDaysSource:
 
 
 source = BedDaysSource()
+
+
+# -- medicines given on the ward --------------------------------------------------------
+
+WARD_DOSES_KEY = "admissions.ward_doses"
+
+
+def _given_doses() -> QuerySet[DoseAdministration]:
+    return DoseAdministration.objects.filter(
+        outcome=DoseOutcome.GIVEN, order__isnull=False, quantity__gt=0, unit_price__isnull=False
+    ).select_related("order", "admission")
+
+
+def _dose_item(dose: DoseAdministration) -> BillableItem:
+    assert dose.order is not None and dose.unit_price is not None
+    return BillableItem(
+        source=WARD_DOSES_KEY,
+        reference=str(dose.pk),
+        patient_id=dose.admission.patient_id,
+        description=_("%(medicine)s, dose given on the ward %(at)s (%(admission)s)")
+        % {
+            "medicine": dose.order.medicine,
+            "at": formats.date_format(timezone.localtime(dose.at), "SHORT_DATETIME_FORMAT"),
+            "admission": dose.admission.number,
+        },
+        quantity=Decimal(dose.quantity),
+        unit_price=dose.unit_price,
+        occurred_at=dose.at,
+    )
+
+
+class WardDosesSource:
+    """Each dose of an order given on the ward that took units from the pharmacy's
+    stock: charged once, at the medicine's price when it was given."""
+
+    key = WARD_DOSES_KEY
+    label = gettext_lazy("Medicines given on the ward")
+
+    def items_for(self, *, patient_id: uuid.UUID) -> Iterator[BillableItem]:
+        for dose in _given_doses().filter(admission__patient_id=patient_id):
+            yield _dose_item(dose)
+
+    def item(self, *, reference: str) -> BillableItem | None:
+        if not reference.isdigit():
+            return None
+        dose = _given_doses().filter(pk=int(reference)).first()
+        return _dose_item(dose) if dose is not None else None
+
+
+ward_doses = WardDosesSource()

@@ -1,10 +1,13 @@
 """Reading wards and admissions: the bed map, the lists (to admit, admitted by ward, to
-discharge), one admission with its history, and the medication administration record."""
+discharge), one admission with its history, its medication orders, and the medication
+administration record (the orders' doses, and the consultation prescriptions charted
+before admissions had orders)."""
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,16 +16,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from apps.admissions import doses
+from apps.admissions import doses, medication_record
 from apps.admissions.models import (
     Admission,
     AdmissionRequest,
+    AdmissionSettings,
     AdmissionStatus,
     Bed,
     BedStatus,
     DoseAdministration,
+    MedicationOrder,
     NursingNote,
     Occupancy,
+    OrderHold,
+    OrderStatus,
     RequestStatus,
     Room,
     Ward,
@@ -258,18 +265,117 @@ def vitals_of_admission(*, admission: Admission) -> list[Vitals]:
     return list(series)
 
 
+# -- medication orders -------------------------------------------------------------------
+
+
+def orders_of(*, admission: Admission) -> list[MedicationOrder]:
+    """The admission's orders, oldest first, with their holds."""
+    return list(
+        MedicationOrder.objects.filter(admission=admission).prefetch_related(
+            Prefetch("holds", queryset=OrderHold.objects.order_by("started_at", "id"))
+        )
+    )
+
+
+def order_get(*, admission: Admission, order_id: uuid.UUID | str) -> MedicationOrder:
+    pk = _uuid_or_none(order_id)
+    order = (
+        MedicationOrder.objects.filter(admission=admission, pk=pk).prefetch_related("holds").first()
+        if pk
+        else None
+    )
+    if order is None:
+        raise NotFound(_("There is no such order on this admission."))
+    return order
+
+
+def current_hold(order: MedicationOrder) -> OrderHold | None:
+    return next((h for h in order.holds.all() if h.ended_at is None), None)
+
+
+def active_orders_at_discharge(*, admission: Admission) -> list[MedicationOrder]:
+    """The orders still running when the patient left (or now): the discharge
+    prescription's lines."""
+    at = admission.discharged_at or timezone.now()
+    return [
+        order
+        for order in orders_of(admission=admission)
+        if order.status != OrderStatus.STOPPED
+        and order.starts_at + timedelta(days=order.duration_days) > at
+    ]
+
+
+def carried_item_ids(*, patient_id: uuid.UUID) -> set[int]:
+    """The prescription items continued as orders on any of the patient's admissions."""
+    return set(
+        MedicationOrder.objects.filter(
+            admission__patient_id=patient_id, carried_from__isnull=False
+        ).values_list("carried_from_id", flat=True)
+    )
+
+
+def carry_over_candidates(*, admission: Admission) -> list[PrescriptionItem]:
+    """The admitting consultation's prescription lines not yet continued as orders."""
+    if admission.consultation_id is None:
+        return []
+    carried = carried_item_ids(patient_id=admission.patient_id)
+    return [
+        item
+        for item in prescription_items_of_patient(patient_id=admission.patient_id).filter(
+            prescription__consultation_id=admission.consultation_id
+        )
+        if item.pk not in carried
+    ]
+
+
 # -- medication administration record ---------------------------------------------------
 
 
 def medication_items(*, admission: Admission) -> list[PrescriptionItem]:
-    """The prescription items on the ward chart: those written at the admitting
-    consultation or on any prescription dated during the admission."""
-    during = Q(prescription__created_at__gte=admission.admitted_at)
-    if admission.discharged_at is not None:
-        during &= Q(prescription__created_at__lte=admission.discharged_at)
-    if admission.consultation_id is not None:
-        during |= Q(prescription__consultation_id=admission.consultation_id)
-    return list(prescription_items_of_patient(patient_id=admission.patient_id).filter(during))
+    """The consultation prescription items on the ward chart (as before orders): those
+    written at the admitting consultation or on any prescription dated during the
+    admission, except those continued as orders (the order is charted instead)."""
+    return _items_of([admission])[admission.pk]
+
+
+def _items_of(admissions: Sequence[Admission]) -> dict[uuid.UUID, list[PrescriptionItem]]:
+    """``medication_items`` of several admissions, read in one query (a ward's record
+    is not one query per patient)."""
+    charted: dict[uuid.UUID, list[PrescriptionItem]] = {a.pk: [] for a in admissions}
+    if not admissions:
+        return charted
+    earliest = min(a.admitted_at for a in admissions)
+    consultations = [a.consultation_id for a in admissions if a.consultation_id is not None]
+    patients = {a.patient_id for a in admissions}
+    carried = MedicationOrder.objects.filter(
+        admission__patient_id__in=patients, carried_from__isnull=False
+    ).values("carried_from_id")
+    items = (
+        PrescriptionItem.objects.filter(prescription__patient_id__in=patients)
+        .filter(
+            Q(prescription__created_at__gte=earliest)
+            | Q(prescription__consultation_id__in=consultations)
+        )
+        .exclude(pk__in=carried)
+        .select_related("prescription", "prescription__doctor")
+        .order_by("-prescription__created_at", "added_at", "id")
+    )
+    by_patient: dict[uuid.UUID, list[PrescriptionItem]] = defaultdict(list)
+    for item in items:
+        by_patient[item.prescription.patient_id].append(item)
+    for admission in admissions:
+        for item in by_patient[admission.patient_id]:
+            created = item.prescription.created_at
+            during = created >= admission.admitted_at and (
+                admission.discharged_at is None or created <= admission.discharged_at
+            )
+            admitting = (
+                admission.consultation_id is not None
+                and item.prescription.consultation_id == admission.consultation_id
+            )
+            if during or admitting:
+                charted[admission.pk].append(item)
+    return charted
 
 
 def _item_window(admission: Admission, item: PrescriptionItem) -> tuple[datetime, datetime | None]:
@@ -299,33 +405,195 @@ class Dose:
     scheduled_at: datetime
     record: DoseAdministration | None
     overdue: bool
+    #: who recorded it (a name, filled in by the page that shows it)
+    recorded_by: str = ""
 
 
 @dataclass
 class ChartLine:
-    item: PrescriptionItem
-    schedule: doses.Schedule
+    """One medicine on the chart: an order (``order``) or, charted as before orders, a
+    consultation's prescription item (``item``, with its ``schedule``)."""
+
+    item: PrescriptionItem | None
+    schedule: doses.Schedule | None
     doses: list[Dose]
+    order: MedicationOrder | None = None
+    #: the order's hold in force now, if any
+    hold: OrderHold | None = None
+    #: who ordered it (a name, filled in by the page that shows it)
+    ordered_by: str = ""
+
+    @property
+    def key(self) -> str:
+        """What the dose form posts to name the line."""
+        return (
+            str(self.order.pk) if self.order is not None else str(self.item.pk if self.item else "")
+        )
+
+
+def _order_lines(
+    admission: Admission,
+    orders: Sequence[MedicationOrder],
+    records: dict[tuple[uuid.UUID, datetime], DoseAdministration],
+    *,
+    day: date,
+    now: datetime,
+    late_after: timedelta,
+) -> list[ChartLine]:
+    start, end = medication_record.day_bounds(day)
+    recorded_of: dict[uuid.UUID, list[DoseAdministration]] = defaultdict(list)
+    for (order_id, _at), kept in records.items():
+        recorded_of[order_id].append(kept)
+    lines = []
+    for order in orders:
+        holds = list(order.holds.all())
+        runs_until = medication_record.order_end(order, admission)
+        recorded = sorted(recorded_of[order.pk], key=lambda r: r.scheduled_at)
+        if order.starts_at >= end or (runs_until < start and not recorded):
+            continue
+        line = ChartLine(None, None, [], order=order, hold=current_hold(order))
+        if order.as_needed:
+            line.doses = [Dose(r.scheduled_at, r, False) for r in recorded]
+        else:
+            due = medication_record.order_due_times(
+                order, admission, start=start, end=end, holds=holds
+            )
+            for at in sorted({*due, *(r.scheduled_at for r in recorded)}):
+                record = records.get((order.pk, at))
+                line.doses.append(Dose(at, record, record is None and at + late_after < now))
+        lines.append(line)
+    return lines
+
+
+def _order_records(
+    orders: Sequence[MedicationOrder], day: date
+) -> dict[tuple[uuid.UUID, datetime], DoseAdministration]:
+    if not orders:
+        return {}
+    start, end = medication_record.day_bounds(day)
+    return {
+        (r.order_id, r.scheduled_at): r
+        for r in DoseAdministration.objects.filter(
+            order__in=[o.pk for o in orders], scheduled_at__gte=start, scheduled_at__lt=end
+        )
+        if r.order_id is not None
+    }
+
+
+def dose_window() -> timedelta:
+    """How far from its time a dose may be given without a reason (the hospital's
+    admission settings)."""
+    minutes = (
+        AdmissionSettings.objects.filter(pk=1).values_list("dose_window_minutes", flat=True).first()
+    )
+    return timedelta(minutes=minutes or 60)
 
 
 def medication_chart(*, admission: Admission, day: date, now: datetime) -> list[ChartLine]:
-    """Each chart medicine with its doses of ``day``: recorded, due, or overdue (not
-    recorded an hour after its time)."""
+    """Each chart medicine with its doses of ``day``: the orders first, then the
+    consultation prescriptions charted as before orders; each dose recorded, due, or
+    overdue (not recorded an hour — for orders, the hospital's dose window — after its
+    time)."""
+    orders = orders_of(admission=admission)
+    lines = _order_lines(
+        admission,
+        orders,
+        _order_records(orders, day),
+        day=day,
+        now=now,
+        late_after=dose_window(),
+    )
+    return lines + _item_lines(admission, day=day, now=now)
+
+
+def _item_lines(admission: Admission, *, day: date, now: datetime) -> list[ChartLine]:
     items = medication_items(admission=admission)
-    records = {
-        (r.item_id, r.scheduled_at): r
-        for r in DoseAdministration.objects.filter(admission=admission, item__in=items)
+    return _charted_item_lines(admission, items, _item_records([admission], items), day, now)
+
+
+def _item_records(
+    admissions: Sequence[Admission], items: Sequence[PrescriptionItem]
+) -> dict[tuple[uuid.UUID, int | None, datetime], DoseAdministration]:
+    if not items:
+        return {}
+    return {
+        (r.admission_id, r.item_id, r.scheduled_at): r
+        for r in DoseAdministration.objects.filter(
+            admission__in=[a.pk for a in admissions], item__in=[i.pk for i in items]
+        )
     }
+
+
+def _charted_item_lines(
+    admission: Admission,
+    items: Sequence[PrescriptionItem],
+    records: dict[tuple[uuid.UUID, int | None, datetime], DoseAdministration],
+    day: date,
+    now: datetime,
+) -> list[ChartLine]:
     lines = []
     for item in items:
         schedule = doses.schedule_of(item.frequency)
         due = doses_due(admission=admission, item=item, schedule=schedule, day=day)
         line = ChartLine(item, schedule, [])
         for at in due:
-            record = records.get((item.pk, at))
+            record = records.get((admission.pk, item.pk, at))
             line.doses.append(Dose(at, record, record is None and at + OVERDUE_AFTER < now))
         lines.append(line)
     return lines
+
+
+def ward_medication_record(
+    *, ward: Ward, day: date, now: datetime
+) -> list[tuple[Admission, list[ChartLine]]]:
+    """The medication record of everyone in the ward for one day."""
+    return medication_records(admissions=admitted(ward=ward), day=day, now=now)
+
+
+def medication_records(
+    *, admissions: Sequence[Admission], day: date, now: datetime
+) -> list[tuple[Admission, list[ChartLine]]]:
+    """The medication record of these admissions for one day, read for all of them at
+    once: the orders (their holds and doses), and the consultation prescriptions
+    charted as before orders (and their doses)."""
+    orders = list(
+        MedicationOrder.objects.filter(admission__in=[a.pk for a in admissions])
+        .prefetch_related(Prefetch("holds", queryset=OrderHold.objects.order_by("started_at")))
+        .order_by("ordered_at", "id")
+    )
+    records = _order_records(orders, day)
+    late_after = dose_window()
+    items_of = _items_of(admissions)
+    item_records = _item_records(admissions, [i for items in items_of.values() for i in items])
+    by_admission: dict[uuid.UUID, list[MedicationOrder]] = defaultdict(list)
+    for order in orders:
+        by_admission[order.admission_id].append(order)
+    return [
+        (
+            admission,
+            _order_lines(
+                admission,
+                by_admission[admission.pk],
+                records,
+                day=day,
+                now=now,
+                late_after=late_after,
+            )
+            + _charted_item_lines(admission, items_of[admission.pk], item_records, day, now),
+        )
+        for admission in admissions
+    ]
+
+
+def overdue_counts(*, admissions: Sequence[Admission], now: datetime) -> dict[uuid.UUID, int]:
+    """``overdue_count`` of each admission, read for all of them at once (the ward
+    list)."""
+    today = timezone.localdate(now)
+    counts = {admission.pk: 0 for admission in admissions}
+    for day in (today - timedelta(days=1), today):
+        for admission, lines in medication_records(admissions=admissions, day=day, now=now):
+            counts[admission.pk] += sum(dose.overdue for line in lines for dose in line.doses)
+    return counts
 
 
 def overdue_count(*, admission: Admission, now: datetime) -> int:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.admissions import doses
 from apps.admissions.billing import KEY as BED_DAYS
+from apps.admissions.billing import WARD_DOSES_KEY
 from apps.admissions.models import (
     Admission,
     AdmissionRequest,
@@ -167,17 +168,26 @@ def admission_settings_get() -> AdmissionSettings:
 
 
 @audited("settings.changed")
-def admission_settings_update(*, allow_discharge_with_unbilled: bool) -> AdmissionSettings:
+def admission_settings_update(
+    *, allow_discharge_with_unbilled: bool, dose_window_minutes: int | None = None
+) -> AdmissionSettings:
+    """Save the hospital's rules; a dose window of None keeps the one in force."""
+    defaults: dict[str, object] = {"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
+    if dose_window_minutes is not None:
+        if not 5 <= dose_window_minutes <= 720:
+            raise ValidationError(
+                _("The dose window is 5 to 720 minutes."), field="dose_window_minutes"
+            )
+        defaults["dose_window_minutes"] = dose_window_minutes
     with tenant_atomic():
-        before = admission_settings_get().allow_discharge_with_unbilled
-        settings, _created = AdmissionSettings.objects.update_or_create(
-            pk=1, defaults={"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
-        )
+        current = admission_settings_get()
+        before = {name: getattr(current, name) for name in defaults}
+        settings, _created = AdmissionSettings.objects.update_or_create(pk=1, defaults=defaults)
         clinical_event_record(
             action="settings.changed",
             entity="admission_settings",
             entity_id=settings.pk,
-            changes={"allow_discharge_with_unbilled": [before, allow_discharge_with_unbilled]},
+            changes=changes_between(before, defaults),
         )
     return settings
 
@@ -193,7 +203,11 @@ def admission_request_create(
     requested_by: User,
     consultation: Consultation | None = None,
     ward: Ward | None = None,
+    doctor: Doctor | None = None,
+    working_diagnosis: str = "",
 ) -> AdmissionRequest:
+    """Put the patient on the list to admit. From a consultation, the request names its
+    doctor (unless another is given)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the patient is admitted."), field="reason")
@@ -214,6 +228,8 @@ def admission_request_create(
                 ward=ward,
                 reason=reason[:300],
                 requested_by_id=requested_by.pk,
+                doctor=doctor or (consultation.doctor if consultation is not None else None),
+                working_diagnosis=working_diagnosis.strip()[:2000],
             )
             clinical_event_record(
                 action="admission_request.created",
@@ -315,6 +331,8 @@ def admission_admit(
         raise ValidationError(_("This consultation is another patient's."), field="consultation")
     if request is not None and request.patient_id != patient.pk:
         raise ValidationError(_("This request is another patient's."), field="request")
+    if doctor is None and request is not None:
+        doctor = request.doctor
     if doctor is None and consultation is not None:
         doctor = consultation.doctor
     at = at or timezone.now()
@@ -400,13 +418,18 @@ class DischargeSummary:
 def admission_discharge_blockers(*, admission: Admission) -> list[str]:
     """Why the patient may not leave yet: the descriptions of unbilled items (empty when
     everything is invoiced or the hospital allows discharge with unbilled services).
-    This admission's own bed days are not counted: the discharge closes the last of
-    them, and they go on the discharge invoice."""
+    This admission's own bed days and ward doses are not counted: the discharge closes
+    the last bed day, and the stay's charges go on the discharge invoice together."""
     if admission_settings_get().allow_discharge_with_unbilled:
         return []
     own = [
         (BED_DAYS, str(pk))
         for pk in Occupancy.objects.filter(admission=admission).values_list("pk", flat=True)
+    ] + [
+        (WARD_DOSES_KEY, str(pk))
+        for pk in DoseAdministration.objects.filter(
+            admission=admission, order__isnull=False
+        ).values_list("pk", flat=True)
     ]
     return [
         item.description for item in unbilled_items(patient_id=admission.patient_id, excluding=own)

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.admissions.views import admitting, beds, discharge, lists, nursing, setup, stay
+from apps.admissions.views import (
+    admitting,
+    beds,
+    discharge,
+    lists,
+    nursing,
+    orders,
+    setup,
+    stay,
+)
 
 app_name = "admissions"
 
@@ -26,6 +35,21 @@ urlpatterns = [
     path("<uuid:admission_id>/vitals/", nursing.vitals, name="vitals"),
     path("<uuid:admission_id>/notes/", nursing.note_add, name="note_add"),
     path("<uuid:admission_id>/doses/", nursing.dose, name="dose"),
+    path("<uuid:admission_id>/orders/", orders.orders, name="orders"),
+    path("<uuid:admission_id>/orders/add/", orders.order_add, name="order_add"),
+    path(
+        "<uuid:admission_id>/orders/medicines/",
+        orders.order_medicine_search,
+        name="order_medicine_search",
+    ),
+    path("<uuid:admission_id>/orders/carry-over/", orders.carry_over, name="carry_over"),
+    path("<uuid:admission_id>/orders/<uuid:order_id>/hold/", orders.order_hold, name="order_hold"),
+    path(
+        "<uuid:admission_id>/orders/<uuid:order_id>/resume/",
+        orders.order_resume,
+        name="order_resume",
+    ),
+    path("<uuid:admission_id>/orders/<uuid:order_id>/stop/", orders.order_stop, name="order_stop"),
     path("setup/", setup.setup, name="setup"),
     path("setup/wards/", setup.ward_add, name="ward_add"),
     path("setup/wards/<uuid:ward_id>/", setup.ward_edit, name="ward_edit"),

@@ -11,6 +11,7 @@ that shows the line shows.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -77,22 +78,31 @@ class NeedsOverride(ValidationError):
 
 
 @dataclass(frozen=True)
-class _ActiveLine:
+class ActiveLine:
+    """A coded medicine the patient is taking: a prescription's line, or (given by the
+    caller) an order on the ward."""
+
     medicine_id: uuid.UUID
     medicine: str
     prescribed_on: date
+    #: the document it is on (a prescription's or an admission's number)
     number: str
 
 
-def _active_coded_lines(patient_id: uuid.UUID, today: date) -> list[_ActiveLine]:
+def _active_coded_lines(
+    patient_id: uuid.UUID, today: date, excluding_items: Collection[int] = ()
+) -> list[ActiveLine]:
     """The patient's coded lines whose course has not ended by ``today`` (plain values:
     the check runs on every line)."""
     since = timezone.now() - timedelta(days=DURATION_DAYS_MAX + 1)
-    rows = PrescriptionItem.objects.filter(
+    items = PrescriptionItem.objects.filter(
         prescription__patient_id=patient_id,
         formulary_medicine_id__isnull=False,
         prescription__created_at__gte=since,
-    ).values_list(
+    )
+    if excluding_items:
+        items = items.exclude(pk__in=list(excluding_items))
+    rows = items.values_list(
         "formulary_medicine_id",
         "medicine",
         "duration_days",
@@ -103,16 +113,25 @@ def _active_coded_lines(patient_id: uuid.UUID, today: date) -> list[_ActiveLine]
     for medicine_id, medicine, days, created_at, number in rows:
         prescribed_on = timezone.localdate(created_at)
         if medicine_id is not None and prescribed_on + timedelta(days=days or 1) > today:
-            lines.append(_ActiveLine(medicine_id, medicine, prescribed_on, number))
+            lines.append(ActiveLine(medicine_id, medicine, prescribed_on, number))
     return lines
 
 
 def prescription_line_check(
-    *, patient: Patient, medicine: FormularyMedicine, today: date | None = None
+    *,
+    patient: Patient,
+    medicine: FormularyMedicine,
+    today: date | None = None,
+    also_active: Sequence[ActiveLine] = (),
+    excluding_items: Collection[int] = (),
 ) -> list[SafetyWarning]:
     """What the doctor must see before ``medicine`` is prescribed to ``patient``: an
     allergy it matches (the allergen is one of its ingredients or classes), an active
-    medicine with one of its ingredients, and whether the allergies were ever asked."""
+    medicine with one of its ingredients, and whether the allergies were ever asked.
+
+    ``also_active``: active medicines the caller knows of besides the prescriptions (a
+    ward's orders); ``excluding_items``: prescription items not to count (the ones an
+    order continues)."""
     today = today or timezone.localdate()
     warnings: list[SafetyWarning] = []
     if patient.allergy_status == AllergyStatus.UNKNOWN:
@@ -153,7 +172,7 @@ def prescription_line_check(
                     needs_reason=True,
                 )
             )
-    active = _active_coded_lines(patient.pk, today)
+    active = [*_active_coded_lines(patient.pk, today, excluding_items), *also_active]
     if active:
         ingredients = formulary().ingredients_of(medicine_ids={line.medicine_id for line in active})
         for line in active:
@@ -199,7 +218,8 @@ class PrescriptionLine:
     override_reason: str = ""
 
 
-def _line_errors(line: PrescriptionLine) -> dict[str, str]:
+def prescription_line_errors(line: PrescriptionLine) -> dict[str, str]:
+    """Each wrong field of the line (empty when every field is right)."""
     errors: dict[str, str] = {}
     if line.medicine_id is None and not line.outside_formulary_name.strip():
         errors["medicine"] = _(
@@ -230,8 +250,60 @@ def _line_errors(line: PrescriptionLine) -> dict[str, str]:
     return errors
 
 
-def _frequency_text(line: PrescriptionLine) -> str:
+def frequency_text(line: PrescriptionLine) -> str:
+    """The line's frequency in the words the ward's schedule reads."""
     return FREQUENCY_TEXT[Frequency(line.frequency)].format(hours=line.every_hours)
+
+
+@dataclass(frozen=True)
+class CheckedLine:
+    """A line that passed its checks: the formulary medicine (None outside the
+    formulary), the warnings the doctor overrode and the reason given."""
+
+    medicine: FormularyMedicine | None
+    overridden: list[SafetyWarning]
+    override_reason: str
+
+    @property
+    def warnings_overridden(self) -> str:
+        return "\n".join(w.message for w in self.overridden)
+
+
+def prescription_line_checked(
+    *,
+    patient: Patient,
+    line: PrescriptionLine,
+    also_active: Sequence[ActiveLine] = (),
+    excluding_items: Collection[int] = (),
+) -> CheckedLine:
+    """Check every field of the line, then the patient's allergies and active medicines
+    (see ``prescription_line_check``); run it inside the transaction that saves the
+    line. Raises ``InvalidDetails`` for a wrong field and ``NeedsOverride`` (with the
+    warnings) when the line matches an allergy or an active medicine and no override
+    reason was given."""
+    errors = prescription_line_errors(line)
+    medicine = None
+    if line.medicine_id is not None and "medicine" not in errors:
+        medicine = formulary_medicine_get(medicine_id=line.medicine_id)
+        if medicine is None or not medicine.is_active:
+            errors["medicine"] = _("This medicine is not in the hospital's formulary.")
+    if errors:
+        raise InvalidDetails(errors)
+    override_reason = " ".join(line.override_reason.split())
+    warnings = (
+        prescription_line_check(
+            patient=patient,
+            medicine=medicine,
+            also_active=also_active,
+            excluding_items=excluding_items,
+        )
+        if medicine is not None
+        else []
+    )
+    overridden = [w for w in warnings if w.needs_reason]
+    if overridden and not override_reason:
+        raise NeedsOverride(warnings)
+    return CheckedLine(medicine, overridden, override_reason if overridden else "")
 
 
 def prescription_line_add(
@@ -241,27 +313,11 @@ def prescription_line_add(
     line: PrescriptionLine,
     prescribed_by: User,
 ) -> PrescriptionItem:
-    """Check the line and add it to the consultation's prescription. Raises
-    ``InvalidDetails`` for a wrong field and ``NeedsOverride`` (with the warnings) when
-    it matches an allergy or an active medicine and no override reason was given."""
-    errors = _line_errors(line)
-    medicine = None
-    if line.medicine_id is not None and "medicine" not in errors:
-        medicine = formulary_medicine_get(medicine_id=line.medicine_id)
-        if medicine is None or not medicine.is_active:
-            errors["medicine"] = _("This medicine is not in the hospital's formulary.")
-    if errors:
-        raise InvalidDetails(errors)
-    override_reason = " ".join(line.override_reason.split())
+    """Check the line (``prescription_line_checked``) and add it to the consultation's
+    prescription."""
     with tenant_atomic():
-        warnings = (
-            prescription_line_check(patient=consultation.patient, medicine=medicine)
-            if medicine is not None
-            else []
-        )
-        overridden = [w for w in warnings if w.needs_reason]
-        if overridden and not override_reason:
-            raise NeedsOverride(warnings)
+        checked = prescription_line_checked(patient=consultation.patient, line=line)
+        medicine = checked.medicine
         assert line.dose_amount is not None and line.duration_days is not None
         dose = f"{line.dose_amount.normalize():f} {line.dose_unit}"
         return prescription_item_add(
@@ -272,7 +328,7 @@ def prescription_line_add(
                 if medicine
                 else " ".join(line.outside_formulary_name.split()),
                 dose=dose,
-                frequency=_frequency_text(line),
+                frequency=frequency_text(line),
                 route=line.route,
                 duration=f"{line.duration_days} days",
                 quantity=line.quantity,
@@ -286,8 +342,8 @@ def prescription_line_add(
                 frequency_code=line.frequency,
                 every_hours=line.every_hours if line.frequency == Frequency.EVERY_HOURS else None,
                 duration_days=line.duration_days,
-                warnings_overridden="\n".join(w.message for w in overridden),
-                override_reason=override_reason if overridden else "",
+                warnings_overridden=checked.warnings_overridden,
+                override_reason=checked.override_reason,
                 prescribed_by_id=prescribed_by.pk,
             ),
         )

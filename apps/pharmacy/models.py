@@ -349,6 +349,7 @@ class MovementKind(models.TextChoices):
     SALE = "sale", _("Sold")
     RETURN = "return", _("Returned")
     ADJUSTMENT = "adjustment", _("Adjusted")
+    WARD_DOSE = "ward_dose", _("Given on the ward")
 
 
 class StockMovement(models.Model):

@@ -70,3 +70,16 @@ def test_vitals_sent_again_reload_the_page_instead_of_recording_twice(ward: Hosp
     assert again["HX-Refresh"] == "true"
     with tenant_context(ward.hospital):
         assert Vitals.objects.filter(patient=ward.patient).count() == 1
+
+
+@racing
+def test_a_double_click_on_order_orders_once(ward: Hospitalward) -> None:
+    from apps.admissions.models import MedicationOrder
+    from apps.admissions.tests.test_orders import amoxicillin
+    from apps.admissions.tests.test_views_orders import order_data
+
+    stay = stay_in(ward)
+    data = order_data(amoxicillin(ward))
+    post_at_once(ward.hospital, ward.doctor_user, f"{stay.url}orders/add/", data)
+    with tenant_context(ward.hospital):
+        assert MedicationOrder.objects.filter(admission=stay.admission).count() == 1

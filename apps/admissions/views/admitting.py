@@ -21,7 +21,7 @@ from apps.admissions.forms import AdmissionRequestForm, AdmitForm
 from apps.admissions.models import AdmissionRequest, Bed
 from apps.admissions.views.common import ADMITTERS
 from apps.consultations.models import Consultation
-from apps.consultations.selectors import consultation_get
+from apps.consultations.selectors import consultation_get, diagnoses_of_consultation
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.submissions import acted_once, submitted_once
@@ -40,18 +40,32 @@ def _consultation_from(request: HospitalRequest) -> Consultation | None:
     return found(consultation_get, consultation_id=consultation_id)
 
 
+def _diagnoses_text(consultation: Consultation) -> str:
+    return "\n".join(
+        f"{d.code} {d.title}" for d in diagnoses_of_consultation(consultation_id=consultation.pk)
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @roles_required(Role.DOCTOR)
 @submitted_once
 def request_new(request: HospitalRequest) -> HttpResponse:
+    """Put a patient on the list to admit; from a consultation ("Admit" on its page)
+    with its patient, doctor and diagnoses filled in."""
     consultation = _consultation_from(request)
-    initial = {"patient": consultation.patient.number} if consultation else {}
-    form = AdmissionRequestForm(data=request.POST or None, initial=initial)
+    initial = {}
+    if consultation is not None:
+        diagnoses = _diagnoses_text(consultation)
+        initial = {"working_diagnosis": diagnoses, "reason": diagnoses.split("\n")[0]}
+    form = AdmissionRequestForm(
+        data=request.POST or None, initial=initial, from_consultation=consultation is not None
+    )
     if form_action(
         form,
         lambda data: services.admission_request_create(
-            patient=data["patient"],
+            patient=consultation.patient if consultation else data["patient"],
             reason=data["reason"],
+            working_diagnosis=data["working_diagnosis"],
             ward=data["ward"],
             consultation=consultation,
             requested_by=request.user,

@@ -27,14 +27,22 @@ from apps.core.viewkit import form_action
 
 
 def _summary_initial(admission: Admission) -> dict[str, str]:
-    """The discharge summary starts from the admitting consultation's diagnoses and the
-    medicines on the ward chart; the doctor edits both."""
+    """The discharge summary starts from the stay's diagnoses (the admitting
+    consultation's, else the working diagnosis it was admitted with) and the discharge
+    prescription (the orders still running, and medicines charted from prescriptions);
+    the doctor edits both."""
     diagnoses = (
         [str(d) for d in diagnoses_of_consultation(consultation_id=admission.consultation_id)]
         if admission.consultation_id
         else []
     )
+    if not diagnoses and admission.request_id is not None:
+        working = admission.request.working_diagnosis if admission.request else ""
+        diagnoses = [line for line in working.splitlines() if line.strip()]
     medicines = [
+        f"{o.medicine} {o.dose_label}, {o.get_route_display()}, {o.frequency_label}"
+        for o in selectors.active_orders_at_discharge(admission=admission)
+    ] + [
         f"{i.medicine} {i.dose}, {i.frequency}"
         for i in selectors.medication_items(admission=admission)
     ]
@@ -65,6 +73,7 @@ def discharge(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse
         "patient": admission.patient,
         "form": form,
         "blockers": services.admission_discharge_blockers(admission=admission),
+        "discharge_orders": selectors.active_orders_at_discharge(admission=admission),
     }
     return render(request, page_or_fragment(request, "admissions/discharge.html", "form"), context)
 
@@ -82,4 +91,5 @@ def summary(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
         patient=admission.patient,
     )
     context = stay_context(request, admission)
+    context["discharge_orders"] = selectors.active_orders_at_discharge(admission=admission)
     return render(request, "admissions/summary.html", context)

@@ -29,11 +29,12 @@ def admitted_list(request: HospitalRequest) -> HttpResponse:
         ward = found(selectors.ward_get, ward_id=request.GET["ward"])
     now = timezone.now()
     rows = selectors.admitted(ward=ward)
+    overdue_of = selectors.overdue_counts(admissions=rows, now=now)
     groups: dict[str, list[tuple[Admission, Any, int]]] = {}
     for admission in rows:
         stay = selectors.current_occupancy(admission)
         name = stay.bed.room.ward.name if stay else ""
-        overdue = selectors.overdue_count(admission=admission, now=now)
+        overdue = overdue_of[admission.pk]
         groups.setdefault(name, []).append((admission, stay, overdue))
     context = {
         "ward": ward,

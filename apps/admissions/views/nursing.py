@@ -22,6 +22,7 @@ from apps.admissions import selectors, services
 from apps.admissions.chart import vitals_chart
 from apps.admissions.forms import DoseForm, NoteForm
 from apps.admissions.models import Admission, DoseOutcome
+from apps.admissions.orders import OrderDose, order_dose_record
 from apps.admissions.views.common import WARD_STAFF, admission_or_404, ended_stay_refused
 from apps.consultations.forms import VitalsForm
 from apps.consultations.selectors import vitals_flags
@@ -64,8 +65,10 @@ def _nursing_context(
     authors = accounts_by_id(
         hospital=request.hospital,
         user_ids=[n.author_id for n in notes]
-        + [d.record.recorded_by_id for line in lines for d in line.doses if d.record],
+        + [d.record.recorded_by_id for line in lines for d in line.doses if d.record]
+        + [line.order.ordered_by_id for line in lines if line.order],
     )
+    _name_people(lines, authors)
     return {
         "admission": admission,
         "patient": admission.patient,
@@ -85,6 +88,21 @@ def _nursing_context(
         "writable": admission.is_active,
         "outcome_choices": DoseOutcome.choices,
     }
+
+
+def _name_people(lines: list[selectors.ChartLine], people: dict[Any, Any]) -> None:
+    """Each line's orderer and each dose's recorder by name."""
+
+    def name(user_id: Any) -> str:
+        user = people.get(user_id)
+        return user.get_full_name() if user is not None else ""
+
+    for line in lines:
+        if line.order is not None:
+            line.ordered_by = name(line.order.ordered_by_id)
+        for dose in line.doses:
+            if dose.record is not None:
+                dose.recorded_by = name(dose.record.recorded_by_id)
 
 
 def _nursing_page(
@@ -168,15 +186,30 @@ def _given_at(scheduled: datetime, clock: time) -> datetime:
 
 
 def _dose_record(admission: Admission, data: dict[str, Any], *, recorded_by: User) -> None:
-    """Record a dose of a medicine on the patient's chart (given at the moment the typed
-    time names)."""
+    """Record a dose of an order, or of a medicine charted from a prescription (given
+    at the moment the typed time names)."""
+    scheduled: datetime | None = data["scheduled_at"]
+    if data["order"] is not None:
+        order = selectors.order_get(admission=admission, order_id=data["order"])
+        near = scheduled or timezone.now()
+        order_dose_record(
+            order=order,
+            dose=OrderDose(
+                outcome=data["outcome"],
+                scheduled_at=scheduled,
+                at=_given_at(near, data["at"]) if data["at"] is not None else None,
+                reason=data["reason"],
+            ),
+            recorded_by=recorded_by,
+        )
+        return
     item = next(
         (i for i in selectors.medication_items(admission=admission) if i.pk == data["item"]),
         None,
     )
     if item is None:
         raise NotFound(_("This medicine is not on the patient's chart."))
-    scheduled: datetime = data["scheduled_at"]
+    assert scheduled is not None  # the form requires it for an item
     services.dose_record(
         admission=admission,
         item=item,
@@ -204,5 +237,8 @@ def dose(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
         day=timezone.localdate(scheduled_at) if scheduled_at else None,
         dose_form=form,
         # the chart's cell of the refused dose shows the form again
-        dose_error_key=f"{request.POST.get('item', '')}-{request.POST.get('scheduled_at', '')}",
+        dose_error_key=(
+            f"{request.POST.get('order') or request.POST.get('item', '')}"
+            f"-{request.POST.get('scheduled_at', '')}"
+        ),
     )

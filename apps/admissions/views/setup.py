@@ -24,12 +24,17 @@ from apps.core.viewkit import form_action, found, section_or_redirect
 
 def _setup_context(**forms: Any) -> dict[str, Any]:
     wards = selectors.wards().prefetch_related("rooms__beds")
-    allowed = services.admission_settings_get().allow_discharge_with_unbilled
+    rules = services.admission_settings_get()
     return {
         "wards": wards,
         "ward_form": forms.get("ward_form") or WardForm(),
         "settings_form": forms.get("settings_form")
-        or AdmissionSettingsForm(initial={"allow_discharge_with_unbilled": allowed}),
+        or AdmissionSettingsForm(
+            initial={
+                "allow_discharge_with_unbilled": rules.allow_discharge_with_unbilled,
+                "dose_window_minutes": rules.dose_window_minutes,
+            }
+        ),
         "tab": "setup",
     }
 
@@ -136,9 +141,13 @@ def bed_add(request: HospitalRequest, room_id: uuid.UUID) -> HttpResponse:
 @roles_required()
 def settings_save(request: HospitalRequest) -> HttpResponse:
     form = AdmissionSettingsForm(data=request.POST)
-    form.is_valid()  # a checkbox cannot be invalid
-    services.admission_settings_update(
-        allow_discharge_with_unbilled=form.cleaned_data.get("allow_discharge_with_unbilled", False)
-    )
-    messages.success(request, _("Settings saved."))
-    return redirect_to(request, reverse("admissions:setup"))
+    if form_action(
+        form,
+        lambda data: services.admission_settings_update(
+            allow_discharge_with_unbilled=data["allow_discharge_with_unbilled"],
+            dose_window_minutes=data["dose_window_minutes"],
+        ),
+    ):
+        messages.success(request, _("Settings saved."))
+        return redirect_to(request, reverse("admissions:setup"))
+    return render(request, "admissions/setup.html", _setup_context(settings_form=form))

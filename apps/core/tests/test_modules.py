@@ -156,7 +156,7 @@ def test_what_the_modules_offer_is_found_by_declaration() -> None:
         "laboratory",
         "pharmacy",
     ]
-    assert list(modules.visit_section_providers()) == ["laboratory"]
+    assert list(modules.visit_section_providers()) == ["laboratory", "admissions"]
     assert [task.name for task in modules.periodic_tasks()] == ["mark-appointment-no-shows"]
     assert len(modules.benchmark_providers()) == 5
     seeders = {seeder.label: seeder for seeder in modules.seeders()}
