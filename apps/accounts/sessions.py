@@ -27,11 +27,12 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.db.models import Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
 
@@ -71,8 +72,13 @@ class SessionStore(db.SessionStore):
                 "session_data"
             )[:1]
         )
+        # whether the account has an authenticator, asked by the second-factor check on
+        # every request of a session not verified with one (apps.accounts.two_factor)
+        authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         users = list(
-            User.objects.filter(pk=user_id).annotate(hms_session_data=session_data).order_by()
+            User.objects.filter(pk=user_id)
+            .annotate(hms_session_data=session_data, hms_two_factor_enabled=Exists(authenticator))
+            .order_by()
         )
         if not users:  # the account is gone: Django's way, which signs it out
             return self._session_row()
