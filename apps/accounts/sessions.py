@@ -72,12 +72,12 @@ class SessionStore(db.SessionStore):
                 "session_data"
             )[:1]
         )
-        # whether the account has an authenticator rides along too (the second-factor
-        # check of every request: apps.accounts.two_factor.two_factor_enabled)
+        # whether the account has an authenticator, asked by the second-factor check on
+        # every request of a session not verified with one (apps.accounts.two_factor)
         authenticator = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
         users = list(
             User.objects.filter(pk=user_id)
-            .annotate(hms_session_data=session_data, hms_has_authenticator=Exists(authenticator))
+            .annotate(hms_session_data=session_data, hms_two_factor_enabled=Exists(authenticator))
             .order_by()
         )
         if not users:  # the account is gone: Django's way, which signs it out

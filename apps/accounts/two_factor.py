@@ -53,13 +53,18 @@ def totp_issuer(device: Any) -> str:
 
 
 def two_factor_enabled(user: User) -> bool:
-    """Has ``user`` a confirmed authenticator (so every sign-in asks for a token)? Read
-    with the session's own query when the user was loaded with it
-    (apps.accounts.sessions), so the check of every request costs no query of its own."""
-    known = getattr(user, "hms_has_authenticator", None)
+    """Has ``user`` a confirmed authenticator (so every sign-in asks for a token)?"""
+    # read with the session and the user in one query (apps.accounts.sessions), when it was
+    known = getattr(user, "hms_two_factor_enabled", None)
     if known is not None:
         return bool(known)
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def _forget_read_with_session(user: User) -> None:
+    """The authenticator is about to change: ask the database next time."""
+    if getattr(user, "hms_two_factor_enabled", None) is not None:
+        del user.hms_two_factor_enabled  # type: ignore[attr-defined]
 
 
 def recovery_codes_left(user: User) -> int:
@@ -92,6 +97,7 @@ def totp_enrolment_start(*, user: User) -> Any:
 def totp_enrolment_confirm(*, user: User, token: str) -> Enrolment:
     """Confirm the authenticator being set up with a token it shows, and make new
     recovery codes (any earlier ones stop working)."""
+    _forget_read_with_session(user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         raise ValidationError(gettext("Start the set-up again."), field="token")
@@ -134,6 +140,7 @@ def two_factor_remove(*, user: User) -> None:
     """Forget ``user``'s authenticator and recovery codes. A session verified with them
     is no longer verified (django-otp finds no device): an administrator then has to
     enrol again before going on."""
+    _forget_read_with_session(user)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
