@@ -84,6 +84,9 @@ NOT_AUDITED: dict[str, str] = {
     "apps.pharmacy.services.catalogue.medicine_map_allergens": "part of medicine_create/update",
     "apps.pharmacy.services.catalogue.seed": "reference-data seeder (provisioning, sync job)",
     "apps.billing.services.invoices.locked_for_update": "a lock inside the caller's transaction",
+    "apps.pharmacy.services.ward.ward_dose_issue": (
+        "part of admissions' ward dose (order_dose_record), which records the dose given"
+    ),
     # -- reads, checks and pure helpers
     "apps.admissions.services.admission_discharge_blockers": "read",
     "apps.admissions.services.admission_settings_get": "read (never writes)",
