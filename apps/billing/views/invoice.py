@@ -243,5 +243,9 @@ def receipt(request: HospitalRequest, payment_id: uuid.UUID) -> HttpResponse:
     payment = found(selectors.payment_get, payment_id=payment_id)
     people = accounts_by_id(hospital=request.hospital, user_ids=[payment.received_by_id])
     cashier = people.get(payment.received_by_id) if payment.received_by_id else None
-    context = {"payment": payment, "cashier": cashier}
+    context = {
+        "payment": payment,
+        "cashier": cashier,
+        "balance_after": selectors.payment_balance_after(payment=payment),
+    }
     return render(request, "billing/receipt.html", context)

@@ -135,6 +135,8 @@ class HospitalChangeForm(forms.ModelForm):
             "language",
             "currency",
             "address",
+            "phone",
+            "tax_id",
             "session_idle_minutes",
             "admin_name",
             "admin_email",
