@@ -76,6 +76,18 @@ def artifacts() -> Path:
 # -- a clean console: every page of every test ----------------------------------------------
 
 
+#: run in every page before its own scripts (Playwright's init scripts are not subject to
+#: the page's CSP); the console error it writes is reported like any other
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const element = event.target && event.target.outerHTML
+    ? event.target.outerHTML.slice(0, 160) : "";
+  console.error(`CSP refused ${event.violatedDirective} (${event.sample}) at `
+    + `${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${element}`);
+});
+"""
+
+
 class BrowserProblems:
     """What went wrong in the browser during one test: console errors, uncaught script
     errors, requests that failed and responses of HTTP 400 or more. Each is a line naming
@@ -94,7 +106,10 @@ class BrowserProblems:
     def on_console(self, message: ConsoleMessage) -> None:
         # "Failed to load resource" repeats a response the response listener names fully
         if message.type == "error" and "Failed to load resource" not in message.text:
-            self.report(f"console error: {message.text} ({message.location.get('url')})")
+            on_page = message.page.url if message.page else "?"
+            self.report(
+                f"console error on {on_page}: {message.text} ({message.location.get('url')})"
+            )
 
     def on_page_error(self, error: Any) -> None:
         self.report(f"page error: {error}")
@@ -115,6 +130,8 @@ class BrowserProblems:
             dialog.accept()
 
     def watch(self, context: BrowserContext) -> None:
+        # a CSP refusal names what was refused and where: the element and the line of script
+        context.add_init_script(CSP_REPORTER)
         context.on("console", self.on_console)
         context.on("weberror", lambda web_error: self.on_page_error(web_error.error))
         context.on("requestfailed", self.on_request_failed)
