@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0006_hospital_server'),
+        ("tenancy", "0006_hospital_server"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='hospital',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='telephone'),
+            model_name="hospital",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="telephone"),
         ),
         migrations.AddField(
-            model_name='hospital',
-            name='tax_id',
-            field=models.CharField(blank=True, max_length=20, verbose_name='tax ID (VÖEN)'),
+            model_name="hospital",
+            name="tax_id",
+            field=models.CharField(blank=True, max_length=20, verbose_name="tax ID (VÖEN)"),
         ),
     ]
