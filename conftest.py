@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from apps.tenancy.services import hospital_create
 # Real PostgreSQL servers for the tests that ask for them: two throwaway servers for the
 # storage, placement and HMS_TEST_BACKEND=postgresql runs, the first of which also holds
 # the tenant-schema and clinical thread tests' databases (pg.py).
-pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg"]
+pytest_plugins = ["apps.tenancy.tests.postgres", "apps.patients.tests.pg", "apps.audit.testing"]
 
 TEST_PASSWORD = "Correct-Horse-42"
 _sequence = itertools.count(1)
@@ -89,8 +90,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.test.testcases import SimpleTestCase
 
+    from apps.accounts.testing import second_factor_at_forced_login
     from apps.tenancy.connections import is_tenant_alias
 
+    second_factor_at_forced_login()  # force_login gives the second factor too
     guarded = SimpleTestCase.ensure_connection_patch_method.__func__  # type: ignore[attr-defined]
 
     def ensure_connection_patch_method(cls):
@@ -105,6 +108,26 @@ def pytest_configure(config: pytest.Config) -> None:
         return ensure_connection
 
     SimpleTestCase.ensure_connection_patch_method = classmethod(ensure_connection_patch_method)  # type: ignore[method-assign,assignment]
+    _platform_test_database_in_a_file()
+
+
+def _platform_test_database_in_a_file() -> None:
+    """The SQLite platform database of the tests is a file, as in production — not
+    Django's default in-memory shared-cache database. Under shared cache SQLite locks
+    whole tables between connections and answers "database table is locked" at once,
+    without the busy timeout: the race tests (two requests saving their sessions, two
+    status moves) then failed at random on a loaded machine, for a reason production
+    never has. (pytest-xdist's workers each get their own file: pytest-django adds the
+    worker's name.)"""
+    from django.db import connections
+
+    platform = connections.settings["default"]
+    if platform["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    test_settings = platform.setdefault("TEST", {})
+    if not test_settings.get("NAME"):
+        directory = Path(tempfile.gettempdir())
+        test_settings["NAME"] = str(directory / f"hms-test-platform-{os.getpid()}.sqlite3")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

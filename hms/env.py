@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zoneinfo
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,18 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name (Asia/Baku), checked against the machine's zone database."""
+    raw = os.environ.get(name) or default
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name} must be a time zone such as Asia/Baku or UTC, got {raw!r}"
+        ) from None
+    return raw
 
 
 def env_file_path(raw: str) -> Path | None:

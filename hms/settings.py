@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hms.env import env_bool, env_file_path, env_int, env_str, load_env_file
+from hms.env import (
+    env_bool,
+    env_file_path,
+    env_int,
+    env_str,
+    env_time_zone,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # None: no env file (HMS_ENV_FILE=/dev/null, as the tests run)
@@ -82,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor given in this session
+    "django_otp.middleware.OTPMiddleware",
     # LocaleMiddleware that starts from the user's choice, then the hospital's default
     "apps.accounts.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,6 +167,8 @@ HMS_HOST_CACHE_SECONDS = env_int("HMS_HOST_CACHE_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# who makes each hospital's administrator account for tenancy (which imports no accounts)
+HOSPITAL_ADMIN_PROVIDER = "apps.accounts.provisioning.HospitalAdmins"
 # scrypt first: memory-hard (16 MiB per hash), so stronger against GPU cracking than
 # PBKDF2, and ~10x cheaper in CPU time, which keeps logins and the creation of a hospital's
 # administrator fast. PBKDF2 stays listed so existing hashes still verify (and upgrade).
@@ -188,7 +200,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our own date, time and number formats per language (24-hour times in English too).
 FORMAT_MODULE_PATH = ["hms.formats"]
 LANGUAGE_COOKIE_NAME = "hms_language"
-TIME_ZONE = env_str("HMS_TIME_ZONE", "UTC")
+# The platform's time zone: the platform admin's clock and the zone a new hospital gets
+# unless its Add form says otherwise. Each hospital then has its own (Hospital.time_zone,
+# activated with the hospital by apps.tenancy.context). UTC by default, so a deployment
+# that never set it keeps its hospitals' clocks; a Baku deployment sets Asia/Baku.
+TIME_ZONE = env_time_zone("HMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
@@ -221,9 +237,10 @@ HMS_JOB_MAINTENANCE_SECONDS = env_int("HMS_JOB_MAINTENANCE_SECONDS", 5)
 HMS_JOB_WAITING_SECONDS = env_int("HMS_JOB_WAITING_SECONDS", 3)
 
 # Backups (apps/tenancy/provisioning/recovery.py): the beat looks every BACKUP_CHECK seconds
-# and backs up each ready hospital at BACKUP_HOUR (local TIME_ZONE) — or at once if its last
-# scheduled backup is more than 26 h old (a night missed while no worker ran); scheduled
-# backups older than RETENTION_DAYS are removed, the newest always kept.
+# and backs up each ready hospital at BACKUP_HOUR by the hospital's own clock (its time
+# zone) — or at once if its last scheduled backup is more than 26 h old (a night missed
+# while no worker ran); scheduled backups older than RETENTION_DAYS are removed, the
+# newest always kept.
 HMS_BACKUP_HOUR = env_int("HMS_BACKUP_HOUR", 2)
 # /healthz and the admin banner call a worker (or the beat) missing after this long.
 HMS_WORKER_SILENT_SECONDS = env_int("HMS_WORKER_SILENT_SECONDS", 60)
@@ -254,6 +271,11 @@ INSTALLED_APPS += [
     # the audit logs: the platform's (platform database) and each hospital's (tenant)
     "apps.platform_audit",
     "apps.audit",
+    # two factors (TOTP and one-time recovery codes); their rows live in the platform
+    # database beside the users (the router sends every non-tenant app there)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -271,6 +293,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.addresses.client_address"
 AXES_VERBOSE = False
+
+
+# Two factors (apps/accounts/two_factor.py): required for platform and hospital
+# administrators, optional for other staff. Wrong tokens are throttled per device by
+# django-otp: after n failures the next try waits 2^(n-1) seconds (factor 1).
+def OTP_TOTP_ISSUER(device: Any) -> str:
+    """The name an authenticator app shows beside the account: its hospital's."""
+    from apps.accounts.two_factor import totp_issuer
+
+    return totp_issuer(device)
+
+
+OTP_TOTP_THROTTLE_FACTOR = 1
+# A code of the previous, current or next 30-second step is accepted, each once. No
+# drift learning: a code typed just as the step turned would otherwise shift the window
+# for good (phones keep network time; the one-step tolerance covers the typing).
+OTP_TOTP_SYNC = False
+OTP_STATIC_THROTTLE_FACTOR = 1
+# the platform admin's pages for devices show neither TOTP keys nor recovery codes
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Behind N reverse proxies that each append to X-Forwarded-For, the client's address is
 # the Nth entry from the right; 0 (no proxy) trusts only the socket's address.
 HMS_TRUSTED_PROXY_COUNT = env_int("HMS_TRUSTED_PROXY_COUNT", 0)

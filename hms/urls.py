@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.accounts.admin import platform_password_change
@@ -13,6 +13,8 @@ from apps.tenancy.jobs.health import healthz
 urlpatterns = [
     # before the admin's own: clears the forced change of a temporary password
     path("admin/password_change/", platform_password_change, name="platform_password_change"),
+    # before the admin's own catch-all: the second factor of the platform's accounts
+    path("admin/two-factor/", include("apps.accounts.two_factor_urls")),
     path("admin/", admin.site.urls),
     path("language/", language_switch_view, name="language_switch"),
     # for load balancers and monitoring (apps/tenancy/jobs/health.py)

@@ -45,3 +45,16 @@ class HospitalAuthenticationForm(AuthenticationForm):
             raise self.get_invalid_login_error()
         super().confirm_login_allowed(user)
         ensure_temporary_password_valid(user)
+
+
+class TwoFactorTokenForm(forms.Form):
+    """A code from the authenticator app (or a recovery code where the page allows)."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )

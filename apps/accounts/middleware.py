@@ -3,8 +3,11 @@
 - Anonymous visitors are sent to the hospital's login page.
 - A signed-in user who does not belong to this hospital gets 403 (platform
   superusers may enter any hospital).
-- A user with a temporary password must change it before anything else — on the
-  platform host too, where the admin's own password change page is the only way on.
+- A user whose account has an authenticator gives a code from it before anything else
+  (the session remembers it: django-otp's OTPMiddleware); then a temporary password
+  must be changed — on the platform host too, where the admin's own password change
+  page is the only way on; then an administrator without an authenticator sets one up
+  (apps.accounts.two_factor). The same order on the platform host.
   Once that temporary password has expired, the session that signed in with it ends
   (it could otherwise still set a permanent password) and the login page says why.
 - A module the hospital does not subscribe to answers 404; a module the user's role
@@ -31,6 +34,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.accounts.access import may_use_module
 from apps.accounts.forms import TEMPORARY_PASSWORD_EXPIRED
+from apps.accounts.rules import two_factor_required
+from apps.accounts.two_factor import two_factor_enabled
 from apps.core.modules import module_for_namespace
 
 
@@ -50,7 +55,7 @@ class HospitalAccessMiddleware:
     ) -> HttpResponse | None:
         hospital = getattr(request, "hospital", None)
         if hospital is None:
-            return _platform_password_change(request)
+            return _platform_access(request, view_func)
         if getattr(view_func, "login_exempt", False):
             return None
         user = request.user
@@ -60,8 +65,13 @@ class HospitalAccessMiddleware:
             return render(request, "accounts/not_a_member.html", status=403)
         if user.temporary_password_expired:
             return _temporary_password_ended(request, "login")
+        step = _second_factor_step(request, view_func)
+        if step == _VERIFY:
+            return _to_second_factor(request, "two_factor_verify")
         if user.must_change_password and not getattr(view_func, "password_change_exempt", False):
             return redirect("password_change")
+        if step == _ENROL and not user.must_change_password:
+            return _to_second_factor(request, "two_factor_enrol")
         match = request.resolver_match
         module = module_for_namespace(match.namespaces[0]) if match and match.namespaces else None
         if module is not None:
@@ -70,6 +80,31 @@ class HospitalAccessMiddleware:
             if not may_use_module(user, module):
                 return render(request, "accounts/forbidden.html", {"module": module}, status=403)
         return None
+
+
+_VERIFY = "verify"
+_ENROL = "enrol"
+
+
+def _second_factor_step(request: HttpRequest, view_func: Callable[..., Any]) -> str | None:
+    """What the signed-in user still owes this session: a code (the account has an
+    authenticator), an enrolment (the role requires one and there is none), or nothing.
+    A verified session costs no query beyond django-otp's own lookup of its device."""
+    if getattr(view_func, "two_factor_exempt", False):
+        return None
+    user = request.user
+    if getattr(user, "otp_device", None) is not None:
+        return None
+    if two_factor_enabled(user):  # type: ignore[arg-type]
+        return _VERIFY
+    if two_factor_required(user):  # type: ignore[arg-type]
+        return _ENROL
+    return None
+
+
+def _to_second_factor(request: HttpRequest, url_name: str) -> HttpResponse:
+    target = f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+    return HttpResponseClientRedirect(target) if _is_htmx(request) else redirect(target)
 
 
 #: admin views a platform user with a temporary password may still reach
@@ -85,16 +120,28 @@ _PLATFORM_PASSWORD_CHANGE_EXEMPT = frozenset(
 )
 
 
-def _platform_password_change(request: HttpRequest) -> HttpResponse | None:
+#: platform views a signed-in user may reach before the second factor
+_PLATFORM_TWO_FACTOR_EXEMPT = frozenset({"logout", "jsi18n", "language_switch", "healthz"})
+
+
+def _platform_access(request: HttpRequest, view_func: Callable[..., Any]) -> HttpResponse | None:
     user = request.user
-    if not (user.is_authenticated and user.must_change_password):
-        return None
+    if not user.is_authenticated:
+        return None  # the admin sends its visitors to its own sign-in
     if user.temporary_password_expired:
         return _temporary_password_ended(request, "admin:login")
     match = request.resolver_match
-    if match is not None and match.url_name in _PLATFORM_PASSWORD_CHANGE_EXEMPT:
-        return None
-    return redirect("admin:password_change")
+    url_name = match.url_name if match is not None else None
+    step = (
+        None if url_name in _PLATFORM_TWO_FACTOR_EXEMPT else _second_factor_step(request, view_func)
+    )
+    if step == _VERIFY:
+        return _to_second_factor(request, "two_factor_verify")
+    if user.must_change_password and url_name not in _PLATFORM_PASSWORD_CHANGE_EXEMPT:
+        return redirect("admin:password_change")
+    if step == _ENROL and not user.must_change_password:
+        return _to_second_factor(request, "two_factor_enrol")
+    return None
 
 
 def _temporary_password_ended(request: HttpRequest, login_url: str) -> HttpResponse:

@@ -92,3 +92,14 @@ def may_be_doctor_login(user: User) -> bool:
 def is_patient_account(user: User) -> bool:
     """A patient's portal login, never a staff login."""
     return user.role == Role.PATIENT
+
+
+#: roles whose accounts must sign in with two factors: whoever administers a hospital or
+#: the platform (an open door to every patient's record, or to every hospital)
+TWO_FACTOR_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.HOSPITAL_ADMIN})
+
+
+def two_factor_required(user: User) -> bool:
+    """Must this account sign in with a second factor? Administrators of a hospital or of
+    the platform (anyone who opens the platform admin) must; other staff may choose to."""
+    return user.is_superuser or user.is_staff or user.role in TWO_FACTOR_ROLES

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from apps.accounts.models import User
+from apps.core.collation import az_order
 from apps.core.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def account_list(
         accounts = accounts.filter(role=role)
     if active is not None:
         accounts = accounts.filter(is_active=active)
-    return accounts.order_by("last_name", "first_name", "username")
+    return accounts.order_by(az_order("last_name"), az_order("first_name"), "username")
 
 
 def account_get(*, hospital: Hospital, user_id: uuid.UUID | str) -> User:

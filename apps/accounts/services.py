@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 
 from apps.accounts.hashers import TemporaryPasswordHasher
 from apps.accounts.models import Role, User, temporary_password_expiry
+from apps.accounts.two_factor import two_factor_remove
 from apps.core.exceptions import ValidationError
 from apps.tenancy.hooks import PasswordHash  # tenancy's jobs keep one until they run
 
@@ -325,6 +326,23 @@ def account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
     logger.info("password of %s reset by %s", user.username, actor.username)
     return IssuedPassword(user=user, temporary_password=temporary_password)
+
+
+def account_reset_two_factor(*, user: User, actor: User) -> User:
+    """Forget ``user``'s authenticator and recovery codes (a lost phone): they sign in
+    with their password alone and, if their role requires two factors, set up a new
+    authenticator straight away.
+
+    Never one's own: with one's own session that would turn the second factor off
+    without it (one's own is changed on the two-factor page, with a current code)."""
+    _ensure_manageable(user=user, actor=actor)
+    if user.pk == actor.pk:
+        raise ValidationError(
+            gettext("You cannot reset your own two-factor sign-in: change it on its page.")
+        )
+    two_factor_remove(user=user)
+    logger.info("two-factor sign-in of %s reset by %s", user.username, actor.username)
+    return user
 
 
 def account_deactivate(*, user: User, actor: User) -> User:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from apps.accounts import views
 from apps.accounts.language import language_switch_view
@@ -10,4 +10,5 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
     path("language/", language_switch_view, name="language_switch"),
+    path("two-factor/", include("apps.accounts.two_factor_urls")),
 ]

@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.consultations.models import Vitals
+from apps.core.numbers import decimal_display
 
 WIDTH, HEIGHT = 320, 120
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 14, 22
@@ -104,7 +105,7 @@ def _panel(
     drawn = []
     for (field, label), (line, marker) in zip(fields, STYLES, strict=False):
         points = [
-            Point(x(v), y(Decimal(getattr(v, field))), str(getattr(v, field)))
+            Point(x(v), y(Decimal(getattr(v, field))), decimal_display(getattr(v, field)))
             for v in rows
             if getattr(v, field) is not None
         ]

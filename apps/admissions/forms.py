@@ -9,15 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.admissions.models import Bed, DoseOutcome, Ward
+from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 
 
 class WardForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
-    daily_rate = forms.DecimalField(
-        label=_("Daily rate"), max_digits=10, decimal_places=2, min_value=0
-    )
+    daily_rate = DecimalField(label=_("Daily rate"), max_digits=10, decimal_places=2, min_value=0)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
@@ -27,7 +26,7 @@ class RoomForm(forms.Form):
 
 class BedForm(forms.Form):
     label = forms.CharField(label=_("Bed"), max_length=20)
-    daily_rate = forms.DecimalField(
+    daily_rate = DecimalField(
         label=_("Daily rate"),
         max_digits=10,
         decimal_places=2,

@@ -12,6 +12,7 @@ patient (partial unique constraints), so no code path can break either rule.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -41,6 +42,8 @@ from apps.admissions.models import (
 )
 from apps.admissions.selectors import doses_due, medication_items
 from apps.admissions.unbilled import unbilled_items
+from apps.audit.auditing import audited
+from apps.audit.services import changes_between, clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
@@ -61,15 +64,40 @@ def _rate(value: Decimal | None, *, field: str = "daily_rate") -> None:
         raise ValidationError(_("A daily rate cannot be negative."), field=field)
 
 
+def _audit(action: str, record: Ward | Room | Bed, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity=record._meta.model_name or "",
+        entity_id=record.pk,
+        entity_label=str(record),
+        changes=changes,
+    )
+
+
+def _audit_stay(action: str, admission: Admission, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity="admission",
+        entity_id=admission.pk,
+        entity_label=admission.number,
+        patient=admission.patient,
+        changes=changes,
+    )
+
+
+@audited("ward.created")
 def ward_create(*, name: str, daily_rate: Decimal) -> Ward:
     name = name.strip()
     _rate(daily_rate)
     with tenant_atomic():
         if Ward.objects.filter(name__iexact=name).exists():
             raise ValidationError(_("There is already a ward with this name."), field="name")
-        return Ward.objects.create(name=name, daily_rate=daily_rate)
+        ward = Ward.objects.create(name=name, daily_rate=daily_rate)
+        _audit("ward.created", ward, {"name": name, "daily_rate": daily_rate})
+        return ward
 
 
+@audited("ward.updated")
 def ward_update(*, ward: Ward, name: str, daily_rate: Decimal, is_active: bool) -> Ward:
     """A new rate applies to beds taken from now on; occupancies keep the rate they
     started with."""
@@ -86,30 +114,40 @@ def ward_update(*, ward: Ward, name: str, daily_rate: Decimal, is_active: bool) 
                 _("Patients are still in this ward; move them before closing it."),
                 field="is_active",
             )
+        before = Ward.objects.filter(pk=ward.pk).values("name", "daily_rate", "is_active").get()
         Ward.objects.filter(pk=ward.pk).update(
             name=name, daily_rate=daily_rate, is_active=is_active
         )
+        after = {"name": name, "daily_rate": daily_rate, "is_active": is_active}
+        _audit("ward.updated", ward, changes_between(before, after))
     ward.refresh_from_db()
     return ward
 
 
+@audited("room.created")
 def room_create(*, ward: Ward, name: str) -> Room:
     name = name.strip()
     with tenant_atomic():
         if Room.objects.filter(ward=ward, name__iexact=name).exists():
             raise ValidationError(_("This ward already has a room with this name."), field="name")
-        return Room.objects.create(ward=ward, name=name)
+        room = Room.objects.create(ward=ward, name=name)
+        _audit("room.created", room, {"ward": str(ward), "name": name})
+        return room
 
 
+@audited("bed.created")
 def bed_create(*, room: Room, label: str, daily_rate: Decimal | None = None) -> Bed:
     label = label.strip()
     _rate(daily_rate)
     with tenant_atomic():
         if Bed.objects.filter(room=room, label__iexact=label).exists():
             raise ValidationError(_("This room already has a bed with this label."), field="label")
-        return Bed.objects.create(room=room, label=label, daily_rate=daily_rate)
+        bed = Bed.objects.create(room=room, label=label, daily_rate=daily_rate)
+        _audit("bed.created", bed, {"room": str(room), "label": label, "daily_rate": daily_rate})
+        return bed
 
 
+@audited("bed.cleaned")
 def bed_mark_clean(*, bed: Bed) -> Bed:
     """A nurse marks a bed clean after a discharge or transfer: it is free again."""
     with tenant_atomic():
@@ -117,6 +155,7 @@ def bed_mark_clean(*, bed: Bed) -> Bed:
             status=BedStatus.FREE
         ):
             raise Conflict(_("This bed is not waiting to be cleaned."), field="bed")
+        _audit("bed.cleaned", bed, {"status": [BedStatus.CLEANING, BedStatus.FREE]})
     bed.refresh_from_db()
     return bed
 
@@ -127,10 +166,18 @@ def admission_settings_get() -> AdmissionSettings:
     return AdmissionSettings.objects.filter(pk=1).first() or AdmissionSettings(pk=1)
 
 
+@audited("settings.changed")
 def admission_settings_update(*, allow_discharge_with_unbilled: bool) -> AdmissionSettings:
     with tenant_atomic():
+        before = admission_settings_get().allow_discharge_with_unbilled
         settings, _created = AdmissionSettings.objects.update_or_create(
             pk=1, defaults={"allow_discharge_with_unbilled": allow_discharge_with_unbilled}
+        )
+        clinical_event_record(
+            action="settings.changed",
+            entity="admission_settings",
+            entity_id=settings.pk,
+            changes={"allow_discharge_with_unbilled": [before, allow_discharge_with_unbilled]},
         )
     return settings
 
@@ -138,6 +185,7 @@ def admission_settings_update(*, allow_discharge_with_unbilled: bool) -> Admissi
 # -- the "to admit" list ----------------------------------------------------------------
 
 
+@audited("admission_request.created")
 def admission_request_create(
     *,
     patient: Patient,
@@ -160,13 +208,22 @@ def admission_request_create(
                 patient=patient, status=RequestStatus.PENDING
             ).exists():
                 raise Conflict(waiting, field="patient")
-            return AdmissionRequest.objects.create(
+            request = AdmissionRequest.objects.create(
                 patient=patient,
                 consultation=consultation,
                 ward=ward,
                 reason=reason[:300],
                 requested_by_id=requested_by.pk,
             )
+            clinical_event_record(
+                action="admission_request.created",
+                entity="admission_request",
+                entity_id=request.pk,
+                entity_label=patient.number,
+                patient=patient,
+                changes={"reason": request.reason, "ward": str(ward) if ward else None},
+            )
+            return request
     except IntegrityError:
         # One pending request per patient (a partial unique constraint): on PostgreSQL
         # two requests at once both pass the check above, and the second insert is the
@@ -174,12 +231,21 @@ def admission_request_create(
         raise Conflict(waiting, field="patient") from None
 
 
+@audited("admission_request.cancelled")
 def admission_request_cancel(*, request: AdmissionRequest) -> AdmissionRequest:
     with tenant_atomic():
         if not AdmissionRequest.objects.filter(pk=request.pk, status=RequestStatus.PENDING).update(
             status=RequestStatus.CANCELLED
         ):
             raise Conflict(_("This request is no longer waiting."))
+        clinical_event_record(
+            action="admission_request.cancelled",
+            entity="admission_request",
+            entity_id=request.pk,
+            entity_label=request.patient.number,
+            patient=request.patient,
+            changes={"status": [RequestStatus.PENDING, RequestStatus.CANCELLED]},
+        )
     request.refresh_from_db()
     return request
 
@@ -225,6 +291,7 @@ def _claim_active(admission: Admission) -> None:
         raise Conflict(str(NO_LONGER_ACTIVE), field="status")
 
 
+@audited("admission.admitted")
 def admission_admit(
     *,
     hospital: Hospital,
@@ -277,6 +344,16 @@ def admission_admit(
                 expected_discharge_on=expected_discharge_on,
             )
             Occupancy.objects.create(admission=admission, bed=bed, started_at=at, daily_rate=rate)
+            _audit_stay(
+                "admission.admitted",
+                admission,
+                {
+                    "bed": str(bed),
+                    "doctor": str(doctor) if doctor else None,
+                    "reason": admission.reason,
+                    "admitted_at": at,
+                },
+            )
     except IntegrityError:
         # The constraints behind the checks above: a racing writer got there first
         raise Conflict(
@@ -286,6 +363,7 @@ def admission_admit(
     return admission
 
 
+@audited("admission.transferred")
 def admission_transfer(
     *, admission: Admission, bed: Bed, transferred_by: User, at: datetime | None = None
 ) -> Occupancy:
@@ -300,9 +378,13 @@ def admission_transfer(
                 raise ValidationError(_("The patient is already in this bed."), field="bed")
             _release_open_occupancy(admission, at)
             rate = _take_bed(bed)
-            return Occupancy.objects.create(
+            occupancy = Occupancy.objects.create(
                 admission=admission, bed=bed, started_at=at, daily_rate=rate
             )
+            _audit_stay(
+                "admission.transferred", admission, {"bed": [str(current.bed), str(bed)], "at": at}
+            )
+            return occupancy
     except IntegrityError:
         raise Conflict(_("The bed was taken just now; choose another."), field="bed") from None
 
@@ -331,6 +413,7 @@ def admission_discharge_blockers(*, admission: Admission) -> list[str]:
     ]
 
 
+@audited("admission.discharged")
 def admission_discharge(
     *,
     admission: Admission,
@@ -368,6 +451,18 @@ def admission_discharge(
             discharge_medicines=summary.medicines.strip(),
             discharge_follow_up=summary.follow_up.strip(),
         )
+        _audit_stay(
+            "admission.discharged",
+            admission,
+            {
+                "status": [AdmissionStatus.ADMITTED, AdmissionStatus.DISCHARGED],
+                "discharged_at": at,
+                "diagnoses": summary.diagnoses.strip(),
+                "treatment": summary.treatment.strip(),
+                "medicines": summary.medicines.strip(),
+                "follow_up": summary.follow_up.strip(),
+            },
+        )
     admission.refresh_from_db()
     return admission
 
@@ -380,6 +475,7 @@ class InvalidSummary(ValidationError):
         self.errors = errors
 
 
+@audited("admission.cancelled")
 def admission_cancel(
     *, admission: Admission, reason: str, cancelled_by: User, at: datetime | None = None
 ) -> Admission:
@@ -399,10 +495,19 @@ def admission_cancel(
         Admission.objects.filter(pk=admission.pk).update(
             status=AdmissionStatus.CANCELLED, cancel_reason=reason.strip()[:300]
         )
+        _audit_stay(
+            "admission.cancelled",
+            admission,
+            {
+                "status": [AdmissionStatus.ADMITTED, AdmissionStatus.CANCELLED],
+                "reason": reason.strip()[:300],
+            },
+        )
     admission.refresh_from_db()
     return admission
 
 
+@audited("admission.discharge_planned")
 def admission_plan_discharge(*, admission: Admission, on: date | None) -> Admission:
     """The day the doctor expects the patient to go home: the "to discharge" list."""
     if on is not None and on < timezone.localdate(admission.admitted_at):
@@ -412,7 +517,15 @@ def admission_plan_discharge(*, admission: Admission, on: date | None) -> Admiss
         )
     with tenant_atomic():
         _claim_active(admission)
+        before = (
+            Admission.objects.filter(pk=admission.pk)
+            .values_list("expected_discharge_on", flat=True)
+            .get()
+        )
         Admission.objects.filter(pk=admission.pk).update(expected_discharge_on=on)
+        _audit_stay(
+            "admission.discharge_planned", admission, {"expected_discharge_on": [before, on]}
+        )
     admission.refresh_from_db()
     return admission
 
@@ -420,17 +533,21 @@ def admission_plan_discharge(*, admission: Admission, on: date | None) -> Admiss
 # -- nursing ----------------------------------------------------------------------------
 
 
+@audited("admission.nursing_note_added")
 def nursing_note_add(*, admission: Admission, text: str, author: User) -> NursingNote:
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the note."), field="text")
     with tenant_atomic():
         _claim_active(admission)
-        return NursingNote.objects.create(
+        note = NursingNote.objects.create(
             admission=admission, text=text, written_at=timezone.now(), author_id=author.pk
         )
+        _audit_stay("admission.nursing_note_added", admission, {"text": text})
+        return note
 
 
+@audited("admission.dose_recorded")
 def dose_record(
     *,
     admission: Admission,
@@ -460,7 +577,7 @@ def dose_record(
     try:
         with tenant_atomic():
             _claim_active(admission)
-            return DoseAdministration.objects.create(
+            dose = DoseAdministration.objects.create(
                 admission=admission,
                 item=item,
                 scheduled_at=scheduled_at,
@@ -469,5 +586,17 @@ def dose_record(
                 reason=reason[:300],
                 recorded_by_id=recorded_by.pk,
             )
+            _audit_stay(
+                "admission.dose_recorded",
+                admission,
+                {
+                    "medicine": f"{item.medicine} {item.dose}",
+                    "scheduled_at": scheduled_at,
+                    "outcome": outcome,
+                    "at": at,
+                    "reason": dose.reason,
+                },
+            )
+            return dose
     except IntegrityError:
         raise Conflict(_("This dose is already recorded.")) from None

@@ -33,13 +33,14 @@ class AppointmentsConfig(registry.TenantAppConfig):
         history="apps.appointments.history.appointments_of",
         benchmarks="apps.appointments.benchmarks.clinic_benchmarks",
         periodic_tasks=(
-            # Shortly after midnight in Celery's time zone (UTC unless CELERY_TIMEZONE is
-            # set): appointments of past days nobody came to become No-show in every ready
-            # hospital ("past" by the hospitals' TIME_ZONE, so an east-of-UTC zone is safe).
+            # Every hour at a quarter past: appointments of past days nobody came to
+            # become No-show in every ready hospital, "past" by each hospital's own clock
+            # (its task runs in its time zone). Hourly, because hospitals' midnights fall
+            # at different UTC hours; a run finding nothing past is a cheap no-op.
             PeriodicTask(
                 name="mark-appointment-no-shows",
                 task="appointments.mark_no_shows_everywhere",
-                schedule=crontab(hour=0, minute=15),
+                schedule=crontab(minute=15),
                 options={"expires": 6 * 3600.0},
             ),
         ),

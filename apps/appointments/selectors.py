@@ -24,6 +24,7 @@ from apps.appointments.models import (
     ConflictPolicy,
     DoctorUnavailability,
 )
+from apps.core.collation import az_order
 from apps.core.exceptions import NotFound
 from apps.core.text import search_fold
 from apps.doctors.models import Doctor, DoctorSchedule
@@ -92,7 +93,7 @@ def unavailability_get(*, unavailability_id: uuid.UUID | str) -> DoctorUnavailab
 
 
 def doctor_choices(*, active_only: bool = True) -> QuerySet[Doctor]:
-    doctors = Doctor.objects.select_related("specialization").order_by("full_name", "id")
+    doctors = Doctor.objects.select_related("specialization").order_by(az_order("full_name"), "id")
     return doctors.filter(is_active=True) if active_only else doctors
 
 

@@ -40,6 +40,8 @@ from apps.appointments.selectors import (
     hours_conflict,
     unavailability_overlapping,
 )
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
@@ -124,6 +126,18 @@ def _refuse_unavailable(*, doctor: Doctor, starts_at: datetime, ends_at: datetim
         )
 
 
+def _audit(action: str, appointment: Appointment, changes: dict[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity="appointment",
+        entity_id=appointment.pk,
+        entity_label=f"{appointment.patient.number} {appointment.date}",
+        patient=appointment.patient,
+        changes=changes,
+    )
+
+
+@audited("appointment.booked", "appointment.walk_in")
 def appointment_book(
     *,
     patient: Patient,
@@ -184,10 +198,21 @@ def appointment_book(
             consultation_fee=doctor.consulting_fee,
             booked_by_id=booked_by_id,
         )
+        _audit(
+            "appointment.booked",
+            appointment,
+            {
+                "doctor": doctor.full_name,
+                "kind": kind,
+                "starts_at": starts_at,
+                "confirmed_clash": confirm,
+            },
+        )
     logger.info("booked appointment %s", appointment.pk)
     return appointment
 
 
+@audited("appointment.walk_in")
 def appointment_walk_in(
     *,
     patient: Patient,
@@ -241,6 +266,11 @@ def appointment_walk_in(
             consultation_fee=doctor.consulting_fee,
             booked_by_id=booked_by_id,
         )
+        _audit(
+            "appointment.walk_in",
+            appointment,
+            {"doctor": doctor.full_name, "confirmed_clash": confirm},
+        )
         transitions.appointment_check_in(appointment=appointment, at=now)
     logger.info("walk-in %s joined the queue as %s", appointment.pk, appointment.queue_number)
     return appointment
@@ -253,6 +283,7 @@ RESCHEDULABLE = (
 )
 
 
+@audited("appointment.rescheduled")
 def appointment_reschedule(
     *,
     appointment: Appointment,
@@ -284,6 +315,7 @@ def appointment_reschedule(
             ),
             confirm=confirm,
         )
+        before = Appointment.objects.filter(pk=appointment.pk).values("status", "starts_at").get()
         moved = Appointment.objects.filter(pk=appointment.pk, status__in=RESCHEDULABLE).update(
             status=AppointmentStatus.SCHEDULED,
             date=timezone.localdate(starts_at),
@@ -300,11 +332,21 @@ def appointment_reschedule(
                 % {"status": appointment.get_status_display()},
                 field="starts_at",
             )
+        _audit(
+            "appointment.rescheduled",
+            appointment,
+            {
+                "status": [before["status"], AppointmentStatus.SCHEDULED],
+                "starts_at": [before["starts_at"], starts_at],
+                "confirmed_clash": confirm,
+            },
+        )
     appointment.refresh_from_db()
     logger.info("rescheduled appointment %s", appointment.pk)
     return appointment
 
 
+@audited("appointment.no_show")
 def appointment_no_show(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
     """Mark a patient who did not come: only once the booked time has begun."""
     now = now or timezone.now()
@@ -315,6 +357,7 @@ def appointment_no_show(*, appointment: Appointment, now: datetime | None = None
     return transitions.appointment_mark_no_show(appointment=appointment)
 
 
+@audited("appointment.no_show")
 def appointments_mark_no_shows(*, before: date) -> int:
     """Mark every appointment still Scheduled on a day before ``before`` a No-show (the
     nightly job, run with today's date so a missed night is caught up). An appointment
@@ -347,6 +390,22 @@ def _check_period(*, kind: str, starts_at: datetime, ends_at: datetime) -> None:
         )
 
 
+def _audit_unavailability(action: str, period: DoctorUnavailability) -> None:
+    clinical_event_record(
+        action=action,
+        entity="doctor_unavailability",
+        entity_id=period.pk,
+        entity_label=period.doctor.full_name,
+        changes={
+            "kind": period.kind,
+            "starts_at": period.starts_at,
+            "ends_at": period.ends_at,
+            "reason": period.reason,
+        },
+    )
+
+
+@audited("unavailability.created")
 def unavailability_create(
     *,
     doctor: Doctor,
@@ -368,10 +427,12 @@ def unavailability_create(
             reason=reason.strip()[:300],
             created_by_id=created_by_id,
         )
+        _audit_unavailability("unavailability.created", period)
     logger.info("doctor %s unavailable %s–%s", doctor.pk, starts_at, ends_at)
     return period
 
 
+@audited("unavailability.created")
 def unavailability_create_for_every_doctor(
     *,
     kind: str,
@@ -394,27 +455,43 @@ def unavailability_create_for_every_doctor(
             )
             for doctor in Doctor.objects.filter(is_active=True)
         )
+        for period in periods:
+            _audit_unavailability("unavailability.created", period)
     if not periods:
         raise ValidationError(_("The hospital has no active doctor yet."), field="every_doctor")
     logger.info("%s doctors unavailable %s–%s", len(periods), starts_at, ends_at)
     return periods
 
 
+@audited("unavailability.deleted")
 def unavailability_delete(*, unavailability: DoctorUnavailability) -> None:
     with tenant_atomic():
+        _audit_unavailability("unavailability.deleted", unavailability)
         unavailability.delete()
 
 
 # -- settings ---------------------------------------------------------------------------
 
 
+@audited("settings.changed")
 def appointment_settings_update(*, conflict_policy: str) -> AppointmentSettings:
     if conflict_policy not in ConflictPolicy.values:
         raise ValidationError(
             _("Choose what happens to a clashing booking."), field="conflict_policy"
         )
     with tenant_atomic():
+        before = (
+            AppointmentSettings.objects.filter(pk=1)
+            .values_list("conflict_policy", flat=True)
+            .first()
+        )
         saved, _created = AppointmentSettings.objects.update_or_create(
             pk=1, defaults={"conflict_policy": conflict_policy}
+        )
+        clinical_event_record(
+            action="settings.changed",
+            entity="appointment_settings",
+            entity_id=saved.pk,
+            changes={"conflict_policy": [before, conflict_policy]},
         )
     return saved

@@ -15,13 +15,13 @@ from worker import app
 @app.task(base=HospitalTask, bind=True, name="appointments.mark_no_shows")
 def mark_no_shows(self: Any, *, hospital_id: str) -> int:
     """Mark the hospital's appointments of past days still Scheduled as No-show (the base
-    class selects the hospital)."""
+    class selects the hospital and its time zone, so "today" is the hospital's day)."""
     return appointments_mark_no_shows(before=timezone.localdate())
 
 
 @app.task(name="appointments.mark_no_shows_everywhere", ignore_result=True)
 def mark_no_shows_everywhere() -> None:
-    """The nightly beat: one task per ready hospital, so one hospital's trouble does not
+    """The hourly beat: one task per ready hospital, so one hospital's trouble does not
     hold up the others."""
     for hospital_id in Hospital.objects.filter(status=Hospital.Status.READY).values_list(
         "pk", flat=True

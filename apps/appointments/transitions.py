@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.appointments.models import Appointment, AppointmentStatus
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
 from apps.doctors.models import Doctor
@@ -27,6 +29,16 @@ from apps.tenancy.db import tenant_atomic
 CONSULTATION_SOURCE = "appointments.consultation"
 
 
+#: the audit action of each state an appointment moves to
+MOVE_ACTIONS = {
+    AppointmentStatus.CHECKED_IN: "appointment.checked_in",
+    AppointmentStatus.IN_CONSULTATION: "appointment.consultation_started",
+    AppointmentStatus.COMPLETED: "appointment.completed",
+    AppointmentStatus.CANCELLED: "appointment.cancelled",
+    AppointmentStatus.NO_SHOW: "appointment.no_show",
+}
+
+
 def _move(
     appointment: Appointment,
     *,
@@ -34,6 +46,7 @@ def _move(
     to: AppointmentStatus,
     **fields: Any,
 ) -> Appointment:
+    previous = appointment.status if appointment.status in allowed_from else allowed_from[0]
     moved = Appointment.objects.filter(pk=appointment.pk, status__in=allowed_from).update(
         status=to, updated_at=timezone.now(), **fields
     )
@@ -45,9 +58,18 @@ def _move(
             field="status",
         )
     appointment.refresh_from_db()
+    clinical_event_record(
+        action=MOVE_ACTIONS[to],
+        entity="appointment",
+        entity_id=appointment.pk,
+        entity_label=f"{appointment.patient.number} {appointment.date}",
+        patient=appointment.patient,
+        changes={"status": [previous, to], **fields},
+    )
     return appointment
 
 
+@audited("appointment.checked_in")
 def appointment_check_in(*, appointment: Appointment, at: datetime | None = None) -> Appointment:
     """The patient has arrived: Scheduled → Checked in, with the next queue number of the
     doctor's day (numbers are unique per doctor and day, enforced by the database)."""
@@ -75,6 +97,7 @@ def appointment_check_in(*, appointment: Appointment, at: datetime | None = None
         )
 
 
+@audited("appointment.consultation_started")
 def appointment_start_consultation(*, appointment: Appointment) -> Appointment:
     """The doctor opens the consultation: Checked in → In consultation."""
     with tenant_atomic():
@@ -86,6 +109,7 @@ def appointment_start_consultation(*, appointment: Appointment) -> Appointment:
         )
 
 
+@audited("appointment.completed")
 def appointment_complete(*, appointment: Appointment) -> Appointment:
     """The consultation is completed: In consultation → Completed."""
     with tenant_atomic():
@@ -97,6 +121,7 @@ def appointment_complete(*, appointment: Appointment) -> Appointment:
         )
 
 
+@audited("appointment.cancelled")
 def appointment_cancel(*, appointment: Appointment, reason: str) -> Appointment:
     """Scheduled → Cancelled, with a reason. A consultation fee already on an unpaid draft
     invoice leaves it; on an issued invoice the cancel is refused (billing says why)."""
@@ -115,6 +140,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str) -> Appointment:
         return moved
 
 
+@audited("appointment.no_show")
 def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
     """The patient never came: Scheduled → No-show (also the nightly job's doing)."""
     with tenant_atomic():

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class EventSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
     action = forms.CharField(label=_("Action"), max_length=64, required=False)
+    patient = forms.CharField(label=_("Patient number"), max_length=64, required=False)
+    user = forms.CharField(label=_("Username"), max_length=150, required=False)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.actions import action_label
 from apps.platform_audit.models import AppendOnlyModel
 
 
@@ -22,6 +23,11 @@ class ClinicalEvent(AppendOnlyModel):
     entity = models.CharField(_("record type"), max_length=64, blank=True)
     entity_id = models.CharField(max_length=64, blank=True, db_index=True)
     entity_label = models.CharField(_("record"), max_length=200, blank=True)
+    #: the patient the record belongs to (id and number), where there is one. Nullable
+    #: so adding them to a table that already holds events altered it in place (an
+    #: SQLite table rebuild would have dropped its append-only triggers)
+    patient_id = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001
+    patient_label = models.CharField(_("patient"), max_length=200, null=True, blank=True)  # noqa: DJ001
     #: field → [before, after]
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     #: case-folded who, action, record and changes, for the search box
@@ -34,6 +40,11 @@ class ClinicalEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.entity_label}"
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in the reader's language (``apps.audit.actions``)."""
+        return action_label(self.action)
 
     @property
     def change_rows(self) -> list[tuple[str, str]]:

@@ -23,6 +23,8 @@ def event_list(request: HospitalRequest) -> HttpResponse:
     events = clinical_event_search(
         query=criteria.get("q", ""),
         action=criteria.get("action", ""),
+        patient=criteria.get("patient", ""),
+        user=criteria.get("user", ""),
         since=criteria.get("since"),
         until=criteria.get("until"),
     )

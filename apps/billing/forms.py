@@ -15,18 +15,33 @@ from apps.billing.models import DiscountKind, PaymentMethod, Service
 from apps.billing.selectors import service_list
 from apps.billing.services import item_key
 from apps.core.billable import BillableItem
+from apps.core.numbers import DecimalField, decimal_display
 
 #: a collections report covers at most this many days
 MAX_REPORT_DAYS = 366
 
 
-def _money(label: Any, *, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+def _money(label: Any, *, required: bool = True) -> DecimalField:
+    return DecimalField(
         label=label,
         max_digits=12,
         decimal_places=2,
         required=required,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+
+class BillingSettingsForm(forms.Form):
+    discount_limit_percent = forms.DecimalField(
+        label=_("Discount limit (%)"),
+        help_text=_(
+            "The largest discount the front desk may give alone, as a percent of the "
+            "invoice; above it an accountant or an administrator gives it."
+        ),
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"}
+        ),
     )
 
 
@@ -51,7 +66,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
     """Services named as the cashier looks for them: name, code and price."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code}) — {obj.price}"
+        return f"{obj.name} ({obj.code}) — {decimal_display(obj.price, 2)}"
 
 
 def _active_services() -> ServiceChoiceField:
@@ -63,8 +78,8 @@ def _active_services() -> ServiceChoiceField:
     )
 
 
-def _quantity() -> forms.DecimalField:
-    return forms.DecimalField(
+def _quantity() -> DecimalField:
+    return DecimalField(
         label=_("Quantity"), max_digits=10, decimal_places=2, initial=Decimal("1"), required=False
     )
 

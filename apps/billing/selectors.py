@@ -25,6 +25,7 @@ from apps.billing.models import (
 )
 from apps.core import modules
 from apps.core.billable import BillableItem
+from apps.core.collation import az_order
 from apps.core.exceptions import NotFound
 from apps.core.money import ZERO
 from apps.core.text import search_fold
@@ -33,7 +34,7 @@ from apps.core.text import search_fold
 
 
 def service_list(*, active_only: bool = False) -> QuerySet[Service]:
-    services = Service.objects.all()
+    services = Service.objects.order_by(az_order("name"), "code")
     return services.filter(is_active=True) if active_only else services
 
 

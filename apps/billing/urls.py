@@ -27,4 +27,5 @@ urlpatterns = [
     path("services/", prices.service_list, name="services"),
     path("services/<int:service_id>/edit/", prices.service_edit, name="service_edit"),
     path("collections/", reports.collections, name="collections"),
+    path("settings/", prices.billing_settings, name="settings"),
 ]

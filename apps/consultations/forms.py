@@ -22,6 +22,7 @@ from apps.consultations.models import (
 )
 from apps.consultations.prescribing import DOSE_MAX, PrescriptionLine
 from apps.consultations.services import InvalidDetails, VitalsValues, vitals_clean
+from apps.core.numbers import DecimalField
 
 VITALS_FIELDS = tuple(f.name for f in fields(VitalsValues))
 
@@ -40,32 +41,29 @@ class VitalsForm(forms.Form):
     pulse = forms.IntegerField(
         label=_("Pulse (/min)"), required=False, min_value=0, widget=_number()
     )
-    temperature = forms.DecimalField(
+    temperature = DecimalField(
         label=_("Temperature (°C)"),
         required=False,
         max_digits=4,
         decimal_places=1,
-        widget=_number(step="0.1"),
     )
     spo2 = forms.IntegerField(label=_("SpO₂ (%)"), required=False, min_value=0, widget=_number())
     respiratory_rate = forms.IntegerField(
         label=_("Respiratory rate (/min)"), required=False, min_value=0, widget=_number()
     )
-    weight = forms.DecimalField(
+    weight = DecimalField(
         label=_("Weight (kg)"),
         required=False,
         max_digits=5,
         decimal_places=1,
         min_value=0,
-        widget=_number(step="0.1"),
     )
-    height = forms.DecimalField(
+    height = DecimalField(
         label=_("Height (cm)"),
         required=False,
         max_digits=4,
         decimal_places=1,
         min_value=0,
-        widget=_number(step="0.1"),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -127,13 +125,12 @@ class PrescriptionItemForm(forms.Form):
     outside_formulary_reason = forms.CharField(
         label=_("Reason for prescribing outside the formulary"), max_length=300, required=False
     )
-    dose = forms.DecimalField(
+    dose = DecimalField(
         label=_("Dose"),
         min_value=Decimal("0.001"),
         max_value=DOSE_MAX,
         max_digits=10,
         decimal_places=3,
-        widget=_number(step="any"),
     )
     dose_unit = forms.ChoiceField(label=_("Unit"), choices=DoseUnit.choices)
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices, initial=Route.ORAL)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.appointments.models import Appointment
+from apps.core.numbers import decimal_display
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 
@@ -359,7 +360,8 @@ class PrescriptionItem(models.Model):
     def dose_label(self) -> str:
         if self.dose_amount is None:
             return self.dose
-        amount = f"{self.dose_amount.normalize():f}"
+        # the amount as the reader writes it ("0,5" in Azerbaijani)
+        amount = decimal_display(self.dose_amount, trim=True)
         counted = COUNTED_DOSES.get(self.dose_unit)  # type: ignore[call-overload]
         if counted is None:
             return f"{amount} {self.get_dose_unit_display()}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -26,6 +27,8 @@ from apps.appointments.models import Appointment, AppointmentKind, AppointmentSt
 from apps.appointments.selectors import SlotState, slot_grid
 from apps.appointments.services import BookingClash, appointment_book
 from apps.appointments.transitions import appointment_complete, appointment_start_consultation
+from apps.audit.auditing import audited
+from apps.audit.services import changes_between, clinical_event_record
 from apps.consultations.icd10 import icd10_lookup
 from apps.consultations.models import (
     NOTE_FIELDS,
@@ -40,6 +43,7 @@ from apps.consultations.models import (
 )
 from apps.consultations.vitals import LIMITS, MEASURED, bmi_of
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.numbers import decimal_display
 from apps.numbering.services import document_number_allocate
 from apps.tenancy.db import tenant_atomic
 
@@ -60,6 +64,28 @@ class InvalidDetails(ValidationError):
 # -- the consultation -------------------------------------------------------------------
 
 
+def _audit(
+    action: str,
+    consultation: Consultation,
+    changes: Mapping[str, object],
+    *,
+    entity: str = "consultation",
+    entity_id: object = None,
+    entity_label: str = "",
+) -> None:
+    """An event of ``consultation`` (or of one of its lines: ``entity``, ``entity_id``),
+    named for people by the consultation's visit (patient, doctor, day)."""
+    clinical_event_record(
+        action=action,
+        entity=entity,
+        entity_id=consultation.pk if entity_id is None else entity_id,
+        entity_label=entity_label or str(consultation),
+        patient=consultation.patient,
+        changes=changes,
+    )
+
+
+@audited("consultation.opened")
 def consultation_open(*, appointment: Appointment, opened_by: User) -> Consultation:
     """Open the consultation of a checked-in appointment (it moves to In consultation)
     and attach the vitals the nurse recorded at this visit. Opening an appointment that
@@ -80,6 +106,7 @@ def consultation_open(*, appointment: Appointment, opened_by: User) -> Consultat
             Vitals.objects.filter(appointment=appointment, consultation__isnull=True).update(
                 consultation=consultation
             )
+            _audit("consultation.opened", consultation, {"appointment": appointment.pk})
     except Conflict:
         # Someone opened it a moment ago (two clicks, two tabs): continue theirs.
         existing = Consultation.objects.filter(appointment=appointment).first()
@@ -104,16 +131,21 @@ def _claim_open(consultation: Consultation) -> None:
         raise Conflict(str(LOCKED), field="status")
 
 
+@audited("consultation.notes_saved")
 def consultation_save_notes(*, consultation: Consultation, notes: dict[str, str]) -> Consultation:
     """Save the complaint, history, examination and assessment of an open consultation."""
     changes = {name: notes[name].strip() for name in NOTE_FIELDS if name in notes}
     with tenant_atomic():
         _claim_open(consultation)
+        before = Consultation.objects.filter(pk=consultation.pk).values(*changes).get()
         Consultation.objects.filter(pk=consultation.pk).update(**changes)
+        # recorded even when no note changed: the notes were saved by this person now
+        _audit("consultation.notes_saved", consultation, changes_between(before, changes))
     consultation.refresh_from_db()
     return consultation
 
 
+@audited("consultation.completed")
 def consultation_complete(*, consultation: Consultation, completed_by: User) -> Consultation:
     """Complete the consultation and its appointment; from now on it is locked. A
     consultation is completed with its diagnosis: at least one, exactly one primary."""
@@ -130,10 +162,16 @@ def consultation_complete(*, consultation: Consultation, completed_by: User) -> 
             completed_by_id=completed_by.pk,
         )
         appointment_complete(appointment=consultation.appointment)
+        _audit(
+            "consultation.completed",
+            consultation,
+            {"status": [ConsultationStatus.OPEN, ConsultationStatus.COMPLETED]},
+        )
     consultation.refresh_from_db()
     return consultation
 
 
+@audited("consultation.amended")
 def consultation_amend(
     *, consultation: Consultation, field: str, new_value: str, reason: str, author: User
 ) -> Amendment:
@@ -165,10 +203,16 @@ def consultation_amend(
         Consultation.objects.filter(pk=current.pk).update(
             **{field: new_value}, updated_at=timezone.now()
         )
+        _audit(
+            "consultation.amended",
+            current,
+            {field: [old_value, new_value], "reason": amendment.reason},
+        )
     consultation.refresh_from_db()
     return amendment
 
 
+@audited("diagnosis.amended")
 def diagnosis_amend(*, diagnosis: Diagnosis, new_code: str, reason: str, author: User) -> Amendment:
     """Correct a diagnosis of a completed consultation to another ICD-10 code (it keeps
     its place as primary or secondary); the old code and title stay in the amendment."""
@@ -199,6 +243,13 @@ def diagnosis_amend(*, diagnosis: Diagnosis, new_code: str, reason: str, author:
             author_id=author.pk,
         )
         Diagnosis.objects.filter(pk=diagnosis.pk).update(code=listed.code, title=listed.title[:300])
+        _audit(
+            "diagnosis.amended",
+            consultation,
+            {"diagnosis": [amendment.old_value, amendment.new_value], "reason": amendment.reason},
+            entity="diagnosis",
+            entity_id=diagnosis.pk,
+        )
     diagnosis.refresh_from_db()
     return amendment
 
@@ -232,7 +283,12 @@ def vitals_clean(values: VitalsValues) -> None:
         if not low <= Decimal(value) <= high:
             errors[name] = _(
                 "%(value)s %(unit)s is not plausible; expected between %(low)s and %(high)s."
-            ) % {"value": value, "unit": LIMITS[name].unit, "low": low, "high": high}
+            ) % {
+                "value": decimal_display(value),
+                "unit": LIMITS[name].unit,
+                "low": decimal_display(low, trim=True),
+                "high": decimal_display(high, trim=True),
+            }
     if (values.systolic is None) != (values.diastolic is None) and not errors:
         missing = "diastolic" if values.diastolic is None else "systolic"
         errors[missing] = _("Enter both the systolic and the diastolic pressure.")
@@ -255,6 +311,7 @@ def vitals_clean(values: VitalsValues) -> None:
         raise InvalidDetails(errors)
 
 
+@audited("vitals.recorded")
 def vitals_record(
     *,
     patient: Patient,
@@ -284,7 +341,7 @@ def vitals_record(
             consultation = Consultation.objects.filter(appointment=appointment).first()
             if consultation is not None:
                 _claim_open(consultation)
-        return Vitals.objects.create(
+        vitals = Vitals.objects.create(
             patient=patient,
             appointment=appointment,
             consultation=consultation,
@@ -293,11 +350,25 @@ def vitals_record(
             bmi=bmi_of(weight=values.weight, height=values.height),
             **{f.name: getattr(values, f.name) for f in fields(values)},
         )
+        clinical_event_record(
+            action="vitals.recorded",
+            entity="vitals",
+            entity_id=vitals.pk,
+            entity_label=patient.number,
+            patient=patient,
+            changes={
+                f.name: getattr(values, f.name)
+                for f in fields(values)
+                if getattr(values, f.name) is not None
+            },
+        )
+        return vitals
 
 
 # -- diagnoses --------------------------------------------------------------------------
 
 
+@audited("diagnosis.added")
 def diagnosis_add(*, consultation: Consultation, code: str, primary: bool = False) -> Diagnosis:
     """Add an ICD-10 diagnosis. The first one is the primary; adding another as primary
     makes the previous primary a secondary diagnosis."""
@@ -316,14 +387,23 @@ def diagnosis_add(*, consultation: Consultation, code: str, primary: bool = Fals
         has_primary = consultation.diagnoses.filter(is_primary=True).exists()
         if primary and has_primary:
             consultation.diagnoses.filter(is_primary=True).update(is_primary=False)
-        return Diagnosis.objects.create(
+        diagnosis = Diagnosis.objects.create(
             consultation=consultation,
             code=listed.code,
             title=listed.title[:300],
             is_primary=primary or not has_primary,
         )
+        _audit(
+            "diagnosis.added",
+            consultation,
+            {"diagnosis": str(diagnosis), "primary": diagnosis.is_primary},
+            entity="diagnosis",
+            entity_id=diagnosis.pk,
+        )
+        return diagnosis
 
 
+@audited("diagnosis.made_primary")
 def diagnosis_make_primary(*, diagnosis: Diagnosis) -> Diagnosis:
     with tenant_atomic():
         _claim_open(diagnosis.consultation)
@@ -331,13 +411,22 @@ def diagnosis_make_primary(*, diagnosis: Diagnosis) -> Diagnosis:
             is_primary=False
         )
         Diagnosis.objects.filter(pk=diagnosis.pk).update(is_primary=True)
+        _audit(
+            "diagnosis.made_primary",
+            diagnosis.consultation,
+            {"diagnosis": str(diagnosis), "primary": [diagnosis.is_primary, True]},
+            entity="diagnosis",
+            entity_id=diagnosis.pk,
+        )
     diagnosis.refresh_from_db()
     return diagnosis
 
 
+@audited("diagnosis.removed")
 def diagnosis_remove(*, diagnosis: Diagnosis) -> None:
     """Remove a diagnosis; when it was the primary, the earliest remaining one becomes
     primary, so a consultation with diagnoses always has exactly one."""
+    diagnosis_id = diagnosis.pk  # delete() clears it
     with tenant_atomic():
         _claim_open(diagnosis.consultation)
         diagnosis.delete()
@@ -346,6 +435,13 @@ def diagnosis_remove(*, diagnosis: Diagnosis) -> None:
             successor = remaining.order_by("added_at", "id").first()
             if successor is not None:
                 remaining.filter(pk=successor.pk).update(is_primary=True)
+        _audit(
+            "diagnosis.removed",
+            diagnosis.consultation,
+            {"diagnosis": [str(diagnosis), None], "primary": diagnosis.is_primary},
+            entity="diagnosis",
+            entity_id=diagnosis_id,
+        )
 
 
 # -- prescription -----------------------------------------------------------------------
@@ -419,6 +515,7 @@ def prescription_item_clean(details: PrescriptionItemDetails) -> PrescriptionIte
     return cleaned
 
 
+@audited("prescription.item_added")
 def prescription_item_add(
     *, hospital: Hospital, consultation: Consultation, details: PrescriptionItemDetails
 ) -> PrescriptionItem:
@@ -437,16 +534,39 @@ def prescription_item_add(
                 patient_id=consultation.patient_id,
                 doctor_id=consultation.doctor_id,
             )
-        return PrescriptionItem.objects.create(
+        item = PrescriptionItem.objects.create(
             prescription=prescription,
             **{f.name: getattr(cleaned, f.name) for f in fields(cleaned)},
         )
+        _audit(
+            "prescription.item_added",
+            consultation,
+            {
+                f.name: getattr(cleaned, f.name)
+                for f in fields(cleaned)
+                if getattr(cleaned, f.name) not in (None, "")
+            },
+            entity="prescription_item",
+            entity_id=item.pk,
+            entity_label=prescription.number,
+        )
+        return item
 
 
+@audited("prescription.item_removed")
 def prescription_item_remove(*, item: PrescriptionItem) -> None:
+    item_id = item.pk  # delete() clears it
     with tenant_atomic():
         _claim_open(item.prescription.consultation)
         item.delete()
+        _audit(
+            "prescription.item_removed",
+            item.prescription.consultation,
+            {"medicine": [f"{item.medicine} {item.dose} {item.frequency}", None]},
+            entity="prescription_item",
+            entity_id=item_id,
+            entity_label=item.prescription.number,
+        )
 
 
 # -- follow-up --------------------------------------------------------------------------
@@ -491,6 +611,7 @@ def _book_first_free_slot(
     )
 
 
+@audited("consultation.follow_up_booked")
 def consultation_book_follow_up(
     *, consultation: Consultation, day: date, booked_by: User
 ) -> Appointment:
@@ -515,5 +636,10 @@ def consultation_book_follow_up(
             Consultation.objects.filter(pk=consultation.pk).update(follow_up=follow_up)
         except IntegrityError:  # pragma: no cover - the claim above serialises writers
             raise Conflict(_("The follow-up is already booked."), field="day") from None
+        _audit(
+            "consultation.follow_up_booked",
+            consultation,
+            {"follow_up": follow_up.starts_at},
+        )
     consultation.refresh_from_db()
     return follow_up

@@ -2,7 +2,8 @@
 
 A view names its columns and the fields each sorts by, reads ``?sort=`` with
 ``sorting_from`` and orders its selector's queryset by ``sorting.order_by``; an unknown
-key falls back to the default instead of failing.
+key falls back to the default instead of failing. A column of names sorts in Azerbaijani
+alphabetical order: name its fields with ``az_order`` (apps.core.collation).
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.db.models import OrderBy
 from django.http import HttpRequest
+
+#: a field name (``"-name"`` descending) or an ordering expression (``az_order("name")``)
+SortField = str | OrderBy
 
 
 @dataclass(frozen=True)
@@ -18,15 +23,19 @@ class Sorting:
     #: the key as the URL and the headers carry it: ``name``, or ``-name`` descending
     key: str
     #: the fields for ``QuerySet.order_by``
-    order_by: tuple[str, ...]
+    order_by: tuple[SortField, ...]
 
 
-def _reverse(field: str) -> str:
+def _reverse(field: SortField) -> SortField:
+    if isinstance(field, OrderBy):
+        reversed_field = field.copy()
+        reversed_field.reverse_ordering()
+        return reversed_field
     return field[1:] if field.startswith("-") else f"-{field}"
 
 
 def sorting_from(
-    request: HttpRequest, columns: Mapping[str, Sequence[str]], *, default: str
+    request: HttpRequest, columns: Mapping[str, Sequence[SortField]], *, default: str
 ) -> Sorting:
     key = request.GET.get("sort", "")
     name = key.removeprefix("-")

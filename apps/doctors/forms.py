@@ -18,7 +18,9 @@ from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
 from apps.core.exceptions import HMSError
+from apps.core.numbers import DecimalField
 from apps.core.viewkit import search_text
 from apps.doctors.models import Doctor, Weekday
 from apps.doctors.selectors import accounts_linkable_to_doctor
@@ -38,7 +40,7 @@ def city_choices(*, region_id: object, keep: City | None = None) -> Choices:
             cities.append(keep)
         return [("", _("Choose a city")), *((city.pk, city.name) for city in cities)]
     groups: dict[str, list[tuple[int, str]]] = {}
-    for city in cities_active().order_by("region__name", "name"):
+    for city in cities_active().order_by(az_order("region__name"), az_order("name")):
         groups.setdefault(city.region.name, []).append((city.pk, city.name))
     return [("", _("Choose a region first, or a city")), *groups.items()]
 
@@ -51,7 +53,7 @@ def clinic_choices(*, city_id: object, keep: Clinic | None = None) -> Choices:
             clinics.append(keep)
         return [("", _("Choose a clinic")), *((clinic.pk, clinic.name) for clinic in clinics)]
     groups: dict[str, list[tuple[int, str]]] = {}
-    for clinic in clinics_active().order_by("city__name", "name"):
+    for clinic in clinics_active().order_by(az_order("city__name"), az_order("name")):
         groups.setdefault(clinic.city.name, []).append((clinic.pk, clinic.name))
     return [("", _("Choose a city first, or a clinic")), *groups.items()]
 
@@ -75,7 +77,7 @@ def _active_or_current(model: type[Model], current_id: int | None) -> QuerySet[A
     condition = Q(is_active=True)
     if current_id is not None:
         condition |= Q(pk=current_id)
-    return model._default_manager.filter(condition)
+    return model._default_manager.filter(condition).order_by(az_order("name"))
 
 
 class DoctorForm(forms.Form):
@@ -90,7 +92,7 @@ class DoctorForm(forms.Form):
     )
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
     clinic = forms.ModelChoiceField(label=_("Clinic"), queryset=Clinic.objects.none())
-    consulting_fee = forms.DecimalField(
+    consulting_fee = DecimalField(
         label=_("Consulting fee"), max_digits=10, decimal_places=2, min_value=0
     )
     is_active = forms.BooleanField(label=_("Active (can be booked)"), required=False, initial=True)
@@ -299,8 +301,8 @@ class DoctorFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["specialization"].queryset = Specialization.objects.all()  # type: ignore[attr-defined]
-        self.fields["clinic"].queryset = Clinic.objects.all()  # type: ignore[attr-defined]
+        self.fields["specialization"].queryset = Specialization.objects.order_by(az_order("name"))  # type: ignore[attr-defined]
+        self.fields["clinic"].queryset = Clinic.objects.order_by(az_order("name"))  # type: ignore[attr-defined]
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for ``doctor_list``; an invalid filter is simply ignored.

@@ -31,6 +31,7 @@ from apps.accounts.services import (
     account_discard,
     account_get_linkable,
 )
+from apps.audit.auditing import audited
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import ValidationError
 from apps.core.money import to_cents
@@ -87,6 +88,7 @@ class DoctorSaved:
     account: CreatedAccount | None = None
 
 
+@audited("doctor.created")
 def doctor_create(
     *,
     hospital: Hospital,
@@ -109,6 +111,7 @@ def doctor_create(
     )
 
 
+@audited("doctor.updated")
 def doctor_update(
     *,
     hospital: Hospital,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.access import roles_required
+from apps.core.collation import az_order
 from apps.core.htmx import redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -49,10 +50,10 @@ def _get_doctor(pk: int) -> Doctor:
 
 #: the list's sortable columns and what each sorts by
 SORT_COLUMNS = {
-    "name": ("full_name", "pk"),
-    "specialization": ("specialization__name", "full_name", "pk"),
-    "clinic": ("clinic__name", "full_name", "pk"),
-    "fee": ("consulting_fee", "full_name", "pk"),
+    "name": (az_order("full_name"), "pk"),
+    "specialization": (az_order("specialization__name"), az_order("full_name"), "pk"),
+    "clinic": (az_order("clinic__name"), az_order("full_name"), "pk"),
+    "fee": ("consulting_fee", az_order("full_name"), "pk"),
 }
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
+from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
 from apps.laboratory.services import result_field
@@ -61,7 +63,7 @@ class OrderForm(forms.Form):
         self.fields["items"].choices = item_choices(panels, tests)  # type: ignore[attr-defined]
         self.fields["ordering_doctor"].queryset = Doctor.objects.filter(  # type: ignore[attr-defined]
             is_active=True
-        )
+        ).order_by(az_order("full_name"))
 
     def chosen(self) -> tuple[list[LabPanel], list[LabTest]]:
         panels, tests = [], []
@@ -123,7 +125,7 @@ class AmendForm(forms.Form):
 
 
 class CatalogueItemForm(forms.Form):
-    price = forms.DecimalField(label=_("Price"), max_digits=10, min_value=None)
+    price = DecimalField(label=_("Price"), max_digits=10, min_value=None)
     is_active = forms.BooleanField(label=_("Offered"), required=False)
 
 

@@ -22,11 +22,10 @@ keeping the original and the approval it undid.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -34,8 +33,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.appointments.models import Appointment, AppointmentStatus
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.numbers import decimal_display, decimal_parse
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
     Flag,
@@ -60,7 +62,6 @@ logger = logging.getLogger(__name__)
 
 #: the billable source key of ordered tests (see apps.laboratory.billing)
 LAB_TEST_SOURCE = "laboratory.test"
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
 class InvalidResults(ValidationError):
@@ -71,6 +72,17 @@ class InvalidResults(ValidationError):
         first_field = next(iter(errors))
         super().__init__(errors[first_field], field=first_field)
         self.errors = errors
+
+
+def _audit(action: str, order: LabOrder, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity="lab_order",
+        entity_id=order.pk,
+        entity_label=order.number,
+        patient=order.patient,
+        changes=changes,
+    )
 
 
 def result_field(result: LabResult) -> str:
@@ -87,10 +99,18 @@ def lab_settings_get() -> LabSettings:
     return LabSettings.objects.filter(pk=1).first() or LabSettings(pk=1)
 
 
+@audited("settings.changed")
 def lab_settings_update(*, approval_required: bool) -> LabSettings:
     with tenant_atomic():
+        before = lab_settings_get().approval_required
         settings, _created = LabSettings.objects.update_or_create(
             pk=1, defaults={"approval_required": approval_required}
+        )
+        clinical_event_record(
+            action="settings.changed",
+            entity="lab_settings",
+            entity_id=settings.pk,
+            changes={"approval_required": [before, approval_required]},
         )
     return settings
 
@@ -98,6 +118,7 @@ def lab_settings_update(*, approval_required: bool) -> LabSettings:
 # -- catalogue ---------------------------------------------------------------------------
 
 
+@audited("lab_test.updated")
 def lab_catalogue_item_update(
     *, item: LabTest | LabPanel, price: Decimal, is_active: bool
 ) -> LabTest | LabPanel:
@@ -107,10 +128,18 @@ def lab_catalogue_item_update(
         raise ValidationError(_("A price cannot be negative."), field="price")
     if price.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValidationError(_("A price has at most two decimal places."), field="price")
+    changes = {"price": [item.price, price], "is_active": [item.is_active, is_active]}
     item.price = price
     item.is_active = is_active
     with tenant_atomic():
         item.save(update_fields=["price", "is_active"])
+        clinical_event_record(
+            action="lab_test.updated",
+            entity=item._meta.model_name or "",
+            entity_id=item.pk,
+            entity_label=item.code,
+            changes=changes,
+        )
     return item
 
 
@@ -149,19 +178,14 @@ def result_flag(*, value: Decimal, low: Decimal | None, high: Decimal | None) ->
 
 
 def parse_number(text: str) -> Decimal:
-    """``"13,5"`` → ``Decimal("13.5")``; raises ValueError if not a plain number."""
-    value = text.strip()
-    if not _NUMBER.match(value):
-        raise ValueError(text)
-    try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise ValueError(text) from None
+    """``"13,5"`` or ``"13.5"`` → ``Decimal("13.5")``, as every decimal input reads
+    (apps.core.numbers); raises ValueError if not a number."""
+    return decimal_parse(text.strip())
 
 
 def _plain(number: Decimal) -> str:
-    """A limit as people write it: ``Decimal("25.0000")`` → ``25``."""
-    return format(number.normalize(), "f")
+    """A limit as people write it, in the reader's format: ``Decimal("25.0000")`` → 25."""
+    return decimal_display(number, trim=True)
 
 
 @dataclass(frozen=True)
@@ -253,6 +277,7 @@ def _checked_items(
     return ordered
 
 
+@audited("lab_order.placed")
 def lab_order_place(
     *,
     hospital: Hospital,
@@ -340,6 +365,16 @@ def lab_order_place(
             for position, (test, panel) in enumerate(tests_in_order)
         ]
         LabResult.objects.bulk_create(results)
+        _audit(
+            "lab_order.placed",
+            order,
+            {
+                "tests": [line.description for line in lines],
+                "priority": priority,
+                "ordering_doctor": str(ordering_doctor) if ordering_doctor else None,
+                "transcribed": order.transcribed_by_id is not None,
+            },
+        )
     logger.info("placed lab order %s", order.number)
     return order
 
@@ -392,6 +427,7 @@ def _cannot_become(order: LabOrder, to: OrderStatus) -> Conflict:
     )
 
 
+@audited("lab_order.collected")
 def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None) -> LabOrder:
     """The sample is taken: Ordered → Sample collected, recording who and when."""
     at = at or timezone.now()
@@ -404,13 +440,19 @@ def lab_order_collect(*, order: LabOrder, user: User, at: datetime | None = None
             _("The sample cannot be collected before the order was placed."), field="collected_at"
         )
     with tenant_atomic():
-        return _move(
+        collected = _move(
             order,
             allowed_from=(OrderStatus.ORDERED,),
             to=OrderStatus.COLLECTED,
             collected_at=at,
             collected_by_id=user.pk,
         )
+        _audit(
+            "lab_order.collected",
+            collected,
+            {"status": [OrderStatus.ORDERED, collected.status], "collected_at": at},
+        )
+        return collected
 
 
 def _refuse_unless_taking_results(status: str) -> None:
@@ -434,6 +476,7 @@ def _lock_for_results(order: LabOrder) -> None:
         raise Conflict(_("The results of this order are submitted and locked; amend them instead."))
 
 
+@audited("lab_order.results_recorded")
 def lab_results_record(
     *, order: LabOrder, values: Mapping[str, str], user: User, complete: bool = False
 ) -> list[LabResult]:
@@ -468,14 +511,20 @@ def lab_results_record(
     now = timezone.now()
     with tenant_atomic():
         _lock_for_results(order)
+        changes: dict[str, list[str]] = {}
         for result in results:
             value = checked[result.pk]
+            before = result.value
             if value is None:
                 if result.value:
                     _apply(result, CheckedValue("", None, Flag.NONE, None, None), by=None, at=None)
-                continue
-            if value.value != result.value or not result.entered_at:
+            elif value.value != result.value or not result.entered_at:
                 _apply(result, value, by=user, at=now)
+            if result.value != before:
+                changes[result.test.code] = [before, result.value]
+        # recorded even when nothing changed: the entry form was saved (and the order
+        # touched) by this person at this time
+        _audit("lab_order.results_recorded", order, changes)
     return results
 
 
@@ -510,6 +559,7 @@ def _apply(
     )
 
 
+@audited("lab_order.results_submitted")
 def lab_results_submit(*, order: LabOrder, values: Mapping[str, str], user: User) -> LabOrder:
     """Save the results and hand them in: every result must be filled in. Sample
     collected → Resulted, or straight to Approved (by the same person) where the
@@ -518,28 +568,36 @@ def lab_results_submit(*, order: LabOrder, values: Mapping[str, str], user: User
         lab_results_record(order=order, values=values, user=user, complete=True)
         now = timezone.now()
         if lab_settings_get().approval_required:
-            return _move(
+            moved = _move(
                 order,
                 allowed_from=(OrderStatus.COLLECTED,),
                 to=OrderStatus.RESULTED,
                 resulted_at=now,
                 resulted_by_id=user.pk,
             )
-        return _move(
-            order,
-            allowed_from=(OrderStatus.COLLECTED,),
-            to=OrderStatus.APPROVED,
-            resulted_at=now,
-            resulted_by_id=user.pk,
-            approved_at=now,
-            approved_by_id=user.pk,
+        else:
+            moved = _move(
+                order,
+                allowed_from=(OrderStatus.COLLECTED,),
+                to=OrderStatus.APPROVED,
+                resulted_at=now,
+                resulted_by_id=user.pk,
+                approved_at=now,
+                approved_by_id=user.pk,
+            )
+        _audit(
+            "lab_order.results_submitted",
+            moved,
+            {"status": [OrderStatus.COLLECTED, moved.status]},
         )
+        return moved
 
 
 def _amendments_awaiting_approval(order: LabOrder) -> Any:
     return LabResultAmendment.objects.filter(result__order=order, approved_at__isnull=True)
 
 
+@audited("lab_order.approved")
 def lab_order_approve(*, order: LabOrder, user: User) -> LabOrder:
     """Resulted → Approved; the results are locked from now on. Where the hospital
     requires it, the approver must be someone other than who entered the results and
@@ -568,23 +626,43 @@ def lab_order_approve(*, order: LabOrder, user: User) -> LabOrder:
             approved_at=now,
             approved_by_id=user.pk,
         )
-        _amendments_awaiting_approval(order).update(approved_by_id=user.pk, approved_at=now)
+        amendments = _amendments_awaiting_approval(order).update(
+            approved_by_id=user.pk, approved_at=now
+        )
+        _audit(
+            "lab_order.approved",
+            approved,
+            {"status": [OrderStatus.RESULTED, approved.status], "amendments": amendments},
+        )
         return approved
 
 
+@audited("lab_order.returned_for_approval")
 def lab_order_return_for_approval(*, order: LabOrder) -> LabOrder:
     """Approved → Resulted ("awaiting approval"): a result was amended where the
     hospital requires a second person, so the amended value awaits someone other than
     the amender. The approval undone is kept on the amendment by ``lab_result_amend``."""
-    return _move(
-        order,
-        allowed_from=(OrderStatus.APPROVED,),
-        to=OrderStatus.RESULTED,
-        approved_at=None,
-        approved_by_id=None,
-    )
+    approved_by_id = order.approved_by_id
+    with tenant_atomic():
+        returned = _move(
+            order,
+            allowed_from=(OrderStatus.APPROVED,),
+            to=OrderStatus.RESULTED,
+            approved_at=None,
+            approved_by_id=None,
+        )
+        _audit(
+            "lab_order.returned_for_approval",
+            returned,
+            {
+                "status": [OrderStatus.APPROVED, returned.status],
+                "approved_by_id": [approved_by_id, None],
+            },
+        )
+    return returned
 
 
+@audited("lab_order.cancelled")
 def lab_order_cancel(*, order: LabOrder, user: User, reason: str) -> LabOrder:
     """Ordered | Sample collected → Cancelled, with a reason. The tests leave an unpaid
     draft invoice; on an issued invoice the cancel is refused (billing says why)."""
@@ -592,6 +670,8 @@ def lab_order_cancel(*, order: LabOrder, user: User, reason: str) -> LabOrder:
     if not reason:
         raise ValidationError(_("Say why the order is cancelled."), field="reason")
     with tenant_atomic():
+        # _move refreshes ``order`` itself: the state it leaves is read first
+        previous = LabOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         cancelled = _move(
             order,
             allowed_from=(OrderStatus.ORDERED, OrderStatus.COLLECTED),
@@ -602,10 +682,16 @@ def lab_order_cancel(*, order: LabOrder, user: User, reason: str) -> LabOrder:
         )
         for line in order.lines.all():
             billable.withdraw(source=LAB_TEST_SOURCE, reference=str(line.pk))
+        _audit(
+            "lab_order.cancelled",
+            cancelled,
+            {"status": [previous, cancelled.status], "reason": cancelled.cancel_reason},
+        )
     logger.info("cancelled lab order %s", order.number)
     return cancelled
 
 
+@audited("lab_result.amended")
 def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) -> LabResult:
     """Correct a result of an approved order: the new value is checked and flagged like
     any other, the original is kept in an amendment with who, when and why."""
@@ -644,6 +730,7 @@ def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) 
         elif not _amendable_in_place(order):
             raise _not_amendable()
         now = timezone.now()
+        amendment_before, flag_before = result.value, result.flag
         LabResultAmendment.objects.create(
             result=result,
             previous_value=result.value,
@@ -662,6 +749,19 @@ def lab_result_amend(*, result: LabResult, value: str, reason: str, user: User) 
         _apply(result, checked, by=None, at=result.entered_at, keep_entry=True)
         result.amended_at = timezone.now()
         result.save(update_fields=["amended_at"])
+        clinical_event_record(
+            action="lab_result.amended",
+            entity="lab_result",
+            entity_id=result.pk,
+            entity_label=f"{order.number} {result.test.code}",
+            patient=order.patient,
+            changes={
+                "value": [amendment_before, checked.value],
+                "flag": [flag_before, checked.flag],
+                "reason": reason[:300],
+                "awaits_approval": second_person,
+            },
+        )
     logger.info("amended result %s of lab order %s", result.test.code, order.number)
     return result
 

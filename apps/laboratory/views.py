@@ -16,6 +16,7 @@ from apps.accounts.rules import is_doctor
 from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import Appointment
 from apps.appointments.selectors import appointment_get
+from apps.audit.services import record_opened
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -227,7 +228,15 @@ def _patient_choices(request: HospitalRequest) -> HttpResponse:
 @require_GET
 @roles_required(*CLINICAL)
 def lab_order_detail(request: HospitalRequest, order_id: uuid.UUID) -> HttpResponse:
-    return _detail(request, found(lab_order_get, order_id=order_id))
+    order = found(lab_order_get, order_id=order_id)
+    record_opened(
+        action="lab_order.viewed",
+        entity="lab_order",
+        entity_id=order.pk,
+        entity_label=order.number,
+        patient=order.patient,
+    )
+    return _detail(request, order)
 
 
 @require_POST
@@ -338,6 +347,13 @@ def lab_order_report(request: HospitalRequest, order_id: uuid.UUID) -> HttpRespo
             *(amendment.amended_by_id for amendment in amendments),
             *(amendment.approved_by_id for amendment in amendments),
         ],
+    )
+    record_opened(
+        action="lab_report.printed",
+        entity="lab_order",
+        entity_id=order.pk,
+        entity_label=order.number,
+        patient=order.patient,
     )
     context = {"order": order, "results": results, "people": people}
     return render(request, page_or_fragment(request, "laboratory/report.html", "report"), context)

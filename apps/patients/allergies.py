@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.audit.services import changes_between, clinical_event_record, snapshot
+from apps.core.collation import az_order
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.patients.models import (
     Allergen,
@@ -87,7 +88,7 @@ def allergen_codes_of_ingredients(ingredients: Iterable[str]) -> set[str]:
 
 
 def allergen_list() -> QuerySet[Allergen]:
-    return Allergen.objects.order_by("kind", "name")
+    return Allergen.objects.order_by("kind", az_order("name"))
 
 
 def allergies_of(*, patient: Patient, active_only: bool = True) -> QuerySet[PatientAllergy]:

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import CreatedAccount, account_create, account_discard
+from apps.audit.auditing import audited
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize, phone_search_text
@@ -160,6 +161,7 @@ def _apply(patient: Patient, details: PatientDetails) -> None:
     )
 
 
+@audited("patient.registered")
 def patient_register(
     *,
     hospital: Hospital,
@@ -250,6 +252,7 @@ def _discard_account(account: CreatedAccount) -> None:
         logger.exception("could not remove portal account %s", account.user.username)
 
 
+@audited("patient.updated")
 def patient_update(*, patient: Patient, details: PatientDetails) -> Patient:
     details = patient_details_clean(details)
     fields = list(asdict(details))

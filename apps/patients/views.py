@@ -13,7 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import is_hospital_admin
 from apps.accounts.selectors import accounts_by_id
+from apps.audit.selectors import clinical_events_of_patient
+from apps.audit.services import record_opened
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, redirect_to, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -25,11 +29,12 @@ from apps.patients.selectors import patient_get, patient_history, patient_search
 from apps.patients.services import LikelyDuplicates, patient_register, patient_update
 
 PAGE_SIZE = 25
-#: the list's sortable columns and what each sorts by (newest registrations first)
+#: the list's sortable columns and what each sorts by (newest registrations first; names
+#: in Azerbaijani alphabetical order)
 SORT_COLUMNS = {
     "registered": ("created_at", "number"),
     "number": ("number",),
-    "name": ("last_name", "first_name", "number"),
+    "name": (az_order("last_name"), az_order("first_name"), "number"),
     "birth_date": ("birth_date", "number"),
 }
 
@@ -105,6 +110,10 @@ def detail_context(request: HospitalRequest, patient: Patient, **shown: Any) -> 
         "can_write": may_act_as(request.user, WRITERS),
         "can_record_allergies": may_act_as(request.user, ALLERGY_RECORDERS),
         "allergy_form": AllergyForm(),
+        # who opened or changed this record: administrators only (an audit, not a chart)
+        "record_events": clinical_events_of_patient(patient_id=patient.pk)
+        if is_hospital_admin(request.user)
+        else None,
         **shown,
     }
 
@@ -112,6 +121,10 @@ def detail_context(request: HospitalRequest, patient: Patient, **shown: Any) -> 
 @require_GET
 def patient_detail(request: HospitalRequest, patient_id: uuid.UUID) -> HttpResponse:
     patient = found(patient_get, patient_id=patient_id)
+    # the page is also the record's print: one event answers "who looked", either way
+    record_opened(
+        action="patient.viewed", entity="patient", entity_id=patient.pk, entity_label=patient.number
+    )
     context = detail_context(request, patient)
     return render(request, page_or_fragment(request, "patients/detail.html", "content"), context)
 

@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.collation import az_order
+from apps.core.numbers import DecimalField
 from apps.pharmacy.models import AdjustmentReason, DosageForm, Medicine, PaymentMethod, Supplier
 from apps.pharmacy.selectors import medicines_for_sale
 from apps.pharmacy.services.catalogue import MedicineDetails, SupplierDetails
@@ -40,7 +42,7 @@ class MedicineForm(forms.Form):
     reorder_level = forms.IntegerField(
         label=_("Reorder level"), min_value=0, max_value=MOST_UNITS, initial=0
     )
-    sale_price = forms.DecimalField(
+    sale_price = DecimalField(
         label=_("Sale price"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -90,7 +92,8 @@ class ReceiptForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["supplier"].queryset = Supplier.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        suppliers = Supplier.objects.filter(is_active=True).order_by(az_order("name"))
+        self.fields["supplier"].queryset = suppliers  # type: ignore[attr-defined]
 
 
 class ReceiptLineForm(forms.Form):
@@ -100,13 +103,16 @@ class ReceiptLineForm(forms.Form):
     batch_number = forms.CharField(label=_("Batch number"), max_length=60)
     expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MOST_UNITS)
-    unit_cost = forms.DecimalField(
+    unit_cost = DecimalField(
         label=_("Unit cost"), min_value=Decimal("0"), max_digits=12, decimal_places=2
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["medicine"].queryset = Medicine.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        medicines = Medicine.objects.filter(is_active=True)
+        self.fields["medicine"].queryset = medicines.order_by(  # type: ignore[attr-defined]
+            az_order("generic_name"), "strength"
+        )
 
     def line(self) -> ReceiptLine:
         data = self.cleaned_data
@@ -133,14 +139,14 @@ class SaleForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel"}),
     )
-    discount = forms.DecimalField(
+    discount = DecimalField(
         label=_("Discount (amount)"),
         min_value=Decimal("0"),
         initial=Decimal("0"),
         max_digits=12,
         decimal_places=2,
     )
-    tax_rate = forms.DecimalField(
+    tax_rate = DecimalField(
         label=_("Tax rate (%)"),
         min_value=Decimal("0"),
         max_value=Decimal("100"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.consultations.models import ConsultationStatus, Prescription, PrescriptionItem
+from apps.core.collation import az_order
 from apps.core.exceptions import NotFound
 from apps.patients import history
 from apps.pharmacy.links import hospital_url
@@ -41,7 +42,7 @@ def _on_hand() -> Coalesce:
 def medicine_search(*, query: str = "", include_inactive: bool = True) -> QuerySet[Medicine]:
     """Medicines whose names or strength contain every word typed, with ``on_hand``."""
     medicines = Medicine.objects.annotate(on_hand=_on_hand()).order_by(
-        "generic_name", "strength", "brand_name", "pk"
+        az_order("generic_name"), "strength", az_order("brand_name"), "pk"
     )
     if not include_inactive:
         medicines = medicines.filter(is_active=True)
@@ -90,7 +91,7 @@ def medicines_for_sale(*, today: date) -> QuerySet[Medicine]:
     return (
         Medicine.objects.filter(is_active=True)
         .annotate(sellable=_sellable_units(today))
-        .order_by("generic_name", "strength", "brand_name")
+        .order_by(az_order("generic_name"), "strength", az_order("brand_name"))
     )
 
 
@@ -101,7 +102,7 @@ def low_stock(*, today: date) -> QuerySet[Medicine]:
         Medicine.objects.filter(is_active=True)
         .annotate(on_hand=_sellable_units(today))
         .filter(on_hand__lt=F("reorder_level"))
-        .order_by("generic_name", "strength")
+        .order_by(az_order("generic_name"), "strength")
     )
 
 
@@ -114,7 +115,7 @@ def batches_expiring(*, today: date, days: int = EXPIRING_DAYS) -> QuerySet[Batc
             expiry_date__lte=today + timedelta(days=days),
         )
         .select_related("medicine", "receipt__supplier")
-        .order_by("expiry_date", "medicine__generic_name")
+        .order_by("expiry_date", az_order("medicine__generic_name"))
     )
 
 
@@ -123,7 +124,7 @@ def batches_expired(*, today: date) -> QuerySet[Batch]:
     return (
         Batch.objects.filter(quantity_on_hand__gt=0, expiry_date__lte=today)
         .select_related("medicine", "receipt__supplier")
-        .order_by("expiry_date", "medicine__generic_name")
+        .order_by("expiry_date", az_order("medicine__generic_name"))
     )
 
 
@@ -135,7 +136,7 @@ def batch_get(*, batch_id: uuid.UUID | str) -> Batch:
 
 
 def supplier_list() -> QuerySet[Supplier]:
-    return Supplier.objects.annotate(receipt_count=Count("receipts")).order_by("name")
+    return Supplier.objects.annotate(receipt_count=Count("receipts")).order_by(az_order("name"))
 
 
 def supplier_get(*, supplier_id: uuid.UUID | str) -> Supplier:

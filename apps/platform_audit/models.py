@@ -16,10 +16,23 @@ class AppendOnlyError(Exception):
 
 
 class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Inserts only. Every way the ORM changes or removes rows in bulk is refused here,
+    the private ones Django itself uses too (``_update`` by ``save``, ``_raw_delete`` by
+    the deletion collector); the triggers refuse what bypasses the ORM."""
+
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("audit events are never changed")
 
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
+        raise AppendOnlyError("audit events are never changed")
+
+    def _update(self, values: Any) -> NoReturn:
+        raise AppendOnlyError("audit events are never changed")
+
     def delete(self) -> NoReturn:
+        raise AppendOnlyError("audit events are never deleted")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
         raise AppendOnlyError("audit events are never deleted")
 
 

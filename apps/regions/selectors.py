@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 
+from apps.core.collation import az_order
 from apps.regions.models import City, Clinic, Region, Specialization
 
 ReferenceRow = Region | City | Clinic | Specialization
@@ -48,7 +49,7 @@ def _protecting_relations(model: type[models.Model]) -> list[models.ForeignObjec
 
 
 def regions_active() -> QuerySet[Region]:
-    return Region.objects.filter(is_active=True)
+    return Region.objects.filter(is_active=True).order_by(az_order("name"))
 
 
 def _as_id(value: object) -> int | None:
@@ -63,7 +64,9 @@ def cities_of_region(*, region_id: object) -> QuerySet[City]:
     region_pk = _as_id(region_id)
     if region_pk is None:
         return City.objects.none()
-    return City.objects.filter(region_id=region_pk, region__is_active=True, is_active=True)
+    return City.objects.filter(
+        region_id=region_pk, region__is_active=True, is_active=True
+    ).order_by(az_order("name"))
 
 
 def clinics_of_city(*, city_id: object) -> QuerySet[Clinic]:
@@ -71,16 +74,24 @@ def clinics_of_city(*, city_id: object) -> QuerySet[Clinic]:
     city_pk = _as_id(city_id)
     if city_pk is None:
         return Clinic.objects.none()
-    return Clinic.objects.filter(city_id=city_pk, city__is_active=True, is_active=True)
+    return Clinic.objects.filter(city_id=city_pk, city__is_active=True, is_active=True).order_by(
+        az_order("name")
+    )
 
 
 def cities_active() -> QuerySet[City]:
-    return City.objects.filter(is_active=True, region__is_active=True).select_related("region")
+    return (
+        City.objects.filter(is_active=True, region__is_active=True)
+        .select_related("region")
+        .order_by(az_order("name"))
+    )
 
 
 def clinics_active() -> QuerySet[Clinic]:
-    return Clinic.objects.filter(is_active=True, city__is_active=True).select_related(
-        "city", "city__region"
+    return (
+        Clinic.objects.filter(is_active=True, city__is_active=True)
+        .select_related("city", "city__region")
+        .order_by(az_order("name"))
     )
 
 
@@ -88,7 +99,9 @@ def reference_rows(*, model: type[ReferenceRow]) -> list[tuple[ReferenceRow, lis
     """Every row of ``model`` with what uses it (the hospital's own rows first, by name)."""
     relations = _protecting_relations(model)
     counts = {f"used_by_{i}": Count(r.name, distinct=True) for i, r in enumerate(relations)}
-    rows: QuerySet[ReferenceRow] = model.objects.annotate(**counts).order_by("is_canonical", "name")
+    rows: QuerySet[ReferenceRow] = model.objects.annotate(**counts).order_by(
+        "is_canonical", az_order("name")
+    )
     if model is City:
         rows = rows.select_related("region")
     elif model is Clinic:

@@ -11,6 +11,8 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, QuerySet
 from django.utils.translation import gettext as _
 
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize
 from apps.regions.models import City, Clinic, Region, Specialization
@@ -60,15 +62,27 @@ def _ensure_active_parent(parent: Region | City, *, field: str) -> None:
         )
 
 
+def _audit(action: str, row: ReferenceRow, changes: dict[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity=row._meta.model_name or "",
+        entity_id=row.pk,
+        entity_label=str(row),
+        changes=changes,
+    )
+
+
 def _save_new(row: _Row, *, duplicate: str) -> _Row:
     try:
         with tenant_atomic():
             row.save()
+            _audit("reference.created", row, {"name": str(row)})
     except IntegrityError:  # the same name or code added a moment ago by someone else
         raise ValidationError(duplicate, field="name") from None
     return row
 
 
+@audited("reference.created")
 def region_create(*, name: str, code: str) -> Region:
     name = _clean_name(name, max_length=120)
     code = _clean_code(code, model=Region)
@@ -78,6 +92,7 @@ def region_create(*, name: str, code: str) -> Region:
     )
 
 
+@audited("reference.created")
 def city_create(*, region: Region, name: str) -> City:
     _ensure_active_parent(region, field="region")
     name = _clean_name(name, max_length=120)
@@ -90,6 +105,7 @@ def city_create(*, region: Region, name: str) -> City:
     return _save_new(City(region=region, name=name), duplicate=duplicate)
 
 
+@audited("reference.created")
 def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") -> Clinic:
     _ensure_active_parent(city, field="city")
     name = _clean_name(name, max_length=200)
@@ -109,6 +125,7 @@ def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") 
     )
 
 
+@audited("reference.created")
 def specialization_create(*, name: str, code: str, description: str = "") -> Specialization:
     name = _clean_name(name, max_length=120)
     code = _clean_code(code, model=Specialization)
@@ -118,15 +135,19 @@ def specialization_create(*, name: str, code: str, description: str = "") -> Spe
     )
 
 
+@audited("reference.changed")
 def reference_row_set_active(*, row: ReferenceRow, is_active: bool) -> ReferenceRow:
     """Switch a row on or off; allowed for canonical rows too (a hospital may not use
     every canonical clinic). Doctors keep an inactive row; new choices hide it."""
+    was_active = row.is_active
     row.is_active = is_active
     with tenant_atomic():
         row.save(update_fields=["is_active"])
+        _audit("reference.changed", row, {"is_active": [was_active, is_active]})
     return row
 
 
+@audited("reference.deleted")
 def reference_row_delete(*, row: ReferenceRow) -> None:
     """Delete one of the hospital's own rows; refuse canonical rows and rows in use."""
     if row.is_canonical:
@@ -136,6 +157,7 @@ def reference_row_delete(*, row: ReferenceRow) -> None:
         )
     try:
         with tenant_atomic():
+            _audit("reference.deleted", row, {"name": [str(row), None]})
             row.delete()
     except ProtectedError as exc:
         by_model: dict[type, int] = {}

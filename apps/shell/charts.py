@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import number_format
+
 from apps.core.dashboard import DailySeries
 
 #: about the width the chart is drawn at on a phone or in a desktop's column of three
@@ -83,15 +85,20 @@ def nice_ceiling(value: Decimal) -> Decimal:
     return Decimal(10) * magnitude  # pragma: no cover - the loop always returns
 
 
+def _grouped(value: Decimal, places: int) -> str:
+    # in the reader's format: 1,234.50 in English, 1 234,50 in Azerbaijani
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
 def format_value(value: Decimal, unit: str, currency: str) -> str:
     if unit == "money":
-        return f"{value:,.2f} {currency}"
-    return f"{value:,.0f}"
+        return f"{_grouped(value, 2)} {currency}"
+    return _grouped(value, 0)
 
 
 def format_axis(value: Decimal) -> str:
     """Axis figures stay short (the unit is in the chart's caption): ``2,000``, ``0.5``."""
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return _grouped(value, 0 if value == value.to_integral_value() else 2)
 
 
 def bar_chart(series: DailySeries, *, start: date, end: date, currency: str = "AZN") -> BarChart:

@@ -29,7 +29,9 @@ from apps.accounts.services import (
     account_get_linkable,
     account_reactivate,
     account_reset_password,
+    account_reset_two_factor,
 )
+from apps.audit.auditing import audited
 from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.phones import phone_normalize
@@ -121,6 +123,7 @@ def _record(
     )
 
 
+@audited("staff_member.created")
 def staff_member_create(*, details: StaffDetails) -> StaffMember:
     details = staff_details_clean(details)
     staff_member = StaffMember()
@@ -132,6 +135,7 @@ def staff_member_create(*, details: StaffDetails) -> StaffMember:
     return staff_member
 
 
+@audited("staff_member.updated")
 def staff_member_update(*, staff_member: StaffMember, details: StaffDetails) -> StaffMember:
     details = staff_details_clean(details)
     before = snapshot(staff_member, DETAIL_FIELDS)
@@ -143,6 +147,7 @@ def staff_member_update(*, staff_member: StaffMember, details: StaffDetails) -> 
     return staff_member
 
 
+@audited("staff_member.login_linked")
 def staff_member_link_account(
     *, staff_member: StaffMember, hospital: Hospital, user_id: uuid.UUID | str
 ) -> None:
@@ -159,6 +164,7 @@ def staff_member_link_account(
     logger.info("staff record %s linked to %s", staff_member.pk, user.username)
 
 
+@audited("staff_member.login_unlinked")
 def staff_member_unlink_account(*, staff_member: StaffMember) -> None:
     with tenant_atomic():
         previous = staff_member.user_id
@@ -167,6 +173,7 @@ def staff_member_unlink_account(*, staff_member: StaffMember) -> None:
     logger.info("staff record %s unlinked", staff_member.pk)
 
 
+@audited("staff_member.login_created")
 def staff_member_create_login(
     *, staff_member: StaffMember, hospital: Hospital, role: str, actor: User
 ) -> CreatedAccount:
@@ -213,6 +220,7 @@ def _record_account(user: User, action: str, changes: dict[str, Any], actor: Use
     )
 
 
+@audited("account.created")
 def staff_account_create(
     *, actor: User, hospital: Hospital, full_name: str, role: str, email: str = ""
 ) -> CreatedAccount:
@@ -223,24 +231,35 @@ def staff_account_create(
     return created
 
 
+@audited("account.password_reset")
 def staff_account_reset_password(*, user: User, actor: User) -> IssuedPassword:
     issued = account_reset_password(user=user, actor=actor)
     _record_account(user, "account.password_reset", {}, actor)
     return issued
 
 
+@audited("account.two_factor_reset")
+def staff_account_reset_two_factor(*, user: User, actor: User) -> User:
+    account_reset_two_factor(user=user, actor=actor)
+    _record_account(user, "account.two_factor_reset", {}, actor)
+    return user
+
+
+@audited("account.deactivated")
 def staff_account_deactivate(*, user: User, actor: User) -> User:
     account_deactivate(user=user, actor=actor)
     _record_account(user, "account.deactivated", {"is_active": [True, False]}, actor)
     return user
 
 
+@audited("account.reactivated")
 def staff_account_reactivate(*, user: User, actor: User) -> User:
     account_reactivate(user=user, actor=actor)
     _record_account(user, "account.reactivated", {"is_active": [False, True]}, actor)
     return user
 
 
+@audited("account.role_changed")
 def staff_account_change_role(*, user: User, role: str, actor: User) -> User:
     previous = user.role
     account_change_role(user=user, role=role, actor=actor)  # refuses, or gives ``role``

@@ -18,6 +18,11 @@ urlpatterns = [
         name="account_reset_password",
     ),
     path(
+        "accounts/<uuid:user_id>/reset-two-factor/",
+        accounts.account_reset_two_factor_view,
+        name="account_reset_two_factor",
+    ),
+    path(
         "accounts/<uuid:user_id>/deactivate/",
         accounts.account_deactivate_view,
         name="account_deactivate",

@@ -3,6 +3,11 @@
 Works the same in a request (set by HospitalMiddleware), a Celery task (set by the task
 base class), a management command and a test. ``tenant_context`` restores whatever was
 selected before on exit, so contexts nest.
+
+The hospital's clock comes with it: inside the block Django's current time zone is the
+hospital's (``Hospital.zone``), so every time is shown, typed and printed in the
+hospital's time and ``timezone.localdate()`` — "today" — is the hospital's day, in a
+request, a Celery task and a command alike; nothing outside tenancy activates a zone.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
@@ -41,7 +48,8 @@ def tenant_context(hospital: Hospital, *, alias: str | None = None) -> Iterator[
         hospital_alias(hospital)  # again, now that it is in use: evicted meanwhile, it is back
     token = _current.set(binding)
     try:
-        yield hospital
+        with timezone.override(hospital.zone):
+            yield hospital
     finally:
         _current.reset(token)
         alias_exit(binding.alias)

@@ -1,18 +1,23 @@
-"""What tenancy needs from other shared apps, plugged in by them — tenancy imports none.
+"""What tenancy needs from other shared apps, named by the settings — tenancy imports none.
 
-The hospital administrator's account is accounts' business: accounts' ``AppConfig.ready``
-plugs in a :class:`HospitalAdminProvider` (apps/accounts/provisioning.py), the way tenant
-apps plug in their modules and seeders (apps.tenancy.registry). Provisioning and the job
-runner ask :func:`hospital_admin_provider` for it.
+The hospital administrator's account is accounts' business: ``settings.
+HOSPITAL_ADMIN_PROVIDER`` names the :class:`HospitalAdminProvider` that makes it
+(``apps.accounts.provisioning.HospitalAdmins``), the way ``AUTH_USER_MODEL`` names the
+user model — a setting, not a call in some app's ``ready()``, so there is one place to read
+what is plugged in and no import order to get right. Provisioning and the job runner ask
+:func:`hospital_admin_provider` for it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
     from apps.tenancy.models import Hospital
@@ -66,19 +71,24 @@ class HospitalAdminProvider(Protocol):
         ...
 
 
-_admin_provider: HospitalAdminProvider | None = None
-
-
-def hospital_admin_provider_set(provider: HospitalAdminProvider | None) -> None:
-    """Plug in (or, with None, take out) the maker of hospital administrators."""
-    global _admin_provider
-    _admin_provider = provider
-
-
 def hospital_admin_provider() -> HospitalAdminProvider:
-    if _admin_provider is None:
+    """The maker of hospital administrators named by ``settings.HOSPITAL_ADMIN_PROVIDER``."""
+    path = getattr(settings, "HOSPITAL_ADMIN_PROVIDER", "")
+    if not path:
         raise ImproperlyConfigured(
-            "No hospital administrator provider is plugged in: apps.accounts (its "
-            "AppConfig.ready) sets one; is it in INSTALLED_APPS?"
+            "settings.HOSPITAL_ADMIN_PROVIDER names no hospital administrator provider "
+            "(it is apps.accounts.provisioning.HospitalAdmins in hms/settings.py)."
         )
-    return _admin_provider
+    return _provider_at(path)
+
+
+@functools.cache
+def _provider_at(path: str) -> HospitalAdminProvider:
+    try:
+        provider_class = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            f"settings.HOSPITAL_ADMIN_PROVIDER: {path!r} cannot be imported ({error})."
+        ) from error
+    provider: HospitalAdminProvider = provider_class()
+    return provider

@@ -1,14 +1,36 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
+from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.tenancy.hosts import hospitals_changed
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA time zone this machine knows (the system's tzdata or the tzdata wheel)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    # Not shown to people: the forms offer the zones as choices, refused in Django's own
+    # words first; this guards the row against code that sets a name by hand.
+    if value not in time_zone_names():
+        raise ValidationError(f"Unknown time zone {value!r} (use an IANA name such as Asia/Baku).")
+
+
+def default_time_zone() -> str:
+    """A new hospital's time zone unless chosen: the platform's (HMS_TIME_ZONE). A
+    callable, so the migration does not freeze the value of the machine that made it."""
+    return str(settings.TIME_ZONE)
 
 
 class HospitalQuerySet(models.QuerySet["Hospital"]):
@@ -64,6 +86,12 @@ class Hospital(models.Model):
     )
     #: ISO 4217 code every amount of this hospital is shown in (see the ``money`` filter)
     currency = models.CharField(_("currency"), max_length=3, default="AZN")
+    #: the hospital's clock: every time is stored in UTC and shown, typed and printed in
+    #: this zone, and "today" is the day by it (activated by tenant_context; read through
+    #: ``Hospital.zone``)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
     #: printed under the name in the print header of every printable page
     address = models.CharField(_("address"), max_length=300, blank=True)
     #: the print header's telephone and tax identification number (VÖEN in Azerbaijan):
@@ -120,6 +148,15 @@ class Hospital(models.Model):
 
     def module_enabled(self, key: str) -> bool:
         return key in self.enabled_modules
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The hospital's time zone: the one accessor for it (a zone this machine does
+        not know — a row from a machine with newer tzdata — falls back to the platform's)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(str(settings.TIME_ZONE))
 
 
 class HospitalLogo(models.Model):

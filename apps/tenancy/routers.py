@@ -1,9 +1,9 @@
 """The database router: the one place that decides where a model's rows live.
 
-Shared apps (accounts, tenancy, auth, sessions, admin, celery results ...) always go to
-``default``, whatever hospital is selected. Tenant apps go to the selected hospital's
-database; with none selected the router raises NoTenantSelected — it never falls back
-to ``default``.
+Shared apps (accounts, tenancy, auth, sessions, admin, celery results, django-otp's
+two-factor devices ...) always go to ``default``, whatever hospital is selected. Tenant
+apps go to the selected hospital's database; with none selected the router raises
+NoTenantSelected — it never falls back to ``default``.
 """
 
 from __future__ import annotations

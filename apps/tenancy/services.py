@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from apps.tenancy.connections import (
 )
 from apps.tenancy.hooks import hospital_admin_provider
 from apps.tenancy.jobs.services import job_enqueue
-from apps.tenancy.models import Hospital, ProvisioningJob
+from apps.tenancy.models import Hospital, ProvisioningJob, default_time_zone, time_zone_names
 from apps.tenancy.provisioning.backups import backup_path, database_copy
 from apps.tenancy.storage import (
     checked_name,
@@ -150,10 +151,15 @@ def hospital_create(
     admin_email: str = "",
     requested_by: User | None = None,
     server: str | None = None,
+    language: str = "",
+    currency: str = "",
+    time_zone: str = "",
 ) -> Hospital:
     """Validate and save a new hospital in status Provisioning; nothing else is created
     until it is provisioned, so a refusal here leaves nothing behind. Its database goes
-    to ``server`` (a storage key) when given, else to the least loaded storage."""
+    to ``server`` (a storage key) when given, else to the least loaded storage. Language,
+    currency and time zone left empty are the model's defaults (the time zone: the
+    platform's, HMS_TIME_ZONE)."""
     name = name.strip()
     if not name:
         raise ValidationError(_("The hospital needs a name."), field="name")
@@ -168,6 +174,19 @@ def hospital_create(
     unknown = sorted(set(modules) - set(default_modules()))
     if unknown:
         raise ValidationError(f"Unknown modules: {', '.join(unknown)}.", field="enabled_modules")
+    language = language or Hospital._meta.get_field("language").get_default()
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(f"Unknown language {language!r}.", field="language")
+    currency = currency.strip().upper() or Hospital._meta.get_field("currency").get_default()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError(_("Use a three-letter ISO 4217 code, e.g. AZN."), field="currency")
+    time_zone = time_zone or default_time_zone()
+    if time_zone not in time_zone_names():
+        # as the plan's and the modules' refusals: the form's choices refuse first
+        raise ValidationError(
+            f"Unknown time zone {time_zone!r} (use an IANA name such as Asia/Baku).",
+            field="time_zone",
+        )
     if admin_email:
         try:
             validate_email(admin_email)
@@ -185,6 +204,9 @@ def hospital_create(
         admin_name=admin_name.strip(),
         admin_email=admin_email.strip(),
         server=chosen_server,
+        language=language,
+        currency=currency,
+        time_zone=time_zone,
     )  # born Provisioning (the model's default; apps.tenancy.status)
     try:
         with transaction.atomic():
@@ -255,6 +277,9 @@ def hospital_add(
     admin_password: str | None = None,
     requested_by: User | None = None,
     server: str | None = None,
+    language: str = "",
+    currency: str = "",
+    time_zone: str = "",
 ) -> HospitalAdded:
     """Save a new hospital (status Provisioning) and queue the job that provisions it.
 
@@ -276,6 +301,9 @@ def hospital_add(
             admin_email=admin_email,
             requested_by=requested_by,
             server=server,
+            language=language,
+            currency=currency,
+            time_zone=time_zone,
         )
         job = job_enqueue(
             hospital=hospital, kind=Kind.CREATE, requested_by=requested_by, admin_password=secret

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,9 +58,13 @@ def test_a_hash_made_for_a_job_is_applied_as_it_is(hospital: Hospital) -> None:
     assert outcome.temporary_password is None
 
 
-def test_tenancy_says_clearly_when_no_provider_is_plugged_in(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(hooks, "_admin_provider", None)
+def test_tenancy_says_clearly_when_no_provider_is_named(settings: Any) -> None:
+    settings.HOSPITAL_ADMIN_PROVIDER = ""
     with pytest.raises(ImproperlyConfigured, match=r"apps\.accounts"):
+        hooks.hospital_admin_provider()
+
+
+def test_tenancy_says_clearly_when_the_named_provider_cannot_be_imported(settings: Any) -> None:
+    settings.HOSPITAL_ADMIN_PROVIDER = "apps.accounts.provisioning.NoSuchMaker"
+    with pytest.raises(ImproperlyConfigured, match="NoSuchMaker"):
         hooks.hospital_admin_provider()

@@ -6,6 +6,7 @@ from django.test import Client
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import account_create
+from apps.accounts.tests.two_factor_steps import enrol
 from conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "Fresh-Platform-2026"
@@ -44,6 +45,9 @@ def test_changing_the_temporary_platform_password_opens_the_admin(db) -> None:
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password(NEW_PASSWORD)
+    # a platform administrator then sets up the second factor before the admin opens
+    assert client.get("/admin/")["Location"].startswith("/admin/two-factor/set-up/")
+    enrol(client, user, prefix="/admin")
     assert client.get("/admin/").status_code == 200
 
 

@@ -116,3 +116,36 @@ def test_an_env_file_that_is_not_a_regular_file_is_refused_before_writing(
     env_file.mkdir()
     with pytest.raises(CommandError, match="not a regular file"):
         setup(env_file)
+
+
+def test_the_generated_password_must_be_changed_at_the_first_sign_in(
+    db: None, env_file: Path
+) -> None:
+    from django.test import Client
+
+    password = setup(env_file).split("password: ")[1].split()[0]
+    admin = User.objects.get(username="admin")
+    assert admin.must_change_password
+    client = Client(HTTP_HOST="localhost")
+    client.post("/admin/login/", {"username": "admin", "password": password})
+    response = client.get("/admin/tenancy/hospital/")
+    assert response.status_code == 302 and response["Location"] == "/admin/password_change/"
+    new = "Own-Platform-Pass-26"
+    changed = client.post(
+        "/admin/password_change/",
+        {"old_password": password, "new_password1": new, "new_password2": new},
+    )
+    assert changed.status_code == 302
+    admin.refresh_from_db()
+    assert not admin.must_change_password and admin.check_password(new)
+    setup(env_file)  # `make run` runs it again: the admin's own password stays
+    admin.refresh_from_db()
+    assert admin.check_password(new) and not admin.must_change_password
+
+
+def test_a_password_chosen_in_the_environment_is_not_forced_to_change(
+    db: None, env_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HMS_ADMIN_PASSWORD", "Chosen-Admin-Pass-1")
+    setup(env_file)
+    assert not User.objects.get(username="admin").must_change_password

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,3 +159,27 @@ def test_no_module_outside_the_rules_decides_by_role() -> None:
         for line in role_decisions(path.read_text(), str(path))
     }
     assert sorted(found) == [], "ask apps.accounts.rules instead"
+
+
+#: a template tag that decides by a role: ``{% if user.role == … %}``, ``{% if
+#: user.is_hospital_admin %}`` (showing a role, ``{{ account.get_role_display }}``, is not)
+TEMPLATE_ROLE_DECISION = re.compile(r"\{%\s*(?:if|elif)\b[^%]*(?:\.role\b|is_hospital_admin)")
+
+
+def test_the_template_finder_sees_a_role_decision_and_leaves_showing_a_role_alone() -> None:
+    assert TEMPLATE_ROLE_DECISION.search('{% if user.role == "doctor" %}')
+    assert TEMPLATE_ROLE_DECISION.search("{% elif request.user.is_hospital_admin %}")
+    assert not TEMPLATE_ROLE_DECISION.search("{{ account.get_role_display }} {{ form.role }}")
+
+
+def test_no_template_decides_by_role() -> None:
+    """Links and buttons are shown by ``{% may_open "module:page" %}`` (the page's own
+    declarations) or by a rule the view passes, never by a role compared in a template."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for pattern in ("templates/**/*.html", "apps/*/templates/**/*.html")
+        for path in sorted(ROOT.glob(pattern))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if TEMPLATE_ROLE_DECISION.search(line)
+    ]
+    assert found == [], "use {% may_open %} or a rule from apps.accounts.rules"

@@ -18,6 +18,7 @@ from apps.admissions.forms import DischargeForm
 from apps.admissions.models import Admission, AdmissionStatus
 from apps.admissions.views.common import admission_or_404
 from apps.admissions.views.stay import stay_context
+from apps.audit.services import record_opened
 from apps.consultations.selectors import diagnoses_of_consultation
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -76,5 +77,12 @@ def summary(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
     admission = admission_or_404(admission_id)
     if admission.status != AdmissionStatus.DISCHARGED:
         raise Http404(_("This admission has no discharge summary yet."))
+    record_opened(
+        action="admission.summary_printed",
+        entity="admission",
+        entity_id=admission.pk,
+        entity_label=admission.number,
+        patient=admission.patient,
+    )
     context = stay_context(request, admission)
     return render(request, "admissions/summary.html", context)

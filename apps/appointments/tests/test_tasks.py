@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,7 @@ from apps.appointments.models import Appointment, AppointmentStatus
 from apps.appointments.tests.factories import make_appointment, make_doctor
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Hospital
+from conftest import HospitalFactory
 from worker import app
 from worker.beat import beat_schedule
 
@@ -64,3 +66,22 @@ def test_the_hospitals_task_selects_the_hospital_it_names(
 def test_the_no_show_job_is_on_the_beat_schedule() -> None:
     entry = beat_schedule()["mark-appointment-no-shows"]
     assert entry["task"] == tasks.mark_no_shows_everywhere.name
+
+
+def test_no_shows_follow_each_hospitals_clock(eager: None, make_hospital: HospitalFactory) -> None:
+    """At 00:30 UTC on the 8th it is 04:30 on the 8th in Baku, where the 7th is over,
+    and 19:30 on the 7th in New York, where the day's patients may still come."""
+    baku = make_hospital(subdomain="baku", time_zone="Asia/Baku")
+    new_york = make_hospital(subdomain="hudson", time_zone="America/New_York")
+    for hospital in (baku, new_york):
+        make_appointment(hospital, doctor=make_doctor(hospital), day=date(2026, 12, 7))
+    just_after_midnight_utc = datetime(2026, 12, 8, 0, 30, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=just_after_midnight_utc):
+        tasks.mark_no_shows_everywhere.delay()
+    assert statuses(baku) == [AppointmentStatus.NO_SHOW]
+    assert statuses(new_york) == [AppointmentStatus.SCHEDULED]
+
+
+def test_the_no_show_job_runs_every_hour_for_midnights_at_every_utc_hour() -> None:
+    schedule = beat_schedule()["mark-appointment-no-shows"]["schedule"]
+    assert len(schedule.hour) == 24 and schedule.minute == {15}

@@ -6,6 +6,7 @@ the invoice arithmetic (rounded by ``apps.core.money``)."""
 from apps.billing.services.invoices import (
     ServiceLine,
     billable_withdraw,
+    billing_settings_update,
     invoice_add_service,
     invoice_cancel,
     invoice_create,
@@ -21,6 +22,7 @@ from apps.billing.services.price_list import service_create, service_update
 __all__ = [
     "ServiceLine",
     "billable_withdraw",
+    "billing_settings_update",
     "invoice_add_service",
     "invoice_cancel",
     "invoice_create",

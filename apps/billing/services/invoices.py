@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,6 +24,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.rules import may_authorise_money
+from apps.audit.auditing import audited
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.billing.models import (
     BillingSettings,
     CreditNote,
@@ -76,6 +78,17 @@ def _recompute(invoice: Invoice) -> None:
         totals.total,
     )
     invoice.save(update_fields=["subtotal", "discount", "total", "updated_at"])
+
+
+def _audit(action: str, invoice: Invoice, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity="invoice",
+        entity_id=invoice.pk,
+        entity_label=invoice.number or f"#{invoice.pk}",  # a draft has no number yet
+        patient=invoice.patient,
+        changes=changes,
+    )
 
 
 def _require_draft(invoice: Invoice) -> None:
@@ -138,6 +151,7 @@ def _already_invoiced(line: InvoiceLine) -> str:
     }
 
 
+@audited("invoice.created")
 def invoice_create(
     *,
     patient: Patient,
@@ -174,6 +188,11 @@ def invoice_create(
             lines += [_service_line(invoice, line) for line in service_lines]
             InvoiceLine.objects.bulk_create(lines)
             _recompute(invoice)
+            _audit(
+                "invoice.created",
+                invoice,
+                {"lines": [line.description for line in lines], "total": invoice.total},
+            )
             return invoice
     except IntegrityError:
         raise Conflict(
@@ -205,15 +224,22 @@ def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
     )
 
 
+@audited("invoice.line_added")
 def invoice_add_service(*, invoice: Invoice, line: ServiceLine) -> Invoice:
     with tenant_atomic():
         invoice = locked_for_update(invoice)
         _require_draft(invoice)
         _service_line(invoice, line).save()
         _recompute(invoice)
+        _audit(
+            "invoice.line_added",
+            invoice,
+            {"service": line.service.code, "quantity": line.quantity, "total": invoice.total},
+        )
     return invoice
 
 
+@audited("invoice.line_removed")
 def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
     """Take a line off a draft (its item becomes unbilled again)."""
     with tenant_atomic():
@@ -223,12 +249,45 @@ def invoice_remove_line(*, invoice: Invoice, line_id: int) -> Invoice:
         if not deleted:
             raise ValidationError(_("That line is not on this invoice."), field="line")
         _recompute(invoice)
+        _audit("invoice.line_removed", invoice, {"line": line_id, "total": invoice.total})
     return invoice
 
 
 def billing_settings_get() -> BillingSettings:
     """The hospital's billing settings; the defaults until saved (a read never writes)."""
     return BillingSettings.objects.filter(pk=1).first() or BillingSettings(pk=1)
+
+
+#: a limit is a share of the subtotal
+DISCOUNT_LIMIT_RANGE = (Decimal("0"), Decimal("100"))
+
+
+@audited("settings.changed")
+def billing_settings_update(*, discount_limit_percent: Decimal) -> BillingSettings:
+    """Set the largest discount the front desk may give alone (0 %: every discount needs
+    an accountant or an administrator); audited with the limit before and after."""
+    low, high = DISCOUNT_LIMIT_RANGE
+    if not low <= discount_limit_percent <= high:
+        raise ValidationError(
+            _("The discount limit is a percent between 0 and 100."),
+            field="discount_limit_percent",
+        )
+    discount_limit_percent = discount_limit_percent.quantize(Decimal("0.01"))
+    with tenant_atomic():
+        current = BillingSettings.objects.select_for_update().filter(pk=1).first()
+        before = (current or BillingSettings()).discount_limit_percent
+        saved, _created = BillingSettings.objects.update_or_create(
+            pk=1, defaults={"discount_limit_percent": discount_limit_percent}
+        )
+        if before != discount_limit_percent:
+            clinical_event_record(
+                action="settings.changed",
+                entity="billing_settings",
+                entity_id=1,
+                entity_label=str(_("Billing settings")),
+                changes={"discount_limit_percent": [before, discount_limit_percent]},
+            )
+    return saved
 
 
 def discount_share(invoice: Invoice) -> Decimal:
@@ -251,6 +310,11 @@ def _refuse_discount_over_limit(invoice: Invoice) -> None:
         )
 
 
+#: what a discount is, for its audit event's before → after
+DISCOUNT_FIELDS = ("discount_kind", "discount_value", "discount_reason", "discount", "total")
+
+
+@audited("invoice.discount_set")
 def invoice_set_discount(
     *, invoice: Invoice, kind: str, value: Decimal, reason: str, by: User | None = None
 ) -> Invoice:
@@ -274,6 +338,7 @@ def invoice_set_discount(
     with tenant_atomic():
         invoice = locked_for_update(invoice)
         _require_draft(invoice)
+        before = snapshot(invoice, DISCOUNT_FIELDS)
         if kind == DiscountKind.AMOUNT and value > invoice.subtotal:
             raise ValidationError(
                 _("The discount cannot be more than the subtotal (%(subtotal)s).")
@@ -298,6 +363,14 @@ def invoice_set_discount(
         )
         _recompute(invoice)
         _refuse_discount_over_limit(invoice)
+        _audit(
+            "invoice.discount_set",
+            invoice,
+            {
+                **changes_between(before, snapshot(invoice, DISCOUNT_FIELDS)),
+                "authorised": invoice.discount_authorised,
+            },
+        )
     return invoice
 
 
@@ -313,6 +386,7 @@ def settled_status(invoice: Invoice) -> InvoiceStatus:
     return InvoiceStatus.ISSUED
 
 
+@audited("invoice.issued")
 def invoice_issue(
     *, hospital: Hospital, invoice: Invoice, issued_by_id: uuid.UUID | None = None
 ) -> Invoice:
@@ -346,6 +420,11 @@ def invoice_issue(
         invoice.issued_at, invoice.issued_by_id = now, issued_by_id
         invoice.status = settled_status(invoice)
         invoice.save(update_fields=["number", "issued_at", "issued_by_id", "status", "updated_at"])
+        _audit(
+            "invoice.issued",
+            invoice,
+            {"status": [InvoiceStatus.DRAFT, invoice.status], "total": invoice.total},
+        )
     return invoice
 
 
@@ -363,6 +442,7 @@ def _release_lines(invoice: Invoice) -> None:
     InvoiceLine.objects.filter(invoice=invoice).update(is_live=False)
 
 
+@audited("invoice.cancelled")
 def invoice_cancel(*, invoice: Invoice, reason: str) -> Invoice:
     """Discard a draft, or cancel an issued invoice nothing was received on (it keeps
     its number; its items become unbilled again). Money received → a credit note."""
@@ -381,10 +461,16 @@ def invoice_cancel(*, invoice: Invoice, reason: str) -> Invoice:
             )
         if invoice.status == InvoiceStatus.ISSUED and not reason:
             raise ValidationError(_("Say why the invoice is cancelled."), field="reason")
+        previous = invoice.status
         invoice.status = InvoiceStatus.CANCELLED
         invoice.cancelled_at, invoice.cancel_reason = timezone.now(), reason[:300]
         invoice.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
         _release_lines(invoice)
+        _audit(
+            "invoice.cancelled",
+            invoice,
+            {"status": [previous, invoice.status], "reason": invoice.cancel_reason},
+        )
     return invoice
 
 
@@ -395,6 +481,7 @@ def _credit_note_instead(invoice: Invoice) -> str:
     ) % {"number": invoice.number}
 
 
+@audited("invoice.credited")
 def invoice_credit(
     *, hospital: Hospital, invoice: Invoice, reason: str, created_by_id: uuid.UUID | None = None
 ) -> CreditNote:
@@ -426,15 +513,28 @@ def invoice_credit(
             reason=reason[:300],
             created_by_id=created_by_id,
         )
+        previous = invoice.status
         invoice.status = InvoiceStatus.CREDITED
         invoice.save(update_fields=["status", "updated_at"])
         _release_lines(invoice)
+        _audit(
+            "invoice.credited",
+            invoice,
+            {
+                "status": [previous, invoice.status],
+                "credit_note": note.number,
+                "amount": note.amount,
+                "refund_due": note.refund_due,
+                "reason": note.reason,
+            },
+        )
     return note
 
 
 # -- withdrawn work ---------------------------------------------------------------------
 
 
+@audited("billable.withdrawn")
 def billable_withdraw(*, source: str, reference: str) -> None:
     """Registered with ``apps.core.billable``: work withdrawn by its module (an
     appointment cancelled) leaves an unpaid draft; on an issued invoice it is refused,
@@ -455,3 +555,4 @@ def billable_withdraw(*, source: str, reference: str) -> None:
             )
         line.delete()
         _recompute(invoice)
+        _audit("billable.withdrawn", invoice, {"line": line.description, "total": invoice.total})

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.audit.auditing import audited
 from apps.billing.models import (
     UNPAID_STATUSES,
     Invoice,
@@ -16,7 +17,7 @@ from apps.billing.models import (
     PaymentMethod,
     WriteOff,
 )
-from apps.billing.services.invoices import locked_for_update, settled_status
+from apps.billing.services.invoices import _audit, locked_for_update, settled_status
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import to_cents
 from apps.numbering.services import document_number_allocate
@@ -24,6 +25,7 @@ from apps.tenancy.db import tenant_atomic
 from apps.tenancy.models import Hospital
 
 
+@audited("invoice.payment_recorded")
 def payment_record(
     *,
     hospital: Hospital,
@@ -62,9 +64,20 @@ def payment_record(
             received_at=at,
             received_by_id=received_by_id,
         )
+        previous = invoice.status
         invoice.paid += amount
         invoice.status = settled_status(invoice)
         invoice.save(update_fields=["paid", "status", "updated_at"])
+        _audit(
+            "invoice.payment_recorded",
+            invoice,
+            {
+                "receipt": payment.receipt_number,
+                "method": method,
+                "amount": amount,
+                "status": [previous, invoice.status],
+            },
+        )
     payment.invoice = invoice
     return payment
 
@@ -78,6 +91,7 @@ def _require_unpaid(invoice: Invoice) -> None:
         )
 
 
+@audited("invoice.written_off")
 def invoice_write_off(
     *, invoice: Invoice, amount: Decimal, reason: str, created_by_id: uuid.UUID | None = None
 ) -> Invoice:
@@ -101,7 +115,13 @@ def invoice_write_off(
         WriteOff.objects.create(
             invoice=invoice, amount=amount, reason=reason[:200], created_by_id=created_by_id
         )
+        previous = invoice.status
         invoice.written_off += amount
         invoice.status = settled_status(invoice)
         invoice.save(update_fields=["written_off", "status", "updated_at"])
+        _audit(
+            "invoice.written_off",
+            invoice,
+            {"amount": amount, "reason": reason[:200], "status": [previous, invoice.status]},
+        )
     return invoice

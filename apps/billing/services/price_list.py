@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from apps.audit.auditing import audited
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.billing.models import (
     Service,
 )
@@ -27,6 +30,20 @@ def _service_clean(*, code: str, name: str, price: Decimal) -> tuple[str, str]:
     return code, name
 
 
+SERVICE_FIELDS = ("code", "name", "price", "is_active")
+
+
+def _audit(action: str, service: Service, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity="service",
+        entity_id=service.pk,
+        entity_label=service.code,
+        changes=changes,
+    )
+
+
+@audited("service.created")
 def service_create(*, code: str, name: str, price: Decimal, is_active: bool = True) -> Service:
     code, name = _service_clean(code=code, name=name, price=price)
     with tenant_atomic():
@@ -34,9 +51,12 @@ def service_create(*, code: str, name: str, price: Decimal, is_active: bool = Tr
             raise ValidationError(
                 _("Another service already has the code %(code)s.") % {"code": code}, field="code"
             )
-        return Service.objects.create(code=code, name=name, price=price, is_active=is_active)
+        service = Service.objects.create(code=code, name=name, price=price, is_active=is_active)
+        _audit("service.created", service, changes_between({}, snapshot(service, SERVICE_FIELDS)))
+        return service
 
 
+@audited("service.updated")
 def service_update(
     *, service: Service, code: str, name: str, price: Decimal, is_active: bool
 ) -> Service:
@@ -47,6 +67,10 @@ def service_update(
             raise ValidationError(
                 _("Another service already has the code %(code)s.") % {"code": code}, field="code"
             )
+        before = snapshot(service, SERVICE_FIELDS)
         service.code, service.name, service.price, service.is_active = code, name, price, is_active
         service.save()
+        _audit(
+            "service.updated", service, changes_between(before, snapshot(service, SERVICE_FIELDS))
+        )
     return service

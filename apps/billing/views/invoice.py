@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.accounts.selectors import accounts_by_id
+from apps.audit.services import record_opened
 from apps.billing import selectors, services
 from apps.billing.forms import AddServiceForm, DiscountForm, PaymentForm, ReasonForm, WriteOffForm
 from apps.billing.models import Invoice, InvoiceStatus
@@ -82,7 +83,15 @@ def _invoice_page(
 @require_GET
 @roles_required(*CASHIERS)
 def invoice_detail(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
-    return _invoice_page(request, found(selectors.invoice_get, invoice_id=invoice_id))
+    invoice = found(selectors.invoice_get, invoice_id=invoice_id)
+    record_opened(
+        action="invoice.viewed",
+        entity="invoice",
+        entity_id=invoice.pk,
+        entity_label=invoice.number or f"#{invoice.pk}",  # a draft has no number
+        patient=invoice.patient,
+    )
+    return _invoice_page(request, invoice)
 
 
 def _invoice_again(request: HospitalRequest, invoice_id: uuid.UUID) -> HttpResponse:
@@ -243,6 +252,13 @@ def receipt(request: HospitalRequest, payment_id: uuid.UUID) -> HttpResponse:
     payment = found(selectors.payment_get, payment_id=payment_id)
     people = accounts_by_id(hospital=request.hospital, user_ids=[payment.received_by_id])
     cashier = people.get(payment.received_by_id) if payment.received_by_id else None
+    record_opened(
+        action="payment.receipt_printed",
+        entity="payment",
+        entity_id=payment.pk,
+        entity_label=payment.receipt_number,
+        patient=payment.invoice.patient,
+    )
     context = {
         "payment": payment,
         "cashier": cashier,

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.access import may_act_as, roles_required
 from apps.billing import selectors, services
-from apps.billing.forms import ServiceForm
+from apps.billing.forms import BillingSettingsForm, ServiceForm
+from apps.billing.services.invoices import billing_settings_get
 from apps.billing.views import ACCOUNTS, CASHIERS
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -50,3 +51,18 @@ def service_edit(request: HospitalRequest, service_id: int) -> HttpResponse:
         return redirect_to(request, reverse("billing:services"))
     context = {"service": service, "form": form}
     return render(request, page_or_fragment(request, "billing/service_edit.html", "form"), context)
+
+
+@require_http_methods(["GET", "POST"])
+@roles_required()  # hospital administrators
+def billing_settings(request: HospitalRequest) -> HttpResponse:
+    """The hospital's billing rules: how large a discount the front desk gives alone."""
+    current = billing_settings_get()
+    form = BillingSettingsForm(
+        data=posted(request), initial={"discount_limit_percent": current.discount_limit_percent}
+    )
+    if form_action(form, lambda data: services.billing_settings_update(**data)):
+        messages.success(request, _("Billing settings saved."))
+        return redirect_to(request, reverse("billing:settings"))
+    context = {"form": form}
+    return render(request, page_or_fragment(request, "billing/settings.html", "form"), context)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
 from apps.accounts.selectors import accounts_by_id
+from apps.audit.services import record_opened
 from apps.consultations import selectors
 from apps.consultations.forms import (
     AmendmentForm,
@@ -128,7 +129,15 @@ def section_response(
 
 @require_GET
 def consultation_detail(request: HospitalRequest, consultation_id: uuid.UUID) -> HttpResponse:
-    return detail_page(request, consultation_or_404(consultation_id), "content")
+    consultation = consultation_or_404(consultation_id)
+    record_opened(
+        action="consultation.viewed",
+        entity="consultation",
+        entity_id=consultation.pk,
+        entity_label=str(consultation),
+        patient=consultation.patient,
+    )
+    return detail_page(request, consultation, "content")
 
 
 @require_POST

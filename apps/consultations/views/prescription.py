@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
+from apps.audit.services import record_opened
 from apps.consultations import selectors
 from apps.consultations.forms import PrescriptionItemForm
 from apps.consultations.formulary import FormularyMedicine, formulary, formulary_medicine_get
@@ -121,6 +122,13 @@ def prescription_print(request: HospitalRequest, consultation_id: uuid.UUID) -> 
     items = list(selectors.prescription_items_of_consultation(consultation_id=consultation.pk))
     if not items:
         raise Http404(_("Nothing was prescribed in this consultation."))
+    record_opened(
+        action="prescription.printed",
+        entity="prescription",
+        entity_id=items[0].prescription.pk,
+        entity_label=items[0].prescription.number,
+        patient=consultation.patient,
+    )
     context = {
         "consultation": consultation,
         "patient": consultation.patient,

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from apps.core.formatting import duration_display
+from apps.core.numbers import decimal_display
 from apps.core.phones import phone_display
 
 register = template.Library()
@@ -39,6 +40,14 @@ def money(amount: Decimal | int | str | None, hospital: Any = None) -> str:
     currency = getattr(hospital, "currency", "") or DEFAULT_CURRENCY
     number = number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True)
     return f"{number}\N{NO-BREAK SPACE}{currency}"
+
+
+@register.filter
+def decimal(value: Decimal | float | str | None, places: int | None = None) -> str:
+    """``{{ value|decimal }}`` or ``{{ value|decimal:2 }}``: a number in the reader's
+    format (36,6 in Azerbaijani, 36.6 in English), a number typed as text too ("6.1"
+    entered as a lab result); without places, as many as it has, trailing zeros kept."""
+    return decimal_display(value, places)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.core.numbers import decimal_display
 from apps.laboratory.catalogue import DAYS_PER_YEAR
 from apps.laboratory.models import Flag, ReferenceRange
 
@@ -14,7 +15,8 @@ register = template.Library()
 
 
 def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
+    """A limit as people write it, in the reader's format: 25, 13,5 (az) / 13.5 (en)."""
+    return decimal_display(number, trim=True)
 
 
 @register.simple_tag

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from apps.audit.auditing import audited
+from apps.audit.services import changes_between, clinical_event_record, snapshot
 from apps.patients.allergies import allergen_codes_of_ingredients, ingredients_of_generic_name
 from apps.patients.models import Allergen
 from apps.pharmacy.models import DosageForm, Medicine, Supplier
@@ -116,6 +119,17 @@ def seed(*, update_existing: bool = True) -> dict[str, int]:
     return {"medicines mapped to allergens": mapped}
 
 
+def _audit(action: str, record: Medicine | Supplier, changes: Mapping[str, object]) -> None:
+    clinical_event_record(
+        action=action,
+        entity=record._meta.model_name or "",
+        entity_id=record.pk,
+        entity_label=str(record),
+        changes=changes,
+    )
+
+
+@audited("medicine.created")
 def medicine_create(*, details: MedicineDetails) -> Medicine:
     details = medicine_details_clean(details)
     medicine = Medicine()
@@ -123,16 +137,21 @@ def medicine_create(*, details: MedicineDetails) -> Medicine:
     with tenant_atomic():
         medicine.save(force_insert=True)
         medicine_map_allergens(medicine)
+        _audit("medicine.created", medicine, changes_between({}, asdict(details)))
     logger.info("added medicine %s", medicine.pk)
     return medicine
 
 
+@audited("medicine.updated")
 def medicine_update(*, medicine: Medicine, details: MedicineDetails) -> Medicine:
     details = medicine_details_clean(details, exclude=medicine)
+    shown = [field.name for field in fields(MedicineDetails)]
+    before = snapshot(medicine, shown)
     _apply_medicine(medicine, details)
     with tenant_atomic():
         medicine.save()
         medicine_map_allergens(medicine)
+        _audit("medicine.updated", medicine, changes_between(before, snapshot(medicine, shown)))
     return medicine
 
 
@@ -174,18 +193,23 @@ def supplier_details_clean(
     return details
 
 
+@audited("supplier.created")
 def supplier_create(*, details: SupplierDetails) -> Supplier:
     details = supplier_details_clean(details)
     supplier = Supplier(**asdict(details))
     with tenant_atomic():
         supplier.save(force_insert=True)
+        _audit("supplier.created", supplier, changes_between({}, asdict(details)))
     return supplier
 
 
+@audited("supplier.updated")
 def supplier_update(*, supplier: Supplier, details: SupplierDetails) -> Supplier:
     details = supplier_details_clean(details, exclude=supplier)
+    before = snapshot(supplier, asdict(details))
     for name, value in asdict(details).items():
         setattr(supplier, name, value)
     with tenant_atomic():
         supplier.save()
+        _audit("supplier.updated", supplier, changes_between(before, asdict(details)))
     return supplier

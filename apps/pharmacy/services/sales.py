@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core import billable
 from apps.core.money import ZERO, line_amount, percent_of, share_of, to_cents
 from apps.numbering.services import document_number_allocate
@@ -113,6 +115,7 @@ def _check_header(
     return name, reference
 
 
+@audited("sale.created")
 def sale_create(
     *,
     hospital: Hospital,
@@ -215,6 +218,28 @@ def sale_create(
             at=now,
             sale=sale,
         )
+        clinical_event_record(
+            action="sale.created",
+            entity="sale",
+            entity_id=sale.pk,
+            entity_label=sale.number,
+            patient=patient,
+            changes={
+                # a line against a prescription is a dispensing
+                "lines": [
+                    f"{line.medicine} ×{line.quantity}"
+                    + (
+                        f" (prescription line {line.prescription_item_id})"
+                        if line.prescription_item_id
+                        else ""
+                    )
+                    for line in sale_lines
+                ],
+                "net_amount": sale.net_amount,
+                "discount": sale.discount,
+                "payment_method": sale.payment_method,
+            },
+        )
     logger.info("sold %s (%d lines)", sale.number, len(lines))
     return sale
 
@@ -259,6 +284,7 @@ def _allocate(
     return allocations, moves
 
 
+@audited("sale.returned")
 def sale_return_create(
     *,
     sale: Sale,
@@ -330,6 +356,18 @@ def sale_return_create(
         sale_return.save(update_fields=["amount"])
         sale.refunded_amount += total
         sale.save(update_fields=["refunded_amount"])
+        clinical_event_record(
+            action="sale.returned",
+            entity="sale",
+            entity_id=sale.pk,
+            entity_label=sale.number,
+            patient=sale.patient,
+            changes={
+                "units": {str(line_id): units for line_id, units in quantities.items() if units},
+                "refund": total,
+                "reason": reason,
+            },
+        )
     logger.info("return on %s: %s", sale.number, total)
     return sale_return
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.audit.auditing import audited
+from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import ZERO, line_amount
 from apps.numbering.services import document_number_allocate
@@ -129,6 +131,7 @@ class ReceiptLine:
     unit_cost: Decimal | None
 
 
+@audited("stock.received")
 def stock_receive(
     *,
     hospital: Hospital,
@@ -207,6 +210,26 @@ def stock_receive(
             at=now,
             receipt=receipt,
         )
+        clinical_event_record(
+            action="stock.received",
+            entity="stock_receipt",
+            entity_id=receipt.pk,
+            entity_label=receipt.number,
+            changes={
+                "supplier": str(supplier),
+                "lines": [
+                    " ".join(
+                        (
+                            str(medicines[batch.medicine_id]),
+                            batch.batch_number,
+                            f"+{batch.quantity_received}",
+                        )
+                    )
+                    for batch in batches
+                ],
+                "total_cost": receipt.total_cost,
+            },
+        )
     logger.info("received stock %s (%d lines)", receipt.number, len(lines))
     return receipt
 
@@ -225,6 +248,7 @@ def _batch_of(line: ReceiptLine, receipt: StockReceipt) -> Batch:
     )
 
 
+@audited("stock.adjusted")
 def stock_adjust(
     *,
     batch: Batch,
@@ -273,6 +297,17 @@ def stock_adjust(
             by=adjusted_by,
             at=now,
             adjustment=adjustment,
+        )
+        clinical_event_record(
+            action="stock.adjusted",
+            entity="batch",
+            entity_id=batch.pk,
+            entity_label=f"{batch.medicine} {batch.batch_number}",
+            changes={
+                "quantity_on_hand": [batch.quantity_on_hand - quantity, batch.quantity_on_hand],
+                "reason": reason,
+                "note": note,
+            },
         )
     logger.info("adjusted batch %s by %d (%s)", batch.pk, quantity, reason)
     return adjustment

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.audit.services import record_opened
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.submissions import submitted_once
@@ -68,6 +69,13 @@ def sale_line(request: HospitalRequest) -> HttpResponse:
 def sale_detail(request: HospitalRequest, sale_id: uuid.UUID) -> HttpResponse:
     """The sale and its printable receipt (the print stylesheet hides the rest)."""
     sale = found(sale_get, sale_id=sale_id)
+    record_opened(
+        action="sale.viewed",
+        entity="sale",
+        entity_id=sale.pk,
+        entity_label=sale.number,
+        patient=sale.patient,
+    )
     context = {"sale": sale, "lines": sale_lines(sale=sale), "returns": sale.returns.all()}
     return render(
         request, page_or_fragment(request, "pharmacy/sale_detail.html", "content"), context

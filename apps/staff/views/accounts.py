@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.models import Role, User
 from apps.accounts.rules import is_patient_account
 from apps.accounts.selectors import account_get, account_list
+from apps.accounts.two_factor import two_factor_enabled
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, shown_once_at
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -40,6 +42,7 @@ from apps.staff.services import (
     staff_account_deactivate,
     staff_account_reactivate,
     staff_account_reset_password,
+    staff_account_reset_two_factor,
 )
 
 
@@ -56,6 +59,7 @@ def _detail_context(user: User, **extra: Any) -> dict[str, Any]:
         "record_kind": record._meta.verbose_name if record is not None else "",
         "role_form": extra.pop("role_form", None) or RoleForm(initial={"role": user.role}),
         "is_patient": is_patient_account(user),
+        "two_factor_on": two_factor_enabled(user),
         **extra,
     }
 
@@ -67,9 +71,9 @@ def _render_detail(request: HospitalRequest, user: User, **extra: Any) -> HttpRe
 
 #: the list's sortable columns and what each sorts by
 SORT_COLUMNS = {
-    "name": ("last_name", "first_name", "username"),
+    "name": (az_order("last_name"), az_order("first_name"), "username"),
     "username": ("username",),
-    "role": ("role", "last_name", "first_name", "username"),
+    "role": ("role", az_order("last_name"), az_order("first_name"), "username"),
 }
 
 
@@ -148,6 +152,21 @@ def account_reset_password_view(request: HospitalRequest, user_id: uuid.UUID) ->
     if isinstance(issued, Refused):
         return _render_detail(request, user, action_error=issued.message)
     return _render_detail(request, user, issued=issued.result)
+
+
+@require_POST
+def account_reset_two_factor_view(request: HospitalRequest, user_id: uuid.UUID) -> HttpResponse:
+    """A lost phone: the account signs in with its password and, if its role requires
+    two factors, sets up a new authenticator."""
+    user = _account_or_404(request, user_id)
+    reset = attempt(lambda: staff_account_reset_two_factor(user=user, actor=request.user))
+    if isinstance(reset, Refused):
+        return _render_detail(request, user, action_error=reset.message)
+    return _done(
+        request,
+        user,
+        _("%(username)s's two-factor sign-in is reset.") % {"username": user.username},
+    )
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.selectors import accounts_by_id
+from apps.core.collation import az_order
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.sorting import sorting_from
@@ -68,9 +69,14 @@ def _done(request: HospitalRequest, staff_member: StaffMember, message: str) -> 
 
 #: the list's sortable columns and what each sorts by
 SORT_COLUMNS = {
-    "name": ("last_name", "first_name", "pk"),
-    "job_title": ("job_title", "last_name", "first_name", "pk"),
-    "department": ("department", "last_name", "first_name", "pk"),
+    "name": (az_order("last_name"), az_order("first_name"), "pk"),
+    "job_title": (az_order("job_title"), az_order("last_name"), az_order("first_name"), "pk"),
+    "department": (
+        az_order("department"),
+        az_order("last_name"),
+        az_order("first_name"),
+        "pk",
+    ),
 }
 
 

@@ -5,17 +5,41 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.modules import all_modules
 from apps.tenancy import storage as storage_registry
 from apps.tenancy.branding import LOGO_MAX_BYTES, logo_content_type
-from apps.tenancy.models import Hospital
+from apps.tenancy.models import Hospital, default_time_zone, time_zone_names
 from apps.tenancy.services import default_modules
 
 
 def _module_choices() -> list[tuple[str, str | Promise]]:
     return [(module.key, module.label) for module in all_modules()]
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(time_zone_names())]
+
+
+def _time_zone_field() -> forms.ChoiceField:
+    """The hospital's clock, from the IANA names (Asia/Baku); the platform's zone until
+    someone chooses. Not required: a post without it (an older page, a script) keeps the
+    zone the hospital has, or gets the platform's."""
+    return forms.ChoiceField(
+        label=capfirst(Hospital._meta.get_field("time_zone").verbose_name),
+        choices=_time_zone_choices,
+        initial=default_time_zone,
+        required=False,
+    )
+
+
+def _currency_clean(value: object) -> str:
+    currency = str(value or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise forms.ValidationError(_("Use a three-letter ISO 4217 code, e.g. AZN."))
+    return currency
 
 
 class HospitalAddForm(forms.Form):
@@ -42,6 +66,12 @@ class HospitalAddForm(forms.Form):
         help_text=_("The hospital administrator; the username is made from the name."),
     )
     admin_email = forms.EmailField(label=_("Administrator's email"), required=False)
+    # What the staff see from the first day: an Azerbaijani hospital must not start in
+    # English and in UTC. The model's fields, so labels and choices are the Edit form's;
+    # not required: left out, they are the model's defaults, as before they were asked.
+    language = Hospital._meta.get_field("language").formfield(required=False)
+    currency = Hospital._meta.get_field("currency").formfield(required=False)
+    time_zone = _time_zone_field()
     plan = forms.ChoiceField(
         label=_("Plan"),
         choices=Hospital.Plan.choices,
@@ -69,6 +99,10 @@ class HospitalAddForm(forms.Form):
 
     def clean_plan(self) -> str:
         return self.cleaned_data["plan"] or Hospital.Plan.STANDARD
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"]
+        return _currency_clean(currency) if currency else ""
 
     def clean_server(self) -> str | None:
         return self.cleaned_data.get("server") or None
@@ -125,6 +159,7 @@ class HospitalChangeForm(forms.ModelForm):
         ),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    time_zone = _time_zone_field()
 
     class Meta:
         model = Hospital
@@ -134,6 +169,7 @@ class HospitalChangeForm(forms.ModelForm):
             "enabled_modules",
             "language",
             "currency",
+            "time_zone",
             "address",
             "phone",
             "tax_id",
@@ -143,10 +179,10 @@ class HospitalChangeForm(forms.ModelForm):
         ]
 
     def clean_currency(self) -> str:
-        currency = str(self.cleaned_data["currency"]).strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise forms.ValidationError(_("Use a three-letter ISO 4217 code, e.g. AZN."))
-        return currency
+        return _currency_clean(self.cleaned_data["currency"])
+
+    def clean_time_zone(self) -> str:
+        return str(self.cleaned_data["time_zone"] or self.instance.time_zone)
 
     def clean_logo(self) -> bytes | None:
         upload: Any = self.cleaned_data.get("logo")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -152,9 +152,8 @@ def hospital_backups(hospital: Hospital) -> list[BackupFile]:
         match = _BACKUP_NAME.match(path.name)
         if match is None or match["code"] != hospital.code.lower() or match["suffix"] != suffix:
             continue
-        taken = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S").replace(
-            tzinfo=timezone.get_current_timezone()
-        )
+        # stamped in UTC (backups.backup_path), whatever zone is active here
+        taken = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
         try:
             size = path.stat().st_size
         except FileNotFoundError:
@@ -183,12 +182,13 @@ def backups_prune(hospital: Hospital, *, now: datetime | None = None) -> int:
 
 
 def _scheduled_backup_due(hospital: Hospital, now: datetime) -> bool:
-    """At HMS_BACKUP_HOUR, once (none in the last 23 h); at any hour when the last one
-    is more than 26 h old or there is none (a night was missed, or a new hospital)."""
+    """At HMS_BACKUP_HOUR by the hospital's clock (its night, not the platform's), once
+    (none in the last 23 h); at any hour when the last one is more than 26 h old or there
+    is none (a night was missed, or a new hospital)."""
     latest = next((b for b in hospital_backups(hospital) if b.reason == SCHEDULED), None)
     if latest is None or now - latest.taken_at > timedelta(hours=26):
         return True
-    at_backup_hour = timezone.localtime(now).hour == settings.HMS_BACKUP_HOUR
+    at_backup_hour = timezone.localtime(now, hospital.zone).hour == settings.HMS_BACKUP_HOUR
     return at_backup_hour and now - latest.taken_at >= timedelta(hours=23)
 
 

@@ -106,12 +106,21 @@ class Command(BaseCommand):
                 f"{username!r} is an account of {user.hospital}; choose another "
                 "HMS_ADMIN_USERNAME for the platform admin."
             )
+        created = user is None
         if user is None:
             user = User(username=username, role=Role.PLATFORM_ADMIN)
         user.is_staff = user.is_superuser = user.is_active = True
         user.role = Role.PLATFORM_ADMIN
-        if not user.check_password(password):
+        if from_environment:
+            # chosen by whoever runs the command: theirs, kept as it is
+            if not user.check_password(password):
+                user.set_password(password)
+        elif created or generated:
+            # generated, printed and kept in the env file: changed at the first sign-in
+            # (no expiry: nobody else issued it). Once the admin chose their own, later
+            # runs leave it alone (the file's copy is only the first one).
             user.set_password(password)
+            user.must_change_password = True
         user.save()
 
         self.stdout.write(self.style.SUCCESS(f"Platform admin: {platform_url()}admin/"))

@@ -35,6 +35,15 @@ class Command(BaseCommand):
             "default: the least loaded",
         )
         parser.add_argument(
+            "--language", default="", help="Staff's default language (az, en; default: en)"
+        )
+        parser.add_argument("--currency", default="", help="ISO 4217 code (default: AZN)")
+        parser.add_argument(
+            "--time-zone",
+            default="",
+            help="The hospital's clock, e.g. Asia/Baku (default: HMS_TIME_ZONE)",
+        )
+        parser.add_argument(
             "--enqueue",
             action="store_true",
             help="Send the work to the Celery worker and follow its progress (Ctrl-C stops "
@@ -113,5 +122,16 @@ class Command(BaseCommand):
 
 
 def hospital_fields(options: dict[str, Any]) -> dict[str, Any]:
-    fields = ("name", "subdomain", "code", "plan", "admin_name", "admin_email", "server")
+    fields = (
+        "name",
+        "subdomain",
+        "code",
+        "plan",
+        "admin_name",
+        "admin_email",
+        "server",
+        "language",
+        "currency",
+        "time_zone",
+    )
     return {field: options[field] for field in fields}

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tenancy", "0006_hospital_server"),
+        ("tenancy", "0007_hospital_time_zone"),
     ]
 
     operations = [
