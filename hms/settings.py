@@ -89,7 +89,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # AuthenticationMiddleware that takes the user read with the session (one query)
+    "apps.accounts.sessions.SessionUserMiddleware",
     # request.user.is_verified(): the second factor given in this session
     "django_otp.middleware.OTPMiddleware",
     # LocaleMiddleware that starts from the user's choice, then the hospital's default
@@ -138,8 +139,19 @@ SQLITE_OPTIONS = {
 # (postgresql://user:password@host:5432/hms — the platform beside hospitals on several
 # servers), else the SQLite file in the data directory.
 HMS_DATABASE_URL = env_str("HMS_DATABASE_URL", "")
+# Every staff request reads the platform database (its session and user): its connection
+# is kept across requests like the hospitals' (opening and closing it cost more than the
+# rest of the tenancy together, issue 25), on PostgreSQL checked before its first use in
+# each request (a restarted server or a dropped socket is reopened, not an error), and
+# closed when the web worker or Celery process exits
+# (apps.tenancy.connections.close_process_connections).
+HMS_PLATFORM_CONN_MAX_AGE = env_int("HMS_PLATFORM_CONN_MAX_AGE", 300)
 if HMS_DATABASE_URL:
-    _platform = dict(dj_database_url.parse(HMS_DATABASE_URL, conn_health_checks=True))
+    _platform = dict(
+        dj_database_url.parse(
+            HMS_DATABASE_URL, conn_max_age=HMS_PLATFORM_CONN_MAX_AGE, conn_health_checks=True
+        )
+    )
     if _platform["ENGINE"] == "django.db.backends.sqlite3":
         _platform["OPTIONS"] = SQLITE_OPTIONS
     elif _platform["ENGINE"] == "django.db.backends.postgresql":
@@ -154,6 +166,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("HMS_PLATFORM_DB", str(DATA_DIR / "db.sqlite3")),
             "OPTIONS": SQLITE_OPTIONS,
+            # no health check: a SQLite file's connection has no server to lose
+            "CONN_MAX_AGE": HMS_PLATFORM_CONN_MAX_AGE,
         }
     }
 DATABASE_ROUTERS = ["apps.tenancy.routers.TenantRouter"]
@@ -324,6 +338,8 @@ HMS_TEMPORARY_PASSWORD_HOURS = env_int("HMS_TEMPORARY_PASSWORD_HOURS", 72)
 # platform session after this one; no session outlives SESSION_COOKIE_AGE.
 HMS_PLATFORM_SESSION_IDLE_MINUTES = env_int("HMS_PLATFORM_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = 12 * 3600
+# Django's database sessions, read with the signed-in user in one platform query.
+SESSION_ENGINE = "apps.accounts.sessions"
 # Messages name patients ("Registered <name>"): kept in the server-side session, never
 # in a cookie anyone can decode.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

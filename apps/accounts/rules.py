@@ -67,9 +67,21 @@ def may_authorise_money(user: User) -> bool:
     return may_act_as(user, MONEY_ROLES)
 
 
-def may_see_clinical_data(user: User) -> bool:
-    """Patients' clinical records: administrators, doctors and nurses."""
-    return may_act_as(user, CLINICAL_ROLES)
+def may_see_clinical_data(user: User, *, also: Set[str] = frozenset()) -> bool:
+    """Patients' clinical records (diagnoses, medicines, results): administrators,
+    doctors and nurses, and ``also`` the roles a record names for its own part (the lab
+    technician their orders, the pharmacist the medicines they dispense). The front
+    desk and the accountant see that a visit, an order or a sale happened, not what it
+    found or gave."""
+    return may_act_as(user, CLINICAL_ROLES | frozenset(also))
+
+
+def has_clinical_role(user: User, roles: Set[str]) -> bool:
+    """Clinical content is written by clinicians only: having one of ``roles`` itself.
+    Unlike ``may_act_as`` an administrator is not let in by being one (a record written
+    by the administrator's hand would carry a clinician's authority it never had); an
+    administrator who also treats patients has a clinician's login of their own."""
+    return user.role in roles
 
 
 def is_doctor(user: User) -> bool:
@@ -79,9 +91,25 @@ def is_doctor(user: User) -> bool:
 
 
 def may_act_for_doctor(user: User, doctor: HasLogin) -> bool:
-    """Work done in a doctor's name (their consultations, their queue): the doctor
-    themselves, through the login linked to their record, or an administrator."""
+    """Acting on a doctor's day (their queue): the doctor themselves, through the login
+    linked to their record, or an administrator. Not for clinical writing, which is
+    ``may_write_for_doctor``'s (an administrator writes nothing in a doctor's name)."""
     return is_hospital_admin(user) or (is_doctor(user) and doctor.user_id == user.pk)
+
+
+def may_write_for_doctor(user: User, doctor: HasLogin, *, covering: bool = False) -> bool:
+    """Clinical writing in a doctor's consultation (notes, diagnoses, prescription
+    lines, lab orders, completing, amending): the treating doctor through the login
+    linked to their record, or a doctor the hospital lets cover for colleagues
+    (``covering``, the hospital's list of covering doctors). Never an administrator as
+    such: the record's author is the one whose name it carries."""
+    return is_doctor(user) and (covering or doctor.user_id == user.pk)
+
+
+def may_grant_cover(user: User) -> bool:
+    """Who says which doctors may cover for colleagues: the hospital's administrators
+    (an administrative decision; it writes nothing clinical)."""
+    return is_hospital_admin(user)
 
 
 def may_be_doctor_login(user: User) -> bool:

@@ -26,7 +26,7 @@ def admissions_of(patient: Patient) -> Iterable[HistoryEntry]:
         for stay in admission.occupancies.all():
             if stay.bed.room.ward.name not in wards:
                 wards.append(stay.bed.room.ward.name)
-        detail = _("Wards: %(wards)s") % {"wards": ", ".join(wards)}
+        detail = public_detail = _("Wards: %(wards)s") % {"wards": ", ".join(wards)}
         if admission.discharge_diagnoses:
             detail = _("%(wards)s · Diagnoses at discharge: %(diagnoses)s") % {
                 "wards": detail,
@@ -42,6 +42,9 @@ def admissions_of(patient: Patient) -> Iterable[HistoryEntry]:
                 "reason": admission.reason,
             },
             detail=detail,
+            # the diagnoses are for clinicians: the front desk reads the wards only
+            clinical=True,
+            public_detail=public_detail,
             url=reverse(
                 "admissions:detail", args=[admission.pk], urlconf=settings.HMS_HOSPITAL_URLCONF
             ),

@@ -119,6 +119,8 @@ ACTIONS: dict[str, Promise] = {
     "service.updated": _("Price list service changed"),
     # a module's settings
     "settings.changed": _("Settings changed"),
+    "consultation_cover.granted": _("Covering doctor added"),
+    "consultation_cover.withdrawn": _("Covering doctor removed"),
     # reference data
     "reference.created": _("Reference data added"),
     "reference.changed": _("Reference data changed"),

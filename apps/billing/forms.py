@@ -15,6 +15,7 @@ from apps.billing.models import DiscountKind, PaymentMethod, Service
 from apps.billing.selectors import service_list
 from apps.billing.services import item_key
 from apps.core.billable import BillableItem
+from apps.core.names import display_name
 from apps.core.numbers import DecimalField, decimal_display
 
 #: a collections report covers at most this many days
@@ -48,6 +49,7 @@ class BillingSettingsForm(forms.Form):
 class ServiceForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_az = forms.CharField(label=_("Name in Azerbaijani"), max_length=200, required=False)
     price = _money(_("Price"))
     is_active = forms.BooleanField(label=_("Offered"), required=False, initial=True)
 
@@ -56,6 +58,7 @@ class ServiceForm(forms.Form):
         initial = {
             "code": service.code,
             "name": service.name,
+            "name_az": service.name_az,
             "price": service.price,
             "is_active": service.is_active,
         }
@@ -66,7 +69,7 @@ class ServiceChoiceField(forms.ModelChoiceField):
     """Services named as the cashier looks for them: name, code and price."""
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code}) — {decimal_display(obj.price, 2)}"
+        return f"{display_name(obj)} ({obj.code}) — {decimal_display(obj.price, 2)}"
 
 
 def _active_services() -> ServiceChoiceField:

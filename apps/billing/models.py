@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.names import display_name
 from apps.patients.models import Patient
 
 
@@ -27,6 +28,8 @@ class Service(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    #: shown instead of ``name`` to an Azerbaijani reader (``apps.core.names``)
+    name_az = models.CharField(_("Name in Azerbaijani"), max_length=200, blank=True)
     price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -43,7 +46,7 @@ class Service(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {display_name(self)}"
 
 
 class InvoiceStatus(models.TextChoices):

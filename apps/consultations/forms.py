@@ -203,4 +203,17 @@ class DiagnosisAmendmentForm(forms.Form):
         self.prefix = "dx"
         choice = self.fields["diagnosis"]
         assert isinstance(choice, forms.TypedChoiceField)
-        choice.choices = [(d.pk, f"{d.code} {d.title}") for d in diagnoses]
+        choice.choices = [(d.pk, str(d)) for d in diagnoses]
+
+
+class CoverForm(forms.Form):
+    """Add a doctor to the hospital's covering doctors."""
+
+    doctor = forms.TypedChoiceField(label=_("Doctor"), coerce=int, choices=())
+
+    def __init__(self, *args: Any, doctors: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.doctors = {doctor.pk: doctor for doctor in doctors}
+        field = self.fields["doctor"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "—"), *((doctor.pk, doctor.full_name) for doctor in doctors)]

@@ -1,5 +1,5 @@
 """The consultations in the patient's history: one entry per visit, with its diagnoses
-and what was prescribed."""
+and what was prescribed (for clinicians only: ``HistoryEntry.clinical``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def consultations_of(patient: Patient) -> Iterable[HistoryEntry]:
     for consultation in consultations_of_patient(patient_id=patient.pk):
-        diagnoses = "; ".join(f"{d.code} {d.title}" for d in consultation.diagnoses.all())
+        diagnoses = "; ".join(str(d) for d in consultation.diagnoses.all())
         prescription = getattr(consultation, "prescription", None)
         medicines = (
             "; ".join(f"{i.medicine} {i.dose}" for i in prescription.items.all())
@@ -36,6 +36,7 @@ def consultations_of(patient: Patient) -> Iterable[HistoryEntry]:
             kind=_("Consultation"),
             title=_("Consultation with %(doctor)s") % {"doctor": consultation.doctor.full_name},
             detail=" · ".join(parts),
+            clinical=True,
             url=reverse(
                 "consultations:detail",
                 args=[consultation.pk],

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.appointments.models import Appointment
+from apps.consultations.icd10 import icd10_title_az
+from apps.core.names import display_name
 from apps.core.numbers import decimal_display
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
@@ -63,6 +65,8 @@ class Consultation(models.Model):
     started_by_id = models.UUIDField(null=True, blank=True, editable=False)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    #: who last saved the notes (before they were recorded: unknown, shown as "—")
+    notes_by_id = models.UUIDField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -154,6 +158,8 @@ class Diagnosis(models.Model):
     code = models.CharField(_("ICD-10 code"), max_length=10)
     title = models.CharField(_("title"), max_length=300)
     is_primary = models.BooleanField(_("primary"), default=False)
+    #: who recorded it (diagnoses recorded before authors were: unknown, shown as "—")
+    author_id = models.UUIDField(null=True, blank=True, editable=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,7 +178,13 @@ class Diagnosis(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title}"
+        return f"{self.code} {display_name(self, 'title')}"
+
+    @property
+    def title_az(self) -> str:
+        """The code's Azerbaijani title (shown to an Azerbaijani reader by
+        ``display_name``); the stored title stays the one chosen."""
+        return icd10_title_az(self.code)
 
 
 class Route(models.TextChoices):
@@ -420,3 +432,23 @@ class Amendment(models.Model):
             return str(_("Diagnosis"))
         note = Consultation._meta.get_field(self.field)
         return str(getattr(note, "verbose_name", self.field)).capitalize()
+
+
+class CoveringDoctor(models.Model):
+    """A doctor the hospital lets write in every doctor's consultations (on call, a
+    locum, the head of a department): the hospital's own list, kept by its
+    administrators. Everything such a doctor writes carries their own name."""
+
+    doctor = models.OneToOneField(
+        Doctor, on_delete=models.CASCADE, related_name="cover", verbose_name=_("doctor")
+    )
+    granted_by_id = models.UUIDField(null=True, blank=True, editable=False)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["granted_at", "id"]
+        verbose_name = _("covering doctor")
+        verbose_name_plural = _("covering doctors")
+
+    def __str__(self) -> str:
+        return self.doctor.full_name

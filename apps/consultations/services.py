@@ -132,13 +132,18 @@ def _claim_open(consultation: Consultation) -> None:
 
 
 @audited("consultation.notes_saved")
-def consultation_save_notes(*, consultation: Consultation, notes: dict[str, str]) -> Consultation:
-    """Save the complaint, history, examination and assessment of an open consultation."""
+def consultation_save_notes(
+    *, consultation: Consultation, notes: dict[str, str], author: User | None = None
+) -> Consultation:
+    """Save the complaint, history, examination and assessment of an open consultation;
+    ``author`` is who wrote them (shown beside the notes)."""
     changes = {name: notes[name].strip() for name in NOTE_FIELDS if name in notes}
     with tenant_atomic():
         _claim_open(consultation)
         before = Consultation.objects.filter(pk=consultation.pk).values(*changes).get()
-        Consultation.objects.filter(pk=consultation.pk).update(**changes)
+        Consultation.objects.filter(pk=consultation.pk).update(
+            **changes, notes_by_id=author.pk if author is not None else None
+        )
         # recorded even when no note changed: the notes were saved by this person now
         _audit("consultation.notes_saved", consultation, changes_between(before, changes))
     consultation.refresh_from_db()
@@ -242,7 +247,11 @@ def diagnosis_amend(*, diagnosis: Diagnosis, new_code: str, reason: str, author:
             reason=reason[:300],
             author_id=author.pk,
         )
-        Diagnosis.objects.filter(pk=diagnosis.pk).update(code=listed.code, title=listed.title[:300])
+        # the line now says what the amending doctor wrote: they are its author (the
+        # amendment keeps who wrote what it said before)
+        Diagnosis.objects.filter(pk=diagnosis.pk).update(
+            code=listed.code, title=listed.title[:300], author_id=author.pk
+        )
         _audit(
             "diagnosis.amended",
             consultation,
@@ -369,9 +378,11 @@ def vitals_record(
 
 
 @audited("diagnosis.added")
-def diagnosis_add(*, consultation: Consultation, code: str, primary: bool = False) -> Diagnosis:
-    """Add an ICD-10 diagnosis. The first one is the primary; adding another as primary
-    makes the previous primary a secondary diagnosis."""
+def diagnosis_add(
+    *, consultation: Consultation, code: str, primary: bool = False, author: User | None = None
+) -> Diagnosis:
+    """Add an ICD-10 diagnosis recorded by ``author``. The first one is the primary;
+    adding another as primary makes the previous primary a secondary diagnosis."""
     listed = icd10_lookup(code)
     if listed is None:
         raise ValidationError(
@@ -392,6 +403,7 @@ def diagnosis_add(*, consultation: Consultation, code: str, primary: bool = Fals
             code=listed.code,
             title=listed.title[:300],
             is_primary=primary or not has_primary,
+            author_id=author.pk if author is not None else None,
         )
         _audit(
             "diagnosis.added",

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.consultations.views import amendments, day, detail, diagnoses, prescription
+from apps.consultations.views import amendments, cover, day, detail, diagnoses, prescription
 
 app_name = "consultations"
 
 urlpatterns = [
     path("", day.day_list, name="today"),
+    path("cover/", cover.cover_list, name="cover"),
+    path("cover/<int:cover_id>/withdraw/", cover.cover_withdraw_view, name="cover_withdraw"),
     path("visits/<uuid:appointment_id>/open/", day.consultation_open_view, name="open"),
     path("visits/<uuid:appointment_id>/vitals/", day.visit_vitals, name="vitals"),
     path("<uuid:consultation_id>/", detail.consultation_detail, name="detail"),

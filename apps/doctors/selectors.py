@@ -32,6 +32,7 @@ def doctor_list(
             | Q(phone__icontains=term)
             | Q(email__icontains=term)
             | Q(specialization__name__icontains=term)
+            | Q(specialization__name_en__icontains=term)
             | Q(clinic__name__icontains=term)
         )
     if specialization_id is not None:

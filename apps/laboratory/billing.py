@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.billable import BillableItem
+from apps.core.names import display_name
 from apps.laboratory.models import LabOrderLine, OrderStatus
 from apps.laboratory.services import LAB_TEST_SOURCE
 
 
 def _chargeable() -> QuerySet[LabOrderLine]:
-    return LabOrderLine.objects.select_related("order").exclude(order__status=OrderStatus.CANCELLED)
+    return LabOrderLine.objects.select_related("order", "panel", "test").exclude(
+        order__status=OrderStatus.CANCELLED
+    )
 
 
 def _item(line: LabOrderLine) -> BillableItem:
@@ -27,7 +30,7 @@ def _item(line: LabOrderLine) -> BillableItem:
         reference=str(line.pk),
         patient_id=line.order.patient_id,
         description=_("Lab: %(test)s (%(order)s)")
-        % {"test": line.description, "order": line.order.number},
+        % {"test": display_name(line, "description"), "order": line.order.number},
         quantity=Decimal(1),
         unit_price=line.price,
         occurred_at=line.order.created_at,

@@ -2,11 +2,11 @@
 reference ranges by sex and age, and the panels made of them.
 
 Seeding matches tests and panels by code, so it runs again without duplicates. A sync
-refreshes what the catalogue owns (name, sample type, unit, plausible limits, ranges,
-a panel's components) on canonical rows; the price and whether a test is offered are
-the hospital's and are never overwritten. A hospital's own test with a canonical code
-wins: it is left alone. Results copy the range that applied, so refreshing ranges
-never rewrites an existing report.
+refreshes what the catalogue owns (names in both languages, sample type, unit,
+plausible limits, ranges, a panel's components) on canonical rows; the price and
+whether a test is offered are the hospital's and are never overwritten. A hospital's
+own test with a canonical code wins: it is left alone. Results copy the range that
+applied, so refreshing ranges never rewrites an existing report.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ def seed(*, update_existing: bool = True) -> dict[str, int]:
             plausible = test_data.get("plausible") or [None, None]
             values = {
                 "name": test_data["name"],
+                "name_az": test_data.get("name_az", ""),
                 "sample_type": test_data["sample_type"],
                 "result_kind": test_data.get("result_kind", ResultKind.NUMERIC),
                 "unit": test_data.get("unit", ""),
@@ -127,6 +128,7 @@ def seed(*, update_existing: bool = True) -> dict[str, int]:
                 panel = LabPanel.objects.create(
                     code=panel_data["code"],
                     name=panel_data["name"],
+                    name_az=panel_data.get("name_az", ""),
                     price=Decimal(panel_data["price"]),
                     position=position,
                     is_canonical=True,
@@ -134,9 +136,9 @@ def seed(*, update_existing: bool = True) -> dict[str, int]:
                 created += 1
             elif not panel.is_canonical or not update_existing:
                 continue
-            elif panel.name != panel_data["name"]:
-                panel.name = panel_data["name"]
-                panel.save(update_fields=["name"])
+            elif (panel.name, panel.name_az) != (panel_data["name"], panel_data.get("name_az", "")):
+                panel.name, panel.name_az = panel_data["name"], panel_data.get("name_az", "")
+                panel.save(update_fields=["name", "name_az"])
                 updated += 1
             components = [tests[code] for code in panel_data["tests"] if code in tests]
             if [c.test_id for c in panel.components.all()] != [t.pk for t in components]:

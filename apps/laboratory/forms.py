@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.collation import az_order
+from apps.core.names import display_name
 from apps.core.numbers import DecimalField
 from apps.doctors.models import Doctor
 from apps.laboratory.models import LabPanel, LabResult, LabTest, Priority
@@ -16,7 +17,9 @@ from apps.laboratory.services import result_field
 
 
 def item_choices(panels: Sequence[LabPanel], tests: Sequence[LabTest]) -> list[tuple[str, str]]:
-    return [(f"panel:{p.pk}", p.name) for p in panels] + [(f"test:{t.pk}", t.name) for t in tests]
+    return [(f"panel:{p.pk}", display_name(p)) for p in panels] + [
+        (f"test:{t.pk}", display_name(t)) for t in tests
+    ]
 
 
 class OrderForm(forms.Form):
@@ -85,7 +88,7 @@ class ResultsForm(forms.Form):
         self.results = list(results)
         for result in self.results:
             self.fields[result_field(result)] = forms.CharField(
-                label=result.test.name,
+                label=display_name(result.test),
                 required=False,
                 max_length=200,
                 initial=result.value,

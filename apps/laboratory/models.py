@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.appointments.models import Appointment
+from apps.core.names import display_name
 from apps.doctors.models import Doctor
 from apps.patients.models import Patient
 
@@ -52,6 +53,8 @@ class LabTest(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    #: shown instead of ``name`` to an Azerbaijani reader (``apps.core.names``)
+    name_az = models.CharField(_("Name in Azerbaijani"), max_length=200, blank=True)
     sample_type = models.CharField(_("sample type"), max_length=20, choices=SampleType.choices)
     result_kind = models.CharField(
         _("result kind"), max_length=10, choices=ResultKind.choices, default=ResultKind.NUMERIC
@@ -86,7 +89,7 @@ class LabTest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{display_name(self)} ({self.code})"
 
     @property
     def is_numeric(self) -> bool:
@@ -135,6 +138,7 @@ class LabPanel(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_az = models.CharField(_("Name in Azerbaijani"), max_length=200, blank=True)
     price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=Decimal(0))
     is_active = models.BooleanField(_("active"), default=True)
     is_canonical = models.BooleanField(default=False, editable=False)
@@ -152,7 +156,7 @@ class LabPanel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
+        return f"{display_name(self)} ({self.code})"
 
 
 class PanelTest(models.Model):
@@ -294,7 +298,14 @@ class LabOrderLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.description
+        return display_name(self, "description")
+
+    @property
+    def description_az(self) -> str:
+        """The Azerbaijani name of the panel or test ordered (``description`` is its name
+        as it was ordered, in English)."""
+        item = self.panel if self.panel_id else self.test
+        return item.name_az if item is not None else ""
 
 
 class Flag(models.TextChoices):

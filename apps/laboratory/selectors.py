@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.models import Role
 from apps.core.exceptions import NotFound
+from apps.core.names import display_name
 from apps.core.text import search_fold
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
@@ -122,7 +124,8 @@ def lab_order_get(*, order_id: uuid.UUID | str) -> LabOrder:
     order = (
         LabOrder.objects.select_related("patient", "ordering_doctor", "appointment")
         .prefetch_related(
-            "lines",
+            "lines__panel",
+            "lines__test",
             Prefetch(
                 "results",
                 queryset=LabResult.objects.select_related("test", "line").prefetch_related(
@@ -200,11 +203,16 @@ def lab_order_total(*, order: LabOrder) -> Decimal:
 def lab_history_entries(patient: Patient) -> list[history.HistoryEntry]:
     """The patient's lab orders for their history: what was ordered, where it stands,
     and how many results were out of range once approved."""
-    orders = LabOrder.objects.filter(patient=patient).prefetch_related("lines")
+    orders = LabOrder.objects.filter(patient=patient).prefetch_related(
+        "lines__panel", "lines__test"
+    )
     entries = []
     for row in lab_order_rows(orders=orders):
         order = row.order
-        tests = ", ".join(line.description for line in order.lines.all())
+        tests = ", ".join(display_name(line, "description") for line in order.lines.all())
+        # what was tested and what it found are clinical (the front desk reads that an
+        # order exists and where it stands); the lab technician reads their orders
+        status = str(order.get_status_display())
         if order.status == OrderStatus.APPROVED:
             detail = ngettext(
                 "Approved; %(count)d result out of range.",
@@ -212,14 +220,17 @@ def lab_history_entries(patient: Patient) -> list[history.HistoryEntry]:
                 row.abnormal_count,
             ) % {"count": row.abnormal_count}
         else:
-            detail = str(order.get_status_display())
+            detail = status
         entries.append(
             history.HistoryEntry(
                 when=order.approved_at or order.created_at,
                 kind=_("Lab result") if order.status == OrderStatus.APPROVED else _("Lab order"),
-                title=_("%(number)s: %(tests)s") % {"number": order.number, "tests": tests},
-                detail=detail,
+                title=order.number,
+                detail=f"{tests} · {detail}",
                 url=row.url,
+                clinical=True,
+                public_detail=status,
+                clinical_readers=frozenset({Role.LAB_TECHNICIAN}),
             )
         )
     return entries

@@ -37,6 +37,7 @@ from apps.audit.auditing import audited
 from apps.audit.services import clinical_event_record
 from apps.core import billable
 from apps.core.exceptions import Conflict, ValidationError
+from apps.core.names import display_name
 from apps.core.numbers import decimal_display, decimal_parse
 from apps.doctors.models import Doctor
 from apps.laboratory.models import (
@@ -247,7 +248,7 @@ def _checked_items(
     for item in items:
         if not item.is_active:
             raise ValidationError(
-                _("%(name)s is not offered any more.") % {"name": item.name}, field="items"
+                _("%(name)s is not offered any more.") % {"name": display_name(item)}, field="items"
             )
     seen: dict[int, str] = {}
     ordered: list[tuple[LabTest, LabPanel | None]] = []
@@ -257,22 +258,22 @@ def _checked_items(
                 raise ValidationError(
                     _("%(test)s is in both %(first)s and %(second)s; order it once.")
                     % {
-                        "test": component.test.name,
+                        "test": display_name(component.test),
                         "first": seen[component.test_id],
-                        "second": panel.name,
+                        "second": display_name(panel),
                     },
                     field="items",
                 )
-            seen[component.test_id] = panel.name
+            seen[component.test_id] = display_name(panel)
             ordered.append((component.test, panel))
     for test in tests:
         if test.pk in seen:
             raise ValidationError(
                 _("%(test)s is already in %(panel)s; order it once.")
-                % {"test": test.name, "panel": seen[test.pk]},
+                % {"test": display_name(test), "panel": seen[test.pk]},
                 field="items",
             )
-        seen[test.pk] = test.name
+        seen[test.pk] = display_name(test)
         ordered.append((test, None))
     return ordered
 
@@ -391,7 +392,7 @@ def _refuse_ordered_in_visit(appointment: Appointment, tests: Sequence[LabTest])
     if already is not None:
         raise ValidationError(
             _("%(test)s is already ordered in this visit (%(number)s).")
-            % {"test": already.test.name, "number": already.order.number},
+            % {"test": display_name(already.test), "number": already.order.number},
             field="items",
         )
 
@@ -498,7 +499,9 @@ def lab_results_record(
         if not text.strip():
             checked[result.pk] = None
             if complete:
-                errors[field] = _("Enter the result of %(test)s.") % {"test": result.test.name}
+                errors[field] = _("Enter the result of %(test)s.") % {
+                    "test": display_name(result.test)
+                }
             continue
         try:
             checked[result.pk] = result_value_check(

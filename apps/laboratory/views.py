@@ -20,6 +20,7 @@ from apps.audit.services import record_opened
 from apps.core.exceptions import Conflict, NotFound, ValidationError
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.names import display_name
 from apps.core.submissions import acted_once, submitted_once
 from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.laboratory.forms import (
@@ -320,7 +321,7 @@ def lab_result_amend_view(
         ),
     )
     if amended:
-        messages.success(request, _("%(test)s amended.") % {"test": result.test.name})
+        messages.success(request, _("%(test)s amended.") % {"test": display_name(result.test)})
         return _redirect_to_order(request, order)
     context = {"order": order, "result": result, "form": form}
     return render(request, page_or_fragment(request, "laboratory/amend.html", "form"), context)
@@ -385,7 +386,7 @@ def lab_catalogue_item_edit(request: HospitalRequest, kind: str, item_id: int) -
         ),
     )
     if saved:
-        messages.success(request, _("Saved %(name)s.") % {"name": item.name})
+        messages.success(request, _("Saved %(name)s.") % {"name": display_name(item)})
         return redirect_to(request, reverse("laboratory:catalogue"))
     context = {"item": item, "kind": kind, "form": form}
     template = page_or_fragment(request, "laboratory/catalogue_item.html", "form")

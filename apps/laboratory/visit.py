@@ -10,6 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.access import may_act_as
+from apps.accounts.rules import may_write_for_doctor
+from apps.appointments.models import Appointment
+from apps.consultations.cover import is_covering
 from apps.core.visit_sections import VisitSection
 from apps.laboratory.selectors import lab_order_rows, lab_orders_of_visit
 
@@ -32,7 +35,18 @@ def lab_visit_section(
         template="laboratory/partials/visit_section.html",
         context={
             "rows": lab_order_rows(orders=lab_orders_of_visit(appointment_id=appointment_id)),
-            "order_url": f"{order_url}?appointment={appointment_id}",
+            "order_url": f"{order_url}?appointment={appointment_id}"
+            if _may_order_in(user=user, appointment_id=appointment_id)
+            else "",
         },
         order=40,
+    )
+
+
+def _may_order_in(*, user: User, appointment_id: uuid.UUID) -> bool:
+    """A visit's tests are ordered by whoever writes its consultation: its doctor, or a
+    doctor the hospital lets cover (an administrator reads the orders, places none)."""
+    appointment = Appointment.objects.select_related("doctor").filter(pk=appointment_id).first()
+    return appointment is not None and may_write_for_doctor(
+        user, appointment.doctor, covering=is_covering(user=user)
     )

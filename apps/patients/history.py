@@ -38,6 +38,14 @@ class HistoryEntry:
     #: roles that may open ``url`` when its page is stricter than its module's roles;
     #: None: whoever may use the module (hospital administrators always may)
     roles: frozenset[str] | None = None
+    #: ``detail`` names diagnoses, medicines or results: only clinicians read it
+    #: (``rules.may_see_clinical_data``), and ``clinical_readers``; anyone else reads
+    #: ``public_detail`` instead (so ``title`` and ``public_detail`` must name none)
+    clinical: bool = False
+    public_detail: str = ""
+    #: roles besides the clinicians that read a clinical ``detail`` (the lab technician
+    #: their orders, the pharmacist what they dispensed)
+    clinical_readers: frozenset[str] = frozenset()
 
 
 HistoryProvider = Callable[["Patient"], Iterable[HistoryEntry]]

@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import may_act_as, may_use_module
+from apps.accounts.rules import may_see_clinical_data
 from apps.core.exceptions import NotFound
 from apps.core.modules import module_for_namespace
 from apps.core.text import search_fold, word_start
@@ -137,14 +138,23 @@ def patient_history(
 ) -> list[history.HistoryEntry]:
     """Every module's entries about the patient, newest first. Given the viewer, an
     entry whose page they cannot open (a module the hospital does not have, or their
-    role may not use) keeps its text but loses its link."""
+    role may not use) keeps its text but loses its link, and an entry's clinical part
+    (diagnoses, medicines, results) is left out for a viewer without clinical access:
+    the front desk sees that a visit or an order happened, not what it found."""
     entries = history.collect(patient)
     if hospital is None or user is None:
         return entries
-    return [
-        entry if _may_open(entry, hospital=hospital, user=user) else replace(entry, url="")
-        for entry in entries
-    ]
+    return [_as_seen_by(entry, hospital=hospital, user=user) for entry in entries]
+
+
+def _as_seen_by(
+    entry: history.HistoryEntry, *, hospital: Hospital, user: User
+) -> history.HistoryEntry:
+    if not _may_open(entry, hospital=hospital, user=user):
+        entry = replace(entry, url="")
+    if entry.clinical and not may_see_clinical_data(user, also=entry.clinical_readers):
+        entry = replace(entry, detail=entry.public_detail)
+    return entry
 
 
 def _may_open(entry: history.HistoryEntry, *, hospital: Hospital, user: User) -> bool:

@@ -48,6 +48,8 @@ class ClinicForm(forms.Form):
 
 class SpecializationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
+    # shown to English readers (apps.core.names.display_name); the name is Azerbaijani
+    name_en = forms.CharField(label=_("Name in English"), max_length=120, required=False)
     code = forms.CharField(
         label=_("Code"), max_length=10, help_text=_("2 to 10 letters or digits, e.g. SPORT.")
     )

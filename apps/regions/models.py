@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from apps.regions.translations import localized_name
+from apps.core.names import display_name
 
 
 class Region(models.Model):
@@ -58,7 +58,9 @@ class Clinic(models.Model):
 
 
 class Specialization(models.Model):
+    #: the Azerbaijani name; ``name_en`` is shown to an English reader (``display_name``)
     name = models.CharField(max_length=120)
+    name_en = models.CharField(max_length=120, blank=True)
     code = models.CharField(max_length=10, unique=True)
     description = models.TextField(blank=True)
     is_canonical = models.BooleanField(default=False, editable=False)
@@ -68,5 +70,4 @@ class Specialization(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        # shown in the reader's language where the canonical data translates it
-        return localized_name(code=self.code, name=self.name, is_canonical=self.is_canonical)
+        return display_name(self)

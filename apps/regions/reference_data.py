@@ -95,7 +95,11 @@ def seed(*, update_existing: bool = True) -> dict[str, int]:
             counter.upsert(
                 Specialization,
                 {"code": spec_data["code"]},
-                {"name": spec_data["name"], "description": spec_data.get("description", "")},
+                {
+                    "name": spec_data["name"],
+                    "name_en": spec_data.get("names", {}).get("en", ""),
+                    "description": spec_data.get("description", ""),
+                },
                 update_existing=update_existing,
             )
     return {"created": counter.created, "updated": counter.updated}

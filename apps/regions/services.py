@@ -126,11 +126,20 @@ def clinic_create(*, city: City, name: str, address: str = "", phone: str = "") 
 
 
 @audited("reference.created")
-def specialization_create(*, name: str, code: str, description: str = "") -> Specialization:
+def specialization_create(
+    *, name: str, code: str, description: str = "", name_en: str = ""
+) -> Specialization:
+    """A hospital's own specialization, named in Azerbaijani (``name``) and, where given,
+    in English (``name_en``): each reader sees it in their language."""
     name = _clean_name(name, max_length=120)
     code = _clean_code(code, model=Specialization)
     return _save_new(
-        Specialization(name=name, code=code, description=description.strip()),
+        Specialization(
+            name=name,
+            name_en=" ".join(name_en.split())[:120],
+            code=code,
+            description=description.strip(),
+        ),
         duplicate=_("The code %(code)s is already used.") % {"code": code},
     )
 

@@ -97,10 +97,22 @@ class DashboardFigures:
     incomplete: bool = False
 
 
+def _shown_to(user_modules: set[str], key: str) -> bool:
+    """A tile's or a series' key starts with its module's key (``"pharmacy.stock"``):
+    shown only when that module is one the user may open in this hospital (a hospital
+    without a pharmacy shows no pharmacy tile; the front desk sees no laboratory's
+    figures). A key naming no installed module is the provider's own business."""
+    module_key = key.partition(".")[0]
+    return module_key in user_modules or modules.module_for_namespace(module_key) is None
+
+
 def dashboard_figures(*, hospital: Hospital, user: User, today: date) -> DashboardFigures:
     """Every module's tiles for this user and the 30-day series up to ``today``, each
     provider run in the hospital's tenant context. A provider that fails is logged and
-    left out, so one module's bug does not take the dashboard down."""
+    left out, so one module's bug does not take the dashboard down. Only figures of
+    modules the hospital has and the user may open are shown, whatever a provider
+    returns."""
+    user_modules = {module.key for module in modules_for(hospital=hospital, user=user)}
     start = today - timedelta(days=CHART_DAYS - 1)
     tiles: list[Tile] = []
     series: list[DailySeries] = []
@@ -122,7 +134,12 @@ def dashboard_figures(*, hospital: Hospital, user: User, today: date) -> Dashboa
             logger.exception("dashboard series provider %r failed", series_of)
             incomplete = True
             continue
-        series.extend(s for s in provided if s.unit != "money" or money_shown)
+        series.extend(
+            s
+            for s in provided
+            if (s.unit != "money" or money_shown) and _shown_to(user_modules, s.key)
+        )
+    tiles = [tile for tile in tiles if _shown_to(user_modules, tile.key)]
     return DashboardFigures(
         tiles=sorted(tiles, key=lambda tile: (tile.order, tile.title)),
         series=series,

@@ -21,7 +21,7 @@ class TenancyConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_delete, post_save
 
-        from apps.tenancy.connections import remember_file_identity
+        from apps.tenancy.connections import remember_connection, remember_file_identity
         from apps.tenancy.hosts import hospitals_changed
         from apps.tenancy.models import Hospital
 
@@ -30,3 +30,4 @@ class TenancyConfig(AppConfig):
             hospitals_changed, sender=Hospital, dispatch_uid="hms_host_cache_delete"
         )
         connection_created.connect(remember_file_identity, dispatch_uid="hms_file_identity")
+        connection_created.connect(remember_connection, dispatch_uid="hms_opened_connections")

@@ -12,12 +12,18 @@ as in one that has served a thousand. A hospital's connection is kept across req
 (``HMS_TENANT_CONN_MAX_AGE`` seconds) and dropped when its database is replaced (a
 restore, a recreate) or moved away, so a kept connection never reads a database that is
 no longer the hospital's.
+
+The platform database's connection is kept across requests too (``CONN_MAX_AGE`` in
+settings). Kept connections belong to the threads that opened them; when a web worker or
+a Celery process exits, :func:`close_process_connections` closes every one of them, so a
+PostgreSQL server sees each session end cleanly instead of a dropped socket.
 """
 
 from __future__ import annotations
 
 import copy
 import threading
+import weakref
 from collections import Counter, OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +166,36 @@ def remember_file_identity(sender: Any, connection: BaseDatabaseWrapper, **_: An
     alias_enter)."""
     if connection.settings_dict.get(TENANT_MARKER):
         connection.hms_file_identity = _database_identity(connection)  # type: ignore[attr-defined]
+
+
+#: every connection this process has opened, in any thread (see close_process_connections)
+_opened: weakref.WeakSet[BaseDatabaseWrapper] = weakref.WeakSet()
+
+
+def remember_connection(sender: Any, connection: BaseDatabaseWrapper, **_: Any) -> None:
+    """connection_created: keep track of the connection for close_process_connections."""
+    with _lock:
+        _opened.add(connection)
+
+
+def close_process_connections() -> None:
+    """Close every database connection of this process, whichever thread opened it: a
+    web worker or a Celery process that is about to exit (gunicorn's worker_exit,
+    Celery's shutdown signals). Django's own close_all() reaches only the calling
+    thread's connections, and each gunicorn thread keeps its own."""
+    with _lock:
+        opened = list(_opened)
+    for connection in opened:
+        if connection.connection is None:
+            continue
+        # closing another thread's connection is what this is for: its thread is done
+        connection.inc_thread_sharing()
+        try:
+            connection.close()
+        except Exception:  # exiting: one broken connection must not keep the others open
+            pass
+        finally:
+            connection.dec_thread_sharing()
 
 
 def is_tenant_alias(alias: str) -> bool:

@@ -94,6 +94,37 @@ def test_a_doctor_acts_for_their_own_record_and_administrators_for_anyone() -> N
     assert not rules.may_act_for_doctor(NURSE, Record(NURSE.pk))
 
 
+def test_clinical_data_beyond_the_clinicians_only_for_the_roles_a_record_names() -> None:
+    assert who(lambda u: rules.may_see_clinical_data(u, also={Role.PHARMACIST})) == {
+        "hospital_admin.test",
+        "platform_admin.test",
+        "doctor.test",
+        "nurse.test",
+        "pharmacist.test",
+    }
+
+
+def test_clinical_writing_is_for_the_role_itself_never_an_administrator_as_such() -> None:
+    assert who(lambda u: rules.has_clinical_role(u, {Role.NURSE, Role.DOCTOR})) == {
+        "doctor.test",
+        "nurse.test",
+    }
+
+
+def test_the_treating_doctor_or_a_covering_doctor_writes_a_consultation() -> None:
+    own, other = Record(DOCTOR.pk), Record(uuid.uuid4())
+    assert rules.may_write_for_doctor(DOCTOR, own)
+    assert not rules.may_write_for_doctor(DOCTOR, other)
+    assert rules.may_write_for_doctor(DOCTOR, other, covering=True)
+    for person in [ADMIN, SUPERUSER, NURSE, RECEPTIONIST]:
+        assert not rules.may_write_for_doctor(person, other, covering=True)
+        assert not rules.may_write_for_doctor(person, Record(person.pk))
+
+
+def test_administrators_keep_the_cover_list() -> None:
+    assert who(rules.may_grant_cover) == who(rules.is_hospital_admin)
+
+
 def test_a_doctors_login_is_a_doctor_account_only() -> None:
     # an administrator's too until issue 20 (its refusal said "only doctor accounts")
     assert who(rules.may_be_doctor_login) == {"doctor.test"}

@@ -30,10 +30,7 @@ def _summary_initial(admission: Admission) -> dict[str, str]:
     """The discharge summary starts from the admitting consultation's diagnoses and the
     medicines on the ward chart; the doctor edits both."""
     diagnoses = (
-        [
-            f"{d.code} {d.title}"
-            for d in diagnoses_of_consultation(consultation_id=admission.consultation_id)
-        ]
+        [str(d) for d in diagnoses_of_consultation(consultation_id=admission.consultation_id)]
         if admission.consultation_id
         else []
     )

@@ -40,6 +40,7 @@ from apps.billing.selectors import sources_by_key
 from apps.core.billable import BillableItem
 from apps.core.exceptions import Conflict, ValidationError
 from apps.core.money import ZERO, line_amount, to_cents
+from apps.core.names import display_name
 from apps.numbering.services import document_number_allocate
 from apps.patients.models import Patient
 from apps.tenancy.db import tenant_atomic
@@ -204,7 +205,7 @@ def invoice_create(
 def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
     if not line.service.is_active:
         raise ValidationError(
-            _("%(service)s is no longer offered.") % {"service": line.service.name},
+            _("%(service)s is no longer offered.") % {"service": display_name(line.service)},
             field="service",
         )
     if not (0 < line.quantity <= MAX_QUANTITY) or to_cents(line.quantity) != line.quantity:
@@ -216,7 +217,8 @@ def _service_line(invoice: Invoice, line: ServiceLine) -> InvoiceLine:
     return InvoiceLine(
         invoice=invoice,
         service=line.service,
-        description=line.service.name,
+        # the drafter's language: an invoice's text is fixed once written
+        description=display_name(line.service),
         quantity=line.quantity,
         unit_price=line.service.price,
         amount=line_amount(quantity=line.quantity, unit_price=line.service.price),

@@ -30,7 +30,7 @@ def _service_clean(*, code: str, name: str, price: Decimal) -> tuple[str, str]:
     return code, name
 
 
-SERVICE_FIELDS = ("code", "name", "price", "is_active")
+SERVICE_FIELDS = ("code", "name", "name_az", "price", "is_active")
 
 
 def _audit(action: str, service: Service, changes: Mapping[str, object]) -> None:
@@ -44,21 +44,27 @@ def _audit(action: str, service: Service, changes: Mapping[str, object]) -> None
 
 
 @audited("service.created")
-def service_create(*, code: str, name: str, price: Decimal, is_active: bool = True) -> Service:
+def service_create(
+    *, code: str, name: str, price: Decimal, is_active: bool = True, name_az: str = ""
+) -> Service:
+    """A service on the price list, named in English (``name``) and, where given, in
+    Azerbaijani (``name_az``): each reader sees it in their language."""
     code, name = _service_clean(code=code, name=name, price=price)
     with tenant_atomic():
         if Service.objects.filter(code=code).exists():
             raise ValidationError(
                 _("Another service already has the code %(code)s.") % {"code": code}, field="code"
             )
-        service = Service.objects.create(code=code, name=name, price=price, is_active=is_active)
+        service = Service.objects.create(
+            code=code, name=name, name_az=name_az.strip(), price=price, is_active=is_active
+        )
         _audit("service.created", service, changes_between({}, snapshot(service, SERVICE_FIELDS)))
         return service
 
 
 @audited("service.updated")
 def service_update(
-    *, service: Service, code: str, name: str, price: Decimal, is_active: bool
+    *, service: Service, code: str, name: str, price: Decimal, is_active: bool, name_az: str = ""
 ) -> Service:
     """Change a service; invoices already made keep the price they were made with."""
     code, name = _service_clean(code=code, name=name, price=price)
@@ -69,6 +75,7 @@ def service_update(
             )
         before = snapshot(service, SERVICE_FIELDS)
         service.code, service.name, service.price, service.is_active = code, name, price, is_active
+        service.name_az = name_az.strip()
         service.save()
         _audit(
             "service.updated", service, changes_between(before, snapshot(service, SERVICE_FIELDS))

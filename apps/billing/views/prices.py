@@ -16,6 +16,7 @@ from apps.billing.services.invoices import billing_settings_get
 from apps.billing.views import ACCOUNTS, CASHIERS
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
+from apps.core.names import display_name
 from apps.core.viewkit import form_action, found, posted
 from apps.doctors.selectors import doctor_list
 
@@ -29,7 +30,9 @@ def service_list(request: HospitalRequest) -> HttpResponse:
         return render(request, "accounts/forbidden.html", status=403)
     form = ServiceForm(data=posted(request))
     if created := form_action(form, lambda data: services.service_create(**data)):
-        messages.success(request, _("Added %(service)s.") % {"service": created.result.name})
+        messages.success(
+            request, _("Added %(service)s.") % {"service": display_name(created.result)}
+        )
         return redirect_to(request, reverse("billing:services"))
     context = {
         "services": selectors.service_list(),
@@ -47,7 +50,7 @@ def service_edit(request: HospitalRequest, service_id: int) -> HttpResponse:
     service = found(selectors.service_get, service_id=service_id)
     form = ServiceForm.for_service(service, data=posted(request))
     if form_action(form, lambda data: services.service_update(service=service, **data)):
-        messages.success(request, _("Saved %(service)s.") % {"service": service.name})
+        messages.success(request, _("Saved %(service)s.") % {"service": display_name(service)})
         return redirect_to(request, reverse("billing:services"))
     context = {"service": service, "form": form}
     return render(request, page_or_fragment(request, "billing/service_edit.html", "form"), context)

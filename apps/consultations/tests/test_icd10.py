@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import time
 
-from apps.consultations.icd10 import icd10_lookup, icd10_search, icd10_size
+from apps.consultations.icd10 import (
+    AZ_DATA_FILE,
+    icd10_lookup,
+    icd10_search,
+    icd10_size,
+    icd10_title_az,
+)
 
 
 def test_the_full_who_code_list_is_loaded() -> None:
@@ -51,3 +57,68 @@ def test_a_search_takes_a_few_milliseconds() -> None:
     per_search = (time.perf_counter() - started) / (20 * len(queries))
     # under 1 ms here; generous so a loaded CI machine does not fail it
     assert per_search < 0.05
+
+
+# -- the Azerbaijani titles, synonyms and lay terms (data/icd10_az.tsv) ------------------
+
+
+def _az_rows() -> list[list[str]]:
+    lines = AZ_DATA_FILE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    assert rows[0] == ["code", "title_az", "synonyms_az", "lay_en"]
+    return rows[1:]
+
+
+def test_the_azerbaijani_file_names_real_codes_once_each_with_a_title() -> None:
+    rows = _az_rows()
+    assert len(rows) >= 1_500  # the most used codes of primary care and hospital
+    codes = [row[0] for row in rows]
+    assert len(codes) == len(set(codes)), "a code is listed twice"
+    for row in rows:
+        assert len(row) == 4, row
+        found = icd10_lookup(row[0])
+        assert found is not None and found.code == row[0], f"{row[0]} is not an ICD-10 code"
+        assert row[1].strip(), f"{row[0]} has no Azerbaijani title"
+
+
+def test_azerbaijani_words_find_codes_with_or_without_azerbaijani_letters() -> None:
+    for typed in ("hipertoniya", "Hipertenziya", "yüksək qan təzyiqi", "yuksek qan tezyiqi"):
+        assert "I10" in [c.code for c in icd10_search(typed)], typed
+
+
+def test_lay_english_terms_find_codes() -> None:
+    for typed, code in (("high blood pressure", "I10"), ("overweight", "E66.9"), ("flu", "J11.1")):
+        assert code in [c.code for c in icd10_search(typed, limit=100)], typed
+
+
+def test_the_words_of_the_issue_find_their_codes() -> None:
+    for typed, code in (
+        ("hipertoniya", "I10"),
+        ("şəkərli diabet", "E11"),
+        ("seker diabet", "E11"),
+        ("II tip şəkərli diabet", "E11.9"),
+        ("faringit", "J02.9"),
+        ("kəskin faringit", "J02"),
+        ("qastrit", "K29"),
+        ("sidik yollari infeksiyasi", "N39.0"),
+    ):
+        assert code in [c.code for c in icd10_search(typed, limit=100)], typed
+
+
+def test_words_match_in_any_order() -> None:
+    assert "I10" in [c.code for c in icd10_search("tezyiqi yuksek")]
+    assert "J01" in [c.code for c in icd10_search("sinusitis acute")]
+
+
+def test_the_exact_code_comes_first_then_titles_starting_with_the_words() -> None:
+    assert icd10_search("I10")[0].code == "I10"
+    results = icd10_search("acute")
+    starting = [c.title.casefold().startswith("acute") for c in results]
+    assert starting == sorted(starting, reverse=True) and starting[0]
+
+
+def test_a_found_code_carries_its_azerbaijani_title() -> None:
+    found = icd10_lookup("I10")
+    assert found is not None and found.title_az == "Essensial (birincili) hipertenziya"
+    assert icd10_title_az("I10") == found.title_az
+    assert icd10_title_az("no such code") == ""

@@ -14,14 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.access import may_act_as, roles_required
+from apps.accounts.access import roles_required
 from apps.accounts.models import Role
-from apps.accounts.rules import is_doctor
+from apps.accounts.rules import has_clinical_role, is_doctor, may_grant_cover
+from apps.accounts.selectors import accounts_by_id
 from apps.appointments.models import AppointmentStatus
 from apps.consultations import selectors
+from apps.consultations.cover import is_covering
 from apps.consultations.forms import VitalsForm
 from apps.consultations.services import consultation_open, vitals_record
-from apps.consultations.views.common import appointment_or_404, forbidden, is_own_doctor
+from apps.consultations.views.common import (
+    VITALS_RECORDERS,
+    appointment_or_404,
+    forbidden,
+    may_write,
+)
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
 from apps.core.submissions import acted_once
@@ -32,13 +39,14 @@ from apps.doctors.models import Doctor
 @require_GET
 def day_list(request: HospitalRequest) -> HttpResponse:
     """A doctor sees their own patients of today; a nurse or an administrator picks
-    the doctor."""
+    the doctor, and so may a covering doctor (their own patients unless they pick)."""
     own = selectors.doctor_of_user(user=request.user) if is_doctor(request.user) else None
+    picks_doctor = not is_doctor(request.user) or is_covering(user=request.user)
     doctors = list(Doctor.objects.filter(is_active=True))
     doctor: Doctor | None = own
-    if not is_doctor(request.user):
+    if picks_doctor:
         chosen = request.GET.get("doctor", "")
-        doctor = next((d for d in doctors if str(d.pk) == chosen), None)
+        doctor = next((d for d in doctors if str(d.pk) == chosen), own)
         if doctor is None and len(doctors) == 1:
             doctor = doctors[0]
     today = timezone.localdate()
@@ -46,10 +54,12 @@ def day_list(request: HospitalRequest) -> HttpResponse:
         "doctor": doctor,
         "doctors": doctors,
         "is_doctor": is_doctor(request.user),
+        "picks_doctor": picks_doctor,
+        "may_grant_cover": may_grant_cover(request.user),
         "today": today,
         "appointments": selectors.doctor_day_list(doctor=doctor, day=today) if doctor else [],
-        "may_open": doctor is not None and is_own_doctor(request, doctor),
-        "may_record_vitals": may_act_as(request.user, frozenset({Role.NURSE, Role.DOCTOR})),
+        "may_open": doctor is not None and may_write(request, doctor),
+        "may_record_vitals": has_clinical_role(request.user, VITALS_RECORDERS),
         "Status": AppointmentStatus,
     }
     return render(request, page_or_fragment(request, "consultations/today.html", "queue"), context)
@@ -60,7 +70,7 @@ def day_list(request: HospitalRequest) -> HttpResponse:
 @acted_once
 def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = appointment_or_404(appointment_id)
-    if not is_own_doctor(request, appointment.doctor):
+    if not may_write(request, appointment.doctor):
         return forbidden(request)
     opened = action(
         request, lambda: consultation_open(appointment=appointment, opened_by=request.user)
@@ -71,10 +81,12 @@ def consultation_open_view(request: HospitalRequest, appointment_id: uuid.UUID) 
 
 
 @require_http_methods(["GET", "POST"])
-@roles_required(Role.NURSE, Role.DOCTOR)
+@roles_required(*VITALS_RECORDERS)
 @acted_once
 def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = appointment_or_404(appointment_id)
+    if request.method == "POST" and not has_clinical_role(request.user, VITALS_RECORDERS):
+        return forbidden(request)  # an administrator reads the visit's vitals, records none
     form = VitalsForm(data=request.POST or None)
     recorded = form_action(
         form,
@@ -88,11 +100,13 @@ def visit_vitals(request: HospitalRequest, appointment_id: uuid.UUID) -> HttpRes
     if recorded and not request.htmx:
         messages.success(request, _("Vitals recorded."))
         return redirect_to(request, request.path)
-    history = [
-        (vitals, selectors.vitals_flags(vitals=vitals))
-        for vitals in selectors.vitals_of_visit(appointment=appointment)
-    ]
+    measured = list(selectors.vitals_of_visit(appointment=appointment))
+    history = [(vitals, selectors.vitals_flags(vitals=vitals)) for vitals in measured]
     context = {
+        "may_record": has_clinical_role(request.user, VITALS_RECORDERS),
+        "authors": accounts_by_id(
+            hospital=request.hospital, user_ids=[v.recorded_by_id for v in measured]
+        ),
         "appointment": appointment,
         "consultation": selectors.consultation_of_appointment(appointment=appointment),
         # with htmx the recorded values show above an empty form for the next ones

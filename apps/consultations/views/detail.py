@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
+from apps.accounts.rules import has_clinical_role
 from apps.accounts.selectors import accounts_by_id
 from apps.audit.services import record_opened
 from apps.consultations import selectors
@@ -34,7 +35,13 @@ from apps.consultations.services import (
     consultation_complete,
     consultation_save_notes,
 )
-from apps.consultations.views.common import consultation_or_404, forbidden, is_own_doctor, writable
+from apps.consultations.views.common import (
+    VITALS_RECORDERS,
+    consultation_or_404,
+    forbidden,
+    may_write,
+    writable,
+)
 from apps.core import visit_sections
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
@@ -50,23 +57,32 @@ def detail_context(
     request: HospitalRequest, consultation: Consultation, **forms: Any
 ) -> dict[str, Any]:
     consultation.refresh_from_db()
-    can_write = is_own_doctor(request, consultation.doctor)
+    can_write = may_write(request, consultation.doctor)
     amendments = list(selectors.amendments_of(consultation=consultation))
+    diagnoses = list(selectors.diagnoses_of_consultation(consultation_id=consultation.pk))
+    items = list(selectors.prescription_items_of_consultation(consultation_id=consultation.pk))
+    vitals = list(selectors.vitals_of_visit(appointment=consultation.appointment))
     authors = accounts_by_id(
         hospital=request.hospital,
-        user_ids=[a.author_id for a in amendments] + [consultation.completed_by_id],
+        user_ids=[
+            consultation.completed_by_id,
+            consultation.notes_by_id,
+            *(a.author_id for a in amendments),
+            *(d.author_id for d in diagnoses),
+            *(i.prescribed_by_id for i in items),
+            *(v.recorded_by_id for v in vitals),
+        ],
     )
-    vitals = selectors.vitals_of_visit(appointment=consultation.appointment)
     return {
         "consultation": consultation,
         "patient": consultation.patient,
         "can_write": can_write,
+        "may_record_vitals": has_clinical_role(request.user, VITALS_RECORDERS),
         "editable": can_write and not consultation.is_locked,
         "vitals": [(v, selectors.vitals_flags(vitals=v)) for v in vitals],
-        "diagnoses": list(selectors.diagnoses_of_consultation(consultation_id=consultation.pk)),
-        "items": list(
-            selectors.prescription_items_of_consultation(consultation_id=consultation.pk)
-        ),
+        "diagnoses": diagnoses,
+        "items": items,
+        "authors": authors,
         "amendments": [(a, authors.get(a.author_id)) for a in amendments],
         "completed_by": authors.get(consultation.completed_by_id)
         if consultation.completed_by_id
@@ -149,7 +165,10 @@ def consultation_notes(request: HospitalRequest, consultation_id: uuid.UUID) -> 
         return forbidden(request)
     form = NotesForm(data=request.POST)
     done = form_action(
-        form, lambda data: consultation_save_notes(consultation=consultation, notes=data)
+        form,
+        lambda data: consultation_save_notes(
+            consultation=consultation, notes=data, author=request.user
+        ),
     )
     saved = _("Notes saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")}
     return section_response(request, consultation, "notes", done, saved=saved, notes_form=form)

@@ -49,7 +49,10 @@ def diagnosis_add_view(request: HospitalRequest, consultation_id: uuid.UUID) -> 
     done = form_action(
         form,
         lambda data: diagnosis_add(
-            consultation=consultation, code=data["code"], primary=data["primary"]
+            consultation=consultation,
+            code=data["code"],
+            primary=data["primary"],
+            author=request.user,
         ),
     )
     return section_response(request, consultation, "diagnoses", done, diagnosis_form=form)

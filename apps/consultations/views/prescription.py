@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import roles_required
 from apps.accounts.models import Role
+from apps.accounts.selectors import accounts_by_id
 from apps.audit.services import record_opened
 from apps.consultations import selectors
 from apps.consultations.forms import PrescriptionItemForm
@@ -129,10 +130,22 @@ def prescription_print(request: HospitalRequest, consultation_id: uuid.UUID) -> 
         entity_label=items[0].prescription.number,
         patient=consultation.patient,
     )
+    # the sheet names who prescribed (and signs), never who else had the page open
+    prescribers = accounts_by_id(
+        hospital=request.hospital, user_ids=[item.prescribed_by_id for item in items]
+    )
     context = {
         "consultation": consultation,
         "patient": consultation.patient,
         "items": items,
+        "authors": prescribers,
+        "signers": list(
+            dict.fromkeys(
+                prescribers[item.prescribed_by_id]
+                for item in items
+                if item.prescribed_by_id in prescribers
+            )
+        ),
         "diagnoses": list(selectors.diagnoses_of_consultation(consultation_id=consultation.pk)),
         "prescription": items[0].prescription,
     }

@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from apps.core.formatting import duration_display
+from apps.core.names import display_name
 from apps.core.numbers import decimal_display
 from apps.core.phones import phone_display
 
@@ -61,3 +62,12 @@ def translated(text: str) -> str:
     """A label stored in English (a provisioning step, its state) in the reader's
     language when the catalogue has it; anything else as it is."""
     return gettext(text) if text else text
+
+
+@register.filter(name="display_name")
+def display_name_filter(record: object, field: str = "name") -> str:
+    """``{{ test|display_name }}``, ``{{ diagnosis|display_name:"title" }}``: the name in
+    the reader's language (see ``apps.core.names``)."""
+    if record is None or record == "":
+        return ""
+    return display_name(record, field)

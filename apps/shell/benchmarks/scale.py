@@ -173,6 +173,9 @@ class RoutingCost:
     without: list[float]
     with_tenancy_cpu: list[float]
     without_cpu: list[float]
+    #: queries per request on (the platform, the hospital's database), each side
+    queries_with_tenancy: tuple[int, int] = (0, 0)
+    queries_without: tuple[int, int] = (0, 0)
 
     @property
     def cpu_overhead(self) -> float:
@@ -200,6 +203,8 @@ def routing_overhead(
     try:
         for _ in range(10):  # warm both
             tenancy.get(path), fixed.get(path)
+        queries_with_tenancy = queries_per_request(tenancy, path, alias)
+        queries_without = queries_per_request(fixed, path, alias)
         with_tenancy: list[float] = []
         without: list[float] = []
         for run in range(runs):
@@ -217,9 +222,32 @@ def routing_overhead(
         without=without,
         with_tenancy_cpu=tenancy.cpu[runs_cpu],
         without_cpu=fixed.cpu[runs_cpu],
+        queries_with_tenancy=queries_with_tenancy,
+        queries_without=queries_without,
     )
     progress(f"  {runs} pairs: overhead {cost.overhead * 100:+.1f} %")
     return cost
+
+
+def queries_per_request(browser: Browser, path: str, alias: str) -> tuple[int, int]:
+    """(platform, hospital) queries of one request of ``path`` (counted on a request of
+    its own: counting records every query, which the timed requests must not pay)."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connections["default"]) as platform,
+        CaptureQueriesContext(connections[alias]) as hospital,
+    ):
+        browser.get(path)
+    return len(platform), len(hospital)
+
+
+def connection_kept(alias: str) -> str:
+    from django.db import connections
+
+    age = connections[alias].settings_dict.get("CONN_MAX_AGE")
+    return "closed after each request" if not age else f"kept across requests ({age} s)"
 
 
 def search_timings(*, browser: Browser, queries: list[str]) -> list[float]:
@@ -262,6 +290,7 @@ def run_scale(
     from apps.tenancy.benchmarks.provisioning import hospitals_ensure
     from apps.tenancy.storage import storages
 
+    platform = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
     backends = ", ".join(
         f"SQLite {sqlite3.sqlite_version} files"
         if storage.vendor == "sqlite"
@@ -270,7 +299,8 @@ def run_scale(
     )
     on_postgresql = any(storage.vendor == "postgresql" for storage in storages())
     out(
-        f"HMS scale benchmark — hospital databases on {backends}, DEBUG {settings.DEBUG}, "
+        f"HMS scale benchmark — platform database {platform}, hospital databases on "
+        f"{backends}, DEBUG {settings.DEBUG}, "
         f"alias cap {settings.HMS_TENANT_ALIAS_CAP}, tenant CONN_MAX_AGE "
         f"{settings.HMS_TENANT_CONN_MAX_AGE} s, host cache {settings.HMS_HOST_CACHE_SECONDS} s"
     )
@@ -323,8 +353,22 @@ def run_scale(
 
     out("\nRouting overhead: the patients list (300 patients, first page) with and without tenancy")
     forget_all_tenant_databases()
+    alias = hospital_alias(home)
+    out(
+        "  without tenancy: the same view, rows and middleware through the same WSGI handler, "
+        "the hospital fixed for the process\n"
+        "  (no host lookup, no per-request binding), as a one-database app; on both sides "
+        f"the platform connection is {connection_kept('default')}\n"
+        f"  and the hospital's {connection_kept(alias)}, as a production Django app keeps "
+        "its connection; the pairs run interleaved"
+    )
     routing = routing_overhead(
         hospital=home, user=home_user, path="/patients/", runs=max(runs, 200), progress=out
+    )
+    out(
+        f"  queries per request (platform + hospital): with tenancy "
+        f"{routing.queries_with_tenancy[0]} + {routing.queries_with_tenancy[1]}, without "
+        f"{routing.queries_without[0]} + {routing.queries_without[1]}"
     )
     out(
         f"  median wall / CPU   with tenancy {med(routing.with_tenancy) * 1e3:6.2f} / "

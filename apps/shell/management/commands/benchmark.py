@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.core.benchmarking import Measurement
 from apps.core.modules import benchmark_providers
+from apps.shell.benchmarks import load as load_benchmarks
 from apps.shell.benchmarks import scale as scale_benchmarks
 from apps.tenancy.benchmarks import provisioning as benchmarks
 from apps.tenancy.provisioning.migrations_state import tenant_migration_names
@@ -38,14 +39,17 @@ class Command(BaseCommand):
         "check of a fleet. scale: per-request cost at 1 and 1,000 hospitals, routing "
         "overhead, search among 200,000 patients. clinic: server time of the outpatient "
         "pages each installed module measures (its Module.benchmarks), as "
-        "medians against targets. "
+        "medians against targets. load: a 300-bed hospital's morning through gunicorn as "
+        "`make run` starts it — N signed-in staff in a shift's proportions with think time "
+        "and htmx polls; throughput, p50/p95/p99 per page kind, errors, and the highest "
+        "request rate held at p95 <= 300 ms. "
         "Runs in a scratch data directory (provisioning with its own Redis and Celery "
         "workers), DEBUG off; the real platform is untouched."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "what", choices=["provisioning", "clinic", "scale"], help="what to measure"
+            "what", choices=["provisioning", "clinic", "scale", "load"], help="what to measure"
         )
         parser.add_argument(
             "--runs", type=int, default=15, help="runs per path or per page (median)"
@@ -58,7 +62,32 @@ class Command(BaseCommand):
             "--hospitals", type=int, default=1000, help="scale: hospitals the process serves"
         )
         parser.add_argument(
-            "--patients", type=int, default=200_000, help="scale: patients to search among"
+            "--patients",
+            type=int,
+            default=200_000,
+            help="scale: patients to search among; load: the hospital's register",
+        )
+        parser.add_argument(
+            "--users", type=int, default=150, help="load: signed-in staff working at once"
+        )
+        parser.add_argument(
+            "--seconds", type=float, default=120, help="load: how long they work (seconds)"
+        )
+        parser.add_argument(
+            "--beds", type=int, default=300, help="load: the hospital's beds (80 %% in use)"
+        )
+        parser.add_argument(
+            "--think",
+            type=float,
+            default=15.0,
+            help="load: mean seconds a person reads or types between pages",
+        )
+        parser.add_argument(
+            "--step-seconds",
+            type=float,
+            default=20,
+            help="load: seconds of each step of the search for the highest sustained rate "
+            "(0: no search)",
         )
         parser.add_argument(
             "--backend",
@@ -70,6 +99,10 @@ class Command(BaseCommand):
         parser.add_argument("--scratch", action="store_true", help=_internal())
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if min(options["users"], options["beds"]) < 1 or options["seconds"] <= 0:
+            raise CommandError("--users, --beds and --seconds must be positive")
+        if options["think"] < 0 or options["step_seconds"] < 0:
+            raise CommandError("--think and --step-seconds must be at least 0")
         for name in ("runs", "fleet", "check"):
             if options[name] < 1:
                 raise CommandError(f"--{name} must be at least 1")
@@ -80,6 +113,8 @@ class Command(BaseCommand):
                 self.measure_clinic(options)
             elif options["what"] == "scale":
                 self.measure_scale(options)
+            elif options["what"] == "load":
+                self.measure_load(options)
             else:
                 self.measure(options)
         else:
@@ -91,18 +126,25 @@ class Command(BaseCommand):
                 tempfile.TemporaryDirectory(prefix="hms-benchmark-")
             )
             tenant_servers = ""
+            platform_database = ""
             if options["backend"] == "postgresql":
                 from apps.tenancy.storage.throwaway import throwaway_servers
 
                 servers = resources.enter_context(throwaway_servers(2))
                 tenant_servers = ",".join(server.url for server in servers)
+                if options["what"] in ("scale", "load"):
+                    # the platform on PostgreSQL too: the one-database app it is compared
+                    # with, and the web process of a PostgreSQL deployment
+                    platform_database = _platform_database_on(servers[0].url)
             stack = Stack(data_dir=Path(directory), web_port=free_port(), redis_port=free_port())
             (stack.data_dir / SCRATCH_MARKER).touch()
             command = [
                 sys.executable, "manage.py", "benchmark", options["what"], "--scratch",
                 f"--runs={options['runs']}", f"--fleet={options['fleet']}",
                 f"--check={options['check']}", f"--hospitals={options['hospitals']}",
-                f"--patients={options['patients']}",
+                f"--patients={options['patients']}", f"--users={options['users']}",
+                f"--seconds={options['seconds']}", f"--think={options['think']}",
+                f"--step-seconds={options['step_seconds']}", f"--beds={options['beds']}",
             ]  # fmt: skip
             # Measured as deployed: without DEBUG, Django does not record every query.
             env = {
@@ -111,6 +153,7 @@ class Command(BaseCommand):
                 "HMS_DEBUG": "false",
                 "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                 "HMS_TENANT_SERVERS": tenant_servers,
+                "HMS_DATABASE_URL": platform_database,
             }
             result = subprocess.run(command, cwd=ROOT, env=env, check=False)
             if result.returncode:
@@ -248,9 +291,44 @@ class Command(BaseCommand):
             out=self.stdout.write, verdict=self.verdict,
         )  # fmt: skip
 
+    def measure_load(self, options: dict[str, Any]) -> None:
+        """A 300-bed hospital's morning through the real stack (apps.shell.benchmarks.load)."""
+        if not (Path(settings.DATA_DIR) / SCRATCH_MARKER).exists():
+            raise CommandError("--scratch runs only inside the directory the benchmark made")
+        call_command("migrate", verbosity=0)
+        stack = Stack(
+            data_dir=Path(settings.DATA_DIR),
+            web_port=settings.HMS_PORT,
+            redis_port=settings.HMS_REDIS_PORT,
+            # as deployed (DEBUG off), with this run's throwaway key and databases
+            extra_env={
+                "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+                "HMS_TENANT_SERVERS": os.environ.get("HMS_TENANT_SERVERS", ""),
+                "HMS_DATABASE_URL": os.environ.get("HMS_DATABASE_URL", ""),
+            },
+        )
+        try:
+            load_benchmarks.run_load(
+                stack=stack, users=options["users"], seconds=options["seconds"],
+                think=options["think"], step_seconds=options["step_seconds"],
+                patients=options["patients"], beds=options["beds"], out=self.stdout.write,
+                verdict=self.verdict,
+            )  # fmt: skip
+        finally:
+            stack.stop()
+
     def verdict(self, target: str, met: bool) -> None:
         style = self.style.SUCCESS if met else self.style.WARNING
         self.stdout.write(style(f"  {'met    ' if met else 'NOT met'}  {target}"))
+
+
+def _platform_database_on(server_url: str) -> str:
+    """A platform database made on a throwaway server; its URL."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute("CREATE DATABASE hms_platform")
+    return server_url.rsplit("/", 1)[0] + "/hms_platform"
 
 
 def _internal() -> str:
