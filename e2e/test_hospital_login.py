@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.pages import first_sign_in, hospital_create, platform_sign_in
@@ -21,6 +22,7 @@ def test_a_hospital_admin_signs_in_changes_the_temporary_password_and_sees_the_d
     page.screenshot(path=str(artifacts / "hospital-dashboard.png"), full_page=True)
 
 
+@pytest.mark.browser_errors_expected(r"HTTP 404: GET http://no-such-hospital\.")
 def test_platform_and_hospital_sessions_stay_separate_and_unknown_hosts_are_404(
     stack: Stack, page: Page
 ) -> None:

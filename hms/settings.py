@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # after MessageMiddleware and HtmxMiddleware: an htmx action's messages, out of band
+    "apps.core.htmx_messages.HtmxMessagesMiddleware",
     "apps.accounts.middleware.HospitalAccessMiddleware",
 ]
 

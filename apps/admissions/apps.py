@@ -16,7 +16,7 @@ RECEPTIONIST = RoleSpec("receptionist", _("Receptionist"))
 class AdmissionsConfig(registry.TenantAppConfig):
     name = "apps.admissions"
     label = "admissions"
-    verbose_name = "Admissions"
+    verbose_name = _("Admissions")
     # Hospital administrators set up wards (they may use every module); doctors admit
     # and discharge; nurses look after the ward; reception admits.
     hms_module = Module(

@@ -17,7 +17,7 @@ NURSE = RoleSpec("nurse", _("Nurse"))
 class AppointmentsConfig(registry.TenantAppConfig):
     name = "apps.appointments"
     label = "appointments"
-    verbose_name = "Appointments"
+    verbose_name = _("Appointments")
     # The front desk books; clinicians follow the day.
     hms_module = Module(
         key="appointments",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 # Imported as a module: a TenantAppConfig name in this namespace would make Django see
 # two AppConfig classes here and pick neither.
 from apps.tenancy import registry
@@ -11,7 +13,7 @@ class AuditConfig(registry.TenantAppConfig):
 
     name = "apps.audit"
     label = "audit"
-    verbose_name = "Audit log"
+    verbose_name = _("Audit log")
 
     def ready(self) -> None:
         from apps.audit import receivers  # noqa: F401  (connects the signals)

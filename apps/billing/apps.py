@@ -15,7 +15,7 @@ RECEPTIONIST = RoleSpec("receptionist", _("Receptionist"))
 class BillingConfig(registry.TenantAppConfig):
     name = "apps.billing"
     label = "billing"
-    verbose_name = "Billing"
+    verbose_name = _("Billing")
     # The front desk takes money; accountants run the books.
     hms_module = Module(
         key="billing",

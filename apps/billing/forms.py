@@ -91,7 +91,14 @@ class InvoicePickForm(forms.Form):
     """The patient's unbilled items to put on a new draft, and optionally a service."""
 
     items = forms.MultipleChoiceField(
-        label=_("Unbilled items"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Unbilled items"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        # an item invoiced meanwhile (a second invoice for it) is a sentence, not Django's
+        # "Select a valid choice. appointments.consultation|… is not one of the choices"
+        error_messages={
+            "invalid_choice": _("One of the chosen items is no longer chargeable; reload the list.")
+        },
     )
     service = _active_services()
     quantity = _quantity()

@@ -128,6 +128,23 @@ def payment_get(*, payment_id: uuid.UUID | str) -> Payment:
     return payment
 
 
+def payment_balance_after(*, payment: Payment) -> Decimal:
+    """What was still due on the payment's invoice once this payment was received: a
+    receipt printed later says what it said on the day, not today's balance."""
+    invoice = payment.invoice
+    earlier = Q(received_at__lt=payment.received_at) | Q(
+        received_at=payment.received_at, receipt_number__lte=payment.receipt_number
+    )
+    paid = invoice.payments.filter(earlier).aggregate(total=Sum("amount"))["total"] or ZERO
+    written_off = (
+        invoice.write_offs.filter(created_at__lte=payment.received_at).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    return invoice.total - paid - written_off
+
+
 # -- collections and revenue ----------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ NURSE = RoleSpec("nurse", _("Nurse"))
 class ConsultationsConfig(registry.TenantAppConfig):
     name = "apps.consultations"
     label = "consultations"
-    verbose_name = "Consultations"
+    verbose_name = _("Consultations")
     # Nurses record vitals; doctors hold the consultation.
     hms_module = Module(
         key="consultations",

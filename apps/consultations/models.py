@@ -8,7 +8,7 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.appointments.models import Appointment
 from apps.consultations.icd10 import icd10_title_az
@@ -245,6 +245,20 @@ class DoseUnit(models.TextChoices):
     APPLICATION = "application", _("application(s)")
 
 
+#: a counted unit after its amount: "1 tablet", "2 tablets" (the choices' "tablet(s)" is
+#: the name of the unit in a list to pick from, not what follows a number)
+COUNTED_DOSES = {
+    DoseUnit.TABLET: ngettext_lazy("%(amount)s tablet", "%(amount)s tablets", "count"),
+    DoseUnit.CAPSULE: ngettext_lazy("%(amount)s capsule", "%(amount)s capsules", "count"),
+    DoseUnit.DROP: ngettext_lazy("%(amount)s drop", "%(amount)s drops", "count"),
+    DoseUnit.PUFF: ngettext_lazy("%(amount)s puff", "%(amount)s puffs", "count"),
+    DoseUnit.SACHET: ngettext_lazy("%(amount)s sachet", "%(amount)s sachets", "count"),
+    DoseUnit.APPLICATION: ngettext_lazy(
+        "%(amount)s application", "%(amount)s applications", "count"
+    ),
+}
+
+
 class Frequency(models.TextChoices):
     ONCE_DAILY = "once_daily", _("Once daily")
     TWICE_DAILY = "twice_daily", _("Twice daily")
@@ -358,7 +372,14 @@ class PrescriptionItem(models.Model):
     def dose_label(self) -> str:
         if self.dose_amount is None:
             return self.dose
-        return f"{decimal_display(self.dose_amount, trim=True)} {self.get_dose_unit_display()}"
+        # the amount as the reader writes it ("0,5" in Azerbaijani)
+        amount = decimal_display(self.dose_amount, trim=True)
+        counted = COUNTED_DOSES.get(self.dose_unit)  # type: ignore[call-overload]
+        if counted is None:
+            return f"{amount} {self.get_dose_unit_display()}"
+        whole = self.dose_amount == self.dose_amount.to_integral_value()
+        # a fraction of a tablet reads as the plural in English ("0.5 tablets")
+        return str(counted % {"amount": amount, "count": int(self.dose_amount) if whole else 2})
 
     @property
     def frequency_label(self) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -616,7 +617,9 @@ def _book_first_free_slot(
     else:
         message = _("%(doctor)s has no free slot on %(day)s; choose another day.")
     raise ValidationError(
-        message % {"doctor": appointment.doctor.full_name, "day": day.isoformat()}, field="day"
+        # the day as the reader writes it ("12 dekabr 2026"), not 2026-12-12
+        message % {"doctor": appointment.doctor.full_name, "day": date_format(day)},
+        field="day",
     )
 
 

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("Core")
 
     def ready(self) -> None:
         from django.core import checks

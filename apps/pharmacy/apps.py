@@ -14,7 +14,7 @@ PHARMACIST = RoleSpec("pharmacist", _("Pharmacist"))
 class PharmacyConfig(registry.TenantAppConfig):
     name = "apps.pharmacy"
     label = "pharmacy"
-    verbose_name = "Pharmacy"
+    verbose_name = _("Pharmacy")
     # Hospital administrators may use every module anyway.
     hms_module = Module(
         key="pharmacy",

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, F
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.core.billable import BillableItem
 from apps.pharmacy.models import PaymentMethod, Sale
@@ -39,7 +38,11 @@ class PharmacySaleSource:
             source=self.key,
             reference=str(sale.pk),
             patient_id=sale.patient_id,
-            description=_("Medicines, sale %(number)s (%(count)d item(s))")
+            description=ngettext(
+                "Medicines, sale %(number)s (%(count)d item)",
+                "Medicines, sale %(number)s (%(count)d items)",
+                sale.line_count,  # type: ignore[attr-defined]
+            )
             % {"number": sale.number, "count": sale.line_count},  # type: ignore[attr-defined]
             quantity=Decimal("1"),
             unit_price=sale.charged_amount,

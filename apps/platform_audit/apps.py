@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformAuditConfig(AppConfig):
@@ -9,7 +10,7 @@ class PlatformAuditConfig(AppConfig):
 
     name = "apps.platform_audit"
     label = "platform_audit"
-    verbose_name = "Platform audit log"
+    verbose_name = _("Platform audit log")
 
     def ready(self) -> None:
         from apps.platform_audit import receivers  # noqa: F401  (connects the signals)

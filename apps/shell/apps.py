@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ShellConfig(AppConfig):
@@ -10,4 +11,4 @@ class ShellConfig(AppConfig):
 
     name = "apps.shell"
     label = "shell"
-    verbose_name = "Staff shell"
+    verbose_name = _("Staff shell")

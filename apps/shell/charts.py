@@ -16,8 +16,11 @@ from django.utils.formats import number_format
 
 from apps.core.dashboard import DailySeries
 
-WIDTH = 640
-HEIGHT = 220
+#: about the width the chart is drawn at on a phone or in a desktop's column of three
+#: (300–340 px), so the 11-unit text of dashboard.css is drawn at 11 px or more: a
+#: 640-unit chart scaled into 320 px drew its labels 6 px tall
+WIDTH = 320
+HEIGHT = 170
 #: room for the axis labels (left) and the date labels (bottom), and for a value label
 #: above the tallest bar (top)
 LEFT, RIGHT, TOP, BOTTOM = 56, 8, 18, 28
@@ -126,12 +129,18 @@ def bar_chart(series: DailySeries, *, start: date, end: date, currency: str = "A
                 labelled=value > 0 and n in (tallest, len(days) - 1),
             )
         )
+    # a count's axis in whole numbers: no middle line at 2.5 visits
+    fractions = [
+        fraction
+        for fraction in (Decimal(0), Decimal("0.5"), Decimal(1))
+        if series.unit == "money" or (top * fraction) == (top * fraction).to_integral_value()
+    ]
     ticks = [
         Tick(
-            y=round(HEIGHT - BOTTOM - plot_height * fraction, 2),
-            label=format_axis(top * Decimal(str(fraction))),
+            y=round(HEIGHT - BOTTOM - plot_height * float(fraction), 2),
+            label=format_axis(top * fraction),
         )
-        for fraction in (0, 0.5, 1)
+        for fraction in fractions
     ]
     # a date under every 7th bar counting back from the last, so today is always named
     day_labels = [

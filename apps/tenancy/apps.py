@@ -3,12 +3,13 @@ from __future__ import annotations
 import os
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TenancyConfig(AppConfig):
     name = "apps.tenancy"
     label = "tenancy"
-    verbose_name = "Hospitals"
+    verbose_name = _("Hospitals")
 
     def ready(self) -> None:
         from apps.tenancy.storage.files import PRIVATE_UMASK

@@ -94,6 +94,10 @@ class Hospital(models.Model):
     )
     #: printed under the name in the print header of every printable page
     address = models.CharField(_("address"), max_length=300, blank=True)
+    #: the print header's telephone and tax identification number (VÖEN in Azerbaijan):
+    #: an invoice or receipt handed to a patient or an insurer must carry both
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    tax_id = models.CharField(_("tax ID (VÖEN)"), max_length=20, blank=True)
     admin_name = models.CharField(_("administrator's name"), max_length=150, blank=True)
     admin_email = models.EmailField(_("administrator's email"), blank=True)
     # A staff session left open on a ward computer ends after this long without a

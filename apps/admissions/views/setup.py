@@ -65,6 +65,8 @@ def ward_add(request: HospitalRequest) -> HttpResponse:
     done = form_action(
         form, lambda data: services.ward_create(name=data["name"], daily_rate=data["daily_rate"])
     )
+    if done:  # said on the page redirected to, or out of band after an htmx swap
+        messages.success(request, _("Ward added."))
     return _wards_section(request, done, ward_form=form)
 
 

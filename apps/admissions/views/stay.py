@@ -6,10 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.access import may_act_as, roles_required
@@ -93,6 +95,8 @@ def transfer(request: HospitalRequest, admission_id: uuid.UUID) -> HttpResponse:
             admission=admission, bed=data["bed"], transferred_by=request.user
         ),
     )
+    if done:  # said on the page redirected to, or out of band after an htmx swap
+        messages.success(request, _("The patient is moved to the new bed."))
     return _stay_section(request, admission, done, transfer_form=form)
 
 

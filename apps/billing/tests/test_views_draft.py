@@ -74,6 +74,9 @@ def test_a_picker_with_nothing_chosen_or_an_item_taken_meanwhile_says_so_next_to
         invoice_create(patient=patient, item_keys=[item_key(visit)])
     stale = receptionist_a.post(url, {"items": [item_key(visit)]})
     assert stale.status_code == 200 and 'id="id_items_error"' in stale.text
+    # a sentence a cashier understands, not the choice's code
+    assert "no longer chargeable; reload the list" in stale.text
+    assert "Select a valid choice" not in stale.text
     with tenant_context(hospital_a):
         assert Invoice.objects.count() == 2
 

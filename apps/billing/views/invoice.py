@@ -259,5 +259,9 @@ def receipt(request: HospitalRequest, payment_id: uuid.UUID) -> HttpResponse:
         entity_label=payment.receipt_number,
         patient=payment.invoice.patient,
     )
-    context = {"payment": payment, "cashier": cashier}
+    context = {
+        "payment": payment,
+        "cashier": cashier,
+        "balance_after": selectors.payment_balance_after(payment=payment),
+    }
     return render(request, "billing/receipt.html", context)

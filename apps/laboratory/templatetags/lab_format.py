@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.core.numbers import decimal_display
 from apps.laboratory.catalogue import DAYS_PER_YEAR
@@ -32,8 +33,9 @@ def range_text(low: Decimal | None, high: Decimal | None) -> str:
 
 def _age(days: int) -> str:
     if days < 365:
-        return _("%(count)d days") % {"count": days}
-    return _("%(count)d years") % {"count": round(days / DAYS_PER_YEAR)}
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    years = round(days / DAYS_PER_YEAR)
+    return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
 
 
 @register.filter

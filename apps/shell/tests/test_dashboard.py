@@ -204,3 +204,10 @@ def test_value_labels_near_the_edges_grow_inwards() -> None:
     first, last = chart.bars[0], chart.bars[-1]
     assert (first.label_anchor, last.label_anchor) == ("start", "end")
     assert first.label_x == first.x - (first.x - chart.left) and last.label_x <= chart.right
+
+
+def test_a_count_axis_reads_in_whole_numbers() -> None:
+    day = date(2026, 12, 1)
+    series = DailySeries(key="v", label="Visits", values={day: Decimal(4)})
+    chart = bar_chart(series, start=day, end=day)
+    assert [tick.label for tick in chart.ticks] == ["0", "5"]  # no 2.5 visits

@@ -171,6 +171,8 @@ class HospitalChangeForm(forms.ModelForm):
             "currency",
             "time_zone",
             "address",
+            "phone",
+            "tax_id",
             "session_idle_minutes",
             "admin_name",
             "admin_email",

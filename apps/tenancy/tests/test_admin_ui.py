@@ -196,3 +196,19 @@ def test_a_jobs_stored_steps_read_in_the_platform_admins_language(
     azerbaijani = platform_client.get(url)
     assert "Miqrasiyaları tətbiq et" in azerbaijani.text and "hazırdır" in azerbaijani.text
     assert "Apply migrations" not in azerbaijani.text
+
+
+def test_telephone_and_tax_id_are_set_in_the_admin_and_printed_in_the_header(
+    platform_client: Client, hospital_a: Hospital, client_a: Client
+) -> None:
+    data = change_data(hospital_a, phone="+994 12 555 01 02", tax_id="1401234567")
+    assert platform_client.post(change_url(hospital_a), data).status_code == 302
+    patient = register(hospital_a)
+    header = client_a.get(f"/patients/{patient.pk}/").text.split('class="print-header')[1]
+    assert "+994 12 555 01 02" in header and "1401234567" in header.split("</header>")[0]
+
+
+def test_the_sign_in_page_shows_the_hospitals_logo(hospital_a: Hospital) -> None:
+    HospitalLogo.objects.create(hospital=hospital_a, content_type="image/png", data=PNG)
+    page = hospital_client(hospital_a).get("/login/").text
+    assert '<img class="login-logo" src="/hospital/logo/"' in page

@@ -56,3 +56,37 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// Live lists poll (hx-trigger="every 10s") only while someone can see them: an element
+// marked data-poll-while-visible skips its request when the tab is hidden. The filter
+// lives here because htmx's own "[document.visibilityState === 'visible']" needs eval,
+// which the Content-Security-Policy forbids (htmx:evalDisallowedError, and no filter).
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const element = event.detail.elt;
+  if (document.visibilityState !== "visible" && element.hasAttribute("data-poll-while-visible")) {
+    event.preventDefault();
+  }
+});
+
+// One way to ask before an irreversible action: data-confirm="question" on a <form>
+// (asked when it is submitted) or on a button or link (asked when it is clicked), for
+// plain and htmx forms alike. Listened for in the capture phase, before htmx sees the
+// event, so "Cancel" stops both the browser and htmx. window.confirm needs no eval.
+function refuse(event) {
+  event.preventDefault();
+  event.stopImmediatePropagation();
+}
+
+document.addEventListener("click", (event) => {
+  const asking = event.target.closest("[data-confirm]");
+  if (asking && asking.tagName !== "FORM" && !window.confirm(asking.dataset.confirm)) {
+    refuse(event);
+  }
+}, true);
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.hasAttribute("data-confirm") && !window.confirm(form.dataset.confirm)) {
+    refuse(event);
+  }
+}, true);
