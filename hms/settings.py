@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.consultations",
     "apps.laboratory",
+    "apps.radiology",
     "apps.pharmacy",
     "apps.billing",
     "apps.admissions",

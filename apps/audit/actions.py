@@ -76,6 +76,18 @@ ACTIONS: dict[str, Promise] = {
     "lab_result.amended": _("Lab result amended"),
     "lab_report.printed": _("Lab report opened for printing"),
     "lab_test.updated": _("Lab test changed"),
+    # radiology
+    "radiology_study.ordered": _("Imaging study ordered"),
+    "radiology_study.viewed": _("Imaging study opened"),
+    "radiology_study.scheduled": _("Imaging study scheduled"),
+    "radiology_study.performed": _("Imaging study performed"),
+    "radiology_study.report_saved": _("Radiology report saved"),
+    "radiology_study.reported": _("Radiology report submitted"),
+    "radiology_study.verified": _("Radiology report verified"),
+    "radiology_study.cancelled": _("Imaging study cancelled"),
+    "radiology_study.amended": _("Radiology report amended"),
+    "radiology_report.printed": _("Radiology report opened for printing"),
+    "examination.updated": _("Imaging examination changed"),
     # admissions
     "ward.created": _("Ward created"),
     "ward.updated": _("Ward changed"),
