@@ -87,6 +87,8 @@ ACTIONS: dict[str, Promise] = {
     "radiology_study.cancelled": _("Imaging study cancelled"),
     "radiology_study.amended": _("Radiology report amended"),
     "radiology_report.printed": _("Radiology report opened for printing"),
+    "radiology_attachment.added": _("Image or scan attached to a study"),
+    "radiology_attachment.viewed": _("Study image or scan opened"),
     "examination.updated": _("Imaging examination changed"),
     # admissions
     "ward.created": _("Ward created"),

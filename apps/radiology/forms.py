@@ -101,3 +101,14 @@ class CancelForm(forms.Form):
 class ExaminationForm(forms.Form):
     price = DecimalField(label=_("Price"), max_digits=10, min_value=None)
     is_active = forms.BooleanField(label=_("Offered"), required=False)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Image or scanned document"),
+        allow_empty_file=True,  # the service says so, in its words
+        error_messages={"required": _("Choose a file.")},
+    )
+    #: a fresh value each time the form is drawn: a double click sends one upload, and
+    #: a second file chosen on the redrawn page is a submission of its own
+    upload = forms.CharField(widget=forms.HiddenInput, required=False)

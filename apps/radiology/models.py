@@ -225,3 +225,36 @@ class ReportAmendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study_id} {self.amended_at:%Y-%m-%d %H:%M}"
+
+
+class AttachmentKind(models.TextChoices):
+    JPEG = "jpeg", _("JPEG image")
+    PNG = "png", _("PNG image")
+    PDF = "pdf", _("PDF document")
+    DICOM = "dicom", _("DICOM file")
+
+
+class StudyAttachment(models.Model):
+    """An image or scanned document attached to a study, kept as a file in the
+    hospital's own directory (``apps.radiology.attachments``) under ``stored_name``."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    study = models.ForeignKey(Study, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=AttachmentKind.choices)
+    #: the name it was uploaded with, shown only (never a path)
+    original_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=64, unique=True, editable=False)
+    size = models.PositiveIntegerField()
+    uploaded_by_id = models.UUIDField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["study", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_viewable(self) -> bool:
+        """Shown in the browser (images, PDF); a DICOM file is downloaded."""
+        return self.kind != AttachmentKind.DICOM

@@ -22,6 +22,7 @@ from apps.radiology.models import (
     Modality,
     Priority,
     Study,
+    StudyAttachment,
     StudyStatus,
 )
 
@@ -145,3 +146,10 @@ def radiology_history_entries(patient: Patient) -> list[history.HistoryEntry]:
             )
         )
     return entries
+
+
+def radiology_attachment_get(*, study: Study, attachment_id: uuid.UUID) -> StudyAttachment:
+    attachment = StudyAttachment.objects.filter(study=study, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("There is no such attachment on this study."))
+    return attachment

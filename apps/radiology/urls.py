@@ -25,4 +25,14 @@ urlpatterns = [
     path("studies/<uuid:study_id>/cancel/", views.radiology_cancel_view, name="cancel"),
     path("studies/<uuid:study_id>/amend/", views.radiology_amend_view, name="amend"),
     path("studies/<uuid:study_id>/print/", views.radiology_report_print, name="print"),
+    path(
+        "studies/<uuid:study_id>/attachments/",
+        views.radiology_attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "studies/<uuid:study_id>/attachments/<uuid:attachment_id>/",
+        views.radiology_attachment_view,
+        name="attachment",
+    ),
 ]

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +24,14 @@ from apps.core.submissions import acted_once, submitted_once
 from apps.core.viewkit import Refused, attempt, form_action, found, paginate, posted, search_query
 from apps.patients.models import Patient
 from apps.patients.selectors import patient_get, patient_search
+from apps.radiology.attachments import (
+    attachment_path,
+    content_type_of,
+    radiology_attachment_add,
+)
 from apps.radiology.forms import (
     AmendForm,
+    AttachmentForm,
     CancelForm,
     ExaminationForm,
     OrderForm,
@@ -35,6 +41,7 @@ from apps.radiology.forms import (
 from apps.radiology.models import PENDING_STATUSES, Modality, Study, StudyStatus
 from apps.radiology.selectors import (
     doctor_for_user,
+    radiology_attachment_get,
     radiology_catalogue,
     radiology_examination_get,
     radiology_modalities,
@@ -97,6 +104,8 @@ def _detail(
         "schedule_form": ScheduleForm(),
         "report_form": ReportForm(initial=report_initial),
         "cancel_form": CancelForm(),
+        "attachment_form": AttachmentForm(initial={"upload": uuid.uuid4().hex}),
+        "attachments": list(study.attachments.all()),
         **extra,
     }
     template = page_or_fragment(request, "radiology/detail.html", "study")
@@ -401,3 +410,53 @@ def radiology_examination_edit(request: HospitalRequest, examination_id: int) ->
     context = {"examination": examination, "form": form}
     template = page_or_fragment(request, "radiology/examination.html", "form")
     return render(request, template, context)
+
+
+@require_POST
+@roles_required(*RADIOLOGY)
+@acted_once
+def radiology_attachment_upload(request: HospitalRequest, study_id: uuid.UUID) -> HttpResponse:
+    """Attach an image or scanned document to the study (checked by its content)."""
+    study = found(radiology_study_get, study_id=study_id)
+    form = AttachmentForm(data=request.POST, files=request.FILES)
+    added = form_action(
+        form,
+        lambda data: radiology_attachment_add(
+            hospital=request.hospital,
+            study=study,
+            name=data["file"].name or "",
+            data=data["file"].read(),
+            user=request.user,
+        ),
+    )
+    if added is None:
+        return _detail(request, study, attachment_form=form)
+    messages.success(request, _("Attached %(name)s.") % {"name": added.result.original_name})
+    return _redirect_to_study(request, study)
+
+
+@require_GET
+@roles_required(*CLINICAL)
+def radiology_attachment_view(
+    request: HospitalRequest, study_id: uuid.UUID, attachment_id: uuid.UUID
+) -> FileResponse:
+    """One attached file, for a member of this hospital whose role may read the study:
+    images and PDFs shown, a DICOM file downloaded."""
+    study = found(radiology_study_get, study_id=study_id)
+    attachment = found(radiology_attachment_get, study=study, attachment_id=attachment_id)
+    record_opened(
+        action="radiology_attachment.viewed",
+        entity="radiology_study",
+        entity_id=study.pk,
+        entity_label=study.number,
+        patient=study.patient,
+    )
+    path = attachment_path(hospital=request.hospital, attachment=attachment)
+    if not path.exists():
+        raise Http404(_("The file of this attachment is missing."))
+    return FileResponse(
+        path.open("rb"),
+        content_type=content_type_of(attachment),
+        as_attachment=not attachment.is_viewable,
+        filename=attachment.original_name,
+    )

@@ -175,3 +175,25 @@ def test_an_administrator_sets_a_price_and_bad_input_stays_on_the_form(
     with tenant_context(hospital_a):
         chest.refresh_from_db()
     assert (str(chest.price), chest.is_active) == ("18.50", False)
+
+
+def test_an_order_sent_twice_places_one_study(hospital_a: Hospital, radiologist: Client) -> None:
+    patient = order(hospital_a).patient
+    with tenant_context(hospital_a):
+        head = examination("CT-HEAD")
+    form = {"patient": patient.pk, "examination": head.pk, "priority": "routine"}
+    first = radiologist.post("/radiology/orders/new/", form)
+    second = radiologist.post("/radiology/orders/new/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    with tenant_context(hospital_a):
+        assert Study.objects.filter(examination=head).count() == 1
+
+
+def test_perform_clicked_twice_performs_once(
+    hospital_a: Hospital, study_a: Study, radiologist: Client
+) -> None:
+    url = f"/radiology/studies/{study_a.pk}/perform/"
+    assert radiologist.post(url).status_code == 302
+    assert radiologist.post(url).status_code == 302  # answered with the first one's outcome
+    assert reload(hospital_a, study_a).status == StudyStatus.PERFORMED
