@@ -63,7 +63,7 @@ def test_at_1280_px_the_administrators_menu_is_one_row_of_dropdowns(
     page = signed_in(browser, hospital, 1280, console)
     items = page.evaluate(TOP_LEVEL)
     assert [item["text"] for item in items] == [
-        "Front desk", "Clinical", "Laboratory", "Pharmacy", "Billing", "People", "Administration",
+        "Front desk", "Clinical", "Diagnostics", "Pharmacy", "Billing", "People", "Administration",
     ]  # fmt: skip
     assert len({item["offsetTop"] for item in items}) == 1, items
     assert len({item["top"] for item in items}) == 1, items

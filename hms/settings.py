@@ -26,6 +26,13 @@ load_env_file(HMS_ENV_FILE)
 # backups) lives under one data directory, so tests and e2e runs can use a temporary one.
 DATA_DIR = Path(env_str("HMS_DATA_DIR", str(BASE_DIR))).resolve()
 HMS_TENANT_DB_DIR = Path(env_str("HMS_TENANT_DB_DIR", str(DATA_DIR / "tenant_databases"))).resolve()
+# Hospitals' files (radiology's images and scans), one directory per hospital beside the
+# databases' directory, outside the web root: served only by permission-checked views
+HMS_HOSPITAL_FILES_DIR = Path(
+    env_str("HMS_HOSPITAL_FILES_DIR", str(DATA_DIR / "hospital_files"))
+).resolve()
+#: the largest image or scan a study takes (bytes)
+HMS_RADIOLOGY_UPLOAD_MAX_BYTES = env_int("HMS_RADIOLOGY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Migrated-and-seeded template databases cloned for new hospitals (the fast path).
 HMS_TEMPLATE_DB_DIR = Path(
     env_str("HMS_TEMPLATE_DB_DIR", str(HMS_TENANT_DB_DIR / "templates"))
@@ -73,6 +80,7 @@ INSTALLED_APPS = [
     "apps.appointments",
     "apps.consultations",
     "apps.laboratory",
+    "apps.radiology",
     "apps.pharmacy",
     "apps.billing",
     "apps.admissions",

@@ -66,11 +66,12 @@ def test_the_roles_are_accounts_own_around_the_modules_each_once() -> None:
         "nurse",
         "accountant",
         "lab_technician",
+        "radiologist",
         "pharmacist",
         "patient",
     ]
     assert Role.DOCTOR == "doctor" and str(Role.DOCTOR.label) == "Doctor"
-    assert [role.value for role in Role] == Role.values and len(Role) == 9
+    assert [role.value for role in Role] == Role.values and len(Role) == 10
     assert ("lab_technician", "Lab technician") in [(v, str(label)) for v, label in Role.choices]
 
 
@@ -137,6 +138,7 @@ def test_the_installed_modules_are_read_from_the_app_registry() -> None:
         "consultations",
         "admissions",
         "laboratory",
+        "radiology",
         "pharmacy",
         "billing",
         "doctors",
@@ -155,15 +157,16 @@ def test_what_the_modules_offer_is_found_by_declaration() -> None:
         "consultations",
         "laboratory",
         "pharmacy",
+        "radiology",
     ]
-    assert list(modules.visit_section_providers()) == ["laboratory", "admissions"]
+    assert list(modules.visit_section_providers()) == ["laboratory", "radiology", "admissions"]
     assert [task.name for task in modules.periodic_tasks()] == ["mark-appointment-no-shows"]
-    assert len(modules.benchmark_providers()) == 5
+    assert len(modules.benchmark_providers()) == 6
     seeders = {seeder.label: seeder for seeder in modules.seeders()}
     # in seed order: the allergen list before pharmacy maps the catalogue's medicines to it
-    assert list(seeders) == ["regions", "patients", "laboratory", "pharmacy"]
+    assert list(seeders) == ["regions", "patients", "laboratory", "radiology", "pharmacy"]
     # the files they read (data/) key the template database; pharmacy's reads none
-    assert all(seeders[label].files for label in ("regions", "patients", "laboratory"))
+    assert all(seeders[label].files for label in ("regions", "patients", "laboratory", "radiology"))
     assert seeders["pharmacy"].files == []
     assert [answer.withdraw for answer in modules.invoicing()] == [
         "apps.billing.services.billable_withdraw"

@@ -41,18 +41,19 @@ def test_an_administrator_sees_every_area_of_work_in_order(client_a: Client) -> 
     assert top_level(page) == [
         "Front desk",
         "Clinical",
-        "Laboratory",  # a group of one module shows the module itself
-        "Pharmacy",
+        "Diagnostics",
+        "Pharmacy",  # a group of one module shows the module itself
         "Billing",
         "People",
         "Administration",
     ]
     assert group_links(page, "Front desk") == ["Patients", "Appointments"]
     assert group_links(page, "Clinical") == ["Consultations", "Wards and admissions"]
+    assert group_links(page, "Diagnostics") == ["Laboratory", "Radiology"]
     assert group_links(page, "People") == ["Doctors", "Staff"]
     assert group_links(page, "Administration") == ["Reference data", "Audit log"]
     # every group is a <details> dropdown: it works without script and under the CSP
-    assert page.count('<details class="menu-group" data-menu-group>') == 4
+    assert page.count('<details class="menu-group" data-menu-group>') == 5
     assert "<script>" not in page and "style=" not in page
 
 
@@ -60,8 +61,9 @@ def test_an_administrator_sees_every_area_of_work_in_order(client_a: Client) -> 
     ("role", "expected"),
     [
         ("receptionist", ["Front desk", "Wards and admissions", "Billing", "Doctors"]),
-        ("doctor", ["Front desk", "Clinical", "Laboratory", "Doctors"]),
+        ("doctor", ["Front desk", "Clinical", "Diagnostics", "Doctors"]),
         ("lab_technician", ["Laboratory"]),
+        ("radiologist", ["Radiology"]),
         ("pharmacist", ["Pharmacy"]),
         ("accountant", ["Patients", "Billing"]),
     ],
@@ -111,7 +113,7 @@ def test_the_menu_is_translated(hospital_a: Hospital, admin_a: User) -> None:
     admin_a.language = "az"
     admin_a.save()
     page = hospital_client(hospital_a, admin_a).get("/").text
-    assert top_level(page)[:3] == ["Qeydiyyat", "Klinik iş", "Laboratoriya"]
+    assert top_level(page)[:3] == ["Qeydiyyat", "Klinik iş", "Diaqnostika"]
     assert group_links(page, "Qeydiyyat") == ["Pasiyentlər", "Qəbullar"]
 
 

@@ -1,5 +1,5 @@
-"""Adding a module is adding an app to INSTALLED_APPS: a radiology module the project does
-not have (``apps/shell/tests/radiology``) is installed here with override_settings and
+"""Adding a module is adding an app to INSTALLED_APPS: a nuclear medicine module the project
+does not have (``apps/shell/tests/nuclear_medicine``) is installed here with override_settings and
 shows up in the menu, the role choices, the beat schedule and the hospital's URLs —
 nothing else edited. And a module the hospital does not subscribe to answers 404."""
 
@@ -20,7 +20,7 @@ from apps.tenancy.models import Hospital
 from conftest import hospital_client, make_user
 from worker.beat import beat_schedule
 
-RADIOLOGY = "apps.shell.tests.radiology"
+NUCLEAR_MEDICINE = "apps.shell.tests.nuclear_medicine"
 
 
 def reload_hospital_urls() -> None:
@@ -33,79 +33,86 @@ def reload_hospital_urls() -> None:
 
 
 @pytest.fixture
-def radiology(hospital_a: Hospital) -> Iterator[Hospital]:
-    """Radiology installed, and hospital A subscribed to it."""
-    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, RADIOLOGY]):
+def nuclear_medicine(hospital_a: Hospital) -> Iterator[Hospital]:
+    """Nuclear medicine installed, and hospital A subscribed to it."""
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, NUCLEAR_MEDICINE]):
         reload_hospital_urls()
-        hospital_a.enabled_modules = [*hospital_a.enabled_modules, "radiology"]
+        hospital_a.enabled_modules = [*hospital_a.enabled_modules, "nuclear_medicine"]
         hospital_a.save()
         try:
             yield hospital_a
         finally:
-            hospital_a.enabled_modules.remove("radiology")
+            hospital_a.enabled_modules.remove("nuclear_medicine")
             hospital_a.save()
     reload_hospital_urls()
 
 
 def test_a_new_module_is_in_the_registry_and_passes_the_start_up_checks(
-    radiology: Hospital,
+    nuclear_medicine: Hospital,
 ) -> None:
-    assert "radiology" in [module.key for module in modules.all_modules()]
+    assert "nuclear_medicine" in [module.key for module in modules.all_modules()]
     assert modules.check_modules() == []
 
 
-def test_a_new_modules_role_is_among_the_role_choices(radiology: Hospital) -> None:
+def test_a_new_modules_role_is_among_the_role_choices(nuclear_medicine: Hospital) -> None:
     choices = dict(User._meta.get_field("role").choices)  # type: ignore[arg-type]
     assert choices["radiographer"] == "Radiographer"
     assert Role.RADIOGRAPHER == "radiographer" and Role.RADIOGRAPHER.label == "Radiographer"
     assert "radiographer" in Role.values
 
 
-def test_a_new_modules_periodic_task_is_on_the_beat_schedule(radiology: Hospital) -> None:
-    entry = beat_schedule()["radiology-remind-unreported"]
+def test_a_new_modules_periodic_task_is_on_the_beat_schedule(nuclear_medicine: Hospital) -> None:
+    entry = beat_schedule()["nuclear-medicine-remind-unreported"]
     assert entry == {
-        "task": "radiology.remind_unreported",
+        "task": "nuclear_medicine.remind_unreported",
         "schedule": 3600.0,
         "options": {"expires": 3600.0},
     }
     assert "mark-appointment-no-shows" in beat_schedule()  # the others stay
 
 
-def test_a_new_modules_urls_are_mounted_and_it_is_in_the_menu(radiology: Hospital) -> None:
-    radiographer = make_user(radiology, "radiographer")
-    client = hospital_client(radiology, radiographer)
-    page = client.get("/radiology/")
-    assert page.status_code == 200 and page.text == "Radiology worklist"
-    assert reverse("radiology:worklist", urlconf=settings.HMS_HOSPITAL_URLCONF) == "/radiology/"
+def test_a_new_modules_urls_are_mounted_and_it_is_in_the_menu(nuclear_medicine: Hospital) -> None:
+    radiographer = make_user(nuclear_medicine, "radiographer")
+    client = hospital_client(nuclear_medicine, radiographer)
+    page = client.get("/nuclear_medicine/")
+    assert page.status_code == 200 and page.text == "Nuclear medicine worklist"
+    assert (
+        reverse("nuclear_medicine:worklist", urlconf=settings.HMS_HOSPITAL_URLCONF)
+        == "/nuclear_medicine/"
+    )
     home = client.get("/").text
-    assert '<a href="/radiology/">Radiology</a>' in home  # a group of one: the link itself
-    assert "Patients" not in home  # a radiographer sees radiology only
+    assert (
+        '<a href="/nuclear_medicine/">Nuclear medicine</a>' in home
+    )  # a group of one: the link itself
+    assert "Patients" not in home  # a radiographer sees nuclear medicine only
     # beside the laboratory for an administrator, in the diagnostics group
-    admin = User.objects.get(hospital=radiology, role=Role.HOSPITAL_ADMIN)
-    admin_home = hospital_client(radiology, admin).get("/").text
+    admin = User.objects.get(hospital=nuclear_medicine, role=Role.HOSPITAL_ADMIN)
+    admin_home = hospital_client(nuclear_medicine, admin).get("/").text
     assert "<summary>Diagnostics</summary>" in admin_home
-    assert admin_home.index(">Laboratory</a>") < admin_home.index(">Radiology</a>")
+    assert admin_home.index(">Laboratory</a>") < admin_home.index(">Nuclear medicine</a>")
 
 
-def test_a_new_module_keeps_the_access_rules(radiology: Hospital) -> None:
-    pharmacist = make_user(radiology, Role.PHARMACIST)
-    assert hospital_client(radiology, pharmacist).get("/radiology/").status_code == 403
-    radiology.enabled_modules.remove("radiology")
-    radiology.save()
-    radiology.enabled_modules.append("radiology")  # for the fixture to take out again
-    doctor = make_user(radiology, Role.DOCTOR)
-    assert hospital_client(radiology, doctor).get("/radiology/").status_code == 404
+def test_a_new_module_keeps_the_access_rules(nuclear_medicine: Hospital) -> None:
+    pharmacist = make_user(nuclear_medicine, Role.PHARMACIST)
+    assert (
+        hospital_client(nuclear_medicine, pharmacist).get("/nuclear_medicine/").status_code == 403
+    )
+    nuclear_medicine.enabled_modules.remove("nuclear_medicine")
+    nuclear_medicine.save()
+    nuclear_medicine.enabled_modules.append("nuclear_medicine")  # for the fixture to take out again
+    doctor = make_user(nuclear_medicine, Role.DOCTOR)
+    assert hospital_client(nuclear_medicine, doctor).get("/nuclear_medicine/").status_code == 404
 
 
 def test_without_the_app_the_module_and_its_role_are_gone(hospital_a: Hospital) -> None:
-    assert "radiology" not in [module.key for module in modules.all_modules()]
+    assert "nuclear_medicine" not in [module.key for module in modules.all_modules()]
     with pytest.raises(AttributeError, match="radiographer"):
         Role.RADIOGRAPHER  # noqa: B018
-    assert "radiology-remind-unreported" not in beat_schedule()
+    assert "nuclear-medicine-remind-unreported" not in beat_schedule()
     client = hospital_client(
         hospital_a, User.objects.get(hospital=hospital_a, role="hospital_admin")
     )
-    assert client.get("/radiology/").status_code == 404
+    assert client.get("/nuclear_medicine/").status_code == 404
 
 
 def test_every_module_answers_404_to_a_hospital_that_does_not_subscribe_to_it(

@@ -10,21 +10,21 @@ RADIOGRAPHER = RoleSpec("radiographer", "Radiographer")
 DOCTOR = RoleSpec("doctor", "Doctor")
 
 
-class RadiologyConfig(registry.TenantAppConfig):
-    name = "apps.shell.tests.radiology"
-    label = "radiology"
+class NuclearMedicineConfig(registry.TenantAppConfig):
+    name = "apps.shell.tests.nuclear_medicine"
+    label = "nuclear_medicine"
     hms_module = Module(
-        key="radiology",
-        label="Radiology",
-        url_name="radiology:worklist",
+        key="nuclear_medicine",
+        label="Nuclear medicine",
+        url_name="nuclear_medicine:worklist",
         group=DIAGNOSTICS,
-        order=20,
-        description="Imaging orders and reports.",
+        order=90,
+        description="Isotope scans and their reports.",
         roles=(RADIOGRAPHER, DOCTOR),
         periodic_tasks=(
             PeriodicTask(
-                name="radiology-remind-unreported",
-                task="radiology.remind_unreported",
+                name="nuclear-medicine-remind-unreported",
+                task="nuclear_medicine.remind_unreported",
                 schedule=3600.0,
                 options={"expires": 3600.0},
             ),

@@ -5,7 +5,7 @@ from django.urls import path
 
 
 def worklist(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Radiology worklist")
+    return HttpResponse("Nuclear medicine worklist")
 
 
 urlpatterns = [path("", worklist, name="worklist")]
