@@ -279,17 +279,18 @@ def billing_settings_update(*, discount_limit_percent: Decimal) -> BillingSettin
     with tenant_atomic():
         current = BillingSettings.objects.select_for_update().filter(pk=1).first()
         before = (current or BillingSettings()).discount_limit_percent
+        if current is not None and before == discount_limit_percent:
+            return current  # nothing changes, nothing is written or recorded
         saved, _created = BillingSettings.objects.update_or_create(
             pk=1, defaults={"discount_limit_percent": discount_limit_percent}
         )
-        if before != discount_limit_percent:
-            clinical_event_record(
-                action="settings.changed",
-                entity="billing_settings",
-                entity_id=1,
-                entity_label=str(_("Billing settings")),
-                changes={"discount_limit_percent": [before, discount_limit_percent]},
-            )
+        clinical_event_record(
+            action="settings.changed",
+            entity="billing_settings",
+            entity_id=1,
+            entity_label=str(_("Billing settings")),
+            changes={"discount_limit_percent": [before, discount_limit_percent]},
+        )
     return saved
 
 
