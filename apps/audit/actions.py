@@ -35,6 +35,7 @@ ACTIONS: dict[str, Promise] = {
     "patient.registered": _("Patient registered"),
     "patient.updated": _("Patient details changed"),
     "patient.viewed": _("Patient record opened"),
+    "patient.merged": _("Placeholder patient merged"),
     "allergy.recorded": _("Allergy recorded"),
     "allergy.changed": _("Allergy changed"),
     "allergy.status_changed": _("Allergy status changed"),
@@ -84,6 +85,10 @@ ACTIONS: dict[str, Promise] = {
     "bed.cleaned": _("Bed marked clean"),
     "admission_request.created": _("Admission requested"),
     "admission_request.cancelled": _("Admission request cancelled"),
+    # the emergency department (apps.emergency)
+    "er_visit.registered": _("Emergency visit registered"),
+    "er_visit.triaged": _("Emergency triage recorded"),
+    "er_visit.merged": _("Emergency visit moved to the real patient"),
     "admission.admitted": _("Patient admitted"),
     "admission.transferred": _("Patient transferred"),
     "admission.discharged": _("Patient discharged"),
