@@ -44,6 +44,9 @@ class EmergencyVisit(models.Model):
     status = models.CharField(
         max_length=16, choices=VisitStatus.choices, default=VisitStatus.WAITING
     )
+    #: the state before the last move, so that move (and only it) can be undone; blank
+    #: once undone
+    previous_status = models.CharField(max_length=16, choices=VisitStatus.choices, blank=True)
     colour = models.CharField(max_length=8, choices=Colour.choices, blank=True)
     colour_rank = models.PositiveSmallIntegerField(default=UNTRIAGED_RANK)
     attend_by = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from apps.audit.auditing import audited
 from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
-from apps.emergency.models import EmergencyVisit, PlaceholderPatient, Triage, VisitStatus
+from apps.emergency.models import (
+    ON_THE_BOARD,
+    EmergencyVisit,
+    PlaceholderPatient,
+    Triage,
+    VisitStatus,
+)
 from apps.emergency.tews import (
     ATTEND_WITHIN_MINUTES,
     COLOUR_RANK,
@@ -226,3 +232,69 @@ def visit_triage(*, visit: EmergencyVisit, details: TriageDetails, triaged_by: U
         raise Conflict(ALREADY_TRIAGED) from exc
     visit.refresh_from_db()
     return triage
+
+
+# -- the board's moves ------------------------------------------------------------------
+
+#: each move: the states it starts from, the state it goes to, its audit action
+MOVES = {
+    "call": ((VisitStatus.WAITING,), VisitStatus.CALLED, "er_visit.called"),
+    "treat": (
+        (VisitStatus.WAITING, VisitStatus.CALLED),
+        VisitStatus.IN_TREATMENT,
+        "er_visit.treatment_started",
+    ),
+}
+
+
+def _moved(visit: EmergencyVisit, action: str, before: str, after: str, by: User) -> None:
+    clinical_event_record(
+        action=action,
+        entity="er_visit",
+        entity_id=visit.pk,
+        entity_label=visit.patient.number,
+        patient=visit.patient,
+        changes={"status": [before, after]},
+        actor=by,
+    )
+
+
+@audited("er_visit.called", "er_visit.treatment_started")
+def visit_move(*, visit: EmergencyVisit, move: str, moved_by: User) -> EmergencyVisit:
+    """Call the patient, or start their treatment: forward only, from the states the
+    move allows (a conditional UPDATE: of two clicks at once, one moves it)."""
+    if move not in MOVES:
+        raise ValidationError(_("Choose a move from the board."))
+    sources, target, action = MOVES[move]
+    with tenant_atomic():
+        before = EmergencyVisit.objects.filter(pk=visit.pk).values_list("status", flat=True).first()
+        moved = EmergencyVisit.objects.filter(pk=visit.pk, status__in=sources).update(
+            status=target, previous_status=before
+        )
+        if not moved:
+            raise Conflict(_("This patient has moved on already; the board shows where."))
+        _moved(visit, action, str(before), target, moved_by)
+    visit.refresh_from_db()
+    return visit
+
+
+@audited("er_visit.move_undone")
+def visit_undo_move(*, visit: EmergencyVisit, undone_by: User) -> EmergencyVisit:
+    """Put the visit back where it was before its last move; only that move, once."""
+    with tenant_atomic():
+        current = (
+            EmergencyVisit.objects.filter(pk=visit.pk)
+            .values_list("status", "previous_status")
+            .first()
+        )
+        if current is None or not current[1] or current[0] not in ON_THE_BOARD:
+            raise Conflict(_("There is no move to undo."))
+        status, previous = current
+        undone = EmergencyVisit.objects.filter(
+            pk=visit.pk, status=status, previous_status=previous
+        ).update(status=previous, previous_status="")
+        if not undone:
+            raise Conflict(_("There is no move to undo."))
+        _moved(visit, "er_visit.move_undone", status, previous, undone_by)
+    visit.refresh_from_db()
+    return visit

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<uuid:visit_id>/", views.visit, name="visit"),
     path("<uuid:visit_id>/triage/", views.triage, name="triage"),
     path("<uuid:visit_id>/merge/", views.merge, name="merge"),
+    path("<uuid:visit_id>/undo/", views.undo, name="undo"),
+    path("<uuid:visit_id>/<slug:move>/", views.move, name="move"),
 ]

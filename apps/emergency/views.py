@@ -17,8 +17,8 @@ from apps.accounts.models import Role
 from apps.accounts.rules import may_act_as
 from apps.core.htmx import page_or_fragment, redirect_to
 from apps.core.http import HospitalRequest
-from apps.core.submissions import submitted_once
-from apps.core.viewkit import form_action, found, posted
+from apps.core.submissions import acted_once, submitted_once
+from apps.core.viewkit import action, form_action, found, posted
 from apps.emergency import selectors, services
 from apps.emergency.forms import ArrivalForm, MergeForm, TriageForm, UnknownArrivalForm
 from apps.emergency.models import EmergencyVisit
@@ -150,3 +150,21 @@ def merge(request: HospitalRequest, visit_id: uuid.UUID) -> HttpResponse:
         messages.success(request, _("The visit now belongs to the patient's real record."))
         return redirect_to(request, reverse("emergency:visit", args=[current.pk]))
     return _visit_page(request, current, merge_form=form, partial="merge")
+
+
+@require_POST
+@roles_required(*ER_STAFF)
+@acted_once
+def move(request: HospitalRequest, visit_id: uuid.UUID, move: str) -> HttpResponse:
+    current = _visit_or_404(visit_id)
+    action(request, lambda: services.visit_move(visit=current, move=move, moved_by=request.user))
+    return redirect_to(request, reverse("emergency:board"))
+
+
+@require_POST
+@roles_required(*ER_STAFF)
+@acted_once
+def undo(request: HospitalRequest, visit_id: uuid.UUID) -> HttpResponse:
+    current = _visit_or_404(visit_id)
+    action(request, lambda: services.visit_undo_move(visit=current, undone_by=request.user))
+    return redirect_to(request, reverse("emergency:board"))
