@@ -92,6 +92,8 @@ ACTIONS: dict[str, Promise] = {
     "er_visit.called": _("Emergency patient called"),
     "er_visit.treatment_started": _("Emergency treatment started"),
     "er_visit.move_undone": _("Emergency board move undone"),
+    "er_visit.closed": _("Emergency visit ended"),
+    "er_visit.expired": _("Emergency visit expired"),
     "admission.admitted": _("Patient admitted"),
     "admission.transferred": _("Patient transferred"),
     "admission.discharged": _("Patient discharged"),

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.modules import CLINICAL, Module, RoleSpec
+from apps.core.modules import CLINICAL, Module, PeriodicTask, RoleSpec
 
 # Imported as a module: a TenantAppConfig name in this namespace would make Django see
 # two AppConfig classes here and pick neither.
@@ -29,4 +30,13 @@ class EmergencyConfig(registry.TenantAppConfig):
         roles=(DOCTOR, NURSE, RECEPTIONIST),
         dashboard_tiles="apps.emergency.dashboard.tiles",
         history="apps.emergency.history.visits_of",
+        periodic_tasks=(
+            # hourly: visits still waiting a day after arrival leave the board as expired
+            PeriodicTask(
+                name="expire-emergency-waiting",
+                task="emergency.expire_waiting_everywhere",
+                schedule=crontab(minute=25),
+                options={"expires": 3600.0},
+            ),
+        ),
     )

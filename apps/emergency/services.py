@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.admissions.services import admission_request_create
 from apps.audit.auditing import audited
 from apps.audit.services import clinical_event_record
 from apps.core.exceptions import Conflict, ValidationError
@@ -298,3 +299,69 @@ def visit_undo_move(*, visit: EmergencyVisit, undone_by: User) -> EmergencyVisit
         _moved(visit, "er_visit.move_undone", status, previous, undone_by)
     visit.refresh_from_db()
     return visit
+
+
+# -- outcomes ---------------------------------------------------------------------------
+
+#: outcomes that need nothing but the decision
+PLAIN_OUTCOMES = (
+    VisitStatus.DISCHARGED,
+    VisitStatus.TRANSFERRED,
+    VisitStatus.LEFT_WITHOUT_BEING_SEEN,
+    VisitStatus.DIED,
+)
+
+
+@audited("er_visit.closed", "admission_request.created")
+def visit_close(
+    *, visit: EmergencyVisit, outcome: str, closed_by: User, admission_reason: str = ""
+) -> EmergencyVisit:
+    """End the visit with its outcome. Admitted raises an admission request through the
+    admissions service (the ward gives the bed; one open admission per patient is that
+    service's rule) in the same transaction: refused there, the visit stays open."""
+    if outcome not in (*PLAIN_OUTCOMES, VisitStatus.ADMITTED):
+        raise ValidationError(_("Choose an outcome from the list."), field="outcome")
+    with tenant_atomic():
+        before = EmergencyVisit.objects.filter(pk=visit.pk).values_list("status", flat=True).first()
+        closed = EmergencyVisit.objects.filter(pk=visit.pk, status__in=ON_THE_BOARD).update(
+            status=outcome, previous_status=""
+        )
+        if not closed:
+            raise Conflict(_("This visit has ended already."))
+        if outcome == VisitStatus.ADMITTED:
+            admission_request_create(
+                patient=visit.patient, reason=admission_reason, requested_by=closed_by
+            )
+        _moved(visit, "er_visit.closed", str(before), outcome, closed_by)
+    visit.refresh_from_db()
+    return visit
+
+
+#: a visit still waiting this many hours after arrival is taken off the board (PIH-ED's
+#: ExpireEDTriageEncountersTask): the patient has gone, nobody recorded it
+WAITING_EXPIRES_AFTER_HOURS = 24
+
+
+@audited("er_visit.expired")
+def visits_expire_waiting(*, hours: int = WAITING_EXPIRES_AFTER_HOURS) -> int:
+    """Mark visits waiting longer than ``hours`` expired; each audited. Returns how many."""
+    cutoff = timezone.now() - timedelta(hours=hours)
+    expired = 0
+    for visit in EmergencyVisit.objects.filter(
+        status=VisitStatus.WAITING, arrived_at__lt=cutoff
+    ).select_related("patient"):
+        with tenant_atomic():
+            if EmergencyVisit.objects.filter(pk=visit.pk, status=VisitStatus.WAITING).update(
+                status=VisitStatus.EXPIRED, previous_status=""
+            ):
+                clinical_event_record(
+                    action="er_visit.expired",
+                    entity="er_visit",
+                    entity_id=visit.pk,
+                    entity_label=visit.patient.number,
+                    patient=visit.patient,
+                    changes={"status": [VisitStatus.WAITING, VisitStatus.EXPIRED]},
+                    actor_username="worker",
+                )
+                expired += 1
+    return expired

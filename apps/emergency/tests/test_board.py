@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.audit.models import ClinicalEvent
-from apps.core.exceptions import Conflict
+from apps.core.exceptions import Conflict, ValidationError
 from apps.emergency.models import EmergencyVisit
-from apps.emergency.services import visit_move, visit_undo_move
+from apps.emergency.services import visit_close, visit_move, visit_undo_move, visits_expire_waiting
 from apps.tenancy.context import tenant_context
 
 from .conftest import Department
@@ -44,3 +47,41 @@ def test_the_board_buttons_move_and_undo(department: Department) -> None:
     assert client.post(bogus).status_code == 302  # refused in messages, not a 500
     with tenant_context(department.hospital):
         assert EmergencyVisit.objects.get(pk=visit.pk).status == "waiting"
+
+
+def test_outcomes_end_the_visit_and_admitted_asks_the_ward_for_a_bed(
+    department: Department,
+) -> None:
+    from apps.admissions.models import AdmissionRequest
+
+    gone = department.arrival()
+    admitted = department.unknown_arrival()
+    with tenant_context(department.hospital):
+        visit_close(visit=gone, outcome="left", closed_by=department.nurse)
+        assert gone.status == "left"
+        with pytest.raises(Conflict):
+            visit_close(visit=gone, outcome="died", closed_by=department.nurse)
+        with pytest.raises(ValidationError) as refused:
+            visit_close(visit=admitted, outcome="admitted", closed_by=department.doctor)
+        assert refused.value.field == "reason"
+        assert EmergencyVisit.objects.get(pk=admitted.pk).status == "waiting"
+        visit_close(
+            visit=admitted,
+            outcome="admitted",
+            closed_by=department.doctor,
+            admission_reason="Sepsis",
+        )
+        assert AdmissionRequest.objects.get(patient=admitted.patient).reason == "Sepsis"
+
+
+def test_visits_waiting_too_long_expire(department: Department) -> None:
+    old = department.arrival()
+    fresh = department.arrival()
+    with tenant_context(department.hospital):
+        EmergencyVisit.objects.filter(pk=old.pk).update(
+            arrived_at=timezone.now() - timedelta(hours=25)
+        )
+        assert visits_expire_waiting() == 1
+        assert EmergencyVisit.objects.get(pk=old.pk).status == "expired"
+        assert EmergencyVisit.objects.get(pk=fresh.pk).status == "waiting"
+        assert ClinicalEvent.objects.filter(action="er_visit.expired").count() == 1
