@@ -134,6 +134,7 @@ def test_the_installed_modules_are_read_from_the_app_registry() -> None:
     assert keys == [
         "patients",
         "appointments",
+        "emergency",
         "consultations",
         "admissions",
         "laboratory",
@@ -153,11 +154,15 @@ def test_what_the_modules_offer_is_found_by_declaration() -> None:
         "appointments",
         "billing",
         "consultations",
+        "emergency",
         "laboratory",
         "pharmacy",
     ]
     assert list(modules.visit_section_providers()) == ["laboratory"]
-    assert [task.name for task in modules.periodic_tasks()] == ["mark-appointment-no-shows"]
+    assert [task.name for task in modules.periodic_tasks()] == [
+        "mark-appointment-no-shows",
+        "expire-emergency-waiting",
+    ]
     assert len(modules.benchmark_providers()) == 5
     seeders = {seeder.label: seeder for seeder in modules.seeders()}
     # in seed order: the allergen list before pharmacy maps the catalogue's medicines to it
