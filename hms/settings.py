@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "apps.pharmacy",
     "apps.billing",
     "apps.admissions",
+    "apps.emergency",
     # the staff shell (home, menu, dashboard): on top of every app, reads the modules'
     # registry (apps.core.modules); no app imports it
     "apps.shell",

@@ -135,6 +135,7 @@ def test_the_installed_modules_are_read_from_the_app_registry() -> None:
     assert keys == [
         "patients",
         "appointments",
+        "emergency",
         "consultations",
         "admissions",
         "laboratory",
@@ -155,12 +156,16 @@ def test_what_the_modules_offer_is_found_by_declaration() -> None:
         "appointments",
         "billing",
         "consultations",
+        "emergency",
         "laboratory",
         "pharmacy",
         "radiology",
     ]
     assert list(modules.visit_section_providers()) == ["laboratory", "radiology", "admissions"]
-    assert [task.name for task in modules.periodic_tasks()] == ["mark-appointment-no-shows"]
+    assert [task.name for task in modules.periodic_tasks()] == [
+        "mark-appointment-no-shows",
+        "expire-emergency-waiting",
+    ]
     assert len(modules.benchmark_providers()) == 6
     seeders = {seeder.label: seeder for seeder in modules.seeders()}
     # in seed order: the allergen list before pharmacy maps the catalogue's medicines to it

@@ -48,7 +48,11 @@ def test_an_administrator_sees_every_area_of_work_in_order(client_a: Client) -> 
         "Administration",
     ]
     assert group_links(page, "Front desk") == ["Patients", "Appointments"]
-    assert group_links(page, "Clinical") == ["Consultations", "Wards and admissions"]
+    assert group_links(page, "Clinical") == [
+        "Emergency department",
+        "Consultations",
+        "Wards and admissions",
+    ]
     assert group_links(page, "Diagnostics") == ["Laboratory", "Radiology"]
     assert group_links(page, "People") == ["Doctors", "Staff"]
     assert group_links(page, "Administration") == ["Reference data", "Audit log"]
@@ -60,7 +64,7 @@ def test_an_administrator_sees_every_area_of_work_in_order(client_a: Client) -> 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        ("receptionist", ["Front desk", "Wards and admissions", "Billing", "Doctors"]),
+        ("receptionist", ["Front desk", "Clinical", "Billing", "Doctors"]),
         ("doctor", ["Front desk", "Clinical", "Diagnostics", "Doctors"]),
         ("lab_technician", ["Laboratory"]),
         ("radiologist", ["Radiology"]),
