@@ -17,7 +17,7 @@ RECEPTIONIST = RoleSpec("receptionist", _("Receptionist"))
 class EmergencyConfig(registry.TenantAppConfig):
     name = "apps.emergency"
     label = "emergency"
-    verbose_name = "Emergency department"
+    verbose_name = _("Emergency department")
     # Reception registers arrivals (an unknown patient included); nurses triage;
     # doctors call, treat and decide the outcome.
     hms_module = Module(
