@@ -108,5 +108,6 @@ def test_registering_the_same_person_again_warns_and_continue_registers_anyway(
     expect(warning.get_by_role("link", name="HH001-PAT-000001")).to_be_visible()
     page.screenshot(path=str(artifacts / "patients-duplicate-warning.png"), full_page=True)
     page.get_by_role("button", name="Continue: register as a new patient").click()
-    expect(page.get_by_text("HH001-PAT-000002", exact=True)).to_be_visible()
+    # the number under the name (the record's log beside it names it too)
+    expect(page.get_by_role("heading").get_by_text("HH001-PAT-000002", exact=True)).to_be_visible()
     page.screenshot(path=str(artifacts / "patients-detail.png"), full_page=True)

@@ -140,7 +140,9 @@ def test_an_administrator_adds_and_removes_a_covering_doctor_audited(
     with tenant_context(visit.clinic.hospital):
         assert not CoveringDoctor.objects.exists()
         actions = list(
-            ClinicalEvent.objects.filter(entity_id=str(colleague.doctor.pk))
+            ClinicalEvent.objects.filter(
+                entity_id=str(colleague.doctor.pk), action__startswith="consultation_cover."
+            )
             .order_by("id")
             .values_list("action", flat=True)
         )

@@ -67,7 +67,9 @@ def test_the_provider_hides_itself_from_roles_outside_the_lab(hospital_a: Hospit
         hidden = visit_sections.collect(
             hospital=hospital_a, user=receptionist, appointment_id=consultation.appointment_id
         )
-    assert [s.key for s in shown] == ["laboratory"] and hidden == []
+    # (other modules' sections — radiology, admissions — decide for themselves)
+    assert "laboratory" in [s.key for s in shown]
+    assert "laboratory" not in [s.key for s in hidden]
 
 
 def test_another_hospitals_doctor_cannot_see_this_visits_orders(
