@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -139,9 +139,18 @@ class Stay:
         return hospital_client(self.ward.hospital, users[role])
 
 
+def _an_hour_ago_today() -> datetime:
+    """An hour ago, but never before the hospital's midnight: a stay admitted "yesterday"
+    in the first hour of the day would lose what belongs to the day of admission (the
+    same-day cancel), and the tests would depend on the clock."""
+    now = timezone.now()
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), time()))
+    return max(now - timedelta(hours=1), min(midnight, now))
+
+
 def stay_in(ward: Hospitalward) -> Stay:
     consultation = ward.clinic.opened(patient=ward.patient)
-    admission = ward.admit(consultation=consultation, at=timezone.now() - timedelta(hours=1))
+    admission = ward.admit(consultation=consultation, at=_an_hour_ago_today())
     with tenant_context(ward.hospital):
         item = prescription_item_add(
             hospital=ward.hospital,
